@@ -1,0 +1,115 @@
+import path from "node:path";
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { ServiceConfig } from "./config/config.js";
+import { buildGateway } from "./gateway/server.js";
+import { type AccessKey, loadAccessKeys } from "./identity/keys.js";
+import { createVerifier } from "./identity/sigv4.js";
+import { JobRunner } from "./jobs/job-runner.js";
+import type { Services } from "./resources/context.js";
+import { DataFiles } from "./resources/data-files.js";
+import { forecastHandlers, forecastQueryHandlers, jobHandlers } from "./resources/handlers.js";
+import { PageTokens } from "./resources/pagination.js";
+import { startEmbeddedS3 } from "./storage/embedded-s3.js";
+import { ObjectStore } from "./storage/object-store.js";
+import { openDatabase } from "./store/database.js";
+import { ResourceStore } from "./store/resource-store.js";
+
+export interface RunningService {
+  forecastEndpoint: string;
+  s3Endpoint: string;
+  keys: AccessKey[];
+  /** True when this start generated the access key (first start without configured keys). */
+  generatedKey: boolean;
+  services: Services;
+  gateway: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/**
+ * Composes the service: keys, storage (embedded S3 unless an external endpoint is configured), the state store,
+ * the job engine and the HTTP gateway. The one place that knows every part.
+ */
+export async function startService(
+  config: ServiceConfig,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+): Promise<RunningService> {
+  const { keys, generated } = await loadAccessKeys({ dataDir: config.dataDir, env, log: (m) => log.info(m) });
+  const embedded = config.s3Endpoint
+    ? undefined
+    : await startEmbeddedS3({
+        host: config.s3Host,
+        port: config.s3Port,
+        directory: path.join(config.dataDir, "s3"),
+        keys,
+      });
+  const s3Endpoint = config.s3Endpoint ?? (embedded?.endpoint as string);
+
+  const db = openDatabase(path.join(config.dataDir, "state.sqlite"));
+  const store = new ResourceStore(db);
+  const jobs = new JobRunner(store, config.jobConcurrency, log);
+  const objectStores = new Map<string, ObjectStore>();
+  const externalCredentials =
+    env.OPENFORECAST_S3_ACCESS_KEY_ID && env.OPENFORECAST_S3_SECRET_ACCESS_KEY
+      ? {
+          accessKeyId: env.OPENFORECAST_S3_ACCESS_KEY_ID,
+          secretAccessKey: env.OPENFORECAST_S3_SECRET_ACCESS_KEY,
+        }
+      : undefined;
+  const services: Services = {
+    config,
+    store,
+    jobs,
+    tokens: new PageTokens(store),
+    dataFiles: new DataFiles(config.dataDir),
+    log,
+    objectStoreFor(accountId) {
+      let objectStore = objectStores.get(accountId);
+      if (!objectStore) {
+        // On the embedded endpoint a job acts with its account's own key; on an external S3 with the configured
+        // S3 credentials when given, else with the account's key (MinIO and friends set up with the same keys).
+        const key = keys.find((k) => k.accountId === accountId) as AccessKey;
+        objectStore = new ObjectStore({
+          endpoint: s3Endpoint,
+          region: config.s3Region,
+          credentials: (embedded ? undefined : externalCredentials) ?? {
+            accessKeyId: key.accessKeyId,
+            secretAccessKey: key.secretAccessKey,
+          },
+          forcePathStyle: true,
+        });
+        objectStores.set(accountId, objectStore);
+      }
+      return objectStore;
+    },
+  };
+  for (const [kind, handler] of Object.entries(jobHandlers(services))) jobs.register(kind, handler);
+
+  const verifier = createVerifier({ keys, services: ["forecast"] });
+  const gateway = buildGateway({
+    services,
+    handlers: { forecast: forecastHandlers, forecastquery: forecastQueryHandlers },
+    verify: (req) => verifier.verify(req),
+    log,
+  });
+  await gateway.listen({ host: config.host, port: config.port });
+  const address = gateway.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  jobs.start();
+
+  return {
+    forecastEndpoint: `http://${config.host}:${port}`,
+    s3Endpoint,
+    keys,
+    generatedKey: generated,
+    services,
+    gateway,
+    async close() {
+      await gateway.close();
+      await jobs.close();
+      await embedded?.close();
+      db.close();
+    },
+  };
+}

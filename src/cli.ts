@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+import { pino } from "pino";
+import { startService } from "./app.js";
+import { ConfigError, OPTIONS, resolveConfig } from "./config/config.js";
+import { CredentialsError, formatKeyHelp } from "./identity/keys.js";
+
+const USAGE = `openforecast: an Amazon Forecast-compatible service
+
+Usage:
+  openforecast serve [options]    start the Forecast API and (unless --s3-endpoint is set) an embedded S3 endpoint
+  openforecast --help
+
+Options (each also read from its environment variable):
+${OPTIONS.map((o) => `  ${o.flag.padEnd(42)} ${o.env.padEnd(52)} ${o.help}`).join("\n")}
+
+Access keys: OPENFORECAST_ACCESS_KEY_ID, OPENFORECAST_SECRET_ACCESS_KEY and OPENFORECAST_ACCOUNT_ID, and/or
+OPENFORECAST_CREDENTIALS_FILE (JSON: {"accounts":[{"accountId","accessKeyId","secretAccessKey"}]}). Without any,
+the first start generates a key into <data dir>/credentials.json (mode 0600) and prints how to use it.
+External S3 credentials for jobs: OPENFORECAST_S3_ACCESS_KEY_ID and OPENFORECAST_S3_SECRET_ACCESS_KEY.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || rest.includes("--help")) {
+    process.stdout.write(USAGE);
+    return command === undefined ? 1 : 0;
+  }
+  if (command !== "serve") {
+    process.stderr.write(`unknown command ${command}\n\n${USAGE}`);
+    return 2;
+  }
+  const config = resolveConfig(rest, process.env);
+  const log = pino({ level: config.logLevel, base: undefined });
+  const service = await startService(config, process.env, log);
+  const region = process.env.AWS_DEFAULT_REGION ?? process.env.AWS_REGION ?? "us-east-1";
+  log.info(
+    { forecast: service.forecastEndpoint, s3: service.s3Endpoint, dataDir: config.dataDir },
+    "OpenForecast is serving",
+  );
+  if (service.generatedKey && service.keys[0]) {
+    process.stdout.write(
+      `\n${formatKeyHelp(service.keys[0], { forecast: service.forecastEndpoint, s3: service.s3Endpoint, region })}\n\n`,
+    );
+  }
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, "shutting down");
+    await service.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  return -1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof CredentialsError) {
+      process.stderr.write(`openforecast: ${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(
+      `openforecast: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,139 @@
+import path from "node:path";
+
+/** Everything `serve` needs to know, resolved from flags first, then the environment, then defaults. */
+export interface ServiceConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** External S3 endpoint; when absent the embedded S3-compatible endpoint is started. */
+  s3Endpoint?: string;
+  s3Host: string;
+  s3Port: number;
+  /** Region the service uses to talk to S3 (the embedded endpoint ignores it). */
+  s3Region: string;
+  /** How many jobs (imports, trainings, exports) run at once in this process. */
+  jobConcurrency: number;
+  /** Explainability exports that may run at once per account before LimitExceededException. */
+  maxConcurrentExplainabilityExports: number;
+  logLevel: string;
+}
+
+export const DEFAULTS = {
+  host: "127.0.0.1",
+  port: 8686,
+  s3Port: 8687,
+  dataDir: "./.openforecast",
+  s3Region: "us-east-1",
+  jobConcurrency: 2,
+  maxConcurrentExplainabilityExports: 5,
+  logLevel: "info",
+} as const;
+
+/** Flags and the environment variable each falls back to; `--help` prints this table. */
+export const OPTIONS = [
+  {
+    flag: "--host",
+    env: "OPENFORECAST_HOST",
+    help: `address of the Forecast API (default ${DEFAULTS.host})`,
+  },
+  { flag: "--port", env: "OPENFORECAST_PORT", help: `port of the Forecast API (default ${DEFAULTS.port})` },
+  { flag: "--data-dir", env: "OPENFORECAST_DATA_DIR", help: `state and data (default ${DEFAULTS.dataDir})` },
+  {
+    flag: "--s3-endpoint",
+    env: "OPENFORECAST_S3_ENDPOINT",
+    help: "use this external S3 endpoint instead of the embedded one",
+  },
+  {
+    flag: "--s3-port",
+    env: "OPENFORECAST_S3_PORT",
+    help: `port of the embedded S3 (default ${DEFAULTS.s3Port})`,
+  },
+  {
+    flag: "--s3-region",
+    env: "OPENFORECAST_S3_REGION",
+    help: `region used for S3 calls (default us-east-1)`,
+  },
+  {
+    flag: "--job-concurrency",
+    env: "OPENFORECAST_JOB_CONCURRENCY",
+    help: `jobs run at once (default ${DEFAULTS.jobConcurrency})`,
+  },
+  {
+    flag: "--max-concurrent-explainability-exports",
+    env: "OPENFORECAST_MAX_CONCURRENT_EXPLAINABILITY_EXPORTS",
+    help: `explainability exports in progress per account (default ${DEFAULTS.maxConcurrentExplainabilityExports})`,
+  },
+  {
+    flag: "--log-level",
+    env: "OPENFORECAST_LOG_LEVEL",
+    help: "pino level: fatal..trace, silent (default info)",
+  },
+] as const;
+
+export class ConfigError extends Error {}
+
+function parsePort(value: string, what: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new ConfigError(`${what} must be a port number, not "${value}"`);
+  return n;
+}
+
+function parsePositive(value: string, what: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new ConfigError(`${what} must be a whole number >= 1, not "${value}"`);
+  return n;
+}
+
+/** Reads `--flag value` / `--flag=value` pairs; unknown flags are an error so typos do not pass silently. */
+export function parseFlags(argv: readonly string[]): Map<string, string> {
+  const known = new Set<string>(OPTIONS.map((o) => o.flag));
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const eq = arg.indexOf("=");
+    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
+    if (!known.has(flag)) throw new ConfigError(`unknown option ${flag}; see --help`);
+    let value: string | undefined;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else value = argv[++i];
+    if (value === undefined) throw new ConfigError(`${flag} needs a value`);
+    flags.set(flag, value);
+  }
+  return flags;
+}
+
+export function resolveConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServiceConfig {
+  const flags = parseFlags(argv);
+  const pick = (flag: string, envName: string): string | undefined => {
+    const v = flags.get(flag) ?? env[envName];
+    return v === undefined || v === "" ? undefined : v;
+  };
+  const host = pick("--host", "OPENFORECAST_HOST") ?? DEFAULTS.host;
+  const portText = pick("--port", "OPENFORECAST_PORT");
+  const s3PortText = pick("--s3-port", "OPENFORECAST_S3_PORT");
+  const concurrencyText = pick("--job-concurrency", "OPENFORECAST_JOB_CONCURRENCY");
+  const exportsText = pick(
+    "--max-concurrent-explainability-exports",
+    "OPENFORECAST_MAX_CONCURRENT_EXPLAINABILITY_EXPORTS",
+  );
+  return {
+    host,
+    port: portText === undefined ? DEFAULTS.port : parsePort(portText, "--port"),
+    dataDir: path.resolve(pick("--data-dir", "OPENFORECAST_DATA_DIR") ?? DEFAULTS.dataDir),
+    s3Endpoint: pick("--s3-endpoint", "OPENFORECAST_S3_ENDPOINT"),
+    s3Host: host,
+    s3Port: s3PortText === undefined ? DEFAULTS.s3Port : parsePort(s3PortText, "--s3-port"),
+    s3Region: pick("--s3-region", "OPENFORECAST_S3_REGION") ?? DEFAULTS.s3Region,
+    jobConcurrency:
+      concurrencyText === undefined
+        ? DEFAULTS.jobConcurrency
+        : parsePositive(concurrencyText, "--job-concurrency"),
+    maxConcurrentExplainabilityExports:
+      exportsText === undefined
+        ? DEFAULTS.maxConcurrentExplainabilityExports
+        : parsePositive(exportsText, "--max-concurrent-explainability-exports"),
+    logLevel: pick("--log-level", "OPENFORECAST_LOG_LEVEL") ?? DEFAULTS.logLevel,
+  };
+}

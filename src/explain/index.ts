@@ -1,0 +1,19 @@
+// Shapley impact scores of attributes ("players", each owning one or more feature columns) against a baseline:
+// exact and fast for tree ensembles, exact by enumeration or sampled for any model with batch prediction.
+
+export { BaselineTreeShap, baselineTreeShap, baselineTreeShapBatch } from "./baseline-tree-shap.js";
+export {
+  allCoalitions,
+  exactShapley,
+  exactShapleyBatched,
+  MAX_EXACT_PLAYERS,
+  popcount,
+  shapleyFromCoalitionValues,
+} from "./exact-shapley.js";
+export { checkGroups, MAX_MASK_PLAYERS } from "./groups.js";
+export { coalitionValueBatch, hybridRow, hybridRows } from "./hybrid-rows.js";
+export type { CoalitionValueBatch } from "./hybrid-rows.js";
+export { maxAbs, normalizeImpacts } from "./normalize.js";
+export { sampledShapley } from "./sampled-shapley.js";
+export type { SampledShapleyOptions } from "./sampled-shapley.js";
+export { binomial, leafWeightTable, shapleyWeights } from "./shapley-weights.js";

@@ -1,0 +1,116 @@
+import { randomUUID } from "node:crypto";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { validateInput } from "../contract/validate.js";
+import { ServiceError } from "../errors.js";
+import type { Caller, IncomingSigned } from "../identity/sigv4.js";
+import type { OperationHandler, Services } from "../resources/context.js";
+import { internalError, parseJsonBody, sendError, sendResult } from "./aws-json.js";
+import { notBuilt, routeTarget } from "./operations.js";
+
+/** Forecast requests are small; anything larger is refused before it is read into memory. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface GatewayOptions {
+  services: Services;
+  handlers: {
+    forecast: Readonly<Record<string, OperationHandler>>;
+    forecastquery: Readonly<Record<string, OperationHandler>>;
+  };
+  verify: (req: IncomingSigned) => Promise<Caller>;
+  log: Logger;
+}
+
+/**
+ * The HTTP face of the service: awsJson1_1 on `POST /`. It authenticates, routes on X-Amz-Target, checks the input
+ * against the service model and hands it to the operation's handler. It knows nothing about forecasting.
+ */
+export function buildGateway(opts: GatewayOptions): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES });
+
+  // Keep the raw bytes: the signature covers them exactly as sent.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+
+  app.get("/health", async () => ({ status: "ok" }));
+
+  app.post("/", async (request, reply) => {
+    const requestId = randomUUID();
+    try {
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const queryIndex = request.url.indexOf("?");
+      const caller = await opts.verify({
+        method: request.method,
+        path: queryIndex >= 0 ? request.url.slice(0, queryIndex) : request.url,
+        query: request.query as Record<string, string | string[]>,
+        headers: request.headers,
+        body,
+      });
+      const route = routeTarget(headerValue(request.headers["x-amz-target"]));
+      const input = parseJsonBody(body);
+      validateInput(route.service, route.operation, input);
+      const handler = opts.handlers[route.service][route.operation];
+      if (!handler) throw notBuilt(route);
+      const result = await handler(
+        {
+          accountId: caller.accountId,
+          region: caller.region,
+          accessKeyId: caller.accessKeyId,
+          services: opts.services,
+        },
+        input as never,
+      );
+      return sendResult(reply, result, requestId);
+    } catch (error) {
+      if (error instanceof ServiceError) return sendError(reply, error, requestId);
+      opts.log.error({ err: error, requestId }, "unexpected error while serving a request");
+      return sendError(reply, internalError(), requestId);
+    }
+  });
+
+  // Errors raised by fastify itself before our handler runs (body too large, bad content length, ...).
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
+    const requestId = randomUUID();
+    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      return sendError(
+        reply,
+        new ServiceError(
+          "SerializationException",
+          `The request body is larger than the ${MAX_BODY_BYTES} bytes this service accepts.`,
+          413,
+        ),
+        requestId,
+      );
+    }
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) opts.log.error({ err: error }, "unexpected error in the HTTP layer");
+    return sendError(
+      reply,
+      new ServiceError(
+        status === 500 ? "InternalServiceError" : "SerializationException",
+        error.message,
+        status,
+      ),
+      requestId,
+    );
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      new ServiceError(
+        "UnknownOperationException",
+        `Nothing is served at ${request.method} ${request.url}; use POST /.`,
+        404,
+      ),
+      randomUUID(),
+    ),
+  );
+
+  return app;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,148 @@
+import { alreadyExists, invalidInput, limitExceeded, notFound } from "../errors.js";
+import type { ResourceRecord } from "../store/resource-store.js";
+import { kmsKeyArnScope, parseArn, roleArnAccount } from "./arn.js";
+import type { RequestContext } from "./context.js";
+
+/** Amazon's limit on user tags per resource. */
+export const MAX_USER_TAGS = 50;
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+/** Timestamps travel as epoch seconds on the wire. */
+export const epochSeconds = (ms: number): number => ms / 1000;
+
+export const KIND_LABEL: Record<string, string> = {
+  "dataset-group": "dataset group",
+  dataset: "dataset",
+  "dataset-import-job": "dataset import job",
+  predictor: "predictor",
+  "predictor-backtest-export-job": "predictor backtest export job",
+  forecast: "forecast",
+  "forecast-export-job": "forecast export job",
+  explainability: "explainability",
+  "explainability-export": "explainability export",
+  monitor: "monitor",
+  "what-if-analysis": "what-if analysis",
+  "what-if-forecast": "what-if forecast",
+  "what-if-forecast-export": "what-if forecast export",
+};
+
+/**
+ * The caller's resource with this ARN. A resource of another account or region is reported as missing, exactly
+ * like one that does not exist, so that nothing leaks across accounts.
+ */
+export function findResource(ctx: RequestContext, arn: string): ResourceRecord | undefined {
+  const parsed = parseArn(arn);
+  if (!parsed || parsed.accountId !== ctx.accountId || parsed.region !== ctx.region) return undefined;
+  const record = ctx.services.store.get(arn);
+  if (!record || record.accountId !== ctx.accountId || record.region !== ctx.region) return undefined;
+  return record;
+}
+
+/** Like findResource, but the resource must exist and be of one of the given kinds. */
+export function requireResource(ctx: RequestContext, arn: string, kinds: readonly string[]): ResourceRecord {
+  const wanted = kinds.map((k) => KIND_LABEL[k] ?? k).join(" or ");
+  const record = findResource(ctx, arn);
+  if (!record || !kinds.includes(record.kind)) {
+    throw notFound(`No ${wanted} with the ARN ${arn} exists in this account and region.`);
+  }
+  return record;
+}
+
+/** Inserts a new record or answers ResourceAlreadyExistsException naming the taken name. */
+export function insertNew(ctx: RequestContext, record: ResourceRecord, refs: readonly string[] = []): void {
+  const { store } = ctx.services;
+  const inserted = store.transaction(() => {
+    if (!store.insert(record, refs)) return false;
+    return true;
+  });
+  if (!inserted) {
+    throw alreadyExists(
+      `A ${KIND_LABEL[record.kind] ?? record.kind} named ${record.name} already exists (${record.arn}).`,
+    );
+  }
+}
+
+/** Tags a user may write: at most 50 and none under the reserved aws: prefix. */
+export function checkUserTags(tags: readonly Tag[] | undefined): readonly Tag[] {
+  const list = tags ?? [];
+  for (const tag of list) {
+    if (tag.Key.toLowerCase().startsWith("aws:")) {
+      throw invalidInput(`Tag keys starting with "aws:" are reserved for AWS use: ${tag.Key}.`);
+    }
+  }
+  if (new Set(list.map((t) => t.Key)).size > MAX_USER_TAGS) {
+    throw limitExceeded(`A resource can have at most ${MAX_USER_TAGS} tags; ${list.length} were given.`);
+  }
+  return list;
+}
+
+/** Writes the tags given at creation (checked by checkUserTags beforehand). */
+export function storeCreationTags(ctx: RequestContext, arn: string, tags: readonly Tag[]): void {
+  if (tags.length > 0) ctx.services.store.putTags(arn, tags, MAX_USER_TAGS);
+}
+
+/** A role passed for S3 access must be an IAM role of the caller's own account. */
+export function checkRoleArn(ctx: RequestContext, roleArn: string): void {
+  const account = roleArnAccount(roleArn);
+  if (account === undefined) throw invalidInput(`${roleArn} is not an IAM role ARN.`);
+  if (account !== ctx.accountId) {
+    throw invalidInput(
+      `Passing a role across accounts is not allowed: the role ${roleArn} belongs to account ${account}, ` +
+        `the request comes from account ${ctx.accountId}.`,
+    );
+  }
+}
+
+/** A KMS key must be one of the caller's account and region. */
+export function checkKmsKeyArn(ctx: RequestContext, keyArn: string): void {
+  const scope = kmsKeyArnScope(keyArn);
+  if (!scope) throw invalidInput(`${keyArn} is not a KMS key ARN.`);
+  if (scope.accountId !== ctx.accountId || scope.region !== ctx.region) {
+    throw invalidInput(
+      `The KMS key ${keyArn} must belong to account ${ctx.accountId} in region ${ctx.region}, where the request comes from.`,
+    );
+  }
+}
+
+let lastCreatedAt = 0;
+
+/**
+ * Creation times strictly increase within the process, so that "newest first" is a total order even for
+ * resources created in the same millisecond.
+ */
+function nextCreationTime(): number {
+  lastCreatedAt = Math.max(Date.now(), lastCreatedAt + 1);
+  return lastCreatedAt;
+}
+
+/** A new record in the caller's scope, with the common columns filled. */
+export function newRecord(
+  ctx: RequestContext,
+  fields: {
+    arn: string;
+    kind: string;
+    name: string;
+    parentArn?: string | null;
+    status: string;
+    attrs: object;
+  },
+): ResourceRecord {
+  const now = nextCreationTime();
+  return {
+    arn: fields.arn,
+    accountId: ctx.accountId,
+    region: ctx.region,
+    kind: fields.kind,
+    name: fields.name,
+    parentArn: fields.parentArn ?? null,
+    status: fields.status,
+    message: null,
+    createdAt: now,
+    modifiedAt: now,
+    attrs: fields.attrs as Record<string, unknown>,
+  };
+}

@@ -1,0 +1,258 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import type {
+  CreateDatasetImportJobRequest,
+  DeleteDatasetImportJobRequest,
+  DescribeDatasetImportJobRequest,
+  ListDatasetImportJobsRequest,
+} from "../contract/generated/forecast.js";
+import { importFiles } from "../data/import-files.js";
+import { inUse, invalidInput } from "../errors.js";
+import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
+import { BUSY_STATUSES, DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
+import { parseS3Path } from "../storage/s3-path.js";
+import type { ResourceRecord } from "../store/resource-store.js";
+import { buildArn } from "./arn.js";
+import {
+  checkKmsKeyArn,
+  checkRoleArn,
+  checkUserTags,
+  epochSeconds,
+  insertNew,
+  newRecord,
+  requireResource,
+  storeCreationTags,
+} from "./common.js";
+import type { OperationHandler, Services } from "./context.js";
+import type { SchemaAttribute } from "./domains.js";
+import { listPage } from "./listing.js";
+import { toJobFailure } from "./storage-errors.js";
+
+const KIND = "dataset-import-job";
+/** Amazon imports at most this many files from one path. */
+const MAX_FILES = 10_000;
+/** Amazon's default when TimestampFormat is absent. */
+const DEFAULT_TIMESTAMP_FORMAT = "yyyy-MM-dd HH:mm:ss";
+
+export const CreateDatasetImportJob: OperationHandler<CreateDatasetImportJobRequest> = async (ctx, input) => {
+  const tags = checkUserTags(input.Tags);
+  const dataset = requireResource(ctx, input.DatasetArn, ["dataset"]);
+  if (dataset.status !== STATUS.ACTIVE) {
+    throw inUse(`The dataset ${dataset.arn} is ${dataset.status}; imports need it ACTIVE.`);
+  }
+  const s3 = input.DataSource.S3Config;
+  checkRoleArn(ctx, s3.RoleArn);
+  if (s3.KMSKeyArn) checkKmsKeyArn(ctx, s3.KMSKeyArn);
+  try {
+    parseS3Path(s3.Path);
+  } catch (error) {
+    throw invalidInput((error as Error).message);
+  }
+  const attributes = (dataset.attrs.Schema as { Attributes: SchemaAttribute[] }).Attributes;
+  const hasGeolocation = attributes.some((a) => a.AttributeType === "geolocation");
+  if (input.UseGeolocationForTimeZone) {
+    if (input.TimeZone !== undefined) {
+      throw invalidInput("Give either TimeZone or UseGeolocationForTimeZone, not both.");
+    }
+    if (!hasGeolocation) {
+      throw invalidInput("UseGeolocationForTimeZone needs a geolocation attribute in the dataset's schema.");
+    }
+  }
+  if (input.GeolocationFormat !== undefined) {
+    if (!hasGeolocation)
+      throw invalidInput("GeolocationFormat needs a geolocation attribute in the dataset's schema.");
+    if (input.GeolocationFormat !== "LAT_LONG" && input.GeolocationFormat !== "CC_POSTALCODE") {
+      throw invalidInput(
+        `GeolocationFormat must be LAT_LONG or CC_POSTALCODE, not ${input.GeolocationFormat}.`,
+      );
+    }
+  }
+  if (input.TimeZone !== undefined && !isKnownTimeZone(input.TimeZone)) {
+    throw invalidInput(`${input.TimeZone} is not a time zone this service knows (use an IANA name).`);
+  }
+  const arn = buildArn(ctx, KIND, input.DatasetImportJobName, dataset.name);
+  const record = newRecord(ctx, {
+    arn,
+    kind: KIND,
+    name: input.DatasetImportJobName,
+    parentArn: dataset.arn,
+    status: STATUS.CREATE_PENDING,
+    attrs: {
+      DatasetArn: dataset.arn,
+      DataSource: input.DataSource,
+      TimestampFormat: input.TimestampFormat ?? DEFAULT_TIMESTAMP_FORMAT,
+      TimeZone: input.TimeZone,
+      UseGeolocationForTimeZone: input.UseGeolocationForTimeZone ?? false,
+      GeolocationFormat: input.GeolocationFormat,
+      Format: input.Format ?? "CSV",
+      ImportMode: input.ImportMode ?? "FULL",
+    },
+  });
+  ctx.services.store.transaction(() => {
+    const running = ctx.services.store.children(dataset.arn).find((c) => BUSY_STATUSES.includes(c.status));
+    if (running) {
+      throw inUse(
+        `The dataset ${dataset.arn} is already importing with ${running.arn}; wait for it to finish.`,
+      );
+    }
+    insertNew(ctx, record);
+    storeCreationTags(ctx, arn, tags);
+  });
+  ctx.services.jobs.kick();
+  return { DatasetImportJobArn: arn };
+};
+
+function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const DescribeDatasetImportJob: OperationHandler<DescribeDatasetImportJobRequest> = async (
+  ctx,
+  input,
+) => {
+  const r = requireResource(ctx, input.DatasetImportJobArn, [KIND]);
+  return {
+    DatasetImportJobName: r.name,
+    DatasetImportJobArn: r.arn,
+    DatasetArn: r.attrs.DatasetArn,
+    TimestampFormat: r.attrs.TimestampFormat,
+    TimeZone: r.attrs.TimeZone,
+    UseGeolocationForTimeZone: r.attrs.UseGeolocationForTimeZone,
+    GeolocationFormat: r.attrs.GeolocationFormat,
+    DataSource: r.attrs.DataSource,
+    EstimatedTimeRemainingInMinutes: r.attrs.EstimatedTimeRemainingInMinutes,
+    FieldStatistics: r.attrs.FieldStatistics,
+    DataSize: r.attrs.DataSize,
+    Status: r.status,
+    Message: r.message ?? undefined,
+    CreationTime: epochSeconds(r.createdAt),
+    LastModificationTime: epochSeconds(r.modifiedAt),
+    Format: r.attrs.Format,
+    ImportMode: r.attrs.ImportMode,
+  };
+};
+
+export const ListDatasetImportJobs: OperationHandler<ListDatasetImportJobsRequest> = async (ctx, input) => {
+  const page = listPage(
+    ctx,
+    {
+      operation: "ListDatasetImportJobs",
+      kind: KIND,
+      filterKeys: { DatasetArn: "parentArn", Status: "status" },
+    },
+    input,
+  );
+  return {
+    DatasetImportJobs: page.records.map((r) => ({
+      DatasetImportJobArn: r.arn,
+      DatasetImportJobName: r.name,
+      DataSource: r.attrs.DataSource,
+      Status: r.status,
+      Message: r.message ?? undefined,
+      CreationTime: epochSeconds(r.createdAt),
+      LastModificationTime: epochSeconds(r.modifiedAt),
+      ImportMode: r.attrs.ImportMode,
+    })),
+    NextToken: page.nextToken,
+  };
+};
+
+export const DeleteDatasetImportJob: OperationHandler<DeleteDatasetImportJobRequest> = async (ctx, input) => {
+  const job = requireResource(ctx, input.DatasetImportJobArn, [KIND]);
+  if (!ctx.services.jobs.delete(job.arn, DELETABLE_STATUSES)) {
+    throw inUse(`The dataset import job ${job.arn} is ${job.status}; stop it or wait before deleting it.`);
+  }
+  return {};
+};
+
+/** The Parquet file an import job writes: one per job, in its dataset's folder. */
+function outputFile(services: Services, job: ResourceRecord): string {
+  const datasetName = job.arn.split("/").at(-2) as string;
+  return path.join(services.dataFiles.resourceDir(job, "dataset", datasetName), `${job.name}.parquet`);
+}
+
+/** The import itself: fetch the objects through S3, convert with DuckDB, publish with the ACTIVE status. */
+export function datasetImportJobs(services: Services): JobHandler {
+  return {
+    async run(ctx: JobContext) {
+      const job = ctx.record;
+      const dataset = services.store.get(String(job.attrs.DatasetArn));
+      if (!dataset) throw new JobFailure(`The dataset ${String(job.attrs.DatasetArn)} no longer exists.`);
+      const source = (job.attrs.DataSource as { S3Config: { Path: string } }).S3Config.Path;
+      const { bucket, key } = parseS3Path(source);
+      const store = services.objectStoreFor(job.accountId);
+      const scratch = await services.dataFiles.scratchDir(job.name);
+      try {
+        const objects = await store.listObjects(bucket, key).catch((e: unknown) => {
+          throw toJobFailure(e, source);
+        });
+        if (objects.length === 0)
+          throw new JobFailure(`No files found at ${source}: the path names no object.`);
+        if (objects.length > MAX_FILES) {
+          throw new JobFailure(
+            `${source} holds ${objects.length} files; an import reads at most ${MAX_FILES}.`,
+          );
+        }
+        const files: string[] = [];
+        const labels: string[] = [];
+        for (const [i, object] of objects.entries()) {
+          if (ctx.signal.aborted) throw ctx.signal.reason;
+          const local = path.join(scratch, `part-${i}`);
+          await store.downloadToFile(bucket, object.key, local).catch((e: unknown) => {
+            throw toJobFailure(e, `s3://${bucket}/${object.key}`);
+          });
+          files.push(local);
+          labels.push(`s3://${bucket}/${object.key}`);
+        }
+        const output = outputFile(services, job);
+        await fs.mkdir(path.dirname(output), { recursive: true });
+        const previous = dataset.attrs.DataFile as string | undefined;
+        const result = await importFiles({
+          files,
+          fileLabels: labels,
+          format: job.attrs.Format as "CSV" | "PARQUET",
+          schema: (dataset.attrs.Schema as { Attributes: SchemaAttribute[] }).Attributes as never,
+          timestampFormat: job.attrs.TimestampFormat as string,
+          timeZone: job.attrs.TimeZone as string | undefined,
+          useGeolocationForTimeZone: job.attrs.UseGeolocationForTimeZone as boolean,
+          geolocationFormat: job.attrs.GeolocationFormat as string | undefined,
+          datasetType: dataset.attrs.DatasetType as never,
+          dataFrequency: dataset.attrs.DataFrequency as string | undefined,
+          previous: job.attrs.ImportMode === "INCREMENTAL" ? previous : undefined,
+          output,
+          signal: ctx.signal,
+        }).catch((e: unknown) => {
+          if (ctx.signal.aborted) throw ctx.signal.reason;
+          throw toJobFailure(e, source);
+        });
+        return {
+          FieldStatistics: result.fieldStatistics,
+          DataSize: result.dataSizeBytes / 1024 ** 3,
+          RowCount: result.rowCount,
+          DataFile: output,
+        };
+      } finally {
+        await services.dataFiles.removeTree(scratch);
+      }
+    },
+    publish(job, result) {
+      services.store.update(String(job.attrs.DatasetArn), {
+        attrs: { DataFile: result?.DataFile, LatestImportJobArn: job.arn },
+      });
+    },
+    async cleanup(job) {
+      await fs.rm(outputFile(services, job), { force: true });
+    },
+    async remove(job) {
+      const dataset = services.store.get(String(job.attrs.DatasetArn));
+      // The dataset's current data stays while the dataset lives, even when the job that wrote it is deleted.
+      if (dataset?.attrs.DataFile !== outputFile(services, job))
+        await fs.rm(outputFile(services, job), { force: true });
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import type {
+  DeleteResourceTreeRequest,
+  ResumeResourceRequest,
+  StopResourceRequest,
+} from "../contract/generated/forecast.js";
+import { inUse, invalidInput, notFound } from "../errors.js";
+import { BUSY_STATUSES, DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
+import type { ResourceRecord } from "../store/resource-store.js";
+import { findResource, KIND_LABEL } from "./common.js";
+import type { OperationHandler, RequestContext } from "./context.js";
+
+/** The kinds whose creation is a job that StopResource can stop. */
+const STOPPABLE = new Set([
+  "dataset-import-job",
+  "predictor",
+  "forecast",
+  "forecast-export-job",
+  "predictor-backtest-export-job",
+  "explainability",
+  "explainability-export",
+  "what-if-analysis",
+  "what-if-forecast",
+  "what-if-forecast-export",
+]);
+
+function requireAny(ctx: RequestContext, arn: string): ResourceRecord {
+  const record = findResource(ctx, arn);
+  if (!record) throw notFound(`No resource with the ARN ${arn} exists in this account and region.`);
+  return record;
+}
+
+export const StopResource: OperationHandler<StopResourceRequest> = async (ctx, input) => {
+  const record = requireAny(ctx, input.ResourceArn);
+  if (!STOPPABLE.has(record.kind)) {
+    throw invalidInput(
+      `A ${KIND_LABEL[record.kind] ?? record.kind} cannot be stopped; StopResource applies to jobs.`,
+    );
+  }
+  if (record.status !== STATUS.CREATE_PENDING && record.status !== STATUS.CREATE_IN_PROGRESS) {
+    throw invalidInput(`${record.arn} is ${record.status}; only a resource being created can be stopped.`);
+  }
+  ctx.services.jobs.stop(record.arn);
+  return {};
+};
+
+export const ResumeResource: OperationHandler<ResumeResourceRequest> = async (ctx, input) => {
+  const record = requireAny(ctx, input.ResourceArn);
+  if (record.kind !== "monitor") {
+    throw invalidInput(
+      `Only a stopped monitor can be resumed; ${record.arn} is a ${KIND_LABEL[record.kind]}.`,
+    );
+  }
+  throw invalidInput("Monitors are not built yet in OpenForecast, so there is nothing to resume.");
+};
+
+/** The resource and everything created from it, children before parents. */
+function subtree(ctx: RequestContext, root: ResourceRecord): ResourceRecord[] {
+  const out: ResourceRecord[] = [];
+  const visit = (r: ResourceRecord) => {
+    for (const child of ctx.services.store.children(r.arn)) visit(child);
+    out.push(r);
+  };
+  visit(root);
+  return out;
+}
+
+export const DeleteResourceTree: OperationHandler<DeleteResourceTreeRequest> = async (ctx, input) => {
+  const root = requireAny(ctx, input.ResourceArn);
+  const tree = subtree(ctx, root);
+  const busy = tree.find((r) => BUSY_STATUSES.includes(r.status));
+  if (busy) throw inUse(`${busy.arn} is ${busy.status}; stop it or wait before deleting the tree.`);
+  const stuck = tree.find((r) => !DELETABLE_STATUSES.includes(r.status));
+  if (stuck) throw inUse(`${stuck.arn} is ${stuck.status} and cannot be deleted.`);
+  ctx.services.store.transaction(() => {
+    for (const r of tree) ctx.services.jobs.delete(r.arn, DELETABLE_STATUSES);
+  });
+  return {};
+};

@@ -1,0 +1,170 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { ForecastClient } from "@aws-sdk/client-forecast";
+import { S3Client } from "@aws-sdk/client-s3";
+import { pino } from "pino";
+import { type RunningService, startService } from "../../src/app.js";
+import { resolveConfig } from "../../src/config/config.js";
+
+/** Two accounts, so that tests can check isolation. */
+export const ACCOUNTS = [
+  {
+    accountId: "111122223333",
+    accessKeyId: "AKIATESTACCOUNTONE01",
+    secretAccessKey: "secret-one-0123456789abcdefghijklmnopqrs",
+  },
+  {
+    accountId: "444455556666",
+    accessKeyId: "AKIATESTACCOUNTTWO02",
+    secretAccessKey: "secret-two-0123456789abcdefghijklmnopqrs",
+  },
+] as const;
+
+export const REGION = "us-west-2";
+
+export interface Harness {
+  service: RunningService;
+  dataDir: string;
+  forecast(account?: number, region?: string): ForecastClient;
+  s3(account?: number): S3Client;
+  roleArn(account?: number): string;
+  close(): Promise<void>;
+}
+
+async function writeCredentials(dir: string): Promise<string> {
+  const file = path.join(dir, "accounts.json");
+  await fs.writeFile(file, JSON.stringify({ accounts: ACCOUNTS }), { mode: 0o600 });
+  return file;
+}
+
+export function forecastClient(endpoint: string, account = 0, region = REGION): ForecastClient {
+  const a = ACCOUNTS[account] as (typeof ACCOUNTS)[number];
+  return new ForecastClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+    maxAttempts: 1,
+  });
+}
+
+export function s3Client(endpoint: string, account = 0): S3Client {
+  const a = ACCOUNTS[account] as (typeof ACCOUNTS)[number];
+  return new S3Client({
+    endpoint,
+    region: "us-east-1",
+    forcePathStyle: true,
+    credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+  });
+}
+
+/** Starts the whole service in this process on free ports with a fresh data dir. */
+export async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harness> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-e2e-"));
+  const env = { OPENFORECAST_CREDENTIALS_FILE: await writeCredentials(dataDir), ...extraEnv };
+  const config = resolveConfig(["--port", "0", "--s3-port", "0", "--data-dir", dataDir], env);
+  const service = await startService(config, env, pino({ level: "silent" }));
+  const clients: ForecastClient[] = [];
+  const s3s: S3Client[] = [];
+  return {
+    service,
+    dataDir,
+    forecast(account = 0, region = REGION) {
+      const c = forecastClient(service.forecastEndpoint, account, region);
+      clients.push(c);
+      return c;
+    },
+    s3(account = 0) {
+      const c = s3Client(service.s3Endpoint, account);
+      s3s.push(c);
+      return c;
+    },
+    roleArn(account = 0) {
+      return `arn:aws:iam::${(ACCOUNTS[account] as (typeof ACCOUNTS)[number]).accountId}:role/ForecastAccess`;
+    },
+    async close() {
+      for (const c of clients) c.destroy();
+      for (const c of s3s) c.destroy();
+      await service.close();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A service in a child process (for kill -9 tests): `node dist/src/cli.js serve`. */
+export interface ChildService {
+  process: ChildProcess;
+  forecastEndpoint: string;
+  s3Endpoint: string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+const CLI = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../src/cli.js");
+
+export async function freePort(): Promise<number> {
+  const net = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+export async function startChild(dataDir: string): Promise<ChildService> {
+  const credentials = await writeCredentials(dataDir);
+  const port = await freePort();
+  const s3Port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [CLI, "serve", "--port", String(port), "--s3-port", String(s3Port), "--data-dir", dataDir],
+    {
+      env: { ...process.env, OPENFORECAST_CREDENTIALS_FILE: credentials, OPENFORECAST_LOG_LEVEL: "warn" },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  const forecastEndpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${forecastEndpoint}/health`);
+      if (res.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error("the service did not start within 20 s");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    process: child,
+    forecastEndpoint,
+    s3Endpoint: `http://127.0.0.1:${s3Port}`,
+    kill(signal = "SIGKILL") {
+      return new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill(signal);
+      });
+    },
+  };
+}
+
+/** Polls until `check` returns a value (not undefined) or the time runs out. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  what = "condition",
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -57,12 +57,14 @@ export async function startService(
           secretAccessKey: env.OPENFORECAST_S3_SECRET_ACCESS_KEY,
         }
       : undefined;
+  const dataFiles = new DataFiles(config.dataDir);
+  await dataFiles.clearScratch();
   const services: Services = {
     config,
     store,
     jobs,
     tokens: new PageTokens(store),
-    dataFiles: new DataFiles(config.dataDir),
+    dataFiles,
     log,
     objectStoreFor(accountId) {
       let objectStore = objectStores.get(accountId);

@@ -8,5 +8,12 @@ import { NptsModel } from "../../src/forecasting/npts.js";
 import { ThetaModel } from "../../src/forecasting/theta.js";
 
 export function defaultMembers(): SeriesModel[] {
-  return [new NaiveModel(), new SeasonalNaiveModel(), new AugursEtsModel(), new ThetaModel(), new ArimaModel(), new NptsModel()];
+  return [
+    new NaiveModel(),
+    new SeasonalNaiveModel(),
+    new AugursEtsModel(),
+    new ThetaModel(),
+    new ArimaModel(),
+    new NptsModel(),
+  ];
 }

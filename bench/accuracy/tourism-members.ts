@@ -71,7 +71,8 @@ function main(): void {
   type Cell = { mase: number; smape: number; wql: number; coverage: number; count: number };
   const scores = new Map<string, Map<string, Cell>>();
   const seconds = new Map<string, number>();
-  for (const name of names) scores.set(name, new Map(periods.map((p) => [p, { mase: 0, smape: 0, wql: 0, coverage: 0, count: 0 }])));
+  for (const name of names)
+    scores.set(name, new Map(periods.map((p) => [p, { mase: 0, smape: 0, wql: 0, coverage: 0, count: 0 }])));
 
   const record = (name: string, s: Series, f: SeriesForecast) => {
     const cell = scores.get(name)?.get(s.period);
@@ -80,7 +81,8 @@ function main(): void {
     cell.smape += smape(s.test, f.mean);
     cell.wql += averageWeightedQuantileLoss(s.test, f.quantiles, LEVELS);
     let inside = 0;
-    for (let t = 0; t < s.h; t++) if (s.test[t] >= f.quantiles[0][t] && s.test[t] <= f.quantiles[2][t]) inside++;
+    for (let t = 0; t < s.h; t++)
+      if (s.test[t] >= f.quantiles[0][t] && s.test[t] <= f.quantiles[2][t]) inside++;
     cell.coverage += inside / s.h;
     cell.count++;
   };
@@ -90,7 +92,10 @@ function main(): void {
     for (const member of members) {
       const start = process.hrtime.bigint();
       const forecast = member.fit(s.train, { period: s.frequency }).forecast(s.h, LEVELS);
-      seconds.set(member.name, (seconds.get(member.name) ?? 0) + Number(process.hrtime.bigint() - start) / 1e9);
+      seconds.set(
+        member.name,
+        (seconds.get(member.name) ?? 0) + Number(process.hrtime.bigint() - start) / 1e9,
+      );
       byName.set(member.name, forecast);
       record(member.name, s, forecast);
     }

@@ -40,6 +40,8 @@ export class BaselineTreeShap {
   private readonly links: Int32Array;
   /** Per node: the split threshold, or the leaf value on leaves. */
   private readonly cut: Float64Array;
+  /** Per node, 1 when some split in its subtree is on a player's column. */
+  private readonly playerBelow: Uint8Array;
   private readonly status: Uint8Array;
   private readonly pathPlayer: Int32Array;
   private readonly pathStatus: Uint8Array;
@@ -69,6 +71,7 @@ export class BaselineTreeShap {
       this.links[4 * i + 3] = e.right[i];
       this.cut[i] = f < 0 ? e.value[i] : e.threshold[i];
     }
+    this.playerBelow = playerSplitsBelow(e, groups);
     this.status = new Uint8Array(nPlayers);
     this.pathPlayer = new Int32Array(depth + 1);
     this.pathStatus = new Uint8Array(depth + 1);
@@ -126,7 +129,7 @@ export class BaselineTreeShap {
     sharedLeft: Uint8Array | null = null,
   ): void {
     const { defaultLeft, treeRoots } = this.e;
-    const { links, cut, status, pathPlayer, pathStatus, weights, stride, nPlayers } = this;
+    const { links, cut, playerBelow, status, pathPlayer, pathStatus, weights, stride, nPlayers } = this;
     const { stackNode, stackLen, stackA, stackB, stackPlayer } = this;
     // The block's rows copied row-major: a row's values then share a cache line or two during its walks.
     const nF = this.e.nFeatures;
@@ -136,6 +139,8 @@ export class BaselineTreeShap {
       for (let r = from; r < to; r++) rowsX[(r - from) * nF + f] = xData[col + r];
     }
     for (let t = 0; t < treeRoots.length; t++) {
+      // A tree without player splits gives every hybrid the same leaf: no contribution.
+      if (playerBelow[treeRoots[t]] === 0) continue;
       for (let r = from; r < to; r++) {
         const xOffset = (r - from) * nF;
         const phiOffset = r * nPlayers;
@@ -183,6 +188,8 @@ export class BaselineTreeShap {
             const xLeft = xv <= th ? true : xv > th ? false : defaultLeft[node] === 1;
             if (k === NON_PLAYER) {
               node = xLeft ? links[at + 2] : links[at + 3];
+              // No player constrained yet and none below: every hybrid reaches the same leaf, worth nothing.
+              if (len === 0 && playerBelow[node] === 0) break;
               continue;
             }
             let bLeft: boolean;
@@ -223,6 +230,28 @@ export class BaselineTreeShap {
   }
 }
 
+/** Per node, 1 when its subtree splits on a player's column; children are settled before their parent. */
+function playerSplitsBelow(e: GbdtEnsemble, groups: Int32Array): Uint8Array {
+  const below = new Uint8Array(e.feature.length);
+  const preorder: number[] = [];
+  for (const root of e.treeRoots) {
+    const stack = [root];
+    while (stack.length > 0) {
+      const node = stack.pop() as number;
+      preorder.push(node);
+      if (e.feature[node] >= 0) stack.push(e.left[node], e.right[node]);
+    }
+  }
+  for (let i = preorder.length - 1; i >= 0; i--) {
+    const node = preorder[i];
+    const f = e.feature[node];
+    if (f < 0) continue;
+    const here = groups[f] >= 0 || below[e.left[node]] === 1 || below[e.right[node]] === 1;
+    below[node] = here ? 1 : 0;
+  }
+  return below;
+}
+
 /**
  * Per-player Shapley values of f at one feature row x against one baseline row. They sum to
  * f(x) − f(x with every player's columns at the baseline).
@@ -241,7 +270,7 @@ export function baselineTreeShap(
 }
 
 /** Rows per block in batch explanation (see accumulateRows). */
-const SHAP_BLOCK = 4096;
+const SHAP_BLOCK = 1024;
 
 /**
  * Shapley values for every row of a column-major matrix; the baseline is one row shared by all, or a matrix

@@ -26,7 +26,8 @@ function combineInto(
       out[t] = s / k;
     } else {
       for (let i = 0; i < k; i++) scratch[i] = arrays[i][t];
-      const sorted = scratch.subarray(0, k).sort();
+      // scratch has exactly k slots, so sorting it in place needs no view per step.
+      const sorted = scratch.sort();
       out[t] = k % 2 === 1 ? sorted[(k - 1) / 2] : 0.5 * (sorted[k / 2 - 1] + sorted[k / 2]);
     }
   }

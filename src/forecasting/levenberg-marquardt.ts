@@ -43,7 +43,6 @@ function choleskySolve(a: Float64Array, b: Float64Array, k: number): boolean {
   return true;
 }
 
-export const LM_STATS = { calls: 0, iterations: 0, evals: 0 };
 export function levenbergMarquardt(
   residuals: ResidualFunction,
   start: Float64Array,
@@ -104,7 +103,7 @@ export function levenbergMarquardt(
           sse = trialSse;
           lambda = Math.max(lambda / 10, 1e-12);
           improved = true;
-          if (relative < 1e-8) { LM_STATS.calls++; LM_STATS.iterations += iterations+1; return { params, sse, iterations: iterations + 1 }; }
+          if (relative < 1e-6) return { params, sse, iterations: iterations + 1 };
           break;
         }
       }
@@ -112,6 +111,5 @@ export function levenbergMarquardt(
     }
     if (!improved) break;
   }
-  LM_STATS.calls++; LM_STATS.iterations += iterations;
   return { params, sse, iterations };
 }

@@ -21,6 +21,26 @@ export class DataFiles {
     return fs.mkdtemp(path.join(dir, `${label.replace(/[^a-zA-Z0-9_-]/g, "_")}-`));
   }
 
+  /**
+   * Empties the scratch area. Called at start, when no job runs yet: whatever is there was left by a process that
+   * died mid-job, and that job will run again from the start.
+   */
+  async clearScratch(): Promise<void> {
+    await fs.rm(path.join(this.root, "tmp"), { recursive: true, force: true });
+  }
+
+  /** Removes files a killed run left beside `file` (`<file>.<anything>.tmp`). */
+  async removeStaleTemps(file: string): Promise<void> {
+    const dir = path.dirname(file);
+    const prefix = `${path.basename(file)}.`;
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    await Promise.all(
+      names
+        .filter((n) => n.startsWith(prefix) && n.endsWith(".tmp"))
+        .map((n) => fs.rm(path.join(dir, n), { force: true })),
+    );
+  }
+
   async removeTree(target: string): Promise<void> {
     await fs.rm(target, { recursive: true, force: true });
   }

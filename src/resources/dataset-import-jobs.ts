@@ -186,9 +186,10 @@ export function datasetImportJobs(services: Services): JobHandler {
       const source = (job.attrs.DataSource as { S3Config: { Path: string } }).S3Config.Path;
       const { bucket, key } = parseS3Path(source);
       const store = services.objectStoreFor(job.accountId);
+      await services.dataFiles.removeStaleTemps(outputFile(services, job));
       const scratch = await services.dataFiles.scratchDir(job.name);
       try {
-        const objects = await store.listObjects(bucket, key).catch((e: unknown) => {
+        const objects = await store.listPath(bucket, key).catch((e: unknown) => {
           throw toJobFailure(e, source);
         });
         if (objects.length === 0)

@@ -124,6 +124,6 @@ async function* keysInOrder(
 }
 
 /** S3's key order: UTF-8 bytes (JavaScript's own string order differs above U+FFFF). */
-export function compareKeys(a: string, b: string): number {
+function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }

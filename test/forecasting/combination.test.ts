@@ -17,7 +17,9 @@ const constant = (name: string, value: number, spread: number): SeriesModel => (
 describe("combinations", () => {
   test("mean and median of member forecasts, level by level", () => {
     const members = [constant("a", 1, 2), constant("b", 4, 2), constant("c", 10, 20)];
-    const mean = new CombinationModel(members, "mean").fit(new Float64Array(3), { period: 1 }).forecast(2, [0.9]);
+    const mean = new CombinationModel(members, "mean")
+      .fit(new Float64Array(3), { period: 1 })
+      .forecast(2, [0.9]);
     assert.deepEqual(Array.from(mean.mean), [5, 5]);
     assert.ok(Math.abs(mean.quantiles[0][0] - (1.8 + 4.8 + 18) / 3) < 1e-12);
     const median = combineForecasts(

@@ -23,7 +23,9 @@ describe("ETS through augurs", () => {
   test("too short or non-finite input falls back to the naive benchmarks", () => {
     const f = new AugursEtsModel().fit(Float64Array.of(1, 2, 3), { period: 1 }).forecast(2, [0.5]);
     assert.deepEqual(Array.from(f.mean), [3, 3]);
-    const g = new AugursEtsModel().fit(Float64Array.of(1, Number.NaN, 3, 4, 5, 6), { period: 1 }).forecast(1, []);
+    const g = new AugursEtsModel()
+      .fit(Float64Array.of(1, Number.NaN, 3, 4, 5, 6), { period: 1 })
+      .forecast(1, []);
     assert.deepEqual(Array.from(g.mean), [6]);
   });
 });

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { gaussianForecast } from "../../src/forecasting/gaussian.js";
-import { checkQuantileLevels, clampNonNegative, enforceMonotoneQuantiles } from "../../src/forecasting/model.js";
+import {
+  checkQuantileLevels,
+  clampNonNegative,
+  enforceMonotoneQuantiles,
+} from "../../src/forecasting/model.js";
 
 describe("quantile helpers", () => {
   test("enforceMonotoneQuantiles orders by level whatever the request order", () => {

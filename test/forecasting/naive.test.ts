@@ -9,7 +9,8 @@ describe("naive", () => {
     const f = new NaiveModel().fit(Float64Array.of(1, 2, 4, 7), { period: 1 }).forecast(4, [0.975]);
     assert.deepEqual(Array.from(f.mean), [7, 7, 7, 7]);
     const sigma = Math.sqrt((1 + 4 + 9) / 3);
-    for (let h = 1; h <= 4; h++) assert.ok(Math.abs(f.quantiles[0][h - 1] - (7 + Z975 * sigma * Math.sqrt(h))) < 1e-9);
+    for (let h = 1; h <= 4; h++)
+      assert.ok(Math.abs(f.quantiles[0][h - 1] - (7 + Z975 * sigma * Math.sqrt(h))) < 1e-9);
   });
 
   test("a single observation gives a degenerate interval", () => {

@@ -16,7 +16,8 @@ describe("seasonalPeriod", () => {
       "5min": 288,
       "1min": 1440,
     };
-    for (const [frequency, period] of Object.entries(expected)) assert.equal(seasonalPeriod(frequency), period);
+    for (const [frequency, period] of Object.entries(expected))
+      assert.equal(seasonalPeriod(frequency), period);
   });
 
   test("multiples divide the natural cycle, or lose the season", () => {

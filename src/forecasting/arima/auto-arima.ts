@@ -86,7 +86,11 @@ export class FittedArima implements FittedSeries {
 }
 
 /** Fits the automatic ARIMA, or returns null when the series cannot carry one. */
-export function autoArima(y: Float64Array, period: number, limits: SearchLimits = DEFAULT_LIMITS): FittedArima | null {
+export function autoArima(
+  y: Float64Array,
+  period: number,
+  limits: SearchLimits = DEFAULT_LIMITS,
+): FittedArima | null {
   if (!y.every(Number.isFinite)) return null;
   const m = period > 1 && y.length >= 2 * period + 1 ? period : 1;
   const seasonalD = m > 1 ? chooseSeasonalD(y, m) : 0;
@@ -111,6 +115,9 @@ export class ArimaModel implements SeriesModel {
     } catch {
       // A numeric failure in one series must not fail the predictor; the random walk below stands in.
     }
-    return (ctx.period > 1 && y.length >= ctx.period ? new SeasonalNaiveModel() : new NaiveModel()).fit(y, ctx);
+    return (ctx.period > 1 && y.length >= ctx.period ? new SeasonalNaiveModel() : new NaiveModel()).fit(
+      y,
+      ctx,
+    );
   }
 }

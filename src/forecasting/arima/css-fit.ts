@@ -29,6 +29,8 @@ export interface ArmaFit {
   readonly sigma2: number;
   readonly logLikelihood: number;
   readonly aicc: number;
+  /** The optimiser's parameters (AR parts as atanh of partial autocorrelations), to warm-start neighbours. */
+  readonly raw: Float64Array;
 }
 
 /** Parameters counted by the information criteria, including σ². */
@@ -64,7 +66,42 @@ function expand(
   return count;
 }
 
-export function fitArma(w: Float64Array, spec: ArmaSpec, start: number): ArmaFit | null {
+/**
+ * Starting point for `spec` from a fitted neighbour: shared terms keep their values, new terms start at 0.
+ * Neighbours in a stepwise search differ by one or two terms, so this saves most optimiser iterations.
+ */
+function warmStart(spec: ArmaSpec, from: ArmaFit | undefined, w: Float64Array): Float64Array {
+  const k = spec.p + spec.q + spec.seasonalP + spec.seasonalQ + (spec.constant ? 1 : 0);
+  const out = new Float64Array(k);
+  if (from) {
+    const f = from.spec;
+    const blocks: [number, number][] = [
+      [spec.p, f.p],
+      [spec.q, f.q],
+      [spec.seasonalP, f.seasonalP],
+      [spec.seasonalQ, f.seasonalQ],
+    ];
+    let o = 0;
+    let fo = 0;
+    for (const [size, fromSize] of blocks) {
+      for (let i = 0; i < Math.min(size, fromSize); i++) out[o + i] = from.raw[fo + i];
+      o += size;
+      fo += fromSize;
+    }
+    if (spec.constant) out[k - 1] = f.constant ? from.raw[fo] : mean(w);
+  } else if (spec.constant) {
+    out[k - 1] = mean(w);
+  }
+  return out;
+}
+
+function mean(w: Float64Array): number {
+  let s = 0;
+  for (let t = 0; t < w.length; t++) s += w[t];
+  return w.length > 0 ? s / w.length : 0;
+}
+
+export function fitArma(w: Float64Array, spec: ArmaSpec, start: number, neighbour?: ArmaFit): ArmaFit | null {
   const { p, q, seasonalP: bigP, seasonalQ: bigQ, period: m, constant } = spec;
   const arOrder = p + bigP * m;
   const maOrder = q + bigQ * m;
@@ -123,19 +160,18 @@ export function fitArma(w: Float64Array, spec: ArmaSpec, start: number): ArmaFit
     for (let t = start; t < n; t++) out[t - start] = e[t];
   };
 
-  const initial = new Float64Array(k);
-  if (constant) {
-    let s = 0;
-    for (let t = 0; t < n; t++) s += w[t];
-    initial[k - 1] = s / n;
-  }
-  const result = levenbergMarquardt(residuals, initial, used, 50);
+  const result = levenbergMarquardt(residuals, warmStart(spec, neighbour, w), used, 30);
   if (!Number.isFinite(result.sse)) return null;
   computeErrors(result.params);
   const mean = constant ? result.params[k - 1] : 0;
   // Reject MA parts at the edge of invertibility and AR parts at the edge of stationarity, as auto.arima does.
-  const stableMa = (c: Float64Array) => isStationary(c.map((v) => -v), 0.01);
-  if (!isStationary(phi, 0.01) || !isStationary(sPhi, 0.01) || !stableMa(theta) || !stableMa(sTheta)) return null;
+  const stableMa = (c: Float64Array) =>
+    isStationary(
+      c.map((v) => -v),
+      0.01,
+    );
+  if (!isStationary(phi, 0.01) || !isStationary(sPhi, 0.01) || !stableMa(theta) || !stableMa(sTheta))
+    return null;
 
   const sigma2 = Math.max(result.sse / used, 1e-300);
   const logLikelihood = -0.5 * used * (Math.log(2 * Math.PI * sigma2) + 1);
@@ -158,5 +194,6 @@ export function fitArma(w: Float64Array, spec: ArmaSpec, start: number): ArmaFit
     sigma2,
     logLikelihood,
     aicc,
+    raw: result.params.slice(),
   };
 }

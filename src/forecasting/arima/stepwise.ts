@@ -60,7 +60,7 @@ export function stepwiseSearch(
     const spec: ArmaSpec = { p, q, seasonalP: bigP, seasonalQ: bigQ, period, constant };
     const id = key(spec);
     if (visited.has(id) || visited.size >= limits.maxModels) return false;
-    const fit = fitArma(w, spec, start);
+    const fit = fitArma(w, spec, start, best ?? undefined);
     visited.set(id, fit);
     if (fit && (!best || fit.aicc < best.aicc - 1e-9)) {
       best = fit;
@@ -100,5 +100,5 @@ export function stepwiseSearch(
   if (best === null) return null;
   // The search conditioned every candidate on the same first points; the chosen one keeps all it can use.
   const chosen: ArmaSpec = (best as ArmaFit).spec;
-  return fitArma(w, chosen, chosen.p + chosen.seasonalP * period) ?? best;
+  return fitArma(w, chosen, chosen.p + chosen.seasonalP * period, best) ?? best;
 }

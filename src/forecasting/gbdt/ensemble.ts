@@ -51,7 +51,7 @@ export function nTrees(e: GbdtEnsemble): number {
 }
 
 /** Rows per block in batch prediction: one block's slice of every column stays in cache across all trees. */
-const PREDICT_BLOCK = 256;
+const PREDICT_BLOCK = 4096;
 
 /**
  * Predicts every row of a column-major matrix. Rows go in blocks, trees inside a block: walking all rows per

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { chooseD, chooseSeasonalD, kpssStatistic, seasonalStrength } from "../../../src/forecasting/arima/differencing.js";
+import {
+  chooseD,
+  chooseSeasonalD,
+  kpssStatistic,
+  seasonalStrength,
+} from "../../../src/forecasting/arima/differencing.js";
 import { AIR_PASSENGERS, NILE } from "../fixtures.js";
 
 describe("differencing tests", () => {

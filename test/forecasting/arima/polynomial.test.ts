@@ -33,7 +33,10 @@ describe("lag polynomials", () => {
   });
 
   test("ψ weights of AR(1) and of a random walk with MA(1)", () => {
-    assert.deepEqual(Array.from(psiWeights(Float64Array.of(1, -0.5), Float64Array.of(1), 4)), [1, 0.5, 0.25, 0.125]);
+    assert.deepEqual(
+      Array.from(psiWeights(Float64Array.of(1, -0.5), Float64Array.of(1), 4)),
+      [1, 0.5, 0.25, 0.125],
+    );
     // (1 − B)ψ(B) = 1 + 0.4B → 1, 1.4, 1.4, ...
     const psi = psiWeights(Float64Array.of(1, -1), Float64Array.of(1, 0.4), 3);
     assert.ok(Math.abs(psi[1] - 1.4) < 1e-12 && Math.abs(psi[2] - 1.4) < 1e-12);

@@ -1,15 +1,8 @@
 import { rawColumn } from "./csv-source.js";
-import { STORAGE_TYPE } from "./schema.js";
 import { sqlIdent } from "./sql.js";
 import type { ColumnConversion } from "./value-conversion.js";
 
-/** Marks the failure raised by convertedRowsSql, so it is told apart from other DuckDB errors. */
-export const BAD_VALUE_MARKER = "openforecast: value does not fit its attribute";
-
-/**
- * Inner step shared by both queries below: each raw column once, plus its typed attempt, so the expensive
- * conversion runs once per value.
- */
+/** Each raw column once, plus its typed attempt, so the expensive conversion runs once per value. */
 function attemptsSql(relation: string, conversions: readonly ColumnConversion[], keep: readonly string[]): string {
   const columns = conversions.flatMap((c, i) => [`${rawColumn(i)} AS r${i}`, `${c.tryValue(rawColumn(i))} AS v${i}`]);
   return `SELECT ${[...keep, ...columns].join(", ")} FROM ${relation}`;
@@ -17,15 +10,14 @@ function attemptsSql(relation: string, conversions: readonly ColumnConversion[],
 
 /**
  * The rows of `relation` typed as the schema says, under the attribute names. A value that does not fit
- * stops the query with an error (found again, with its position, by the diagnosis that follows): the happy
- * path is one pass over the data.
+ * stops the query with an error (its position is found by the diagnosis that follows), so the normal case
+ * is a single pass over the data.
  */
 export function convertedRowsSql(relation: string, conversions: readonly ColumnConversion[]): string {
   const columns = conversions.map(
-    (c, i) =>
-      `CAST(CASE WHEN ${c.valid(`r${i}`, `v${i}`)} THEN v${i} ELSE error('${BAD_VALUE_MARKER}') END AS ${STORAGE_TYPE[c.attribute.AttributeType]}) AS ${sqlIdent(c.attribute.AttributeName)}`,
+    (c, i) => `${c.strictValue(rawColumn(i))} AS ${sqlIdent(c.attribute.AttributeName)}`,
   );
-  return `SELECT ${columns.join(", ")} FROM (${attemptsSql(relation, conversions, [])})`;
+  return `SELECT ${columns.join(", ")} FROM ${relation}`;
 }
 
 /**

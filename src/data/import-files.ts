@@ -91,6 +91,19 @@ async function writeRows(
   }
 }
 
+/** Applies the parts of the value rules that are judged on the written columns' statistics. */
+async function checkWrittenColumns(source: ImportSource, statistics: Record<string, Statistics>): Promise<void> {
+  const failed = source.conversions.some((c) => {
+    const columnStatistics = statistics[c.attribute.AttributeName];
+    return columnStatistics !== undefined && c.writtenColumnFails(columnStatistics);
+  });
+  if (!failed) return;
+  throw (
+    (await source.firstProblem()) ??
+    new ImportError("VALUE_INVALID", "The data has values that do not fit the dataset schema")
+  );
+}
+
 /** Writes previous rows followed by the new ones into `target`; returns the row count of the result. */
 async function appendRows(
   connection: DuckDBConnection,
@@ -156,6 +169,7 @@ export async function importFiles(options: ImportFilesOptions): Promise<ImportFi
       }
       signal?.throwIfAborted();
       const fieldStatistics = await computeFieldStatistics(connection, newRows, schema);
+      await checkWrittenColumns(source, fieldStatistics);
       signal?.throwIfAborted();
       let totalRowCount = rowCount;
       if (options.previous === undefined) {

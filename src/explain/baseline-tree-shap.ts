@@ -16,32 +16,41 @@
 import type { GbdtEnsemble } from "../forecasting/gbdt/ensemble.js";
 import { maxDepth } from "../forecasting/gbdt/ensemble.js";
 import type { FeatureMatrix } from "../forecasting/gbdt/matrix.js";
+import { type PackedTrees, packTrees } from "../forecasting/gbdt/packed.js";
 import { checkGroups } from "./groups.js";
 import { leafWeightTable } from "./shapley-weights.js";
 
 /** What a node is to the walk: a leaf, a split on a non-player column, or a split on player g (>= 0). */
 const LEAF = -2;
 const NON_PLAYER = -1;
+/** Node flags. */
+const NAN_RIGHT = 1;
+const PLAYER_BELOW = 2;
+/** Shifted down to bit 0 it masks "x and the baseline part here" to player splits. */
+const IS_PLAYER_SHIFT = 2;
 /** A player's standing on the current path. */
 const FREE = 0; // no split on its columns parts x from the baseline so far (A and B both hold)
 const A_ONLY = 1;
 const B_ONLY = 2;
 
 /**
- * Reusable walker: per-ensemble tables and the scratch state of one walk. The depth-first walk is iterative
- * with an explicit stack (recursion cost about three times as much per node): a frame is pushed only where
- * x and the baseline part on a FREE player, and the path of constrained players is append-only between frames,
- * so popping a frame just truncates the path back to the frame's length.
+ * Reusable walker: per-ensemble tables and the scratch state of one walk.
+ * - Nodes are packed with side-by-side children (packed.ts) and per-node flags, so a visit reads one small
+ *   record and picks its child without a branch.
+ * - The depth-first walk is iterative with an explicit stack: a frame is pushed only where x and the baseline
+ *   part on a FREE player; the path of constrained players is append-only between frames, so popping a frame
+ *   just truncates the path back to the frame's length.
+ * - A subtree without player splits, entered while no player is constrained, is skipped: every hybrid reaches
+ *   the same leaf there, which is worth nothing to anyone.
  */
 export class BaselineTreeShap {
   private readonly stride: number;
   private readonly weights: Float64Array;
-  /** Per node, packed so one visit touches one cache line: [kind, feature, left, right]. */
+  private readonly roots: Int32Array;
+  /** Per packed node: [kind, feature, left child, flags]. */
   private readonly links: Int32Array;
-  /** Per node: the split threshold, or the leaf value on leaves. */
+  /** Per packed node: the split threshold, or the leaf value on leaves. */
   private readonly cut: Float64Array;
-  /** Per node, 1 when some split in its subtree is on a player's column. */
-  private readonly playerBelow: Uint8Array;
   private readonly status: Uint8Array;
   private readonly pathPlayer: Int32Array;
   private readonly pathStatus: Uint8Array;
@@ -50,6 +59,7 @@ export class BaselineTreeShap {
   private readonly stackA: Int32Array;
   private readonly stackB: Int32Array;
   private readonly stackPlayer: Int32Array;
+  private scratch = new Float64Array(0);
 
   constructor(
     private readonly e: GbdtEnsemble,
@@ -60,18 +70,21 @@ export class BaselineTreeShap {
     const depth = Math.max(1, maxDepth(e));
     this.stride = depth + 1;
     this.weights = leafWeightTable(depth);
-    const n = e.feature.length;
+    const packed = packTrees(e);
+    const n = packed.feature.length;
+    const below = playerSplitsBelow(packed, groups);
+    this.roots = packed.roots;
+    this.cut = packed.cut;
     this.links = new Int32Array(4 * n);
-    this.cut = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const f = e.feature[i];
-      this.links[4 * i] = f < 0 ? LEAF : groups[f] < 0 ? NON_PLAYER : groups[f];
+      const f = packed.feature[i];
+      const player = f >= 0 && groups[f] >= 0;
+      this.links[4 * i] = f < 0 ? LEAF : player ? groups[f] : NON_PLAYER;
       this.links[4 * i + 1] = f;
-      this.links[4 * i + 2] = e.left[i];
-      this.links[4 * i + 3] = e.right[i];
-      this.cut[i] = f < 0 ? e.value[i] : e.threshold[i];
+      this.links[4 * i + 2] = packed.left[i];
+      this.links[4 * i + 3] =
+        packed.nanRight[i] * NAN_RIGHT + below[i] * PLAYER_BELOW + (player ? 1 << IS_PLAYER_SHIFT : 0);
     }
-    this.playerBelow = playerSplitsBelow(e, groups);
     this.status = new Uint8Array(nPlayers);
     this.pathPlayer = new Int32Array(depth + 1);
     this.pathStatus = new Uint8Array(depth + 1);
@@ -89,7 +102,18 @@ export class BaselineTreeShap {
     return phi;
   }
 
-  private scratch = new Float64Array(0);
+  /** Per packed node, 1 when one shared baseline row goes right: computed once instead of at every visit. */
+  baselineDirections(baseline: Float64Array | Float32Array): Uint8Array {
+    const { links, cut } = this;
+    const dir = new Uint8Array(cut.length);
+    for (let i = 0; i < dir.length; i++) {
+      const f = links[4 * i + 1];
+      if (f < 0) continue;
+      const v = baseline[f];
+      dir[i] = v > cut[i] ? 1 : v <= cut[i] ? 0 : links[4 * i + 3] & NAN_RIGHT;
+    }
+    return dir;
+  }
 
   private rowScratch(rows: number): Float64Array {
     const need = rows * this.e.nFeatures;
@@ -97,24 +121,11 @@ export class BaselineTreeShap {
     return this.scratch;
   }
 
-  /** Per node, 1 when one shared baseline row goes left: computed once instead of at every visit. */
-  baselineDirections(baseline: Float64Array | Float32Array): Uint8Array {
-    const { feature, threshold, defaultLeft } = this.e;
-    const dir = new Uint8Array(feature.length);
-    for (let i = 0; i < dir.length; i++) {
-      const f = feature[i];
-      if (f < 0) continue;
-      const v = baseline[f];
-      dir[i] = v <= threshold[i] ? 1 : v > threshold[i] ? 0 : defaultLeft[i];
-    }
-    return dir;
-  }
-
   /**
    * Adds the Shapley values of rows [from, to) of the column-major `xData` (xRows rows) to `out`, row-major
    * (row r's players at [r·nPlayers, (r+1)·nPlayers)). The baseline of row r is column-major too: value of
    * column f at bData[f·bRows + r·bStep] (bStep = 0: one baseline row shared by all, whose directions
-   * `sharedLeft` from baselineDirections() then replace reading it).
+   * `sharedRight` from baselineDirections() then replace reading it).
    * Trees go outermost within the block, so one tree's nodes stay in cache while every row walks it.
    */
   accumulateRows(
@@ -126,11 +137,12 @@ export class BaselineTreeShap {
     from: number,
     to: number,
     out: Float64Array,
-    sharedLeft: Uint8Array | null = null,
+    sharedRight: Uint8Array | null = null,
   ): void {
-    const { defaultLeft, treeRoots } = this.e;
-    const { links, cut, playerBelow, status, pathPlayer, pathStatus, weights, stride, nPlayers } = this;
+    const { roots, links, cut, status, pathPlayer, pathStatus, weights, stride, nPlayers } = this;
     const { stackNode, stackLen, stackA, stackB, stackPlayer } = this;
+    const shared = sharedRight !== null;
+    const bRight = sharedRight ?? new Uint8Array(0);
     // The block's rows copied row-major: a row's values then share a cache line or two during its walks.
     const nF = this.e.nFeatures;
     const rowsX = this.rowScratch(to - from);
@@ -138,14 +150,13 @@ export class BaselineTreeShap {
       const col = f * xRows;
       for (let r = from; r < to; r++) rowsX[(r - from) * nF + f] = xData[col + r];
     }
-    for (let t = 0; t < treeRoots.length; t++) {
-      // A tree without player splits gives every hybrid the same leaf: no contribution.
-      if (playerBelow[treeRoots[t]] === 0) continue;
+    for (let t = 0; t < roots.length; t++) {
+      if ((links[4 * roots[t] + 3] & PLAYER_BELOW) === 0) continue;
       for (let r = from; r < to; r++) {
         const xOffset = (r - from) * nF;
         const phiOffset = r * nPlayers;
         const bOffset = r * bStep;
-        stackNode[0] = treeRoots[t];
+        stackNode[0] = roots[t];
         stackLen[0] = 0;
         stackA[0] = 0;
         stackB[0] = 0;
@@ -182,30 +193,29 @@ export class BaselineTreeShap {
               }
               break;
             }
+            const flags = links[at + 3];
+            if (len === 0 && (flags & PLAYER_BELOW) === 0) break;
             const f = links[at + 1];
             const th = cut[node];
             const xv = rowsX[xOffset + f];
-            const xLeft = xv <= th ? true : xv > th ? false : defaultLeft[node] === 1;
-            if (k === NON_PLAYER) {
-              node = xLeft ? links[at + 2] : links[at + 3];
-              // No player constrained yet and none below: every hybrid reaches the same leaf, worth nothing.
-              if (len === 0 && playerBelow[node] === 0) break;
-              continue;
-            }
-            let bLeft: boolean;
-            if (sharedLeft !== null) bLeft = sharedLeft[node] === 1;
+            // 1 = right; NaN is neither above nor at most the threshold and takes the node's default.
+            const xR = +(xv > th) | (+(xv !== xv) & flags);
+            let bR: number;
+            if (shared) bR = bRight[node];
             else {
               const bv = bData[f * bRows + bOffset];
-              bLeft = bv <= th ? true : bv > th ? false : defaultLeft[node] === 1;
+              bR = +(bv > th) | (+(bv !== bv) & flags);
             }
-            if (xLeft === bLeft) {
-              node = xLeft ? links[at + 2] : links[at + 3];
+            const child = links[at + 2];
+            if (((xR ^ bR) & (flags >> IS_PLAYER_SHIFT)) === 0) {
+              // A non-player split, or x and the baseline agree: a single way on.
+              node = child + xR;
               continue;
             }
             const st = status[k];
             if (st === FREE) {
               // Visit x's side now (player becomes A-only), the baseline's side later from a frame.
-              stackNode[sp] = xLeft ? links[at + 3] : links[at + 2];
+              stackNode[sp] = child + bR;
               stackLen[sp] = len;
               stackA[sp] = nA;
               stackB[sp] = nB + 1;
@@ -216,12 +226,8 @@ export class BaselineTreeShap {
               pathStatus[len] = A_ONLY;
               len++;
               nA++;
-              node = xLeft ? links[at + 2] : links[at + 3];
-            } else if (st === A_ONLY) {
-              node = xLeft ? links[at + 2] : links[at + 3];
-            } else {
-              node = xLeft ? links[at + 3] : links[at + 2];
-            }
+              node = child + xR;
+            } else node = child + (st === A_ONLY ? xR : bR);
           }
         }
         while (len > 0) status[pathPlayer[--len]] = FREE;
@@ -230,24 +236,15 @@ export class BaselineTreeShap {
   }
 }
 
-/** Per node, 1 when its subtree splits on a player's column; children are settled before their parent. */
-function playerSplitsBelow(e: GbdtEnsemble, groups: Int32Array): Uint8Array {
-  const below = new Uint8Array(e.feature.length);
-  const preorder: number[] = [];
-  for (const root of e.treeRoots) {
-    const stack = [root];
-    while (stack.length > 0) {
-      const node = stack.pop() as number;
-      preorder.push(node);
-      if (e.feature[node] >= 0) stack.push(e.left[node], e.right[node]);
-    }
-  }
-  for (let i = preorder.length - 1; i >= 0; i--) {
-    const node = preorder[i];
-    const f = e.feature[node];
+/** Per packed node, 1 when its subtree splits on a player's column. Children follow their parents in the
+ * packed order, so one backward sweep settles every child before its parent. */
+function playerSplitsBelow(p: PackedTrees, groups: Int32Array): Uint8Array {
+  const below = new Uint8Array(p.feature.length);
+  for (let i = below.length - 1; i >= 0; i--) {
+    const f = p.feature[i];
     if (f < 0) continue;
-    const here = groups[f] >= 0 || below[e.left[node]] === 1 || below[e.right[node]] === 1;
-    below[node] = here ? 1 : 0;
+    const l = p.left[i];
+    below[i] = groups[f] >= 0 || below[l] === 1 || below[l + 1] === 1 ? 1 : 0;
   }
   return below;
 }
@@ -293,10 +290,10 @@ export function baselineTreeShapBatch(
   const out = new Float64Array(X.nRows * nPlayers);
   const bData = perRow ? baseline.data : baseline;
   const bRows = perRow ? baseline.nRows : 1;
-  const sharedLeft = perRow ? null : walker.baselineDirections(baseline);
+  const sharedRight = perRow ? null : walker.baselineDirections(baseline);
   for (let from = 0; from < X.nRows; from += SHAP_BLOCK) {
     const to = Math.min(X.nRows, from + SHAP_BLOCK);
-    walker.accumulateRows(X.data, X.nRows, bData, bRows, perRow ? 1 : 0, from, to, out, sharedLeft);
+    walker.accumulateRows(X.data, X.nRows, bData, bRows, perRow ? 1 : 0, from, to, out, sharedRight);
   }
   return out;
 }

@@ -127,9 +127,7 @@ export class JobRunner {
         const candidates = this.store.withStatus(from).filter((r) => !this.running.has(r.arn));
         const record = candidates[0];
         if (!record) continue;
-        this.store.db
-          .prepare("UPDATE resources SET lease_owner = ?, lease_until = ? WHERE arn = ?")
-          .run(this.owner, Date.now() + LEASE_MS, record.arn);
+        this.store.setLease(record.arn, this.owner, Date.now() + LEASE_MS);
         const claimed = this.store.update(record.arn, { status: to }, [from]);
         if (claimed) return { record: claimed, deleting };
       }

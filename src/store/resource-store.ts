@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import type { Db } from "./database.js";
 
 /** One resource as stored: the columns every kind shares, plus the kind's own attributes as JSON. */
@@ -89,6 +90,7 @@ export class ResourceStore {
         "UPDATE resources SET status = ?, message = ?, attrs = ?, modified_at = ? WHERE arn = ?",
       ),
       delete: db.prepare("DELETE FROM resources WHERE arn = ?"),
+      setLease: db.prepare("UPDATE resources SET lease_owner = ?, lease_until = ? WHERE arn = ?"),
       children: db.prepare("SELECT * FROM resources WHERE parent_arn = ? ORDER BY created_at, arn"),
       referrers: db.prepare(
         `SELECT r.* FROM resource_refs f JOIN resources r ON r.arn = f.from_arn WHERE f.to_arn = ?
@@ -106,6 +108,18 @@ export class ResourceStore {
       getSetting: db.prepare("SELECT value FROM settings WHERE key = ?"),
       insertSetting: db.prepare("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)"),
     };
+  }
+
+  /** Statements whose text depends on the query's shape (how many filters), prepared once per shape. */
+  private readonly shaped = new Map<string, Database.Statement>();
+
+  private cached(sql: string): Database.Statement {
+    let statement = this.shaped.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.shaped.set(sql, statement);
+    }
+    return statement;
   }
 
   transaction<T>(fn: () => T): T {
@@ -153,6 +167,11 @@ export class ResourceStore {
     });
   }
 
+  /** Records which job runner works on a resource, and until when its claim holds without a heartbeat. */
+  setLease(arn: string, owner: string, until: number): void {
+    this.statements.setLease.run(owner, until, arn);
+  }
+
   /** Replaces the outgoing references of a resource (e.g. the datasets of a dataset group). */
   setRefs(arn: string, refs: readonly string[]): void {
     this.transaction(() => {
@@ -193,19 +212,17 @@ export class ResourceStore {
       params.push(query.after.createdAt, query.after.createdAt, query.after.arn);
     }
     params.push(query.limit);
-    const rows = this.db
-      .prepare(`SELECT * FROM resources WHERE ${where.join(" AND ")} ORDER BY created_at DESC, arn LIMIT ?`)
-      .all(...params) as Row[];
+    const rows = this.cached(
+      `SELECT * FROM resources WHERE ${where.join(" AND ")} ORDER BY created_at DESC, arn LIMIT ?`,
+    ).all(...params) as Row[];
     return rows.map(fromRow);
   }
 
   countActive(kind: string, scope: Scope, statuses: readonly string[]): number {
     const marks = statuses.map(() => "?").join(", ");
-    const row = this.db
-      .prepare(
-        `SELECT count(*) AS n FROM resources WHERE account_id = ? AND region = ? AND kind = ? AND status IN (${marks})`,
-      )
-      .get(scope.accountId, scope.region, kind, ...statuses) as { n: number };
+    const row = this.cached(
+      `SELECT count(*) AS n FROM resources WHERE account_id = ? AND region = ? AND kind = ? AND status IN (${marks})`,
+    ).get(scope.accountId, scope.region, kind, ...statuses) as { n: number };
     return row.n;
   }
 

@@ -2,7 +2,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { ForecastClient } from "@aws-sdk/client-forecast";
+import {
+  DescribeDatasetImportJobCommand,
+  type DescribeDatasetImportJobCommandOutput,
+  ForecastClient,
+} from "@aws-sdk/client-forecast";
 import { S3Client } from "@aws-sdk/client-s3";
 import { pino } from "pino";
 import { type RunningService, startService } from "../../src/app.js";
@@ -167,4 +171,19 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Waits for an import job to end (ACTIVE, CREATE_FAILED or CREATE_STOPPED) and returns its description. */
+export async function waitForImport(
+  fc: ForecastClient,
+  arn: string,
+): Promise<DescribeDatasetImportJobCommandOutput> {
+  return eventually(
+    async () => {
+      const d = await fc.send(new DescribeDatasetImportJobCommand({ DatasetImportJobArn: arn }));
+      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(d.Status as string) ? d : undefined;
+    },
+    120_000,
+    `import ${arn}`,
+  );
 }

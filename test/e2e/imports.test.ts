@@ -6,13 +6,12 @@ import {
   DeleteDatasetCommand,
   DeleteDatasetImportJobCommand,
   DescribeDatasetImportJobCommand,
-  type DescribeDatasetImportJobCommandOutput,
   type ForecastClient,
   ListDatasetImportJobsCommand,
   StopResourceCommand,
 } from "@aws-sdk/client-forecast";
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { eventually, type Harness, startHarness } from "./harness.js";
+import { eventually, type Harness, startHarness, waitForImport } from "./harness.js";
 
 const SCHEMA = {
   Attributes: [
@@ -29,20 +28,6 @@ async function errorName(promise: Promise<unknown>): Promise<string> {
     return (error as Error).name;
   }
   throw new Error("expected the call to fail");
-}
-
-export async function waitForImport(
-  fc: ForecastClient,
-  arn: string,
-): Promise<DescribeDatasetImportJobCommandOutput> {
-  return eventually(
-    async () => {
-      const d = await fc.send(new DescribeDatasetImportJobCommand({ DatasetImportJobArn: arn }));
-      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(d.Status as string) ? d : undefined;
-    },
-    120_000,
-    `import ${arn}`,
-  );
 }
 
 function csvRows(n: number, badRow?: number): string {

@@ -1,0 +1,200 @@
+/**
+ * Gateway benchmark: signed DescribeDatasetGroup and ListDatasetGroups at 1, 16 and 64 concurrent clients.
+ * The service runs in its own process (`node dist/src/cli.js serve`); this process is the load generator.
+ * Each request carries a real SigV4 signature (signed once per client loop and replayed: the server verifies
+ * every request in full, and a signature stays valid for 15 minutes). Prints medians of 3 runs per cell.
+ *
+ * The load generator is wrk (Debian package `wrk`; C, so the client is not the bottleneck on 2 cores) when it is
+ * installed, else a Node.js loop in this process (which saturates before the server does: its figures are a floor).
+ *
+ * Run: npm run bench:gateway   (env BENCH_SECONDS per run, default 5; BENCH_LOAD=node forces the Node loop)
+ */
+import { execFile, execFileSync } from "node:child_process";
+import fs from "node:fs/promises";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { CreateDatasetGroupCommand } from "@aws-sdk/client-forecast";
+import { HttpRequest } from "@smithy/protocol-http";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { ACCOUNTS, forecastClient, REGION, startChild } from "../../test/e2e/harness.js";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const RUNS = 3;
+const CONCURRENCY = [1, 16, 64];
+
+async function signed(endpoint: string, target: string, body: string) {
+  const url = new URL(endpoint);
+  const key = ACCOUNTS[0];
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+    region: REGION,
+    service: "forecast",
+    sha256: Sha256,
+  });
+  const request = await signer.sign(
+    new HttpRequest({
+      method: "POST",
+      protocol: "http:",
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: "/",
+      headers: {
+        host: url.host,
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": target,
+        "content-length": String(Buffer.byteLength(body)),
+      },
+      body,
+    }),
+  );
+  return { url, headers: request.headers, body };
+}
+
+interface Cell {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function runLoad(req: Awaited<ReturnType<typeof signed>>, concurrency: number): Promise<Cell> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + SECONDS * 1000;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const start = performance.now();
+      const r = http.request(
+        {
+          host: req.url.hostname,
+          port: req.url.port,
+          method: "POST",
+          path: "/",
+          headers: req.headers,
+          agent,
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => {
+            if (res.statusCode === 200) latencies.push(performance.now() - start);
+            else errors++;
+            resolve();
+          });
+        },
+      );
+      r.on("error", () => {
+        errors++;
+        resolve();
+      });
+      r.end(req.body);
+    });
+  const loop = async () => {
+    while (performance.now() < deadline) await one();
+  };
+  const began = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  const elapsed = (performance.now() - began) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
+  return { requestsPerSecond: latencies.length / elapsed, p50: q(0.5), p99: q(0.99), errors };
+}
+
+/** wrk prints latencies like 812.00us, 1.52ms, 1.02s. */
+function millis(text: string): number {
+  const m = /^([\d.]+)(us|ms|s)$/.exec(text.trim());
+  if (!m) return Number.NaN;
+  const v = Number(m[1]);
+  return m[2] === "us" ? v / 1000 : m[2] === "s" ? v * 1000 : v;
+}
+
+async function runWrk(
+  req: Awaited<ReturnType<typeof signed>>,
+  concurrency: number,
+  scriptDir: string,
+): Promise<Cell> {
+  const lua = path.join(scriptDir, "request.lua");
+  const lines = ['wrk.method = "POST"', `wrk.body = [==[${req.body}]==]`];
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (k.toLowerCase() !== "host" && k.toLowerCase() !== "content-length")
+      lines.push(`wrk.headers["${k}"] = [==[${v}]==]`);
+  }
+  await fs.writeFile(lua, `${lines.join("\n")}\n`);
+  const { stdout } = await promisify(execFile)("wrk", [
+    "-t1",
+    `-c${concurrency}`,
+    `-d${SECONDS}s`,
+    "--latency",
+    "-s",
+    lua,
+    `http://${req.url.host}/`,
+  ]);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+  const pct = (p: string) => millis(new RegExp(`\\s${p}%\\s+(\\S+)`).exec(stdout)?.[1] ?? "");
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
+  return { requestsPerSecond: rps, p50: pct("50"), p99: pct("99"), errors: non2xx };
+}
+
+function hasWrk(): boolean {
+  if (process.env.BENCH_LOAD === "node") return false;
+  try {
+    execFileSync("wrk", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch (error) {
+    // wrk --version exits 1 after printing; only a missing binary throws ENOENT
+    return (error as NodeJS.ErrnoException).code !== "ENOENT";
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+async function main() {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-bench-gw-"));
+  const child = await startChild(dataDir);
+  try {
+    const fc = forecastClient(child.forecastEndpoint);
+    const { DatasetGroupArn } = await fc.send(
+      new CreateDatasetGroupCommand({ DatasetGroupName: "bench", Domain: "RETAIL" }),
+    );
+    for (let i = 0; i < 20; i++) {
+      await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: `bench_${i}`, Domain: "RETAIL" }));
+    }
+    fc.destroy();
+    const operations = {
+      DescribeDatasetGroup: await signed(
+        child.forecastEndpoint,
+        "AmazonForecast.DescribeDatasetGroup",
+        JSON.stringify({ DatasetGroupArn }),
+      ),
+      ListDatasetGroups: await signed(child.forecastEndpoint, "AmazonForecast.ListDatasetGroups", "{}"),
+    };
+    console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; node ${process.version}`);
+    const useWrk = hasWrk();
+    const load = (req: Awaited<ReturnType<typeof signed>>, c: number) =>
+      useWrk ? runWrk(req, c, dataDir) : runLoad(req, c);
+    console.log(`load generator: ${useWrk ? "wrk (1 thread)" : "Node.js loop in the bench process"}`);
+    console.log(`${SECONDS} s per run, median of ${RUNS} runs\n`);
+    console.log("| operation | clients | requests/s | p50 ms | p99 ms | errors |");
+    console.log("|---|---|---|---|---|---|");
+    for (const [name, req] of Object.entries(operations)) {
+      await load(req, 16); // warm up the server's JIT
+      for (const c of CONCURRENCY) {
+        const cells: Cell[] = [];
+        for (let r = 0; r < RUNS; r++) cells.push(await load(req, c));
+        console.log(
+          `| ${name} | ${c} | ${median(cells.map((x) => x.requestsPerSecond)).toFixed(0)} | ${median(cells.map((x) => x.p50)).toFixed(2)} | ${median(cells.map((x) => x.p99)).toFixed(2)} | ${cells.reduce((s, x) => s + x.errors, 0)} |`,
+        );
+      }
+    }
+  } finally {
+    await child.kill("SIGTERM");
+    await fs.rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

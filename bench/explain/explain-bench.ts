@@ -113,13 +113,20 @@ function firstRows(X: FeatureMatrix, n: number): FeatureMatrix {
 }
 
 /** Brute force through the library as any model would use it: one predict call of 2^8 hybrid rows per row. */
-function bruteForceLibrary(ensemble: Parameters<typeof predict>[0], X: FeatureMatrix, baseline: Float64Array) {
+function bruteForceLibrary(
+  ensemble: Parameters<typeof predict>[0],
+  X: FeatureMatrix,
+  baseline: Float64Array,
+) {
   const out = new Float64Array(X.nRows * nPlayers);
   const x = new Float64Array(nF);
   const predictBatch = (m: FeatureMatrix) => predict(ensemble, m);
   for (let r = 0; r < X.nRows; r++) {
     readRow(X, r, x);
-    out.set(exactShapleyBatched(coalitionValueBatch(predictBatch, x, baseline, groups, nPlayers), nPlayers), r * nPlayers);
+    out.set(
+      exactShapleyBatched(coalitionValueBatch(predictBatch, x, baseline, groups, nPlayers), nPlayers),
+      r * nPlayers,
+    );
   }
   return out;
 }
@@ -140,7 +147,10 @@ function bruteForce(ensemble: Parameters<typeof predict>[0], X: FeatureMatrix, b
     }
     const values = predict(ensemble, featureMatrix(big, rows * k, nF));
     for (let i = 0; i < rows; i++) {
-      out.set(shapleyFromCoalitionValues(values.subarray(i * k, (i + 1) * k), nPlayers), (from + i) * nPlayers);
+      out.set(
+        shapleyFromCoalitionValues(values.subarray(i * k, (i + 1) * k), nPlayers),
+        (from + i) * nPlayers,
+      );
     }
   }
   return out;
@@ -213,7 +223,9 @@ for (const { name, fn } of brute) {
   }
   console.log(
     `(b) ${name}, ${nBrute} rows: median wall ${fmt(bf.ms)}, cpu ${fmt(bf.cpuMs)}` +
-      (scale > 1 ? `; extrapolated to ${explainRows} rows: wall ${fmt(bf.ms * scale)}, cpu ${fmt(bf.cpuMs * scale)}` : ""),
+      (scale > 1
+        ? `; extrapolated to ${explainRows} rows: wall ${fmt(bf.ms * scale)}, cpu ${fmt(bf.cpuMs * scale)}`
+        : ""),
   );
   console.log(
     `    TreeSHAP is ${((bf.cpuMs * scale) / ts.cpuMs).toFixed(0)}× faster by cpu time ` +

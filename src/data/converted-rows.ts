@@ -3,8 +3,15 @@ import { sqlIdent } from "./sql.js";
 import type { ColumnConversion } from "./value-conversion.js";
 
 /** Each raw column once, plus its typed attempt, so the expensive conversion runs once per value. */
-function attemptsSql(relation: string, conversions: readonly ColumnConversion[], keep: readonly string[]): string {
-  const columns = conversions.flatMap((c, i) => [`${rawColumn(i)} AS r${i}`, `${c.tryValue(rawColumn(i))} AS v${i}`]);
+function attemptsSql(
+  relation: string,
+  conversions: readonly ColumnConversion[],
+  keep: readonly string[],
+): string {
+  const columns = conversions.flatMap((c, i) => [
+    `${rawColumn(i)} AS r${i}`,
+    `${c.tryValue(rawColumn(i))} AS v${i}`,
+  ]);
   return `SELECT ${[...keep, ...columns].join(", ")} FROM ${relation}`;
 }
 

@@ -8,7 +8,11 @@ const QUOTE = '"';
  * there is dropped. Empty fields come back as null, like the CSV reader's NULLs. Only used to look at the
  * top of a file (header detection), never for the data itself.
  */
-export async function readFirstRecords(path: string, count: number, maxBytes = 1 << 20): Promise<(string | null)[][]> {
+export async function readFirstRecords(
+  path: string,
+  count: number,
+  maxBytes = 1 << 20,
+): Promise<(string | null)[][]> {
   const handle = await open(path, "r");
   let text: string;
   let complete: boolean;

@@ -47,7 +47,9 @@ async function validityOf(
   rows: readonly (string | null)[][],
 ): Promise<boolean[][]> {
   const n = conversions.length;
-  const placeholders = rows.map((_, r) => `(${conversions.map((_, i) => `CAST($${r * n + i + 1} AS VARCHAR)`).join(", ")})`);
+  const placeholders = rows.map(
+    (_, r) => `(${conversions.map((_, i) => `CAST($${r * n + i + 1} AS VARCHAR)`).join(", ")})`,
+  );
   const raw = conversions.map((_, i) => `r${i}`);
   const tried = conversions.map((c, i) => `${c.tryValue(`r${i}`)} AS v${i}`);
   const valid = conversions.map((c, i) => `${c.valid(`r${i}`, `v${i}`)} AS ok${i}`);

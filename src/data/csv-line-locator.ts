@@ -5,11 +5,12 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 /**
- * The 1-based line on which record number `recordIndex` (0-based, a header row counts as record 0) starts.
- * Users count lines, not records; the two differ where quoted values span lines or blank lines are skipped.
- * Scans only up to that record; used once per failed import, so plain byte-walking is fast enough.
+ * The 1-based line on which record number `recordIndex` (0-based, a header row counts as record 0) starts,
+ * or undefined if the file has fewer records. Users count lines, not records; the two differ where quoted
+ * values span lines or blank lines are skipped. Scans only up to that record; used once per failed import,
+ * so plain byte-walking is fast enough.
  */
-export async function lineOfRecord(path: string, recordIndex: number): Promise<number> {
+export async function lineOfRecord(path: string, recordIndex: number): Promise<number | undefined> {
   let line = 1;
   let records = 0;
   let inQuotes = false;
@@ -39,5 +40,5 @@ export async function lineOfRecord(path: string, recordIndex: number): Promise<n
       if (byte === QUOTE) inQuotes = !inQuotes;
     }
   }
-  throw new Error(`${path} has no record ${recordIndex}`);
+  return undefined;
 }

@@ -17,7 +17,9 @@ export const rawColumn = (index: number): string => `c${index}`;
  * row with too many or too few fields is an error instead of being padded or cut.
  */
 export function csvReadOptions(columnCount: number, header: boolean): string {
-  const columns = Array.from({ length: columnCount }, (_, i) => `${sqlString(rawColumn(i))}: 'VARCHAR'`).join(", ");
+  const columns = Array.from({ length: columnCount }, (_, i) => `${sqlString(rawColumn(i))}: 'VARCHAR'`).join(
+    ", ",
+  );
   return `header = ${header}, columns = {${columns}}, delim = ',', quote = '"', escape = '"', auto_detect = false, strict_mode = true`;
 }
 

@@ -22,8 +22,8 @@ const INTEGER_MAX = 2_147_483_647;
 
 type CountName = "Count" | "CountDistinct" | "CountNull" | "CountNan";
 
-/** The API's Integer counts overflow past 2^31-1; then the Integer reads -1 and the Long member holds it. */
-function putCount(stats: Statistics, name: CountName, value: number): void {
+/** Sets a count; the API's Integer counts overflow past 2^31-1, then the Integer reads -1 and the Long member holds it. */
+export function putCount(stats: Statistics, name: CountName, value: number): void {
   if (value > INTEGER_MAX) {
     stats[name] = -1;
     stats[`${name}Long`] = value;
@@ -90,16 +90,25 @@ async function fieldStatistics(
   }
   if (numeric) {
     // NaN is counted apart and kept out of Min, Max, Avg and Stddev, which it would otherwise swallow.
-    const where = toNumber(counts.nans) > 0 ? ` WHERE NOT isnan(${column})` : "";
-    const moments = await row(
+    const notNan = toNumber(counts.nans) > 0 ? ` WHERE NOT isnan(${column})` : "";
+    const range = await row(
       connection,
-      `SELECT min(${column}) AS low, max(${column}) AS high, avg(${column}) AS mean, stddev_pop(${column}) AS sd FROM ${from}${where}`,
+      `SELECT min(${column}) AS low, max(${column}) AS high FROM ${from}${notNan}`,
     );
-    if (moments.low !== null && moments.high !== null) {
-      stats.Min = type === "integer" ? String(moments.low) : javaDoubleString(Number(moments.low));
-      stats.Max = type === "integer" ? String(moments.high) : javaDoubleString(Number(moments.high));
-      stats.Avg = Number(moments.mean);
-      stats.Stddev = Number(moments.sd);
+    if (range.low !== null && range.high !== null) {
+      stats.Min = type === "integer" ? String(range.low) : javaDoubleString(Number(range.low));
+      stats.Max = type === "integer" ? String(range.high) : javaDoubleString(Number(range.high));
+      // Infinities (which fail the import anyway) would make DuckDB's stddev raise; they are left out.
+      const finite = Number.isFinite(Number(range.low)) && Number.isFinite(Number(range.high));
+      const where = finite ? notNan : ` WHERE isfinite(${column})`;
+      const moments = await row(
+        connection,
+        `SELECT avg(${column}) AS mean, stddev_pop(${column}) AS sd FROM ${from}${where}`,
+      );
+      if (moments.mean !== null) {
+        stats.Avg = Number(moments.mean);
+        stats.Stddev = Number(moments.sd);
+      }
     }
   }
   return stats;

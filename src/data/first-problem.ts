@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { checkedRowsSql } from "./converted-rows.js";
-import { type CsvFile, csvFileRelation, csvReadOptions } from "./csv-source.js";
 import { lineOfRecord } from "./csv-line-locator.js";
+import { type CsvFile, csvFileRelation, csvReadOptions } from "./csv-source.js";
 import { ImportError } from "./import-error.js";
 import { type ParquetColumns, parquetRelationWithPosition } from "./parquet-source.js";
 import { sqlString } from "./sql.js";
@@ -97,7 +97,9 @@ async function csvValueProblem(
   const found = reader.getRowObjectsJS()[0];
   if (found === undefined) return undefined;
   const record = Number(found.record) + (file.header ? 1 : 0);
-  const line = await lineOfRecord(file.path, record);
+  // Should the count of lines disagree with DuckDB's records (it follows the same rules), the record's
+  // number is the next best thing to show.
+  const line = (await lineOfRecord(file.path, record)) ?? record + 1;
   return valueError(found.bad as Record<string, unknown>, conversions, file.label, line);
 }
 

@@ -27,10 +27,19 @@ export class ImportError extends Error {
   readonly failure: ImportFailure;
   readonly location: ImportErrorLocation;
 
-  constructor(failure: ImportFailure, message: string, location: ImportErrorLocation = {}, options?: ErrorOptions) {
+  constructor(
+    failure: ImportFailure,
+    message: string,
+    location: ImportErrorLocation = {},
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = "ImportError";
     this.failure = failure;
     this.location = location;
   }
 }
+
+/** The first line of an error's message: DuckDB's messages go on with hints that mean nothing to our users. */
+export const firstLineOf = (error: unknown): string =>
+  String(error instanceof Error ? error.message : error).split("\n")[0] ?? "";

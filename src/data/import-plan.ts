@@ -30,7 +30,8 @@ export function planImport(input: ImportSettingsInput): ImportPlan {
   checkSchema(input.schema);
   const timestamp = timestampParsing(input.timestampFormat, input.dataFrequency);
   const geolocationFormat = parseGeolocationFormat(input.geolocationFormat);
-  const timeZone = input.timeZone === undefined || input.timeZone === "" ? undefined : checkTimeZone(input.timeZone);
+  const timeZone =
+    input.timeZone === undefined || input.timeZone === "" ? undefined : checkTimeZone(input.timeZone);
   const useGeolocation = input.useGeolocationForTimeZone === true;
   if (useGeolocation && timeZone !== undefined) {
     throw new ImportError("BAD_OPTION", "Give either TimeZone or UseGeolocationForTimeZone, not both");

@@ -46,7 +46,9 @@ async function parquetSource(
   settings: ConversionSettings,
 ): Promise<ImportSource> {
   const columns = await matchParquetColumns(connection, files, schema);
-  const conversions = schema.map((attribute, i) => columnConversion(attribute, columns.types[i] as string, settings));
+  const conversions = schema.map((attribute, i) =>
+    columnConversion(attribute, columns.types[i] as string, settings),
+  );
   return {
     relation: parquetRelation(
       files.map((f) => f.path),

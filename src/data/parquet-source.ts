@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { rawColumn } from "./csv-source.js";
-import { ImportError } from "./import-error.js";
+import { firstLineOf, ImportError } from "./import-error.js";
 import type { SchemaAttribute } from "./schema.js";
 import { sqlIdent, sqlString, sqlStringList } from "./sql.js";
 
@@ -10,11 +10,14 @@ export interface ParquetColumns {
   types: string[];
 }
 
-const firstLine = (error: unknown): string => String(error instanceof Error ? error.message : error).split("\n")[0] ?? "";
-
-async function describe(connection: DuckDBConnection, from: string): Promise<{ name: string; type: string }[]> {
+async function describe(
+  connection: DuckDBConnection,
+  from: string,
+): Promise<{ name: string; type: string }[]> {
   const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`);
-  return reader.getRowObjectsJS().map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+  return reader
+    .getRowObjectsJS()
+    .map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
 }
 
 /**
@@ -33,9 +36,13 @@ export async function matchParquetColumns(
     try {
       columns = await describe(connection, `read_parquet(${sqlString(file.path)})`);
     } catch (error) {
-      throw new ImportError("FILE_UNREADABLE", `${file.label} is not a readable Parquet file: ${firstLine(error)}`, {
-        file: file.label,
-      });
+      throw new ImportError(
+        "FILE_UNREADABLE",
+        `${file.label} is not a readable Parquet file: ${firstLineOf(error)}`,
+        {
+          file: file.label,
+        },
+      );
     }
     const have = columns.map((c) => c.name);
     const missing = wanted.filter((w) => !have.some((h) => h.toLowerCase() === w.toLowerCase()));

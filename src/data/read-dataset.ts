@@ -56,13 +56,18 @@ export async function queryDatasetColumns(
 }
 
 /** Row count, columns and import metadata of a canonical dataset file, without reading its data. */
-export async function describeDataset(parquetPath: string, signal?: AbortSignal): Promise<DatasetDescription> {
+export async function describeDataset(
+  parquetPath: string,
+  signal?: AbortSignal,
+): Promise<DatasetDescription> {
   return withConnection(signal, async (connection) => {
     const file = sqlString(parquetPath);
     const columns = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${file})`))
       .getRowObjectsJS()
       .map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
-    const count = await connection.runAndReadAll(`SELECT sum(num_rows) AS n FROM parquet_file_metadata(${file})`);
+    const count = await connection.runAndReadAll(
+      `SELECT sum(num_rows) AS n FROM parquet_file_metadata(${file})`,
+    );
     const pairs = await connection.runAndReadAll(
       `SELECT decode(key) AS key, decode(value) AS value FROM parquet_kv_metadata(${file})`,
     );

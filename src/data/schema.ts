@@ -33,7 +33,8 @@ export function checkSchema(schema: readonly SchemaAttribute[]): void {
     }
     // DuckDB and Parquet readers match column names case-insensitively; two such names would be ambiguous.
     const key = AttributeName.toLowerCase();
-    if (seen.has(key)) throw new ImportError("BAD_OPTION", `Attribute ${AttributeName} appears twice in the schema`);
+    if (seen.has(key))
+      throw new ImportError("BAD_OPTION", `Attribute ${AttributeName} appears twice in the schema`);
     seen.add(key);
   }
 }

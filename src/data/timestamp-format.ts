@@ -117,7 +117,10 @@ export function isDailyOrLonger(dataFrequency: string): boolean {
  * or longer. Without a format, the default "yyyy-MM-dd HH:mm:ss" is used, and for daily or longer (or
  * unknown) frequencies plain dates "yyyy-MM-dd" are accepted as well, since that is how such data is written.
  */
-export function timestampParsing(timestampFormat: string | undefined, dataFrequency?: string): TimestampParsing {
+export function timestampParsing(
+  timestampFormat: string | undefined,
+  dataFrequency?: string,
+): TimestampParsing {
   const subDaily = dataFrequency !== undefined && !isDailyOrLonger(dataFrequency);
   if (timestampFormat === undefined || timestampFormat === "") {
     const formats = [translateTimestampFormat(DEFAULT_TIMESTAMP_FORMAT).strptime];

@@ -1,6 +1,6 @@
 import type { Statistics } from "./field-statistics.js";
 import { describeGeolocationFormat, type GeolocationFormat, geolocationValidSql } from "./geolocation.js";
-import { type DatasetType, isRequiredAttribute, STORAGE_TYPE, type SchemaAttribute } from "./schema.js";
+import { type DatasetType, isRequiredAttribute, type SchemaAttribute, STORAGE_TYPE } from "./schema.js";
 import { sqlString } from "./sql.js";
 import type { TimestampParsing } from "./timestamp-format.js";
 
@@ -89,10 +89,12 @@ function timestampTextRule(settings: ConversionSettings): Rule {
     return {
       tryValue: (raw) => `TRY_CAST(${raw} AS TIMESTAMP)`,
       check: (raw, value) => `(${value} IS NOT NULL AND ${iso(raw)})`,
-      strict: (raw) => `CASE WHEN ${iso(raw)} THEN CAST(${raw} AS TIMESTAMP) WHEN ${raw} IS NOT NULL THEN ${fail} END`,
+      strict: (raw) =>
+        `CASE WHEN ${iso(raw)} THEN CAST(${raw} AS TIMESTAMP) WHEN ${raw} IS NOT NULL THEN ${fail} END`,
     };
   }
-  const formats = strptime.length === 1 ? sqlString(strptime[0] as string) : `[${strptime.map(sqlString).join(", ")}]`;
+  const formats =
+    strptime.length === 1 ? sqlString(strptime[0] as string) : `[${strptime.map(sqlString).join(", ")}]`;
   const zone = sqlString(settings.timeZone ?? "UTC");
   const local = (parsed: string): string => (hasOffset ? `timezone(${zone}, ${parsed})` : parsed);
   return {
@@ -112,7 +114,8 @@ function textRule(attribute: SchemaAttribute, settings: ConversionSettings): Rul
       return {
         tryValue: (raw) => `TRY_CAST(${raw} AS BIGINT)`,
         check: (raw, value) => `(${value} IS NOT NULL AND NOT ${notPlainInteger(raw)})`,
-        strict: (raw) => `CASE WHEN NOT ${notPlainInteger(raw)} THEN CAST(${raw} AS BIGINT) WHEN ${raw} IS NOT NULL THEN ${fail} END`,
+        strict: (raw) =>
+          `CASE WHEN NOT ${notPlainInteger(raw)} THEN CAST(${raw} AS BIGINT) WHEN ${raw} IS NOT NULL THEN ${fail} END`,
       };
     case "float":
       return {
@@ -141,7 +144,8 @@ function typedRule(attribute: SchemaAttribute, sourceFamily: Family, settings: C
   if (t === "integer" && sourceFamily === "decimal") {
     // Whole numbers stored as floating point (common in Parquet written by pandas) are accepted.
     return converted(
-      (raw) => `CASE WHEN CAST(${raw} AS DOUBLE) = trunc(CAST(${raw} AS DOUBLE)) THEN TRY_CAST(${raw} AS BIGINT) END`,
+      (raw) =>
+        `CASE WHEN CAST(${raw} AS DOUBLE) = trunc(CAST(${raw} AS DOUBLE)) THEN TRY_CAST(${raw} AS BIGINT) END`,
     );
   }
   if (t === "float" && (sourceFamily === "integer" || sourceFamily === "decimal")) {
@@ -150,7 +154,8 @@ function typedRule(attribute: SchemaAttribute, sourceFamily: Family, settings: C
       check: (_raw, value) => `(${value} IS NOT NULL AND NOT isinf(${value}))`,
     };
   }
-  if (t === "timestamp" && sourceFamily === "temporal") return converted((raw) => `CAST(${raw} AS TIMESTAMP)`);
+  if (t === "timestamp" && sourceFamily === "temporal")
+    return converted((raw) => `CAST(${raw} AS TIMESTAMP)`);
   if (t === "timestamp" && sourceFamily === "zoned") {
     const zone = sqlString(settings.timeZone ?? "UTC");
     return converted((raw) => `timezone(${zone}, ${raw})`);
@@ -184,7 +189,8 @@ export function columnConversion(
   settings: ConversionSettings,
 ): ColumnConversion {
   const sourceFamily = family(sourceType);
-  const rule = sourceFamily === "text" ? textRule(attribute, settings) : typedRule(attribute, sourceFamily, settings);
+  const rule =
+    sourceFamily === "text" ? textRule(attribute, settings) : typedRule(attribute, sourceFamily, settings);
   const required = isRequiredAttribute(attribute, settings.datasetType);
   const derivedStrict = (raw: string): string =>
     `CASE WHEN ${raw} IS NULL THEN NULL WHEN ${rule.check(raw, rule.tryValue(raw))} THEN ${rule.tryValue(raw)} ELSE ${fail} END`;
@@ -197,7 +203,9 @@ export function columnConversion(
       (required && hasNulls(statistics)) || (rule.infinityChecked === true && hasInfinity(statistics)),
     tryValue: rule.tryValue,
     valid: (raw, value) =>
-      required ? `(${raw} IS NOT NULL AND ${rule.check(raw, value)})` : `(${raw} IS NULL OR ${rule.check(raw, value)})`,
+      required
+        ? `(${raw} IS NOT NULL AND ${rule.check(raw, value)})`
+        : `(${raw} IS NULL OR ${rule.check(raw, value)})`,
     problem: problemOf(attribute, settings),
   };
 }

@@ -156,28 +156,13 @@ export class BaselineTreeShap {
         const xOffset = (r - from) * nF;
         const phiOffset = r * nPlayers;
         const bOffset = r * bStep;
-        stackNode[0] = roots[t];
-        stackLen[0] = 0;
-        stackA[0] = 0;
-        stackB[0] = 0;
-        stackPlayer[0] = -1;
-        let sp = 1;
+        // The root is walked without a frame; frames hold the baseline sides left for later.
+        let sp = 0;
         let len = 0;
-        while (sp > 0) {
-          sp--;
-          let node = stackNode[sp];
-          let nA = stackA[sp];
-          let nB = stackB[sp];
-          const frameLen = stackLen[sp];
-          while (len > frameLen) status[pathPlayer[--len]] = FREE;
-          const entering = stackPlayer[sp];
-          if (entering >= 0) {
-            // The baseline's side of a split that parted x from the baseline: the player is now B-only.
-            status[entering] = B_ONLY;
-            pathPlayer[len] = entering;
-            pathStatus[len] = B_ONLY;
-            len++;
-          }
+        let node = roots[t];
+        let nA = 0;
+        let nB = 0;
+        for (;;) {
           for (;;) {
             const at = node << 2;
             const k = links[at];
@@ -198,13 +183,13 @@ export class BaselineTreeShap {
             const f = links[at + 1];
             const th = cut[node];
             const xv = rowsX[xOffset + f];
-            // 1 = right; NaN is neither above nor at most the threshold and takes the node's default.
-            const xR = +(xv > th) | (+(xv !== xv) & flags);
+            // 1 = right. !(x <= t) differs from x > t only for NaN, so the second term sends NaN where flagged.
+            const xR = +(xv > th) | (+!(xv <= th) & flags);
             let bR: number;
             if (shared) bR = bRight[node];
             else {
               const bv = bData[f * bRows + bOffset];
-              bR = +(bv > th) | (+(bv !== bv) & flags);
+              bR = +(bv > th) | (+!(bv <= th) & flags);
             }
             const child = links[at + 2];
             if (((xR ^ bR) & (flags >> IS_PLAYER_SHIFT)) === 0) {
@@ -229,6 +214,20 @@ export class BaselineTreeShap {
               node = child + xR;
             } else node = child + (st === A_ONLY ? xR : bR);
           }
+          // This way is done: resume the latest baseline side, if any.
+          if (sp === 0) break;
+          sp--;
+          node = stackNode[sp];
+          nA = stackA[sp];
+          nB = stackB[sp];
+          const frameLen = stackLen[sp];
+          while (len > frameLen) status[pathPlayer[--len]] = FREE;
+          // The baseline's side of a split that parted x from the baseline: the player is now B-only.
+          const entering = stackPlayer[sp];
+          status[entering] = B_ONLY;
+          pathPlayer[len] = entering;
+          pathStatus[len] = B_ONLY;
+          len++;
         }
         while (len > 0) status[pathPlayer[--len]] = FREE;
       }
@@ -266,7 +265,7 @@ export function baselineTreeShap(
   return new BaselineTreeShap(ensemble, groups, nPlayers).accumulate(x, baseline, new Float64Array(nPlayers));
 }
 
-/** Rows per block in batch explanation (see accumulateRows). */
+/** Rows per block in batch explanation (see accumulateRows); the fastest of 32..16,384 measured. */
 const SHAP_BLOCK = 1024;
 
 /**
@@ -284,7 +283,8 @@ export function baselineTreeShapBatch(
   if (X.nFeatures !== nF) throw new RangeError(`matrix has ${X.nFeatures} features, model expects ${nF}`);
   const perRow = !(baseline instanceof Float64Array);
   if (perRow) {
-    if (baseline.nRows !== X.nRows || baseline.nFeatures !== nF) throw new RangeError("baseline matrix shape differs");
+    if (baseline.nRows !== X.nRows || baseline.nFeatures !== nF)
+      throw new RangeError("baseline matrix shape differs");
   } else if (baseline.length !== nF) throw new RangeError(`baseline must have ${nF} values`);
   const walker = new BaselineTreeShap(ensemble, groups, nPlayers);
   const out = new Float64Array(X.nRows * nPlayers);

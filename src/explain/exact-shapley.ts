@@ -32,11 +32,11 @@ export function shapleyFromCoalitionValues(values: Float64Array, nPlayers: numbe
 }
 
 /** Exact Shapley values of the game `valueOf(mask)`, one evaluation per coalition. */
-export function exactShapley(valueOf: (coalitionMask: number) => number, nPlayers: number): Float64Array {
+export function exactShapley(value: (coalitionMask: number) => number, nPlayers: number): Float64Array {
   checkMaskPlayers(nPlayers, MAX_EXACT_PLAYERS);
   const size = 1 << nPlayers;
   const values = new Float64Array(size);
-  for (let mask = 0; mask < size; mask++) values[mask] = valueOf(mask);
+  for (let mask = 0; mask < size; mask++) values[mask] = value(mask);
   return shapleyFromCoalitionValues(values, nPlayers);
 }
 
@@ -63,7 +63,8 @@ export function exactShapleyBatched(
   for (let from = 0; from < masks.length; from += chunk) {
     const part = masks.subarray(from, Math.min(masks.length, from + chunk));
     const v = valueOfBatch(part);
-    if (v.length !== part.length) throw new RangeError(`value batch returned ${v.length} values for ${part.length}`);
+    if (v.length !== part.length)
+      throw new RangeError(`value batch returned ${v.length} values for ${part.length}`);
     values.set(v, from);
   }
   return shapleyFromCoalitionValues(values, nPlayers);

@@ -11,9 +11,9 @@ export {
   shapleyFromCoalitionValues,
 } from "./exact-shapley.js";
 export { checkGroups, MAX_MASK_PLAYERS } from "./groups.js";
-export { coalitionValueBatch, hybridRow, hybridRows } from "./hybrid-rows.js";
 export type { CoalitionValueBatch } from "./hybrid-rows.js";
+export { coalitionValueBatch, hybridRow, hybridRows } from "./hybrid-rows.js";
 export { maxAbs, normalizeImpacts } from "./normalize.js";
-export { sampledShapley } from "./sampled-shapley.js";
 export type { SampledShapleyOptions } from "./sampled-shapley.js";
+export { sampledShapley } from "./sampled-shapley.js";
 export { binomial, leafWeightTable, shapleyWeights } from "./shapley-weights.js";

@@ -75,12 +75,17 @@ export function sampledShapley(
   return phi;
 }
 
-function evaluateInChunks(valueOfBatch: CoalitionValueBatch, masks: Uint32Array, chunk: number): Float64Array {
+function evaluateInChunks(
+  valueOfBatch: CoalitionValueBatch,
+  masks: Uint32Array,
+  chunk: number,
+): Float64Array {
   const values = new Float64Array(masks.length);
   for (let from = 0; from < masks.length; from += chunk) {
     const part = masks.subarray(from, Math.min(masks.length, from + chunk));
     const v = valueOfBatch(part);
-    if (v.length !== part.length) throw new RangeError(`value batch returned ${v.length} values for ${part.length}`);
+    if (v.length !== part.length)
+      throw new RangeError(`value batch returned ${v.length} values for ${part.length}`);
     values.set(v, from);
   }
   return values;

@@ -7,6 +7,21 @@ import type { FitContext, FittedSeries, SeriesForecast, SeriesModel } from "./mo
 import { createRng } from "./rng.js";
 import { forecastFromSamples } from "./sample-quantiles.js";
 
+/**
+ * The phase seasonal NPTS copies from, per Amazon frequency. Amazon (via GluonTS) keys the season on one time
+ * feature: minute-of-hour for minute data (so a 15min series repeats every 4 steps, not every day), hour-of-day,
+ * day-of-week, month-of-year. Weekly data gets day-of-month there, which has no fixed stride, and yearly none:
+ * both sample without a season here. Pass the result as `period` when fitting NPTS.
+ */
+export function nptsSeasonStride(frequency: string): number {
+  const match = /^(\d*)(Y|M|W|D|H|min)$/.exec(frequency);
+  if (!match) throw new RangeError(`unknown data frequency: ${frequency}`);
+  const multiple = match[1] === "" ? 1 : Number(match[1]);
+  const cycle: Record<string, number> = { Y: 1, M: 12, W: 1, D: 7, H: 24, min: 60 };
+  const stride = cycle[match[2]] / multiple;
+  return Number.isInteger(stride) && stride >= 2 ? stride : 1;
+}
+
 export interface NptsOptions {
   /** λ of the exponential kernel; 0 gives the uniform ("climatological") kernel. Amazon's default is 1. */
   readonly kernelWeight?: number;

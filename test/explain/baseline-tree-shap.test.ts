@@ -1,14 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
-  featureMatrix,
-  predict,
-  predictRow,
-  readRow,
-  trainGbdt,
-} from "../../src/forecasting/gbdt/index.js";
-import { createRng } from "../../src/forecasting/gbdt/rng.js";
-import {
   baselineTreeShap,
   baselineTreeShapBatch,
   coalitionValueBatch,
@@ -16,6 +8,8 @@ import {
   exactShapleyBatched,
   hybridRow,
 } from "../../src/explain/index.js";
+import { featureMatrix, predict, predictRow, readRow, trainGbdt } from "../../src/forecasting/gbdt/index.js";
+import { createRng } from "../../src/forecasting/gbdt/rng.js";
 import { randomEnsemble, randomGroups, randomPoint } from "./random-ensemble.js";
 
 const sum = (a: Float64Array) => a.reduce((s, v) => s + v, 0);
@@ -107,7 +101,12 @@ describe("baselineTreeShap", () => {
       featureMatrix(Float64Array.from([0, 1, 2].flatMap((f) => rows.map((r) => r[f]))), rows.length, 3);
     const out = baselineTreeShapBatch(e, col(xs), col(bs), groups, 3);
     for (let r = 0; r < 2; r++) {
-      assertClose(out.subarray(3 * r, 3 * r + 3), baselineTreeShap(e, xs[r], bs[r], groups, 3), 0, `row ${r}`);
+      assertClose(
+        out.subarray(3 * r, 3 * r + 3),
+        baselineTreeShap(e, xs[r], bs[r], groups, 3),
+        0,
+        `row ${r}`,
+      );
     }
   });
 

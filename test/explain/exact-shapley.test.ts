@@ -28,9 +28,13 @@ describe("exactShapley", () => {
       const want = new Float64Array(nPlayers);
       for (let f = 0; f < 9; f++) if (groups[f] >= 0) want[groups[f]] += weights[f] * (x[f] - b[f]);
       const single = exactShapley((m) => model.predictRow(hybridRow(x, b, groups, m)), nPlayers);
-      const batched = exactShapleyBatched(coalitionValueBatch(model.predict, x, b, groups, nPlayers), nPlayers, {
-        chunkSize: 7,
-      });
+      const batched = exactShapleyBatched(
+        coalitionValueBatch(model.predict, x, b, groups, nPlayers),
+        nPlayers,
+        {
+          chunkSize: 7,
+        },
+      );
       for (let i = 0; i < nPlayers; i++) {
         assert.ok(Math.abs(single[i] - want[i]) < 1e-12, `single ${single[i]} vs ${want[i]}`);
         assert.ok(Math.abs(batched[i] - want[i]) < 1e-12, `batched ${batched[i]} vs ${want[i]}`);

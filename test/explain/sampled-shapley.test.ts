@@ -33,7 +33,8 @@ describe("sampledShapley", () => {
         permutations: 4,
         seed: trial,
       });
-      for (let i = 0; i < nPlayers; i++) assert.ok(Math.abs(phi[i] - want[i]) < 1e-12, `${phi[i]} vs ${want[i]}`);
+      for (let i = 0; i < nPlayers; i++)
+        assert.ok(Math.abs(phi[i] - want[i]) < 1e-12, `${phi[i]} vs ${want[i]}`);
     }
   });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { NptsModel } from "../../src/forecasting/npts.js";
+import { NptsModel, nptsSeasonStride } from "../../src/forecasting/npts.js";
 
 const LEVELS = [0.1, 0.5, 0.9];
 
@@ -46,5 +46,16 @@ describe("NPTS", () => {
     const f = new NptsModel({ samples: 4000 }).fit(y, { period: 1 }).forecast(1, [0.5]);
     const pRecent = (1 - Math.exp(-100 / 200)) / (1 - Math.exp(-200 / 200));
     assert.ok(Math.abs(f.mean[0] - pRecent) < 0.03, `${f.mean[0]} vs ${pRecent}`);
+  });
+
+  test("season strides follow Amazon's NPTS time features", () => {
+    assert.equal(nptsSeasonStride("15min"), 4);
+    assert.equal(nptsSeasonStride("1min"), 60);
+    assert.equal(nptsSeasonStride("H"), 24);
+    assert.equal(nptsSeasonStride("D"), 7);
+    assert.equal(nptsSeasonStride("W"), 1);
+    assert.equal(nptsSeasonStride("M"), 12);
+    assert.equal(nptsSeasonStride("3M"), 4);
+    assert.equal(nptsSeasonStride("Y"), 1);
   });
 });

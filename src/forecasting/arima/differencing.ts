@@ -56,19 +56,12 @@ export function chooseD(y: Float64Array, maxD = 2): number {
   return d;
 }
 
-/**
- * Strength of seasonality max(0, 1 − Var(R)/Var(S + R)) from a classical additive decomposition (centred moving
- * average trend, per-phase mean seasonal). auto.arima uses STL here; the classical version ranks series alike.
- */
-export function seasonalStrength(y: Float64Array, period: number): number {
+/** Centred moving average over one period (2×m for even m); NaN where the window does not fit. */
+function centredMovingAverage(y: Float64Array, m: number): Float64Array {
   const n = y.length;
-  const m = period;
-  if (m <= 1 || n < 2 * m + 1) return 0;
   const half = Math.floor(m / 2);
-  const start = half;
-  const end = n - half;
-  const detrended = new Float64Array(n).fill(Number.NaN);
-  for (let t = start; t < end; t++) {
+  const out = new Float64Array(n).fill(Number.NaN);
+  for (let t = half; t < n - half; t++) {
     let s = 0;
     if (m % 2 === 0) {
       s = 0.5 * (y[t - half] + y[t + half]);
@@ -76,37 +69,95 @@ export function seasonalStrength(y: Float64Array, period: number): number {
     } else {
       for (let k = t - half; k <= t + half; k++) s += y[k];
     }
-    detrended[t] = y[t] - s / m;
+    out[t] = s / m;
   }
-  const phaseSum = new Float64Array(m);
-  const phaseCount = new Float64Array(m);
-  for (let t = start; t < end; t++) {
-    phaseSum[t % m] += detrended[t];
-    phaseCount[t % m]++;
+  return out;
+}
+
+/**
+ * Local-linear tricube smoother of one cycle-subseries (the values of one seasonal phase), as STL's
+ * cycle-subseries step: with a window of `span` neighbours the seasonal shape may drift over the years.
+ */
+function smoothSubseries(values: Float64Array, span: number, out: Float64Array): void {
+  const n = values.length;
+  const width = Math.min(span, n);
+  for (let i = 0; i < n; i++) {
+    let lo = Math.max(0, i - Math.floor(width / 2));
+    const hi = Math.min(n - 1, lo + width - 1);
+    lo = Math.max(0, hi - width + 1);
+    const radius = Math.max(i - lo, hi - i) + 1;
+    let sw = 0;
+    let sx = 0;
+    let sy = 0;
+    let sxx = 0;
+    let sxy = 0;
+    for (let j = lo; j <= hi; j++) {
+      const u = Math.abs(j - i) / radius;
+      const w = (1 - u * u * u) ** 3;
+      sw += w;
+      sx += w * j;
+      sy += w * values[j];
+      sxx += w * j * j;
+      sxy += w * j * values[j];
+    }
+    const mx = sx / sw;
+    const my = sy / sw;
+    const vx = sxx / sw - mx * mx;
+    out[i] = vx > 1e-12 ? my + ((sxy / sw - mx * my) / vx) * (i - mx) : my;
   }
-  let centre = 0;
-  for (let i = 0; i < m; i++) {
-    phaseSum[i] = phaseCount[i] > 0 ? phaseSum[i] / phaseCount[i] : 0;
-    centre += phaseSum[i];
+}
+
+/**
+ * Strength of seasonality max(0, 1 − Var(R)/Var(S + R)) (Wang, Smith & Hyndman 2006), from an STL-like
+ * decomposition: centred moving-average trend, each phase's detrended values smoothed locally (span 11 cycles,
+ * as R's mstl), then re-centred so the seasonal carries no trend. R's auto.arima differences seasonally above 0.64.
+ */
+export function seasonalStrength(y: Float64Array, period: number, span = 11): number {
+  const n = y.length;
+  const m = period;
+  if (m <= 1 || n < 2 * m + 1) return 0;
+  const trend = centredMovingAverage(y, m);
+  const half = Math.floor(m / 2);
+  const start = half;
+  const end = n - half;
+  const seasonal = new Float64Array(n);
+  const cycles = Math.ceil(n / m);
+  const sub = new Float64Array(cycles);
+  const smooth = new Float64Array(cycles);
+  for (let phase = 0; phase < m; phase++) {
+    let count = 0;
+    const first = phase + Math.ceil(Math.max(0, start - phase) / m) * m;
+    for (let t = first; t < end; t += m) sub[count++] = y[t] - trend[t];
+    smoothSubseries(sub.subarray(0, count), span, smooth);
+    let i = 0;
+    for (let t = first; t < end; t += m) seasonal[t] = smooth[i++];
   }
-  centre /= m;
-  // Var(R) and Var(S + R) over the span where the trend exists; S + R is the detrended series.
+  // Remove what the seasonal still carries of level changes, over the span where its own average exists.
+  const level = centredMovingAverage(seasonal.subarray(start, end), m);
   let meanR = 0;
   let meanSR = 0;
-  const count = end - start;
+  let count = 0;
   for (let t = start; t < end; t++) {
-    meanSR += detrended[t];
-    meanR += detrended[t] - (phaseSum[t % m] - centre);
+    const centre = level[t - start];
+    if (Number.isNaN(centre)) continue;
+    const detrended = y[t] - trend[t];
+    const r = detrended - (seasonal[t] - centre);
+    meanR += r;
+    meanSR += detrended;
+    count++;
   }
+  if (count < 2) return 0;
   meanR /= count;
   meanSR /= count;
   let varR = 0;
   let varSR = 0;
   for (let t = start; t < end; t++) {
-    const r = detrended[t] - (phaseSum[t % m] - centre) - meanR;
-    const sr = detrended[t] - meanSR;
+    const centre = level[t - start];
+    if (Number.isNaN(centre)) continue;
+    const detrended = y[t] - trend[t];
+    const r = detrended - (seasonal[t] - centre) - meanR;
     varR += r * r;
-    varSR += sr * sr;
+    varSR += (detrended - meanSR) ** 2;
   }
   return varSR > 0 ? Math.max(0, 1 - varR / varSR) : 0;
 }

@@ -86,7 +86,7 @@ function midpoint(a: number, b: number): number {
 
 /** Bin of one value: the first k with value <= upper[k], the last bin above all bounds, MISSING_BIN for NaN. */
 export function binOf(value: number, upper: Float64Array): number {
-  if (value !== value) return MISSING_BIN;
+  if (Number.isNaN(value)) return MISSING_BIN;
   let lo = 0;
   let hi = upper.length;
   while (lo < hi) {

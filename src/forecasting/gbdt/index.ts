@@ -17,6 +17,8 @@ export type { Loss } from "./loss.js";
 export { quantileLoss, squaredLoss } from "./loss.js";
 export type { FeatureMatrix } from "./matrix.js";
 export { featureMatrix, matrixFromRows, readRow } from "./matrix.js";
+export type { PackedTrees } from "./packed.js";
+export { packTrees } from "./packed.js";
 export type { Rng } from "./rng.js";
 export { createRng, randomInt } from "./rng.js";
 export type { GbdtParams, GbdtTrainResult, ValidationSet } from "./train.js";

@@ -8,7 +8,7 @@ export function selectKth(a: Float64Array, lo: number, hi: number, k: number): n
     const x = a[lo];
     const y = a[mid];
     const z = a[hi];
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z)); // median of three
     let i = lo;
     let j = hi;
     while (i <= j) {

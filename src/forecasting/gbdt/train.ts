@@ -127,6 +127,8 @@ export function trainGbdt(
     const tree = grower.grow(idx, count, grad);
     const value = new Float64Array(tree.nNodes);
     for (const leaf of tree.leaves) {
+      // Only a root can be empty (a tiny subsample); it then adds nothing.
+      if (leaf.count === 0) continue;
       const v = loss.leafValue(y, pred, idx, leaf.start, leaf.end, leaf.sumGrad, p.lambdaL2, scratch);
       value[leaf.node] = p.learningRate * v;
     }
@@ -186,7 +188,7 @@ function addTreeRaw(tree: GrownTree, value: Float64Array, X: FeatureMatrix, out:
     let node = 0;
     while (tree.feature[node] >= 0) {
       const x = data[tree.feature[node] * nRows + r];
-      const goLeft = x !== x ? tree.defaultLeft[node] === 1 : x <= tree.threshold[node];
+      const goLeft = Number.isNaN(x) ? tree.defaultLeft[node] === 1 : x <= tree.threshold[node];
       node = goLeft ? tree.left[node] : tree.right[node];
     }
     out[r] += value[node];

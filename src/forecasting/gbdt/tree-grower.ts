@@ -73,7 +73,8 @@ export class TreeGrower {
   /** Grows a tree on the rows idx[0..count) (reordered in place) with per-row gradients `grad`. */
   grow(idx: Uint32Array, count: number, grad: Float64Array): GrownTree {
     const p = this.params;
-    const capacity = 2 * p.maxLeaves - 1;
+    // Leaves are also bounded by the rows: each holds at least minDataInLeaf of them.
+    const capacity = 2 * Math.max(1, Math.min(p.maxLeaves, Math.floor(count / p.minDataInLeaf))) - 1;
     const feature = new Int32Array(capacity).fill(-1);
     const splitBin = new Uint8Array(capacity);
     const threshold = new Float64Array(capacity);

@@ -40,7 +40,11 @@ describe("binning", () => {
   });
 
   test("infinities fall in the end bins and do not move the bounds", () => {
-    const X = featureMatrix(Float64Array.from([Number.NEGATIVE_INFINITY, 0, 1, Number.POSITIVE_INFINITY]), 4, 1);
+    const X = featureMatrix(
+      Float64Array.from([Number.NEGATIVE_INFINITY, 0, 1, Number.POSITIVE_INFINITY]),
+      4,
+      1,
+    );
     const m = fitBinMapper(X, 255, 100, createRng(1));
     assert.deepEqual(Array.from(m.upperBounds[0]), [0.5]);
     assert.deepEqual(Array.from(binMatrix(X, m)), [0, 0, 1, 1]);

@@ -24,6 +24,21 @@ describe("gbdt, squared error", () => {
     assert.ok(err < 0.08, `rmse against the noiseless truth ${err}`);
   });
 
+  test("Float32 features train and predict like their Float64 copy", () => {
+    const { X, y } = linearData(2_000, 12);
+    const X32 = featureMatrix(Float32Array.from(X.data), X.nRows, X.nFeatures);
+    const X64 = featureMatrix(Float64Array.from(X32.data), X.nRows, X.nFeatures);
+    const a = trainGbdt(X32, y, { nTrees: 10, maxDepth: 3 }).ensemble;
+    const b = trainGbdt(X64, y, { nTrees: 10, maxDepth: 3 }).ensemble;
+    assert.deepEqual(predict(a, X32), predict(b, X64));
+  });
+
+  test("a subsample too small for some trees still trains", () => {
+    const { X, y } = linearData(20, 13);
+    const { ensemble } = trainGbdt(X, y, { nTrees: 30, subsample: 0.05, minDataInLeaf: 1 });
+    for (const v of predict(ensemble, X)) assert.ok(Number.isFinite(v));
+  });
+
   test("predictRow agrees with batch predict", () => {
     const { X, y } = linearData(2_000, 3);
     const { ensemble } = trainGbdt(X, y, { nTrees: 20, maxDepth: 3 });
@@ -69,7 +84,12 @@ describe("gbdt, squared error", () => {
   test("early stopping keeps the best prefix of trees", () => {
     const train = linearData(2_000, 6, 1.5);
     const valid = linearData(2_000, 7, 1.5);
-    const res = trainGbdt(train.X, train.y, { nTrees: 500, maxDepth: 6, learningRate: 0.5, earlyStoppingRounds: 10 }, valid);
+    const res = trainGbdt(
+      train.X,
+      train.y,
+      { nTrees: 500, maxDepth: 6, learningRate: 0.5, earlyStoppingRounds: 10 },
+      valid,
+    );
     assert.ok(res.nTreesKept < 100, `kept ${res.nTreesKept}`);
     assert.equal(res.validLoss.length, res.nTreesKept + 10);
     const best = Math.min(...res.validLoss);
@@ -156,7 +176,9 @@ describe("gbdt, reproducibility and serialisation", () => {
   });
 
   test("rejects a model whose links would loop", () => {
-    const j = ensembleToJson(trainGbdt(linearData(500, 1).X, linearData(500, 1).y, { nTrees: 2, maxDepth: 2 }).ensemble);
+    const j = ensembleToJson(
+      trainGbdt(linearData(500, 1).X, linearData(500, 1).y, { nTrees: 2, maxDepth: 2 }).ensemble,
+    );
     j.left[0] = 0;
     assert.throws(() => ensembleFromJson(j), /bad children/);
   });

@@ -19,6 +19,9 @@ test("quantileInPlace is R's type-7 quantile", () => {
   // R: quantile(c(1, 2, 3, 4, 10), c(0.1, 0.5, 0.9)) = 1.4, 3.0, 7.6
   const values = [1, 2, 3, 4, 10];
   const got = [0.1, 0.5, 0.9].map((q) => quantileInPlace(Float64Array.from([10, 3, 1, 4, 2]), 5, q));
-  assert.ok(Math.abs(got[0] - 1.4) < 1e-12 && got[1] === 3 && Math.abs(got[2] - 7.6) < 1e-12, `${got} of ${values}`);
+  assert.ok(
+    Math.abs(got[0] - 1.4) < 1e-12 && got[1] === 3 && Math.abs(got[2] - 7.6) < 1e-12,
+    `${got} of ${values}`,
+  );
   assert.equal(quantileInPlace(Float64Array.from([7]), 1, 0.3), 7);
 });

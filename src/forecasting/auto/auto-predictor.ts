@@ -1,0 +1,170 @@
+// The AutoPredictor engine: backtests every member on every series, picks per series the member with the best
+// optimization metric, and reports the accuracy of those choices per backtest window. Pure and synchronous over
+// the series it is given, so a worker thread can run it on a chunk of a SeriesSet.
+
+import type { SeriesForecast } from "../model.js";
+import { clampNonNegative, enforceMonotoneQuantiles } from "../model.js";
+import type { PreparedSeries, SeriesSet } from "../series-set.js";
+import { type AccumulatorState, type OptimizationMetric, seriesScore, WindowAccumulator } from "./accuracy.js";
+import { bridgeGaps, DEFAULT_MEMBERS, type MemberName, memberModels } from "./members.js";
+
+export interface AutoPredictorOptions {
+  /** Quantile levels to forecast (ForecastTypes other than "mean"). */
+  quantiles: number[];
+  metric: OptimizationMetric;
+  /** Backtest windows, each `horizon` long, ending at the end of the history (Amazon allows 1 to 5). */
+  backtestWindows: number;
+  members?: MemberName[];
+  /** Floor forecasts at zero (the target was never negative). */
+  nonNegative: boolean;
+}
+
+/** A member's forecasts for the series the caller computed apart (the global model), by series index. */
+export type ExternalMember = (seriesIndex: number) => SeriesForecast | undefined;
+
+export interface BacktestRecord {
+  window: number;
+  series: number;
+  /** Grid index in the series where the window starts. */
+  offset: number;
+  actual: Float64Array;
+  forecast: SeriesForecast;
+}
+
+export interface AutoPredictorResult {
+  /** The member chosen for each series, by index in the set. */
+  choices: string[];
+  /** Accuracy sums of the chosen members, one per window (window 0 is the most recent); merge chunks with
+   * WindowAccumulator.combine. */
+  windows: AccumulatorState[];
+  /** Accuracy sums of each member alone, per window. */
+  memberWindows: Record<string, AccumulatorState[]>;
+  /** The chosen member's backtest forecasts (for backtest exports). */
+  backtests: BacktestRecord[];
+}
+
+/** The shortest history a member is fitted on in a backtest. */
+const MIN_TRAIN = 4;
+
+function windowBounds(s: PreparedSeries, horizon: number, window: number): { cut: number; end: number } {
+  const n = s.target.length;
+  return { cut: n - (window + 1) * horizon, end: n - window * horizon };
+}
+
+function finish(f: SeriesForecast, levels: readonly number[], nonNegative: boolean): SeriesForecast {
+  enforceMonotoneQuantiles(levels, f.quantiles);
+  return nonNegative ? clampNonNegative(f) : f;
+}
+
+/**
+ * Backtests the members on `series` (a chunk of `set`). `external` adds members computed outside (the global
+ * model), as a function per window returning the member's forecast for a series index of the chunk.
+ */
+export function backtestAutoPredictor(
+  set: Pick<SeriesSet, "horizon" | "period">,
+  series: readonly PreparedSeries[],
+  options: AutoPredictorOptions,
+  external: Record<string, (window: number) => ExternalMember> = {},
+): AutoPredictorResult {
+  const horizon = set.horizon;
+  const levels = options.quantiles;
+  const names = options.members ?? [...DEFAULT_MEMBERS];
+  const models = memberModels(names);
+  const candidates = [...names, ...Object.keys(external)];
+  const memberAcc: Record<string, WindowAccumulator[]> = {};
+  const windows: WindowAccumulator[] = [];
+  const choices: string[] = [];
+  const backtests: BacktestRecord[] = [];
+  // Window accumulators need the window's dates: take them from the first series long enough.
+  for (let w = 0; w < options.backtestWindows; w++) {
+    const ref = series.find((s) => windowBounds(s, horizon, w).cut >= MIN_TRAIN);
+    const bounds = ref ? windowBounds(ref, horizon, w) : undefined;
+    const start = ref && bounds ? (ref.timestamps[bounds.cut] as number) : Number.NaN;
+    const end = ref && bounds ? (ref.timestamps[bounds.end - 1] as number) : Number.NaN;
+    windows.push(new WindowAccumulator(levels, start, end));
+    for (const c of candidates) {
+      memberAcc[c] ??= [];
+      (memberAcc[c] as WindowAccumulator[]).push(new WindowAccumulator(levels, start, end));
+    }
+  }
+  const externalByWindow = Object.fromEntries(
+    Object.entries(external).map(([name, make]) => [
+      name,
+      Array.from({ length: options.backtestWindows }, (_, w) => make(w)),
+    ]),
+  );
+
+  series.forEach((s, index) => {
+    const y = bridgeGaps(s.target);
+    const scores = new Map<string, number>();
+    const perWindow: Map<string, SeriesForecast>[] = [];
+    for (let w = 0; w < options.backtestWindows; w++) {
+      const { cut, end } = windowBounds(s, horizon, w);
+      const forecasts = new Map<string, SeriesForecast>();
+      perWindow.push(forecasts);
+      if (cut < MIN_TRAIN) continue;
+      const history = y.subarray(0, cut);
+      const actual = s.target.subarray(cut, end);
+      for (const name of names) {
+        const model = models.get(name);
+        if (!model) continue;
+        const f = finish(model.fit(history, { period: set.period }).forecast(horizon, levels), levels, options.nonNegative);
+        forecasts.set(name, f);
+      }
+      for (const [name, perW] of Object.entries(externalByWindow)) {
+        const f = perW[w]?.(index);
+        if (f) forecasts.set(name, f);
+      }
+      for (const [name, f] of forecasts) {
+        const score = seriesScore(options.metric, actual, f, history, set.period, levels);
+        scores.set(name, (scores.get(name) ?? 0) + (Number.isFinite(score) ? score : Number.POSITIVE_INFINITY));
+        memberAcc[name]?.[w]?.add(actual, f, history, set.period);
+      }
+    }
+    let best = names.includes("ensemble") ? "ensemble" : (candidates[0] as string);
+    let bestScore = Number.POSITIVE_INFINITY;
+    for (const [name, score] of scores) {
+      if (score < bestScore) {
+        best = name;
+        bestScore = score;
+      }
+    }
+    choices.push(best);
+    for (let w = 0; w < options.backtestWindows; w++) {
+      const f = perWindow[w]?.get(best);
+      if (!f) continue;
+      const { cut, end } = windowBounds(s, horizon, w);
+      const actual = s.target.subarray(cut, end);
+      windows[w]?.add(actual, f, y.subarray(0, cut), set.period);
+      backtests.push({ window: w, series: index, offset: cut, actual: Float64Array.from(actual), forecast: f });
+    }
+  });
+
+  return {
+    choices,
+    windows: windows.map((w) => w.state()),
+    memberWindows: Object.fromEntries(Object.entries(memberAcc).map(([k, v]) => [k, v.map((w) => w.state())])),
+    backtests,
+  };
+}
+
+/** Forecasts the horizon after each series' history with its chosen statistical member. */
+export function forecastWithChoices(
+  set: Pick<SeriesSet, "horizon" | "period">,
+  series: readonly PreparedSeries[],
+  choices: readonly string[],
+  quantiles: readonly number[],
+  nonNegative: boolean,
+  external: Record<string, ExternalMember> = {},
+): SeriesForecast[] {
+  const models = memberModels([...DEFAULT_MEMBERS]);
+  return series.map((s, i) => {
+    const choice = choices[i] ?? "ensemble";
+    const outside = external[choice]?.(i);
+    if (outside) return outside;
+    const model = models.get(choice as MemberName) ?? models.get("ensemble");
+    if (!model) throw new Error(`unknown member ${choice}`);
+    const f = model.fit(bridgeGaps(s.target), { period: set.period }).forecast(set.horizon, quantiles);
+    return finish(f, quantiles, nonNegative);
+  });
+}

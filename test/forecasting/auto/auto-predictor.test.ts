@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { formatLevel, WindowAccumulator } from "../../../src/forecasting/auto/accuracy.js";
+import { backtestAutoPredictor, forecastWithChoices } from "../../../src/forecasting/auto/auto-predictor.js";
+import { bridgeGaps } from "../../../src/forecasting/auto/members.js";
+import type { PreparedSeries } from "../../../src/forecasting/series-set.js";
+
+const DAY = 86_400_000;
+
+function series(values: number[], horizon: number): PreparedSeries {
+  const n = values.length;
+  return {
+    key: ["x"],
+    timestamps: Float64Array.from({ length: n + horizon }, (_, i) => Date.UTC(2024, 0, 1) + i * DAY),
+    target: Float64Array.from(values),
+    related: [],
+    metadata: new Float64Array(0),
+    holidays: [],
+  };
+}
+
+describe("AutoPredictor engine", () => {
+  test("accuracy of a window, computed by hand", () => {
+    const acc = new WindowAccumulator([0.5], 0, 1);
+    // actual 10, 20; mean 12, 18; p50 11, 19
+    acc.add(
+      Float64Array.of(10, 20),
+      { mean: Float64Array.of(12, 18), quantiles: [Float64Array.of(11, 19)] },
+      Float64Array.of(1, 2, 3, 4),
+      1,
+    );
+    const r = acc.result();
+    assert.equal(r.itemCount, 1);
+    // wQL(0.5) = 2·(0.5·1 + 0.5·1) / 30
+    assert.ok(Math.abs((r.WeightedQuantileLosses[0]?.LossValue ?? 0) - 2 / 30) < 1e-12);
+    const mean = r.ErrorMetrics[0];
+    assert.equal(mean?.ForecastType, "mean");
+    assert.ok(Math.abs((mean?.WAPE ?? 0) - 4 / 30) < 1e-12);
+    assert.ok(Math.abs((mean?.RMSE ?? 0) - 2) < 1e-12);
+    assert.ok(Math.abs((mean?.MAPE ?? 0) - (0.2 + 0.1) / 2) < 1e-12);
+    // MASE: MAE 2 over the naive scale 1 of the history 1,2,3,4
+    assert.ok(Math.abs((mean?.MASE ?? 0) - 2) < 1e-12);
+    assert.equal(r.ErrorMetrics[1]?.ForecastType, "0.5");
+  });
+
+  test("merging two chunks gives the metrics of the whole", () => {
+    const whole = new WindowAccumulator([0.1, 0.9], 0, 1);
+    const a = new WindowAccumulator([0.1, 0.9], 0, 1);
+    const b = new WindowAccumulator([0.1, 0.9], 0, 1);
+    const f = (m: number) => ({ mean: Float64Array.of(m, m), quantiles: [Float64Array.of(m - 1, m - 1), Float64Array.of(m + 1, m + 1)] });
+    whole.add(Float64Array.of(3, 5), f(4), Float64Array.of(1, 2, 3), 1);
+    whole.add(Float64Array.of(30, 50), f(41), Float64Array.of(10, 20, 30), 1);
+    a.add(Float64Array.of(3, 5), f(4), Float64Array.of(1, 2, 3), 1);
+    b.add(Float64Array.of(30, 50), f(41), Float64Array.of(10, 20, 30), 1);
+    const round = (o: unknown) => JSON.parse(JSON.stringify(o, (_k, v) => (typeof v === "number" ? Number(v.toFixed(12)) : v)));
+    assert.deepEqual(round(WindowAccumulator.combine([a.state(), b.state()])), round(whole.result()));
+  });
+
+  test("a pure weekly season is forecast almost exactly and its member chosen accordingly", () => {
+    const pattern = [5, 9, 12, 8, 7, 20, 25];
+    const values = Array.from({ length: 84 }, (_, i) => pattern[i % 7] as number);
+    const s = series(values, 7);
+    const result = backtestAutoPredictor({ horizon: 7, period: 7 }, [s], {
+      quantiles: [0.1, 0.5, 0.9],
+      metric: "WAPE",
+      backtestWindows: 2,
+      nonNegative: true,
+    });
+    const choice = result.choices[0] as string;
+    const window = WindowAccumulator.combine([result.windows[0] as never]);
+    assert.ok((window.ErrorMetrics[0]?.WAPE ?? 1) < 0.02, `chosen ${choice} has WAPE ${window.ErrorMetrics[0]?.WAPE}`);
+    const [f] = forecastWithChoices({ horizon: 7, period: 7 }, [s], result.choices, [0.1, 0.5, 0.9], true);
+    for (let t = 0; t < 7; t++) {
+      assert.ok(Math.abs((f?.mean[t] as number) - (pattern[t] as number)) < 1, `step ${t}`);
+      assert.ok((f?.quantiles[0]?.[t] as number) <= (f?.quantiles[1]?.[t] as number));
+      assert.ok((f?.quantiles[1]?.[t] as number) <= (f?.quantiles[2]?.[t] as number));
+    }
+    assert.equal(result.backtests.length, 2);
+  });
+
+  test("gaps are bridged linearly for the statistical members", () => {
+    assert.deepEqual([...bridgeGaps(Float64Array.of(Number.NaN, 2, Number.NaN, 6, Number.NaN))], [2, 2, 4, 6, 6]);
+    assert.equal(formatLevel(0.1), "0.1");
+    assert.equal(formatLevel(0.05), "0.05");
+  });
+});

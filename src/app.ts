@@ -6,6 +6,7 @@ import { buildGateway } from "./gateway/server.js";
 import { type AccessKey, loadAccessKeys } from "./identity/keys.js";
 import { createVerifier } from "./identity/sigv4.js";
 import { JobRunner } from "./jobs/job-runner.js";
+import { WorkerPool } from "./jobs/worker-pool.js";
 import type { Services } from "./resources/context.js";
 import { DataFiles } from "./resources/data-files.js";
 import { forecastHandlers, forecastQueryHandlers, jobHandlers } from "./resources/handlers.js";
@@ -49,6 +50,7 @@ export async function startService(
   const db = openDatabase(path.join(config.dataDir, "state.sqlite"));
   const store = new ResourceStore(db);
   const jobs = new JobRunner(store, config.jobConcurrency, log);
+  const pool = new WorkerPool();
   const objectStores = new Map<string, ObjectStore>();
   const externalCredentials =
     env.OPENFORECAST_S3_ACCESS_KEY_ID && env.OPENFORECAST_S3_SECRET_ACCESS_KEY
@@ -63,6 +65,7 @@ export async function startService(
     config,
     store,
     jobs,
+    pool,
     tokens: new PageTokens(store),
     dataFiles,
     log,
@@ -110,6 +113,7 @@ export async function startService(
     async close() {
       await gateway.close();
       await jobs.close();
+      await pool.close();
       await embedded?.close();
       db.close();
     },

@@ -16,6 +16,10 @@ export interface FittedSeries {
   forecast(h: number, quantiles: readonly number[]): SeriesForecast;
 }
 
+/**
+ * A member. `y` must be finite (the data layer fills missing values first, as Amazon's featurization does);
+ * members that cannot fit a series fall back to a simpler one rather than throw.
+ */
 export interface SeriesModel {
   readonly name: string;
   fit(y: Float64Array, ctx: FitContext): FittedSeries;

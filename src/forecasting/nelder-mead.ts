@@ -69,7 +69,10 @@ export function nelderMead(
     }
     // Contract towards the better of the worst point and its reflection.
     const outside = vr < values[worst];
-    for (let j = 0; j < k; j++) trial[j] = outside ? centroid[j] + 0.5 * (reflected[j] - centroid[j]) : centroid[j] + 0.5 * (w[j] - centroid[j]);
+    for (let j = 0; j < k; j++)
+      trial[j] = outside
+        ? centroid[j] + 0.5 * (reflected[j] - centroid[j])
+        : centroid[j] + 0.5 * (w[j] - centroid[j]);
     const vc = evaluate(trial);
     if (vc < Math.min(vr, values[worst])) {
       place(worst, trial, vc);

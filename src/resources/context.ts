@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { ServiceConfig } from "../config/config.js";
 import type { JobRunner } from "../jobs/job-runner.js";
+import type { WorkerPool } from "../jobs/worker-pool.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import type { ResourceStore, Scope } from "../store/resource-store.js";
 import type { DataFiles } from "./data-files.js";
@@ -11,6 +12,8 @@ export interface Services {
   config: ServiceConfig;
   store: ResourceStore;
   jobs: JobRunner;
+  /** Worker threads for numeric work. */
+  pool: WorkerPool;
   tokens: PageTokens;
   dataFiles: DataFiles;
   /** The S3 client a job uses for the given account (its own keys on the embedded endpoint). */

@@ -3,7 +3,11 @@ import type { OperationHandler, Services } from "./context.js";
 import * as datasetGroups from "./dataset-groups.js";
 import * as datasetImportJobs from "./dataset-import-jobs.js";
 import * as datasets from "./datasets.js";
+import * as forecasts from "./forecasts.js";
 import * as lifecycle from "./lifecycle.js";
+import { predictorJobs } from "./predictor-training.js";
+import * as predictors from "./predictors.js";
+import { QueryForecast } from "./query-forecast.js";
 import * as tags from "./tags.js";
 
 /**
@@ -24,6 +28,15 @@ export const forecastHandlers: Readonly<Record<string, OperationHandler>> = {
   DescribeDatasetImportJob: datasetImportJobs.DescribeDatasetImportJob,
   ListDatasetImportJobs: datasetImportJobs.ListDatasetImportJobs,
   DeleteDatasetImportJob: datasetImportJobs.DeleteDatasetImportJob,
+  CreateAutoPredictor: predictors.CreateAutoPredictor,
+  DescribeAutoPredictor: predictors.DescribeAutoPredictor,
+  ListPredictors: predictors.ListPredictors,
+  DeletePredictor: predictors.DeletePredictor,
+  GetAccuracyMetrics: predictors.GetAccuracyMetrics,
+  CreateForecast: forecasts.CreateForecast,
+  DescribeForecast: forecasts.DescribeForecast,
+  ListForecasts: forecasts.ListForecasts,
+  DeleteForecast: forecasts.DeleteForecast,
   StopResource: lifecycle.StopResource,
   ResumeResource: lifecycle.ResumeResource,
   DeleteResourceTree: lifecycle.DeleteResourceTree,
@@ -32,7 +45,7 @@ export const forecastHandlers: Readonly<Record<string, OperationHandler>> = {
   ListTagsForResource: tags.ListTagsForResource,
 };
 
-export const forecastQueryHandlers: Readonly<Record<string, OperationHandler>> = {};
+export const forecastQueryHandlers: Readonly<Record<string, OperationHandler>> = { QueryForecast };
 
 /** The job handler of each resource kind whose creation or deletion runs in the background. */
 export function jobHandlers(services: Services): Record<string, JobHandler> {
@@ -41,5 +54,7 @@ export function jobHandlers(services: Services): Record<string, JobHandler> {
     "dataset-group": removeOnly,
     dataset: datasets.datasetJobs(services),
     "dataset-import-job": datasetImportJobs.datasetImportJobs(services),
+    predictor: predictorJobs(services, services.pool),
+    forecast: forecasts.forecastJobs(services, services.pool),
   };
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { CombinationModel, combineForecasts } from "../../src/forecasting/combination.js";
+import { createMember, MEMBER_NAMES } from "../../src/forecasting/members.js";
 import type { FittedSeries, SeriesModel } from "../../src/forecasting/model.js";
 import { forecastFromSamples } from "../../src/forecasting/sample-quantiles.js";
 
@@ -41,5 +42,18 @@ describe("sample quantiles", () => {
     assert.equal(f.quantiles[0][0], 30);
     assert.ok(Math.abs(f.quantiles[1][0] - 14) < 1e-12);
     assert.ok(Math.abs(f.quantiles[2][0] - 48) < 1e-12);
+  });
+});
+
+describe("member registry", () => {
+  test("every name builds a member that forecasts", () => {
+    const y = Float64Array.from({ length: 40 }, (_, t) => 10 + (t % 4) + t / 10);
+    for (const name of MEMBER_NAMES) {
+      const member = createMember(name);
+      const f = member.fit(y, { period: 4 }).forecast(3, [0.1, 0.9]);
+      assert.equal(f.mean.length, 3, name);
+      assert.ok(f.mean.every(Number.isFinite), name);
+      for (let t = 0; t < 3; t++) assert.ok(f.quantiles[0][t] <= f.quantiles[1][t], name);
+    }
   });
 });

@@ -2,11 +2,18 @@
 // optimization metric, and reports the accuracy of those choices per backtest window. Pure and synchronous over
 // the series it is given, so a worker thread can run it on a chunk of a SeriesSet.
 
-import type { SeriesForecast } from "../model.js";
+import { combineForecasts } from "../combination.js";
+import { createMember, type MemberName } from "../members.js";
+import type { SeriesForecast, SeriesModel } from "../model.js";
 import { clampNonNegative, enforceMonotoneQuantiles } from "../model.js";
 import type { PreparedSeries, SeriesSet } from "../series-set.js";
-import { type AccumulatorState, type OptimizationMetric, seriesScore, WindowAccumulator } from "./accuracy.js";
-import { bridgeGaps, DEFAULT_MEMBERS, type MemberName, memberModels } from "./members.js";
+import {
+  type AccumulatorState,
+  type OptimizationMetric,
+  seriesScore,
+  WindowAccumulator,
+} from "./accuracy.js";
+import { bridgeGaps, COMBINATION, COMBINED_MEMBERS, FITTED_MEMBERS, memberModels } from "./members.js";
 
 export interface AutoPredictorOptions {
   /** Quantile levels to forecast (ForecastTypes other than "mean"). */
@@ -68,9 +75,10 @@ export function backtestAutoPredictor(
 ): AutoPredictorResult {
   const horizon = set.horizon;
   const levels = options.quantiles;
-  const names = options.members ?? [...DEFAULT_MEMBERS];
+  const names = options.members ?? [...FITTED_MEMBERS];
   const models = memberModels(names);
-  const candidates = [...names, ...Object.keys(external)];
+  const combine = COMBINED_MEMBERS.every((m) => names.includes(m));
+  const candidates = [...names, ...(combine ? [COMBINATION] : []), ...Object.keys(external)];
   const memberAcc: Record<string, WindowAccumulator[]> = {};
   const windows: WindowAccumulator[] = [];
   const choices: string[] = [];
@@ -108,8 +116,16 @@ export function backtestAutoPredictor(
       for (const name of names) {
         const model = models.get(name);
         if (!model) continue;
-        const f = finish(model.fit(history, { period: set.period }).forecast(horizon, levels), levels, options.nonNegative);
+        const f = finish(
+          model.fit(history, { period: set.period }).forecast(horizon, levels),
+          levels,
+          options.nonNegative,
+        );
         forecasts.set(name, f);
+      }
+      if (combine) {
+        const parts = COMBINED_MEMBERS.map((m) => forecasts.get(m) as SeriesForecast);
+        forecasts.set(COMBINATION, combineForecasts(parts, levels, "median"));
       }
       for (const [name, perW] of Object.entries(externalByWindow)) {
         const f = perW[w]?.(index);
@@ -117,11 +133,14 @@ export function backtestAutoPredictor(
       }
       for (const [name, f] of forecasts) {
         const score = seriesScore(options.metric, actual, f, history, set.period, levels);
-        scores.set(name, (scores.get(name) ?? 0) + (Number.isFinite(score) ? score : Number.POSITIVE_INFINITY));
+        scores.set(
+          name,
+          (scores.get(name) ?? 0) + (Number.isFinite(score) ? score : Number.POSITIVE_INFINITY),
+        );
         memberAcc[name]?.[w]?.add(actual, f, history, set.period);
       }
     }
-    let best = names.includes("ensemble") ? "ensemble" : (candidates[0] as string);
+    let best = combine ? COMBINATION : (candidates[0] as string);
     let bestScore = Number.POSITIVE_INFINITY;
     for (const [name, score] of scores) {
       if (score < bestScore) {
@@ -136,14 +155,22 @@ export function backtestAutoPredictor(
       const { cut, end } = windowBounds(s, horizon, w);
       const actual = s.target.subarray(cut, end);
       windows[w]?.add(actual, f, y.subarray(0, cut), set.period);
-      backtests.push({ window: w, series: index, offset: cut, actual: Float64Array.from(actual), forecast: f });
+      backtests.push({
+        window: w,
+        series: index,
+        offset: cut,
+        actual: Float64Array.from(actual),
+        forecast: f,
+      });
     }
   });
 
   return {
     choices,
     windows: windows.map((w) => w.state()),
-    memberWindows: Object.fromEntries(Object.entries(memberAcc).map(([k, v]) => [k, v.map((w) => w.state())])),
+    memberWindows: Object.fromEntries(
+      Object.entries(memberAcc).map(([k, v]) => [k, v.map((w) => w.state())]),
+    ),
     backtests,
   };
 }
@@ -157,13 +184,20 @@ export function forecastWithChoices(
   nonNegative: boolean,
   external: Record<string, ExternalMember> = {},
 ): SeriesForecast[] {
-  const models = memberModels([...DEFAULT_MEMBERS]);
+  const models = new Map<string, SeriesModel>();
+  const modelOf = (name: string): SeriesModel => {
+    let model = models.get(name);
+    if (!model) {
+      model = createMember(name as MemberName);
+      models.set(name, model);
+    }
+    return model;
+  };
   return series.map((s, i) => {
-    const choice = choices[i] ?? "ensemble";
+    const choice = choices[i] ?? COMBINATION;
     const outside = external[choice]?.(i);
     if (outside) return outside;
-    const model = models.get(choice as MemberName) ?? models.get("ensemble");
-    if (!model) throw new Error(`unknown member ${choice}`);
+    const model = modelOf(choice);
     const f = model.fit(bridgeGaps(s.target), { period: set.period }).forecast(set.horizon, quantiles);
     return finish(f, quantiles, nonNegative);
   });

@@ -1,13 +1,8 @@
-// The statistical members the AutoPredictor backtests per series. Each is a SeriesModel (fit/forecast on one
-// series); the global covariate model is handled apart because it learns across all series at once.
+// The statistical members the AutoPredictor backtests per series (built by ../members.ts); the global
+// covariate model is handled apart because it learns across all series at once.
 
-import { ArimaModel } from "../arima/auto-arima.js";
-import { CombinationModel } from "../combination.js";
-import { AugursEtsModel } from "../ets-augurs.js";
+import { createMember, type MemberName } from "../members.js";
 import type { SeriesModel } from "../model.js";
-import { NaiveModel, SeasonalNaiveModel } from "../naive.js";
-import { NptsModel } from "../npts.js";
-import { ThetaModel } from "../theta.js";
 
 /** Member names as DescribeAutoPredictor/GetAccuracyMetrics report them, mapped to Amazon's algorithm names. */
 export const ALGORITHM_OF: Record<string, string> = {
@@ -17,47 +12,19 @@ export const ALGORITHM_OF: Record<string, string> = {
   npts: "NPTS",
   snaive: "SeasonalNaive",
   naive: "Naive",
-  ensemble: "Ensemble",
+  combination: "Ensemble",
   global: "GBDT",
 };
 
-export type MemberName = "ets" | "arima" | "theta" | "npts" | "snaive" | "naive" | "ensemble";
+/** Members fitted one by one in a backtest. */
+export const FITTED_MEMBERS: readonly MemberName[] = ["ets", "theta", "arima", "npts", "snaive"];
+/** The combination is the median of these members' forecasts, derived without fitting them again. */
+export const COMBINED_MEMBERS: readonly MemberName[] = ["ets", "theta", "arima"];
+export const COMBINATION = "combination";
 
-/** Builds the member models; `ensemble` is the equal-weight mean of ETS, Theta and ARIMA. */
 export function memberModels(names: readonly MemberName[]): Map<MemberName, SeriesModel> {
-  const out = new Map<MemberName, SeriesModel>();
-  const ets = new AugursEtsModel();
-  const theta = new ThetaModel();
-  const arima = new ArimaModel();
-  for (const name of names) {
-    switch (name) {
-      case "ets":
-        out.set(name, ets);
-        break;
-      case "arima":
-        out.set(name, arima);
-        break;
-      case "theta":
-        out.set(name, theta);
-        break;
-      case "npts":
-        out.set(name, new NptsModel());
-        break;
-      case "snaive":
-        out.set(name, new SeasonalNaiveModel());
-        break;
-      case "naive":
-        out.set(name, new NaiveModel());
-        break;
-      case "ensemble":
-        out.set(name, new CombinationModel([ets, theta, arima], "mean"));
-        break;
-    }
-  }
-  return out;
+  return new Map(names.map((name) => [name, createMember(name)]));
 }
-
-export const DEFAULT_MEMBERS: readonly MemberName[] = ["ets", "theta", "arima", "npts", "snaive", "ensemble"];
 
 /**
  * Statistical members cannot take missing values: gaps are bridged linearly (leading and trailing NaNs take the

@@ -61,7 +61,12 @@ export class FittedEts implements FittedSeries {
     return this.simulate(spec, mean, h, quantiles);
   }
 
-  private simulate(spec: EtsSpec, mean: Float64Array, h: number, quantiles: readonly number[]): SeriesForecast {
+  private simulate(
+    spec: EtsSpec,
+    mean: Float64Array,
+    h: number,
+    quantiles: readonly number[],
+  ): SeriesForecast {
     const { params, final, sigma2 } = this.fit;
     const sigma = Math.sqrt(sigma2);
     const random = createRng(this.seed);
@@ -97,6 +102,7 @@ export class EtsModel implements SeriesModel {
       optimizeSeasonalStates: options.optimizeSeasonalStates ?? false,
       maxEvaluations: options.maxEvaluations ?? 2000,
       tolerance: options.tolerance ?? 1e-5,
+      restarts: options.restarts ?? 0,
     };
   }
 

@@ -30,6 +30,8 @@ export interface EtsFitOptions {
   readonly maxEvaluations: number;
   /** Relative spread of the simplex's −2·log-likelihood values at which the search stops. */
   readonly tolerance: number;
+  /** Further simplex searches from the best point found, while they still improve it. */
+  readonly restarts: number;
 }
 
 export function fitEts(y: Float64Array, spec: EtsSpec, m: number, options: EtsFitOptions): EtsFit | null {
@@ -74,7 +76,8 @@ export function fitEts(y: Float64Array, spec: EtsSpec, m: number, options: EtsFi
       } else {
         initial.seasonal.set(start.seasonal);
       }
-      if (spec.season === "M") for (let i = 0; i < seasonalCount; i++) if (!(initial.seasonal[i] > 0)) return false;
+      if (spec.season === "M")
+        for (let i = 0; i < seasonalCount; i++) if (!(initial.seasonal[i] > 0)) return false;
     }
     return true;
   };
@@ -119,7 +122,15 @@ export function fitEts(y: Float64Array, spec: EtsSpec, m: number, options: EtsFi
     steps[o++] = spec.season === "M" ? 0.05 : 0.05 * scale;
   }
 
-  const result = nelderMead(objective, x0, steps, options.maxEvaluations, options.tolerance, 1e-3);
+  let result = nelderMead(objective, x0, steps, options.maxEvaluations, options.tolerance, 1e-3);
+  // A simplex collapses early in many dimensions; restarting from its best point with fresh steps is the usual
+  // remedy, and stops as soon as a restart no longer improves the likelihood.
+  for (let restart = 0; restart < options.restarts && Number.isFinite(result.value); restart++) {
+    const again = nelderMead(objective, result.x, steps, options.maxEvaluations, options.tolerance, 1e-3);
+    const gain = result.value - again.value;
+    if (gain > 0) result = again;
+    if (!(gain > 1e-3)) break;
+  }
   if (!Number.isFinite(result.value) || !unpack(result.x)) return null;
   if (!runFilter(spec, params, initial, work, y, run)) return null;
   const sse = Math.max(run.sse, 1e-300);
@@ -132,7 +143,8 @@ export function fitEts(y: Float64Array, spec: EtsSpec, m: number, options: EtsFi
     params: { ...params },
     initial: { level: initial.level, trend: initial.trend, seasonal: initial.seasonal.slice() },
     final: { level: work.level, trend: work.trend, seasonal: work.seasonal.slice() },
-    sigma2: sse / Math.max(1, n - np),
+    // R's convention: the residual variance is divided by n minus the parameters other than σ² itself.
+    sigma2: sse / Math.max(1, n - (np - 1)),
     aicc,
     parameterCount: np,
   };

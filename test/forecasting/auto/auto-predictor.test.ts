@@ -47,12 +47,16 @@ describe("AutoPredictor engine", () => {
     const whole = new WindowAccumulator([0.1, 0.9], 0, 1);
     const a = new WindowAccumulator([0.1, 0.9], 0, 1);
     const b = new WindowAccumulator([0.1, 0.9], 0, 1);
-    const f = (m: number) => ({ mean: Float64Array.of(m, m), quantiles: [Float64Array.of(m - 1, m - 1), Float64Array.of(m + 1, m + 1)] });
+    const f = (m: number) => ({
+      mean: Float64Array.of(m, m),
+      quantiles: [Float64Array.of(m - 1, m - 1), Float64Array.of(m + 1, m + 1)],
+    });
     whole.add(Float64Array.of(3, 5), f(4), Float64Array.of(1, 2, 3), 1);
     whole.add(Float64Array.of(30, 50), f(41), Float64Array.of(10, 20, 30), 1);
     a.add(Float64Array.of(3, 5), f(4), Float64Array.of(1, 2, 3), 1);
     b.add(Float64Array.of(30, 50), f(41), Float64Array.of(10, 20, 30), 1);
-    const round = (o: unknown) => JSON.parse(JSON.stringify(o, (_k, v) => (typeof v === "number" ? Number(v.toFixed(12)) : v)));
+    const round = (o: unknown) =>
+      JSON.parse(JSON.stringify(o, (_k, v) => (typeof v === "number" ? Number(v.toFixed(12)) : v)));
     assert.deepEqual(round(WindowAccumulator.combine([a.state(), b.state()])), round(whole.result()));
   });
 
@@ -68,7 +72,10 @@ describe("AutoPredictor engine", () => {
     });
     const choice = result.choices[0] as string;
     const window = WindowAccumulator.combine([result.windows[0] as never]);
-    assert.ok((window.ErrorMetrics[0]?.WAPE ?? 1) < 0.02, `chosen ${choice} has WAPE ${window.ErrorMetrics[0]?.WAPE}`);
+    assert.ok(
+      (window.ErrorMetrics[0]?.WAPE ?? 1) < 0.02,
+      `chosen ${choice} has WAPE ${window.ErrorMetrics[0]?.WAPE}`,
+    );
     const [f] = forecastWithChoices({ horizon: 7, period: 7 }, [s], result.choices, [0.1, 0.5, 0.9], true);
     for (let t = 0; t < 7; t++) {
       assert.ok(Math.abs((f?.mean[t] as number) - (pattern[t] as number)) < 1, `step ${t}`);
@@ -79,7 +86,10 @@ describe("AutoPredictor engine", () => {
   });
 
   test("gaps are bridged linearly for the statistical members", () => {
-    assert.deepEqual([...bridgeGaps(Float64Array.of(Number.NaN, 2, Number.NaN, 6, Number.NaN))], [2, 2, 4, 6, 6]);
+    assert.deepEqual(
+      [...bridgeGaps(Float64Array.of(Number.NaN, 2, Number.NaN, 6, Number.NaN))],
+      [2, 2, 4, 6, 6],
+    );
     assert.equal(formatLevel(0.1), "0.1");
     assert.equal(formatLevel(0.05), "0.05");
   });

@@ -1,0 +1,278 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import type {
+  CreateForecastRequest,
+  DeleteForecastRequest,
+  DescribeForecastRequest,
+  ListForecastsRequest,
+} from "../contract/generated/forecast.js";
+import { withConnection } from "../data/duckdb.js";
+import { sqlString } from "../data/sql.js";
+import { inUse, invalidInput } from "../errors.js";
+import type { SeriesForecast } from "../forecasting/model.js";
+import type { PreparedSeries } from "../forecasting/series-set.js";
+import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
+import { DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
+import type { WorkerPool } from "../jobs/worker-pool.js";
+import { parseS3Path } from "../storage/s3-path.js";
+import type { ResourceRecord } from "../store/resource-store.js";
+import { buildArn } from "./arn.js";
+import {
+  checkKmsKeyArn,
+  checkRoleArn,
+  checkUserTags,
+  epochSeconds,
+  insertNew,
+  KIND_LABEL,
+  newRecord,
+  requireResource,
+  storeCreationTags,
+} from "./common.js";
+import type { OperationHandler, Services } from "./context.js";
+import { writeForecastFile } from "./forecast-files.js";
+import { listPage } from "./listing.js";
+import { parseForecastTypes } from "./predictor-config.js";
+import { chunks, keyOf, type PredictorModel } from "./predictor-training.js";
+import { predictorSeries } from "./series-input.js";
+import { toJobFailure } from "./storage-errors.js";
+
+const KIND = "forecast";
+const CHUNK_SERIES = 250;
+
+export const CreateForecast: OperationHandler<CreateForecastRequest> = async (ctx, input) => {
+  const tags = checkUserTags(input.Tags);
+  const predictor = requireResource(ctx, input.PredictorArn, ["predictor"]);
+  if (predictor.status !== STATUS.ACTIVE) {
+    throw inUse(`The predictor ${predictor.arn} is ${predictor.status}; forecasts need it ACTIVE.`);
+  }
+  const trained = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
+  const types =
+    input.ForecastTypes && input.ForecastTypes.length > 0 ? parseForecastTypes(input.ForecastTypes) : trained;
+  for (const type of types.types) {
+    if (type !== "mean" && !trained.types.map(Number).includes(Number(type))) {
+      // Any quantile can be computed, but Amazon limits a forecast to the predictor's types; so do we.
+      throw invalidInput(
+        `The forecast type ${type} is not one the predictor was trained for (${trained.types.join(", ")}).`,
+      );
+    }
+  }
+  const selector = input.TimeSeriesSelector?.TimeSeriesIdentifiers;
+  if (selector) {
+    if (!selector.DataSource || !selector.Schema?.Attributes?.length) {
+      throw invalidInput(
+        "TimeSeriesIdentifiers needs a DataSource and a Schema naming the identifier columns.",
+      );
+    }
+    checkRoleArn(ctx, selector.DataSource.S3Config.RoleArn);
+    if (selector.DataSource.S3Config.KMSKeyArn) checkKmsKeyArn(ctx, selector.DataSource.S3Config.KMSKeyArn);
+    try {
+      parseS3Path(selector.DataSource.S3Config.Path);
+    } catch (error) {
+      throw invalidInput((error as Error).message);
+    }
+  }
+  const arn = buildArn(ctx, KIND, input.ForecastName);
+  const record = newRecord(ctx, {
+    arn,
+    kind: KIND,
+    name: input.ForecastName,
+    parentArn: predictor.arn,
+    status: STATUS.CREATE_PENDING,
+    attrs: {
+      PredictorArn: predictor.arn,
+      DatasetGroupArn: predictor.attrs.DatasetGroupArn,
+      ForecastTypes: types.types,
+      TimeSeriesSelector: input.TimeSeriesSelector,
+      CreatedUsingAutoPredictor: predictor.attrs.IsAutoPredictor === true,
+    },
+  });
+  ctx.services.store.transaction(() => {
+    insertNew(ctx, record);
+    storeCreationTags(ctx, arn, tags);
+  });
+  ctx.services.jobs.kick();
+  return { ForecastArn: arn };
+};
+
+export const DescribeForecast: OperationHandler<DescribeForecastRequest> = async (ctx, input) => {
+  const r = requireResource(ctx, input.ForecastArn, [KIND]);
+  return {
+    ForecastArn: r.arn,
+    ForecastName: r.name,
+    ForecastTypes: r.attrs.ForecastTypes,
+    PredictorArn: r.attrs.PredictorArn,
+    DatasetGroupArn: r.attrs.DatasetGroupArn,
+    EstimatedTimeRemainingInMinutes: r.attrs.EstimatedTimeRemainingInMinutes,
+    Status: r.status,
+    Message: r.message ?? undefined,
+    CreationTime: epochSeconds(r.createdAt),
+    LastModificationTime: epochSeconds(r.modifiedAt),
+    TimeSeriesSelector: r.attrs.TimeSeriesSelector,
+  };
+};
+
+export const ListForecasts: OperationHandler<ListForecastsRequest> = async (ctx, input) => {
+  const page = listPage(
+    ctx,
+    {
+      operation: "ListForecasts",
+      kind: KIND,
+      filterKeys: { DatasetGroupArn: "DatasetGroupArn", PredictorArn: "parentArn", Status: "status" },
+    },
+    input,
+  );
+  return {
+    Forecasts: page.records.map((r) => ({
+      ForecastArn: r.arn,
+      ForecastName: r.name,
+      PredictorArn: r.attrs.PredictorArn,
+      CreatedUsingAutoPredictor: r.attrs.CreatedUsingAutoPredictor,
+      DatasetGroupArn: r.attrs.DatasetGroupArn,
+      Status: r.status,
+      Message: r.message ?? undefined,
+      CreationTime: epochSeconds(r.createdAt),
+      LastModificationTime: epochSeconds(r.modifiedAt),
+    })),
+    NextToken: page.nextToken,
+  };
+};
+
+export const DeleteForecast: OperationHandler<DeleteForecastRequest> = async (ctx, input) => {
+  const forecast = requireResource(ctx, input.ForecastArn, [KIND]);
+  const dependent = ctx.services.store.children(forecast.arn)[0];
+  if (dependent) {
+    throw inUse(
+      `The forecast ${forecast.arn} is used by the ${KIND_LABEL[dependent.kind]} ${dependent.arn}; delete that first, ` +
+        "or the whole tree with DeleteResourceTree.",
+    );
+  }
+  if (!ctx.services.jobs.delete(forecast.arn, DELETABLE_STATUSES)) {
+    throw inUse(`The forecast ${forecast.arn} is ${forecast.status}; stop it or wait before deleting it.`);
+  }
+  return {};
+};
+
+export function forecastDir(services: Services, forecast: ResourceRecord): string {
+  return services.dataFiles.resourceDir(forecast, KIND, forecast.name);
+}
+
+/** The series keys a TimeSeriesSelector names, read from its S3 file (CSV without header, or Parquet). */
+async function selectedKeys(
+  services: Services,
+  forecast: ResourceRecord,
+  signal: AbortSignal,
+): Promise<Set<string>> {
+  const selector = (
+    forecast.attrs.TimeSeriesSelector as {
+      TimeSeriesIdentifiers: {
+        DataSource: { S3Config: { Path: string } };
+        Schema: { Attributes: { AttributeName: string }[] };
+        Format?: string;
+      };
+    }
+  ).TimeSeriesIdentifiers;
+  const source = selector.DataSource.S3Config.Path;
+  const { bucket, key } = parseS3Path(source);
+  const store = services.objectStoreFor(forecast.accountId);
+  const scratch = await services.dataFiles.scratchDir(`${forecast.name}-selector`);
+  try {
+    const objects = await store.listPath(bucket, key).catch((e: unknown) => {
+      throw toJobFailure(e, source);
+    });
+    if (objects.length === 0) throw new JobFailure(`No file found at ${source} for the TimeSeriesSelector.`);
+    const names = selector.Schema.Attributes.map((a) => a.AttributeName);
+    const keys = new Set<string>();
+    for (const [i, object] of objects.entries()) {
+      const local = path.join(scratch, `ids-${i}`);
+      await store.downloadToFile(bucket, object.key, local).catch((e: unknown) => {
+        throw toJobFailure(e, `s3://${bucket}/${object.key}`);
+      });
+      const reader =
+        selector.Format === "PARQUET"
+          ? `read_parquet(${sqlString(local)})`
+          : `read_csv(${sqlString(local)}, header = false, all_varchar = true, columns = {${names
+              .map((n) => `${sqlString(n)}: 'VARCHAR'`)
+              .join(", ")}})`;
+      const rows = await withConnection(signal, async (connection) => {
+        const result = await connection.runAndReadAll(`SELECT * FROM ${reader}`);
+        return result.getRows() as unknown[][];
+      });
+      for (const row of rows) {
+        const values = row.map((v) => String(v));
+        if (values.every((v, j) => v.toLowerCase() === (names[j] ?? "").toLowerCase())) continue; // a header row
+        keys.add(JSON.stringify(values));
+      }
+    }
+    return keys;
+  } finally {
+    await services.dataFiles.removeTree(scratch);
+  }
+}
+
+/** Forecasting: the latest data of the group, each series through its chosen member, into a Parquet file. */
+export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
+  return {
+    async run(ctx: JobContext) {
+      const forecast = ctx.record;
+      const predictor = services.store.get(String(forecast.attrs.PredictorArn));
+      if (!predictor)
+        throw new JobFailure(`The predictor ${String(forecast.attrs.PredictorArn)} no longer exists.`);
+      const started = Date.now();
+      const { set } = await predictorSeries(services.store, predictor, ctx.signal).catch((e: unknown) => {
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        throw new JobFailure(
+          `Could not prepare the data to forecast: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      });
+      let series: PreparedSeries[] = set.series;
+      if (forecast.attrs.TimeSeriesSelector) {
+        const wanted = await selectedKeys(services, forecast, ctx.signal);
+        series = series.filter((s) => wanted.has(keyOf(s)));
+        if (series.length === 0)
+          throw new JobFailure("The TimeSeriesSelector matches none of the dataset's series.");
+      }
+      const model = JSON.parse(
+        await fs.readFile(String(predictor.attrs.ModelFile), "utf8"),
+      ) as PredictorModel;
+      const types = forecast.attrs.ForecastTypes as string[];
+      const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
+      const grid = { horizon: set.horizon, period: set.period };
+      const parts = chunks(series, CHUNK_SERIES);
+      let done = 0;
+      const results = await Promise.all(
+        parts.map(async (part) => {
+          const out = await pool.run(
+            "forecastChunk",
+            {
+              grid,
+              series: part,
+              // A series new since training gets the combination, the member that is best on average.
+              choices: part.map((s) => model.choices[keyOf(s)] ?? "combination"),
+              quantiles,
+              nonNegative: model.nonNegative,
+            },
+            ctx.signal,
+          );
+          done++;
+          const perChunk = (Date.now() - started) / done;
+          ctx.progress({
+            EstimatedTimeRemainingInMinutes: Math.ceil((perChunk * (parts.length - done)) / 60_000),
+          });
+          return out;
+        }),
+      );
+      const forecasts: SeriesForecast[] = results.flat();
+      const dir = forecastDir(services, forecast);
+      await fs.mkdir(dir, { recursive: true });
+      const file = path.join(dir, "forecast.parquet");
+      await writeForecastFile(file, set, series, forecasts, types, quantiles, ctx.signal);
+      return { ForecastFile: file, KeyNames: set.keyNames, SeriesCount: series.length, Horizon: set.horizon };
+    },
+    async cleanup(record) {
+      await services.dataFiles.removeTree(forecastDir(services, record));
+    },
+    async remove(record) {
+      await services.dataFiles.removeTree(forecastDir(services, record));
+    },
+  };
+}

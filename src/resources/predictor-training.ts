@@ -1,0 +1,164 @@
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { WindowAccumulator, type WindowAccuracy } from "../forecasting/auto/accuracy.js";
+import type { AutoPredictorOptions, AutoPredictorResult } from "../forecasting/auto/auto-predictor.js";
+import type { PreparedSeries, SeriesSet } from "../forecasting/series-set.js";
+import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
+import type { WorkerPool } from "../jobs/worker-pool.js";
+import type { ResourceRecord } from "../store/resource-store.js";
+import type { Services } from "./context.js";
+import { parseForecastTypes } from "./predictor-config.js";
+import { predictorSeries } from "./series-input.js";
+
+/** Backtest windows an AutoPredictor evaluates (fewer when the series are too short for them). */
+export const AUTO_BACKTEST_WINDOWS = 2;
+/** Series per task sent to a worker: small enough to spread over the threads and report progress. */
+const CHUNK_SERIES = 250;
+
+export interface PredictorModel {
+  version: 1;
+  /** Chosen member per series, by the series key (JSON of the key values). */
+  choices: Record<string, string>;
+  nonNegative: boolean;
+}
+
+export function predictorDir(services: Services, predictor: ResourceRecord): string {
+  return services.dataFiles.resourceDir(predictor, "predictor", predictor.name);
+}
+
+export const keyOf = (s: PreparedSeries): string => JSON.stringify(s.key);
+
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** How many windows of `horizon` fit before the end while leaving some history to fit on. */
+function windowsThatFit(set: SeriesSet): number {
+  const longest = Math.max(0, ...set.series.map((s) => s.target.length));
+  return Math.max(0, Math.min(AUTO_BACKTEST_WINDOWS, Math.floor((longest - 4) / set.horizon)));
+}
+
+async function writeBacktests(
+  file: string,
+  set: SeriesSet,
+  results: { offset: number; result: AutoPredictorResult }[],
+  levels: readonly number[],
+): Promise<void> {
+  const out = createWriteStream(file);
+  const header = [
+    "backtestwindow",
+    ...set.keyNames,
+    "timestamp",
+    "target_value",
+    "mean",
+    ...levels.map((l) => `p${Math.round(l * 100)}`),
+  ];
+  const write = async (line: string) => {
+    if (!out.write(`${line}\n`)) await once(out, "drain");
+  };
+  await write(header.join(","));
+  for (const { offset, result } of results) {
+    for (const b of result.backtests) {
+      const s = set.series[offset + b.series] as PreparedSeries;
+      const keys = s.key.map(csvField).join(",");
+      for (let t = 0; t < b.actual.length; t++) {
+        const ts = new Date(s.timestamps[b.offset + t] as number).toISOString().slice(0, 19);
+        const qs = b.forecast.quantiles.map((q) => q[t]).join(",");
+        await write(`${b.window},${keys},${ts},${b.actual[t]},${b.forecast.mean[t]}${qs ? `,${qs}` : ""}`);
+      }
+    }
+  }
+  out.end();
+  await once(out, "finish");
+}
+
+function csvField(value: string): string {
+  return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/** Training: prepare the series, backtest the members in worker threads, keep each series' best. */
+export function predictorJobs(services: Services, pool: WorkerPool): JobHandler {
+  return {
+    async run(ctx: JobContext) {
+      const predictor = ctx.record;
+      const started = Date.now();
+      const { set, importJobArns } = await predictorSeries(services.store, predictor, ctx.signal).catch(
+        (e: unknown) => {
+          if (ctx.signal.aborted) throw ctx.signal.reason;
+          throw new JobFailure(
+            `Could not prepare the training data: ${e instanceof Error ? e.message : String(e)}`,
+          );
+        },
+      );
+      ctx.progress({ DatasetImportJobArns: importJobArns });
+      if (set.series.length === 0)
+        throw new JobFailure("The target time series dataset holds no series to train on.");
+      const windows = windowsThatFit(set);
+      if (windows === 0) {
+        throw new JobFailure(
+          `The longest series has ${Math.max(...set.series.map((s) => s.target.length))} points: too short to backtest a ` +
+            `ForecastHorizon of ${set.horizon}. Use a shorter horizon or more history.`,
+        );
+      }
+      const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
+      const nonNegative = set.series.every((s) => s.target.every((v) => Number.isNaN(v) || v >= 0));
+      const options: AutoPredictorOptions = {
+        quantiles,
+        metric: predictor.attrs.OptimizationMetric as AutoPredictorOptions["metric"],
+        backtestWindows: windows,
+        nonNegative,
+      };
+      const grid = { horizon: set.horizon, period: set.period };
+      const parts = chunks(set.series, CHUNK_SERIES);
+      let done = 0;
+      const results = await Promise.all(
+        parts.map(async (series, i) => {
+          const result = await pool.run("backtestChunk", { grid, series, options }, ctx.signal);
+          done++;
+          const perChunk = (Date.now() - started) / done;
+          ctx.progress({
+            EstimatedTimeRemainingInMinutes: Math.ceil((perChunk * (parts.length - done)) / 60_000),
+          });
+          return { offset: i * CHUNK_SERIES, result };
+        }),
+      );
+      const accuracy: WindowAccuracy[] = [];
+      for (let w = 0; w < windows; w++) {
+        accuracy.push(WindowAccumulator.combine(results.map((r) => r.result.windows[w] as never)));
+      }
+      const choices: Record<string, string> = {};
+      const memberCounts: Record<string, number> = {};
+      for (const { offset, result } of results) {
+        result.choices.forEach((choice, i) => {
+          choices[keyOf(set.series[offset + i] as PreparedSeries)] = choice;
+          memberCounts[choice] = (memberCounts[choice] ?? 0) + 1;
+        });
+      }
+      const dir = predictorDir(services, predictor);
+      await fs.mkdir(dir, { recursive: true });
+      const model: PredictorModel = { version: 1, choices, nonNegative };
+      const modelFile = path.join(dir, "model.json");
+      await fs.writeFile(modelFile, JSON.stringify(model));
+      const backtestFile = path.join(dir, "backtests.csv");
+      await writeBacktests(backtestFile, set, results, quantiles);
+      return {
+        Accuracy: accuracy,
+        MemberCounts: memberCounts,
+        ItemCount: set.series.length,
+        ModelFile: modelFile,
+        BacktestFile: backtestFile,
+        TrainingSeconds: (Date.now() - started) / 1000,
+      };
+    },
+    async cleanup(record) {
+      await services.dataFiles.removeTree(predictorDir(services, record));
+    },
+    async remove(record) {
+      await services.dataFiles.removeTree(predictorDir(services, record));
+    },
+  };
+}

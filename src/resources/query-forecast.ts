@@ -1,0 +1,77 @@
+import type { QueryForecastRequest } from "../contract/generated/forecastquery.js";
+import { withConnection } from "../data/duckdb.js";
+import { sqlIdent, sqlString } from "../data/sql.js";
+import { inUse, invalidInput, invalidNextToken, notFound } from "../errors.js";
+import { STATUS } from "../jobs/statuses.js";
+import { requireResource } from "./common.js";
+import type { OperationHandler } from "./context.js";
+import { forecastTypeColumn } from "./forecast-files.js";
+
+/** The form StartDate and EndDate take, and Timestamps come back in. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+
+/** The forecast of one series, optionally cut to [StartDate, EndDate], by forecast type. */
+export const QueryForecast: OperationHandler<QueryForecastRequest> = async (ctx, input) => {
+  const forecast = requireResource(ctx, input.ForecastArn, ["forecast"]);
+  if (forecast.status !== STATUS.ACTIVE) {
+    throw inUse(`The forecast ${forecast.arn} is ${forecast.status}; it can be queried once ACTIVE.`);
+  }
+  if (input.NextToken !== undefined) {
+    throw invalidNextToken("QueryForecast returns a whole series at once; it never hands out a NextToken.");
+  }
+  for (const [name, value] of [
+    ["StartDate", input.StartDate],
+    ["EndDate", input.EndDate],
+  ] as const) {
+    if (value !== undefined && !DATE_TIME.test(value)) {
+      throw invalidInput(`${name} must look like 2024-01-31T00:00:00 (yyyy-MM-ddTHH:mm:ss), not "${value}".`);
+    }
+  }
+  if (input.StartDate && input.EndDate && input.StartDate > input.EndDate) {
+    throw invalidInput(`StartDate ${input.StartDate} is after EndDate ${input.EndDate}.`);
+  }
+  const keyNames = forecast.attrs.KeyNames as string[];
+  const filters = Object.entries(input.Filters);
+  for (const [name] of filters) {
+    if (!keyNames.includes(name)) {
+      throw invalidInput(
+        `Filters can name the series key fields ${keyNames.join(", ")}; ${name} is not one of them.`,
+      );
+    }
+  }
+  if (!filters.some(([name]) => name === keyNames[0])) {
+    throw invalidInput(`Filters must include ${keyNames[0]}.`);
+  }
+  const types = forecast.attrs.ForecastTypes as string[];
+  const where = filters.map(([name, value]) => `${sqlIdent(name)} = ${sqlString(value)}`);
+  if (input.StartDate) where.push(`date >= ${sqlString(input.StartDate)}`);
+  if (input.EndDate) where.push(`date <= ${sqlString(input.EndDate)}`);
+  const file = String(forecast.attrs.ForecastFile);
+  const rows = await withConnection(undefined, async (connection) => {
+    const reader = await connection.runAndReadAll(
+      `SELECT ${keyNames.map(sqlIdent).join(", ")}, date, ${types.map((t) => sqlIdent(forecastTypeColumn(t))).join(", ")}
+       FROM read_parquet(${sqlString(file)}) WHERE ${where.join(" AND ")} ORDER BY ${keyNames.map(sqlIdent).join(", ")}, date`,
+    );
+    return reader.getRowObjectsJS() as Record<string, unknown>[];
+  });
+  const seriesKeys = new Set(rows.map((r) => JSON.stringify(keyNames.map((k) => r[k]))));
+  if (seriesKeys.size > 1) {
+    throw invalidInput(
+      `The filters match ${seriesKeys.size} series; add ${keyNames.filter((k) => !input.Filters[k]).join(", ")} to name one.`,
+    );
+  }
+  if (seriesKeys.size === 0) {
+    const anyDates = input.StartDate || input.EndDate;
+    throw notFound(
+      anyDates
+        ? "No forecast point of that series lies between StartDate and EndDate, or the series is not in this forecast."
+        : `The forecast ${forecast.arn} has no series matching ${JSON.stringify(input.Filters)}.`,
+    );
+  }
+  const predictions: Record<string, { Timestamp: string; Value: number }[]> = {};
+  for (const type of types) {
+    const column = forecastTypeColumn(type);
+    predictions[column] = rows.map((r) => ({ Timestamp: String(r.date), Value: Number(r[column]) }));
+  }
+  return { Forecast: { Predictions: predictions } };
+};

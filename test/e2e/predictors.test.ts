@@ -1,0 +1,223 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  CreateAutoPredictorCommand,
+  CreateDatasetCommand,
+  CreateDatasetGroupCommand,
+  CreateDatasetImportJobCommand,
+  CreateForecastCommand,
+  DeletePredictorCommand,
+  DescribeAutoPredictorCommand,
+  DescribeForecastCommand,
+  type ForecastClient,
+  GetAccuracyMetricsCommand,
+  ListForecastsCommand,
+  ListPredictorsCommand,
+} from "@aws-sdk/client-forecast";
+import { ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
+import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { ACCOUNTS, eventually, type Harness, REGION, startHarness, waitForImport } from "./harness.js";
+
+const DAY = 86_400_000;
+const START = Date.UTC(2024, 0, 1);
+
+/** 12 items × 140 days: a level per item, a weekly pattern, a slow trend; non-negative demand. */
+function demandCsv(): string {
+  const weekly = [1.0, 0.9, 0.95, 1.05, 1.2, 1.5, 1.4];
+  const lines: string[] = [];
+  for (let item = 0; item < 12; item++) {
+    const level = 20 + item * 7;
+    for (let d = 0; d < 140; d++) {
+      const day = new Date(START + d * DAY).toISOString().slice(0, 10);
+      const value = level * (weekly[d % 7] as number) * (1 + d / 700) + ((item * 31 + d * 17) % 7) - 3;
+      lines.push(`item_${item},${day} 00:00:00,${value.toFixed(2)}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+async function waitFor<T extends { Status?: string; Message?: string }>(
+  get: () => Promise<T>,
+  what: string,
+): Promise<T> {
+  return eventually(
+    async () => {
+      const d = await get();
+      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(d.Status as string) ? d : undefined;
+    },
+    240_000,
+    what,
+  );
+}
+
+describe("AutoPredictor, forecast and QueryForecast", () => {
+  let h: Harness;
+  let fc: ForecastClient;
+  let query: ForecastqueryClient;
+  let groupArn = "";
+  before(async () => {
+    h = await startHarness();
+    fc = h.forecast();
+    const a = ACCOUNTS[0];
+    query = new ForecastqueryClient({
+      endpoint: h.service.forecastEndpoint,
+      region: REGION,
+      credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+      maxAttempts: 1,
+    });
+    const s3 = h.s3();
+    await s3.send(new CreateBucketCommand({ Bucket: "train" }));
+    await s3.send(new PutObjectCommand({ Bucket: "train", Key: "demand.csv", Body: demandCsv() }));
+    groupArn = (await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: "shop", Domain: "RETAIL" })))
+      .DatasetGroupArn as string;
+    const { DatasetArn } = await fc.send(
+      new CreateDatasetCommand({
+        DatasetName: "shop_demand",
+        Domain: "RETAIL",
+        DatasetType: "TARGET_TIME_SERIES",
+        DataFrequency: "D",
+        Schema: {
+          Attributes: [
+            { AttributeName: "item_id", AttributeType: "string" },
+            { AttributeName: "timestamp", AttributeType: "timestamp" },
+            { AttributeName: "demand", AttributeType: "float" },
+          ],
+        },
+      }),
+    );
+    const { DatasetImportJobArn } = await fc.send(
+      new CreateDatasetImportJobCommand({
+        DatasetImportJobName: "demand_import",
+        DatasetArn,
+        DataSource: { S3Config: { Path: "s3://train/demand.csv", RoleArn: h.roleArn() } },
+      }),
+    );
+    assert.equal((await waitForImport(fc, DatasetImportJobArn as string)).Status, "ACTIVE");
+    const { UpdateDatasetGroupCommand } = await import("@aws-sdk/client-forecast");
+    await fc.send(
+      new UpdateDatasetGroupCommand({ DatasetGroupArn: groupArn, DatasetArns: [DatasetArn as string] }),
+    );
+  });
+  after(async () => {
+    query.destroy();
+    await h.close();
+  });
+
+  test("bad configurations are refused up front", async () => {
+    await assert.rejects(
+      fc.send(
+        new CreateAutoPredictorCommand({
+          PredictorName: "too_fine",
+          ForecastHorizon: 7,
+          ForecastFrequency: "H",
+          DataConfig: { DatasetGroupArn: groupArn },
+        }),
+      ),
+      { name: "InvalidInputException" },
+    );
+    await assert.rejects(
+      fc.send(
+        new CreateAutoPredictorCommand({
+          PredictorName: "bad_type",
+          ForecastHorizon: 7,
+          ForecastFrequency: "D",
+          ForecastTypes: ["0.5", "0.0"],
+          DataConfig: { DatasetGroupArn: groupArn },
+        }),
+      ),
+      { name: "InvalidInputException" },
+    );
+    await assert.rejects(
+      fc.send(
+        new CreateAutoPredictorCommand({
+          PredictorName: "bad_dim",
+          ForecastHorizon: 7,
+          ForecastFrequency: "D",
+          ForecastDimensions: ["store"],
+          DataConfig: { DatasetGroupArn: groupArn },
+        }),
+      ),
+      { name: "InvalidInputException" },
+    );
+  });
+
+  test("train, measure, forecast and query", async () => {
+    const { PredictorArn } = await fc.send(
+      new CreateAutoPredictorCommand({
+        PredictorName: "shop_predictor",
+        ForecastHorizon: 14,
+        ForecastFrequency: "D",
+        ForecastTypes: ["0.1", "0.5", "0.9", "mean"],
+        DataConfig: { DatasetGroupArn: groupArn },
+      }),
+    );
+    const predictor = await waitFor(
+      () => fc.send(new DescribeAutoPredictorCommand({ PredictorArn })),
+      "the predictor to train",
+    );
+    assert.equal(predictor.Status, "ACTIVE", predictor.Message);
+    assert.equal(predictor.DatasetImportJobArns?.length, 1);
+    assert.equal(predictor.OptimizationMetric, "AverageWeightedQuantileLoss");
+
+    const metrics = await fc.send(new GetAccuracyMetricsCommand({ PredictorArn }));
+    assert.equal(metrics.IsAutoPredictor, true);
+    const windows = metrics.PredictorEvaluationResults?.[0]?.TestWindows ?? [];
+    assert.equal(windows[0]?.EvaluationType, "SUMMARY");
+    assert.ok(windows.length >= 2);
+    const summary = windows[0]?.Metrics;
+    assert.equal(summary?.WeightedQuantileLosses?.length, 3);
+    const wape = summary?.ErrorMetrics?.find((e) => e.ForecastType === "mean")?.WAPE ?? 1;
+    assert.ok(wape < 0.15, `a clean weekly pattern is forecast well (WAPE ${wape})`);
+    assert.equal(windows[1]?.ItemCount, 12);
+
+    const listed = await fc.send(
+      new ListPredictorsCommand({ Filters: [{ Key: "DatasetGroupArn", Value: groupArn, Condition: "IS" }] }),
+    );
+    assert.equal(listed.Predictors?.[0]?.IsAutoPredictor, true);
+
+    const { ForecastArn } = await fc.send(
+      new CreateForecastCommand({ ForecastName: "shop_forecast", PredictorArn }),
+    );
+    const forecast = await waitFor(
+      () => fc.send(new DescribeForecastCommand({ ForecastArn })),
+      "the forecast",
+    );
+    assert.equal(forecast.Status, "ACTIVE", forecast.Message);
+    assert.deepEqual(forecast.ForecastTypes, ["0.1", "0.5", "0.9", "mean"]);
+    assert.equal((await fc.send(new ListForecastsCommand({}))).Forecasts?.length, 1);
+
+    const answer = await query.send(
+      new QueryForecastCommand({ ForecastArn, Filters: { item_id: "item_3" } }),
+    );
+    const p = answer.Forecast?.Predictions ?? {};
+    assert.deepEqual(Object.keys(p).sort(), ["mean", "p10", "p50", "p90"]);
+    assert.equal(p.p50?.length, 14);
+    assert.equal(p.p50?.[0]?.Timestamp, new Date(START + 140 * DAY).toISOString().slice(0, 19));
+    for (let t = 0; t < 14; t++) {
+      const [lo, mid, hi] = [p.p10?.[t]?.Value, p.p50?.[t]?.Value, p.p90?.[t]?.Value] as number[];
+      assert.ok(
+        (lo as number) <= (mid as number) && (mid as number) <= (hi as number),
+        `quantiles ordered at ${t}`,
+      );
+      assert.ok((lo as number) >= 0, "non-negative data gives non-negative quantiles");
+    }
+    const cut = await query.send(
+      new QueryForecastCommand({
+        ForecastArn,
+        Filters: { item_id: "item_3" },
+        StartDate: p.p50?.[2]?.Timestamp,
+        EndDate: p.p50?.[4]?.Timestamp,
+      }),
+    );
+    assert.equal(cut.Forecast?.Predictions?.p50?.length, 3);
+    await assert.rejects(
+      query.send(new QueryForecastCommand({ ForecastArn, Filters: { item_id: "nope" } })),
+      {
+        name: "ResourceNotFoundException",
+      },
+    );
+    await assert.rejects(fc.send(new DeletePredictorCommand({ PredictorArn })), {
+      name: "ResourceInUseException",
+    });
+  });
+});

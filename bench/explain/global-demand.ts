@@ -1,9 +1,10 @@
 // Generated retail demand with eight attributes for the global model's bench: four related fields, three item
 // metadata fields and one holiday calendar, with known effects (and two attributes without any):
-//   demand = level_i · category_i · (1 + 0.3·weekly) · (1 − 0.5·Δprice) · (1 + 0.3·(competitor − price)/price)
-//            · (1 + 0.5·holiday) + 15·promo + noise,
-// where Δprice is the price's deviation from the item's normal price, relative to it. Temperature (related) and
-// brand (metadata) have no effect; store_size only sets the level (it is numeric metadata).
+//   demand = level_i · category_i · (1 + 0.3·weekly) · (1 − 0.5·Δprice) · (1 + 0.3·(competitor −
+//   price)/price)
+//            · (1 + 0.5·holiday) + 15·promo + noise, where Δprice is the price's deviation from the item's
+//            normal price, relative to it. Temperature (related) and brand (metadata) have no effect;
+//            store_size only sets the level (it is numeric metadata).
 
 import { createRng, type Rng } from "../../src/forecasting/gbdt/rng.js";
 import type { PreparedSeries, SeriesSet } from "../../src/forecasting/series-set.js";

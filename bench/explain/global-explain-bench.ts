@@ -1,10 +1,14 @@
-// The global model at predictor scale: fit on 1,000 daily series of a year with 8 attributes, forecast, explain.
-// Run: node dist/bench/explain/global-explain-bench.js [fitSeries=1000] [bigSeries=10000] [bruteRows=280]
+// The global model at predictor scale: fit on 1,000 daily series of a year with 8 attributes, forecast,
+// explain. Run: node dist/bench/explain/global-explain-bench.js [fitSeries=1000] [bigSeries=10000]
+// [bruteRows=1400]
 //
-// (a) forecast explainability, 50 series: the model forecasts 28 steps from an origin, so "500 points per series"
-//     is taken as 18 consecutive origins (backtest cutoffs 17..0) × 28 steps = 504 rows per series, 25,200 rows;
-// (b) predictor explainability: every step of all `bigSeries` series (10,000 × 28 = 280,000 rows), aggregated to
-//     the mean |raw impact| per attribute;
+// Everything runs as a backtest (cutoff = the 28-step horizon) so that the forecast can be scored against the
+// held-back month: MASE, WAPE and average wQL of the model and of the seasonal naive forecast.
+// (a) forecast explainability, 50 series: the model forecasts 28 steps from an origin, so "500 points per
+//     series" is taken as 18 consecutive origins (cutoffs 28..45) × 28 steps = 504 rows per series, 25,200
+//     rows in all;
+// (b) predictor explainability: every step of all `bigSeries` series (10,000 × 28 = 280,000 rows), aggregated
+//     to the mean |raw impact| per attribute;
 // (c) brute force (2^8 coalitions per row) on the first `bruteRows` rows of (a), against TreeSHAP on the same.
 
 import { maxAbs, normalizeImpacts } from "../../src/explain/normalize.js";
@@ -17,14 +21,17 @@ import {
   forecastGlobal,
   type GlobalExplanation,
 } from "../../src/forecasting/global/index.js";
+import { averageWeightedQuantileLoss, mase, wape } from "../../src/forecasting/metrics.js";
 import type { SeriesSet } from "../../src/forecasting/series-set.js";
 import { retailDemand } from "./global-demand.js";
 
 const fitSeries = Number(process.argv[2] ?? 1_000);
 const bigSeries = Number(process.argv[3] ?? 10_000);
-const bruteRows = Number(process.argv[4] ?? 280);
+const bruteRows = Number(process.argv[4] ?? 1_400);
 const HORIZON = 28;
 const ORIGINS = 18;
+const CUT = HORIZON;
+const LEVELS = [0.1, 0.5, 0.9];
 
 function time<T>(fn: () => T): { ms: number; cpuMs: number; result: T } {
   const c0 = process.cpuUsage();
@@ -44,7 +51,7 @@ const report = (what: string, t: { ms: number; cpuMs: number }, rows?: number) =
 const big = retailDemand({ nSeries: Math.max(bigSeries, fitSeries), n: 365, horizon: HORIZON, seed: 2024 });
 const small: SeriesSet = { ...big, series: big.series.slice(0, fitSeries) };
 
-const fit = time(() => fitGlobalModel(small, { quantiles: [0.1, 0.5, 0.9], includeMean: true }));
+const fit = time(() => fitGlobalModel(small, { quantiles: LEVELS, includeMean: true, cutoff: CUT }));
 const model = fit.result;
 const nodes = [model.mean, ...model.quantileModels].reduce((s, e) => s + (e ? e.feature.length : 0), 0);
 console.log(
@@ -53,27 +60,27 @@ console.log(
     `${nTrees(model.quantileModels[0])} trees, ${nodes} nodes`,
 );
 report("fit", fit);
-report(
-  `forecast ${fitSeries} series`,
-  time(() => forecastGlobal(model, small)),
-  fitSeries * HORIZON,
-);
-const bigForecast = time(() => forecastGlobal(model, big));
+const smallForecast = time(() => forecastGlobal(model, small, { cutoff: CUT }));
+report(`forecast ${fitSeries} series`, smallForecast, fitSeries * HORIZON);
+const bigForecast = time(() => forecastGlobal(model, big, { cutoff: CUT }));
 report(`forecast ${big.series.length} series`, bigForecast, big.series.length * HORIZON);
+scoreBacktest(big, bigForecast.result);
 
 // (a) 50 series × 18 origins × 28 steps.
 const steps = Array.from({ length: HORIZON }, (_, k) => k);
 const fifty = Array.from({ length: 50 }, (_, series) => ({ series, steps }));
 const a = time(() =>
-  Array.from({ length: ORIGINS }, (_, k) => explainGlobal(model, small, fifty, { quantile: 0.5, cutoff: k })),
+  Array.from({ length: ORIGINS }, (_, k) =>
+    explainGlobal(model, small, fifty, { quantile: 0.5, cutoff: CUT + k }),
+  ),
 );
 report(`(a) explain p50, 50 series × ${ORIGINS} origins × ${HORIZON} steps`, a, 50 * ORIGINS * HORIZON);
-const one = time(() => explainGlobal(model, small, fifty, { quantile: 0.5 }));
+const one = time(() => explainGlobal(model, small, fifty, { quantile: 0.5, cutoff: CUT }));
 report(`(a') explain p50, 50 series × ${HORIZON} steps (one forecast)`, one, 50 * HORIZON);
 
 // (b) predictor-level aggregate over every series and step.
 const everything = big.series.map((_, series) => ({ series, steps }));
-const b = time(() => explainGlobal(model, big, everything, { quantile: "mean" }));
+const b = time(() => explainGlobal(model, big, everything, { quantile: "mean", cutoff: CUT }));
 report(`(b) explain mean, ${big.series.length} series × ${HORIZON} steps`, b, big.series.length * HORIZON);
 const agg = aggregate(b.result);
 const norm = normalizeImpacts(agg);
@@ -84,8 +91,8 @@ console.log(
 
 // (c) brute force on a subset of (a)'s first forecast, same rows both ways.
 const subset = fifty.slice(0, Math.ceil(bruteRows / HORIZON));
-const fast = time(() => explainGlobal(model, small, subset, { quantile: 0.5 }));
-const slow = time(() => explainGlobalBruteForce(model, small, subset, { quantile: 0.5 }));
+const fast = time(() => explainGlobal(model, small, subset, { quantile: 0.5, cutoff: CUT }));
+const slow = time(() => explainGlobalBruteForce(model, small, subset, { quantile: 0.5, cutoff: CUT }));
 const rows = fast.result.rows.length;
 let diff = 0;
 for (let i = 0; i < fast.result.raw.length; i++)
@@ -93,7 +100,8 @@ for (let i = 0; i < fast.result.raw.length; i++)
 report(`(c) TreeSHAP on ${rows} rows`, fast, rows);
 report(`    brute force (256 coalitions/row) on ${rows} rows`, slow, rows);
 console.log(
-  `    brute force / TreeSHAP cpu: ${(slow.cpuMs / fast.cpuMs).toFixed(1)}×; max |difference| ${diff.toExponential(2)} ` +
+  `    brute force / TreeSHAP cpu: ${(slow.cpuMs / fast.cpuMs).toFixed(1)}×; ` +
+    `max |difference| ${diff.toExponential(2)} ` +
     `(largest |impact| ${maxAbs(fast.result.raw).toFixed(2)})`,
 );
 
@@ -104,4 +112,45 @@ function aggregate(e: GlobalExplanation): Float64Array {
   for (let r = 0; r < e.rows.length; r++) for (let p = 0; p < k; p++) out[p] += Math.abs(e.raw[r * k + p]);
   for (let p = 0; p < k; p++) out[p] /= e.rows.length;
   return out;
+}
+
+/** Accuracy on the held-back month, the series seen in training apart from the others. */
+function scoreBacktest(set: SeriesSet, forecasts: ReturnType<typeof forecastGlobal>): void {
+  const score = (from: number, to: number) => {
+    const actual: number[] = [];
+    const mean: number[] = [];
+    const naive: number[] = [];
+    const qs: number[][] = LEVELS.map(() => []);
+    const naiveQs: number[][] = LEVELS.map(() => []);
+    let maseModel = 0;
+    let maseNaive = 0;
+    for (let i = from; i < to; i++) {
+      const y = set.series[i].target;
+      const n = y.length - CUT;
+      const history = y.subarray(0, n);
+      const future = y.subarray(n);
+      const sn = Float64Array.from({ length: HORIZON }, (_, k) => history[n - 7 + (k % 7)]);
+      maseModel += mase(future, forecasts[i].mean, history, 7) / (to - from);
+      maseNaive += mase(future, sn, history, 7) / (to - from);
+      actual.push(...future);
+      mean.push(...forecasts[i].mean);
+      naive.push(...sn);
+      LEVELS.forEach((_, k) => {
+        qs[k].push(...forecasts[i].quantiles[k]);
+        naiveQs[k].push(...sn);
+      });
+    }
+    return (
+      `MASE ${maseModel.toFixed(3)} (seasonal naive ${maseNaive.toFixed(3)}), ` +
+      `WAPE ${wape(actual, mean).toFixed(3)} (${wape(actual, naive).toFixed(3)}), ` +
+      `avg wQL ${averageWeightedQuantileLoss(actual, qs, LEVELS).toFixed(3)} ` +
+      `(${averageWeightedQuantileLoss(actual, naiveQs, LEVELS).toFixed(3)})`
+    );
+  };
+  console.log(`    backtest, the ${fitSeries} fitted series: ${score(0, fitSeries)}`);
+  if (set.series.length > fitSeries) {
+    console.log(
+      `    backtest, ${set.series.length - fitSeries} unseen series: ${score(fitSeries, set.series.length)}`,
+    );
+  }
 }

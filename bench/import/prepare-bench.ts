@@ -24,7 +24,9 @@ async function generate(file: string, select: string): Promise<void> {
   if (existsSync(file)) return;
   await mkdir(dir, { recursive: true });
   const started = performance.now();
-  await withConnection(undefined, (c) => c.run(`COPY (${select}) TO ${sqlString(`${file}.part`)} (FORMAT parquet)`));
+  await withConnection(undefined, (c) =>
+    c.run(`COPY (${select}) TO ${sqlString(`${file}.part`)} (FORMAT parquet)`),
+  );
   await rename(`${file}.part`, file);
   console.log(`generated ${path.basename(file)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -1,7 +1,8 @@
-// Writing streamed values into series arrays. Arrays start as NaN ("no value yet"); values are never NaN (the SQL
-// turns NaN into NULL, and NULLs are not written). When several records land in one cell they are combined here
-// rather than by a GROUP BY: with one record per cell, as usual when the data already has the forecast frequency,
-// DuckDB's hash aggregation over tens of millions of (series, bucket) groups costs about four times the whole scan.
+// Writing streamed values into series arrays. Arrays start as NaN ("no value yet"); callers write only present
+// values (missing ones, NaN in the data included, are skipped). When several records land in one cell they are
+// combined here rather than by a GROUP BY: with one record per cell, as usual when the data already has the
+// forecast frequency, DuckDB's hash aggregation over tens of millions of (series, bucket) groups cost about four
+// times the scan and join themselves (measured on 10,000 x 730 daily rows).
 
 export type CellCombine = "sum" | "min" | "max" | "mean";
 
@@ -13,7 +14,7 @@ export class CellWriter {
 
   /** Adds `value` to `array[position]`; `arrayId` names the array for the running mean of duplicates. */
   write(array: Float64Array, arrayId: number, position: number, value: number): void {
-    const old = array[position] as number;
+    const old = array[position];
     if (Number.isNaN(old)) {
       array[position] = value;
       return;

@@ -66,7 +66,9 @@ export function targetFields(
   for (const dimension of forecastDimensions) {
     const attribute = find(schema, dimension);
     if (dimension === itemIdField || seen.has(dimension)) {
-      refuse(`ForecastDimensions lists ${dimension} more than once (the item identifier is always a dimension)`);
+      refuse(
+        `ForecastDimensions lists ${dimension} more than once (the item identifier is always a dimension)`,
+      );
     }
     if (attribute?.AttributeType !== "string") {
       const strings = schema
@@ -74,7 +76,9 @@ export function targetFields(
         .map((a) => a.AttributeName);
       refuse(
         `The forecast dimension ${dimension} is not a string attribute of the target time series dataset` +
-          (strings.length > 0 ? ` (its string attributes: ${strings.join(", ")})` : " (it has no other string attributes)"),
+          (strings.length > 0
+            ? ` (its string attributes: ${strings.join(", ")})`
+            : " (it has no other string attributes)"),
       );
     }
     seen.add(dimension);
@@ -108,7 +112,8 @@ export function relatedFields(
     }
     // Geolocation serves the weather index, which is not built; it is not a feature.
   }
-  if (features.length === 0) refuse("The related time series dataset has no integer or float attribute to use as a feature");
+  if (features.length === 0)
+    refuse("The related time series dataset has no integer or float attribute to use as a feature");
   return { timestamp, keys, features };
 }
 
@@ -119,7 +124,10 @@ export function metadataFields(schema: Schema, itemIdField: string): MetadataFie
     if (name === itemIdField) continue;
     if (type === "integer" || type === "float") fields.push({ name, categorical: false });
     else if (type === "string" || type === "geolocation") fields.push({ name, categorical: true });
-    else refuse(`The item metadata attribute ${name} has the type ${type}; item metadata can use string, integer and float`);
+    else
+      refuse(
+        `The item metadata attribute ${name} has the type ${type}; item metadata can use string, integer and float`,
+      );
   }
   return { itemId: itemIdField, fields };
 }

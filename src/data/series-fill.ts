@@ -56,7 +56,7 @@ function statistic(method: "mean" | "median" | "min" | "max", recent: RecentValu
     case "median": {
       const sorted = Float64Array.from(values).sort();
       const mid = sorted.length >> 1;
-      return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+      return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
   }
 }
@@ -83,7 +83,7 @@ export function fillMissing(values: Float64Array, regions: FillRegions, methods:
   const recent = new RecentValues();
   let i = 0;
   while (i < n) {
-    const v = values[i] as number;
+    const v = values[i];
     if (!Number.isNaN(v)) {
       recent.push(v);
       i++;
@@ -96,7 +96,7 @@ export function fillMissing(values: Float64Array, regions: FillRegions, methods:
     else if (i < regions.backEnd) [regionEnd, fill] = [regions.backEnd, methods.back];
     else [regionEnd, fill] = [n, methods.future];
     let end = i + 1;
-    while (end < regionEnd && Number.isNaN(values[end] as number)) end++;
+    while (end < regionEnd && Number.isNaN(values[end])) end++;
     if (fill) values.fill(fillValue(fill, recent), i, end);
     i = end;
   }

@@ -60,14 +60,17 @@ const refuse = (message: string): never => {
 
 function integerIn(value: unknown, low: number, high: number, key: string): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < low || value > high) {
-    refuse(`TimeAlignmentBoundary ${key} must be a whole number from ${low} to ${high}, not ${String(value)}`);
+    refuse(
+      `TimeAlignmentBoundary ${key} must be a whole number from ${low} to ${high}, not ${String(value)}`,
+    );
   }
   return value as number;
 }
 
 function oneOf(value: unknown, names: readonly string[], key: string): number {
   const index = typeof value === "string" ? names.indexOf(value) : -1;
-  if (index < 0) refuse(`TimeAlignmentBoundary ${key} must be one of ${names.join(", ")}, not ${String(value)}`);
+  if (index < 0)
+    refuse(`TimeAlignmentBoundary ${key} must be one of ${names.join(", ")}, not ${String(value)}`);
   return index;
 }
 

@@ -31,7 +31,10 @@ export function checkHolidayCountries(codes: readonly string[]): string[] {
       );
     }
     if (result.includes(code)) {
-      throw new SeriesPreparationError("BAD_HOLIDAY_COUNTRY", `The holiday country ${code} is given more than once`);
+      throw new SeriesPreparationError(
+        "BAD_HOLIDAY_COUNTRY",
+        `The holiday country ${code} is given more than once`,
+      );
     }
     result.push(code);
   }

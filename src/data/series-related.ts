@@ -2,7 +2,7 @@
 // its values in the buckets of the grid, streamed into the arrays of the target series they belong to.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { CellWriter } from "./series-cells.js";
-import { forEachChunk, numbersOf } from "./series-chunks.js";
+import { doubles, forEachChunk, integers } from "./series-chunks.js";
 import type { RelatedFields } from "./series-fields.js";
 import type { TimeGrid } from "./series-grid.js";
 import { keyColumn, keyValueSql, numberSql } from "./series-target.js";
@@ -37,13 +37,17 @@ export async function indexRelatedSeries(
       CAST(${grid.indexSql("first_ts")} AS INTEGER) AS first_b, CAST(${grid.indexSql("last_ts")} AS INTEGER) AS last_b
     FROM (SELECT ${keys}, min(t.${ts}) AS first_ts, max(t.${ts}) AS last_ts
           FROM read_parquet(${sqlString(file)}) AS t WHERE t.${ts} IS NOT NULL GROUP BY ALL)`);
-  const join = fields.keys.map((name, j) => `s.${keyColumn(targetKeys.indexOf(name))} = r.${column(j)}`).join(" AND ");
+  const join = fields.keys
+    .map((name, j) => `s.${keyColumn(targetKeys.indexOf(name))} = r.${column(j)}`)
+    .join(" AND ");
   const pairs = (
-    await connection.runAndReadAll(`SELECT s.sid, r.rid FROM target_series AS s JOIN related_keys AS r ON ${join}`)
+    await connection.runAndReadAll(
+      `SELECT s.sid, r.rid FROM target_series AS s JOIN related_keys AS r ON ${join}`,
+    )
   ).getColumnsJS() as number[][];
   const keyOfSeries = new Int32Array(seriesCount).fill(-1);
   const [sids = [], rids = []] = pairs;
-  for (let i = 0; i < sids.length; i++) keyOfSeries[sids[i] as number] = rids[i] as number;
+  for (let i = 0; i < sids.length; i++) keyOfSeries[sids[i]] = rids[i];
   const bounds = (
     await connection.runAndReadAll("SELECT first_b, last_b FROM related_keys ORDER BY rid")
   ).getColumnsJS() as number[][];
@@ -70,9 +74,9 @@ export function destinationsOf(
 ): RelatedDestinations {
   const offsets = new Int32Array(keyCount + 1);
   for (const rid of keyOfOutput) if (rid >= 0) offsets[rid + 1]++;
-  for (let r = 0; r < keyCount; r++) offsets[r + 1] += offsets[r] as number;
+  for (let r = 0; r < keyCount; r++) offsets[r + 1] += offsets[r];
   const fillPointer = offsets.slice(0, keyCount);
-  const series = new Int32Array(offsets[keyCount] as number);
+  const series = new Int32Array(offsets[keyCount]);
   keyOfOutput.forEach((rid, i) => {
     if (rid >= 0) series[fillPointer[rid]++] = i;
   });
@@ -94,27 +98,29 @@ export async function readRelatedValues(
 ): Promise<void> {
   const ts = `t.${sqlIdent(fields.timestamp)}`;
   const join = fields.keys.map((name, j) => `${keyValueSql("t", name)} = r.r${j}`).join(" AND ");
-  const features = fields.features.map((name) => numberSql("t", name)).join(", ");
+  const features = fields.features
+    .map((name) => `coalesce(${numberSql("t", name)}, CAST('NaN' AS DOUBLE))`)
+    .join(", ");
   const sql = `SELECT r.rid, CAST(${grid.indexSql(ts)} AS INTEGER) AS b, ${features}
     FROM read_parquet(${sqlString(file)}) AS t JOIN related_keys AS r ON ${join}
     WHERE ${ts} IS NOT NULL`;
   const nFeatures = fields.features.length;
   const writer = new CellWriter("mean");
   await forEachChunk(connection, sql, signal, (chunk) => {
-    const rids = numbersOf(chunk, 0);
-    const buckets = numbersOf(chunk, 1);
-    const values = Array.from({ length: nFeatures }, (_, f) => numbersOf(chunk, 2 + f));
-    for (let row = 0; row < chunk.rowCount; row++) {
-      const rid = rids.getItem(row) as number;
-      const bucket = buckets.getItem(row) as number;
-      for (let d = to.offsets[rid] as number; d < (to.offsets[rid + 1] as number); d++) {
-        const out = to.series[d] as number;
-        const arrays = to.arrays[out] as Float64Array[];
-        const position = bucket - (to.first[out] as number);
-        if (position < 0 || position >= (arrays[0] as Float64Array).length) continue;
+    const rids = integers(chunk, 0);
+    const buckets = integers(chunk, 1);
+    const values = Array.from({ length: nFeatures }, (_, f) => doubles(chunk, 2 + f));
+    for (let row = 0; row < rids.length; row++) {
+      const rid = rids[row];
+      const bucket = buckets[row];
+      for (let d = to.offsets[rid]; d < to.offsets[rid + 1]; d++) {
+        const out = to.series[d];
+        const arrays = to.arrays[out];
+        const position = bucket - to.first[out];
+        if (position < 0 || position >= arrays[0].length) continue;
         for (let f = 0; f < nFeatures; f++) {
-          const v = values[f]?.getItem(row) ?? null;
-          if (v !== null) writer.write(arrays[f] as Float64Array, out * nFeatures + f, position, v);
+          const v = values[f][row];
+          if (!Number.isNaN(v)) writer.write(arrays[f], out * nFeatures + f, position, v);
         }
       }
     }

@@ -2,7 +2,7 @@
 // in key order) and their values aggregated into the buckets of the grid, streamed into typed arrays.
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { type CellCombine, CellWriter } from "./series-cells.js";
-import { forEachChunk, numbersOf } from "./series-chunks.js";
+import { doubles, forEachChunk, integers } from "./series-chunks.js";
 import type { TargetFields } from "./series-fields.js";
 import type { TimeGrid } from "./series-grid.js";
 import type { Aggregation } from "./series-transformations.js";
@@ -47,14 +47,16 @@ export async function indexTargetSeries(
       CAST(${grid.indexSql("first_ts")} AS INTEGER) AS first_b, CAST(${grid.indexSql("last_ts")} AS INTEGER) AS last_b
     FROM (SELECT ${keys}, min(t.${ts}) AS first_ts, max(t.${ts}) AS last_ts
           FROM read_parquet(${sqlString(file)}) AS t WHERE t.${ts} IS NOT NULL GROUP BY ALL)`);
-  const reader = await connection.runAndReadAll(`SELECT ${keyList}, first_b, last_b FROM target_series ORDER BY sid`);
+  const reader = await connection.runAndReadAll(
+    `SELECT ${keyList}, first_b, last_b FROM target_series ORDER BY sid`,
+  );
   const n = reader.currentRowCount;
   // Without rows DuckDB hands back no columns at all.
   if (n === 0) return { keys: [], first: new Int32Array(0), lastRecord: new Int32Array(0) };
   const columns = reader.getColumnsJS();
   const keyColumns = columns.slice(0, fields.keys.length) as string[][];
   return {
-    keys: Array.from({ length: n }, (_, s) => keyColumns.map((column) => column[s] as string)),
+    keys: Array.from({ length: n }, (_, s) => keyColumns.map((column) => column[s])),
     first: Int32Array.from(columns[fields.keys.length] as number[]),
     lastRecord: Int32Array.from(columns[fields.keys.length + 1] as number[]),
   };
@@ -99,19 +101,19 @@ export async function readTargetValues(
   // "first" needs each record's time to combine in JS; it is rare enough to always leave to DuckDB.
   const groupBy = coarser || aggregation === "first";
   const sql = `SELECT s.sid, CAST(${grid.indexSql(ts)} - s.first_b AS INTEGER) AS pos,
-      ${groupBy ? AGGREGATE_SQL[aggregation](value, ts) : value} AS v
+      coalesce(${groupBy ? AGGREGATE_SQL[aggregation](value, ts) : value}, CAST('NaN' AS DOUBLE)) AS v
     FROM read_parquet(${sqlString(file)}) AS t JOIN target_series AS s ON ${join}
     WHERE ${ts} IS NOT NULL ${groupBy ? "GROUP BY ALL" : ""}`;
   const writer = new CellWriter(aggregation === "first" ? "sum" : COMBINE[aggregation]);
   await forEachChunk(connection, sql, signal, (chunk) => {
-    const sids = numbersOf(chunk, 0);
-    const positions = numbersOf(chunk, 1);
-    const values = numbersOf(chunk, 2);
-    for (let row = 0; row < chunk.rowCount; row++) {
-      const v = values.getItem(row);
-      const target = slot[sids.getItem(row) as number] as number;
-      if (v === null || target < 0) continue;
-      writer.write(arrays[target] as Float64Array, target, positions.getItem(row) as number, v);
+    const sids = integers(chunk, 0);
+    const positions = integers(chunk, 1);
+    const values = doubles(chunk, 2);
+    for (let row = 0; row < values.length; row++) {
+      const v = values[row];
+      const target = slot[sids[row]];
+      if (Number.isNaN(v) || target < 0) continue;
+      writer.write(arrays[target], target, positions[row], v);
     }
   });
 }

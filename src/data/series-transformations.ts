@@ -54,12 +54,15 @@ function fillOf(
     refuse(`${attribute}: ${key} must be one of ${accepted.join(", ")}, not ${JSON.stringify(name)}`);
   }
   if (name !== "value") {
-    if (valueText !== undefined) refuse(`${attribute}: ${key}_value is set but ${key} is ${JSON.stringify(name)}, not "value"`);
+    if (valueText !== undefined)
+      refuse(`${attribute}: ${key}_value is set but ${key} is ${JSON.stringify(name)}, not "value"`);
     return { method: name as Exclude<FillMethod["method"], "value"> };
   }
   const value = valueText === undefined || valueText.trim() === "" ? Number.NaN : Number(valueText);
   if (!Number.isFinite(value)) {
-    refuse(`${attribute}: ${key} is "value", so ${key}_value must be a number, not ${JSON.stringify(valueText ?? "")}`);
+    refuse(
+      `${attribute}: ${key} is "value", so ${key}_value must be a number, not ${JSON.stringify(valueText ?? "")}`,
+    );
   }
   return { method: "value", value };
 }
@@ -67,12 +70,21 @@ function fillOf(
 function checkKeys(attribute: string, map: Record<string, string>, keys: readonly string[]): void {
   for (const key of Object.keys(map)) {
     if (!keys.includes(key)) {
-      refuse(`${attribute}: the transformation ${JSON.stringify(key)} is not supported; use ${keys.join(", ")}`);
+      refuse(
+        `${attribute}: the transformation ${JSON.stringify(key)} is not supported; use ${keys.join(", ")}`,
+      );
     }
   }
 }
 
-const TARGET_KEYS = ["aggregation", "frontfill", "middlefill", "middlefill_value", "backfill", "backfill_value"];
+const TARGET_KEYS = [
+  "aggregation",
+  "frontfill",
+  "middlefill",
+  "middlefill_value",
+  "backfill",
+  "backfill_value",
+];
 const RELATED_KEYS = [
   "middlefill",
   "middlefill_value",
@@ -112,7 +124,9 @@ export function parseTransformations(
       const aggregation = map.aggregation;
       if (aggregation !== undefined) {
         if (!AGGREGATIONS.includes(aggregation)) {
-          refuse(`${attribute}: aggregation must be one of ${AGGREGATIONS.join(", ")}, not ${JSON.stringify(aggregation)}`);
+          refuse(
+            `${attribute}: aggregation must be one of ${AGGREGATIONS.join(", ")}, not ${JSON.stringify(aggregation)}`,
+          );
         }
         target.aggregation = aggregation as Aggregation;
       }
@@ -124,7 +138,9 @@ export function parseTransformations(
       target.backfill = fillOf(attribute, map, "backfill", TARGET_FILLS) ?? target.backfill;
     } else if (relatedFields.includes(attribute)) {
       if (map.aggregation !== undefined) {
-        refuse(`${attribute}: related time series fields are not aggregated, so aggregation cannot be set for them`);
+        refuse(
+          `${attribute}: related time series fields are not aggregated, so aggregation cannot be set for them`,
+        );
       }
       checkKeys(attribute, map, RELATED_KEYS);
       const fills: RelatedTransformations = {};
@@ -135,7 +151,9 @@ export function parseTransformations(
       related.set(attribute, fills);
     } else {
       const names = [targetField, ...relatedFields].join(", ");
-      refuse(`AttributeConfigs names ${attribute}, which is neither the target field nor a related time series feature (${names})`);
+      refuse(
+        `AttributeConfigs names ${attribute}, which is neither the target field nor a related time series feature (${names})`,
+      );
     }
   }
   return { target, related };

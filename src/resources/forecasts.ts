@@ -6,9 +6,8 @@ import type {
   DescribeForecastRequest,
   ListForecastsRequest,
 } from "../contract/generated/forecast.js";
-import { withConnection } from "../data/duckdb.js";
-import { sqlString } from "../data/sql.js";
 import { inUse, invalidInput } from "../errors.js";
+import type { GlobalModelJson } from "../forecasting/global/index.js";
 import type { SeriesForecast } from "../forecasting/model.js";
 import type { PreparedSeries } from "../forecasting/series-set.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
@@ -29,12 +28,12 @@ import {
   storeCreationTags,
 } from "./common.js";
 import type { OperationHandler, Services } from "./context.js";
-import { writeForecastFile } from "./forecast-files.js";
+import { forecastTimestamp, writeForecastFile } from "./forecast-files.js";
 import { listPage } from "./listing.js";
 import { parseForecastTypes } from "./predictor-config.js";
-import { chunks, keyOf, type PredictorModel } from "./predictor-training.js";
+import { chunks, GLOBAL_MEMBER, keyOf, type PredictorModel } from "./predictor-training.js";
+import { readSeriesIdentifiers } from "./series-identifiers.js";
 import { predictorSeries } from "./series-input.js";
-import { toJobFailure } from "./storage-errors.js";
 
 const KIND = "forecast";
 const CHUNK_SERIES = 250;
@@ -156,7 +155,7 @@ export function forecastDir(services: Services, forecast: ResourceRecord): strin
   return services.dataFiles.resourceDir(forecast, KIND, forecast.name);
 }
 
-/** The series keys a TimeSeriesSelector names, read from its S3 file (CSV without header, or Parquet). */
+/** The series keys a TimeSeriesSelector names. */
 async function selectedKeys(
   services: Services,
   forecast: ResourceRecord,
@@ -171,42 +170,17 @@ async function selectedKeys(
       };
     }
   ).TimeSeriesIdentifiers;
-  const source = selector.DataSource.S3Config.Path;
-  const { bucket, key } = parseS3Path(source);
-  const store = services.objectStoreFor(forecast.accountId);
-  const scratch = await services.dataFiles.scratchDir(`${forecast.name}-selector`);
-  try {
-    const objects = await store.listPath(bucket, key).catch((e: unknown) => {
-      throw toJobFailure(e, source);
-    });
-    if (objects.length === 0) throw new JobFailure(`No file found at ${source} for the TimeSeriesSelector.`);
-    const names = selector.Schema.Attributes.map((a) => a.AttributeName);
-    const keys = new Set<string>();
-    for (const [i, object] of objects.entries()) {
-      const local = path.join(scratch, `ids-${i}`);
-      await store.downloadToFile(bucket, object.key, local).catch((e: unknown) => {
-        throw toJobFailure(e, `s3://${bucket}/${object.key}`);
-      });
-      const reader =
-        selector.Format === "PARQUET"
-          ? `read_parquet(${sqlString(local)})`
-          : `read_csv(${sqlString(local)}, header = false, all_varchar = true, columns = {${names
-              .map((n) => `${sqlString(n)}: 'VARCHAR'`)
-              .join(", ")}})`;
-      const rows = await withConnection(signal, async (connection) => {
-        const result = await connection.runAndReadAll(`SELECT * FROM ${reader}`);
-        return result.getRows() as unknown[][];
-      });
-      for (const row of rows) {
-        const values = row.map((v) => String(v));
-        if (values.every((v, j) => v.toLowerCase() === (names[j] ?? "").toLowerCase())) continue; // a header row
-        keys.add(JSON.stringify(values));
-      }
-    }
-    return keys;
-  } finally {
-    await services.dataFiles.removeTree(scratch);
-  }
+  const keys = await readSeriesIdentifiers(
+    services,
+    forecast.accountId,
+    {
+      path: selector.DataSource.S3Config.Path,
+      attributeNames: selector.Schema.Attributes.map((a) => a.AttributeName),
+      format: selector.Format,
+    },
+    signal,
+  );
+  return new Set(keys);
 }
 
 /** Forecasting: the latest data of the group, each series through its chosen member, into a Parquet file. */
@@ -237,19 +211,35 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
       const types = forecast.attrs.ForecastTypes as string[];
       const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
       const grid = { horizon: set.horizon, period: set.period };
+      const choiceOf = (s: PreparedSeries) => model.choices[keyOf(s)] ?? "combination";
+      const globalForecasts =
+        model.globalModelFile && series.some((s) => choiceOf(s) === GLOBAL_MEMBER)
+          ? await pool.run(
+              "forecastWithGlobal",
+              {
+                model: JSON.parse(await fs.readFile(model.globalModelFile, "utf8")) as GlobalModelJson,
+                set: { ...set, series },
+              },
+              ctx.signal,
+            )
+          : undefined;
       const parts = chunks(series, CHUNK_SERIES);
       let done = 0;
       const results = await Promise.all(
-        parts.map(async (part) => {
+        parts.map(async (part, i) => {
+          const offset = i * CHUNK_SERIES;
           const out = await pool.run(
             "forecastChunk",
             {
               grid,
               series: part,
               // A series new since training gets the combination, the member that is best on average.
-              choices: part.map((s) => model.choices[keyOf(s)] ?? "combination"),
+              choices: part.map(choiceOf),
               quantiles,
               nonNegative: model.nonNegative,
+              external: globalForecasts
+                ? { [GLOBAL_MEMBER]: globalForecasts.slice(offset, offset + part.length) }
+                : {},
             },
             ctx.signal,
           );
@@ -266,7 +256,15 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
       await fs.mkdir(dir, { recursive: true });
       const file = path.join(dir, "forecast.parquet");
       await writeForecastFile(file, set, series, forecasts, types, quantiles, ctx.signal);
-      return { ForecastFile: file, KeyNames: set.keyNames, SeriesCount: series.length, Horizon: set.horizon };
+      const first = series[0] as PreparedSeries;
+      return {
+        ForecastFile: file,
+        KeyNames: set.keyNames,
+        SeriesCount: series.length,
+        Horizon: set.horizon,
+        ForecastStart: forecastTimestamp(first.timestamps[first.target.length] as number),
+        ForecastEnd: forecastTimestamp(first.timestamps[first.target.length + set.horizon - 1] as number),
+      };
     },
     async cleanup(record) {
       await services.dataFiles.removeTree(forecastDir(services, record));

@@ -1,8 +1,13 @@
 import type { JobHandler } from "../jobs/job-runner.js";
+import * as backtestExports from "./backtest-exports.js";
 import type { OperationHandler, Services } from "./context.js";
 import * as datasetGroups from "./dataset-groups.js";
 import * as datasetImportJobs from "./dataset-import-jobs.js";
 import * as datasets from "./datasets.js";
+import * as explainabilities from "./explainabilities.js";
+import * as explainabilityExports from "./explainability-exports.js";
+import { exportJobs } from "./export-jobs.js";
+import * as forecastExports from "./forecast-exports.js";
 import * as forecasts from "./forecasts.js";
 import * as lifecycle from "./lifecycle.js";
 import { predictorJobs } from "./predictor-training.js";
@@ -37,6 +42,22 @@ export const forecastHandlers: Readonly<Record<string, OperationHandler>> = {
   DescribeForecast: forecasts.DescribeForecast,
   ListForecasts: forecasts.ListForecasts,
   DeleteForecast: forecasts.DeleteForecast,
+  CreateExplainability: explainabilities.CreateExplainability,
+  DescribeExplainability: explainabilities.DescribeExplainability,
+  ListExplainabilities: explainabilities.ListExplainabilities,
+  DeleteExplainability: explainabilities.DeleteExplainability,
+  CreateExplainabilityExport: explainabilityExports.CreateExplainabilityExport,
+  DescribeExplainabilityExport: explainabilityExports.DescribeExplainabilityExport,
+  ListExplainabilityExports: explainabilityExports.ListExplainabilityExports,
+  DeleteExplainabilityExport: explainabilityExports.DeleteExplainabilityExport,
+  CreateForecastExportJob: forecastExports.CreateForecastExportJob,
+  DescribeForecastExportJob: forecastExports.DescribeForecastExportJob,
+  ListForecastExportJobs: forecastExports.ListForecastExportJobs,
+  DeleteForecastExportJob: forecastExports.DeleteForecastExportJob,
+  CreatePredictorBacktestExportJob: backtestExports.CreatePredictorBacktestExportJob,
+  DescribePredictorBacktestExportJob: backtestExports.DescribePredictorBacktestExportJob,
+  ListPredictorBacktestExportJobs: backtestExports.ListPredictorBacktestExportJobs,
+  DeletePredictorBacktestExportJob: backtestExports.DeletePredictorBacktestExportJob,
   StopResource: lifecycle.StopResource,
   ResumeResource: lifecycle.ResumeResource,
   DeleteResourceTree: lifecycle.DeleteResourceTree,
@@ -56,5 +77,9 @@ export function jobHandlers(services: Services): Record<string, JobHandler> {
     "dataset-import-job": datasetImportJobs.datasetImportJobs(services),
     predictor: predictorJobs(services, services.pool),
     forecast: forecasts.forecastJobs(services, services.pool),
+    explainability: explainabilities.explainabilityJobs(services),
+    "explainability-export": exportJobs(services, explainabilityExports.EXPLAINABILITY_EXPORT),
+    "forecast-export-job": exportJobs(services, forecastExports.FORECAST_EXPORT),
+    "predictor-backtest-export-job": exportJobs(services, backtestExports.BACKTEST_EXPORT),
   };
 }

@@ -4,11 +4,13 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { WindowAccumulator, type WindowAccuracy } from "../forecasting/auto/accuracy.js";
 import type { AutoPredictorOptions, AutoPredictorResult } from "../forecasting/auto/auto-predictor.js";
+import type { SeriesForecast } from "../forecasting/model.js";
 import type { PreparedSeries, SeriesSet } from "../forecasting/series-set.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import type { Services } from "./context.js";
+import { explainabilityOf, insertExplainability } from "./explainabilities.js";
 import { parseForecastTypes } from "./predictor-config.js";
 import { predictorSeries } from "./series-input.js";
 
@@ -22,7 +24,14 @@ export interface PredictorModel {
   /** Chosen member per series, by the series key (JSON of the key values). */
   choices: Record<string, string>;
   nonNegative: boolean;
+  /** The global covariate model fitted on all the history, when it took part. */
+  globalModelFile?: string;
 }
+
+/** The member name of the global covariate model (a GBDT across all series). */
+export const GLOBAL_MEMBER = "global";
+/** Below this many history points in all, a model across series has too little to learn from. */
+const MIN_GLOBAL_POINTS = 200;
 
 export function predictorDir(services: Services, predictor: ResourceRecord): string {
   return services.dataFiles.resourceDir(predictor, "predictor", predictor.name);
@@ -42,14 +51,9 @@ function windowsThatFit(set: SeriesSet): number {
   return Math.max(0, Math.min(AUTO_BACKTEST_WINDOWS, Math.floor((longest - 4) / set.horizon)));
 }
 
-async function writeBacktests(
-  file: string,
-  set: SeriesSet,
-  results: { offset: number; result: AutoPredictorResult }[],
-  levels: readonly number[],
-): Promise<void> {
-  const out = createWriteStream(file);
-  const header = [
+/** Columns of the stored backtest file (read back by backtest exports). */
+function backtestColumns(set: SeriesSet, levels: readonly number[]): string[] {
+  return [
     "backtestwindow",
     ...set.keyNames,
     "timestamp",
@@ -57,6 +61,16 @@ async function writeBacktests(
     "mean",
     ...levels.map((l) => `p${Math.round(l * 100)}`),
   ];
+}
+
+async function writeBacktests(
+  file: string,
+  set: SeriesSet,
+  results: { offset: number; result: AutoPredictorResult }[],
+  levels: readonly number[],
+): Promise<void> {
+  const out = createWriteStream(file);
+  const header = backtestColumns(set, levels);
   const write = async (line: string) => {
     if (!out.write(`${line}\n`)) await once(out, "drain");
   };
@@ -113,17 +127,38 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
         nonNegative,
       };
       const grid = { horizon: set.horizon, period: set.period };
+      const historyPoints = set.series.reduce((sum, s) => sum + s.target.length, 0);
+      const useGlobal = historyPoints >= MIN_GLOBAL_POINTS;
+      // The global model's backtests (one fit per window) and its final fit run while the members backtest.
+      const globalRuns = useGlobal
+        ? {
+            backtests: Promise.all(
+              Array.from({ length: windows }, (_, w) =>
+                pool.run("backtestGlobal", { set, quantiles, cutoff: (w + 1) * set.horizon }, ctx.signal),
+              ),
+            ),
+            final: pool.run("fitGlobal", { set, quantiles }, ctx.signal),
+          }
+        : undefined;
+      const globalBacktests = globalRuns ? await globalRuns.backtests : [];
       const parts = chunks(set.series, CHUNK_SERIES);
       let done = 0;
       const results = await Promise.all(
         parts.map(async (series, i) => {
-          const result = await pool.run("backtestChunk", { grid, series, options }, ctx.signal);
+          const offset = i * CHUNK_SERIES;
+          const external: Record<string, SeriesForecast[][]> = {};
+          if (useGlobal) {
+            external[GLOBAL_MEMBER] = globalBacktests.map((perWindow) =>
+              perWindow.slice(offset, offset + series.length),
+            );
+          }
+          const result = await pool.run("backtestChunk", { grid, series, options, external }, ctx.signal);
           done++;
           const perChunk = (Date.now() - started) / done;
           ctx.progress({
             EstimatedTimeRemainingInMinutes: Math.ceil((perChunk * (parts.length - done)) / 60_000),
           });
-          return { offset: i * CHUNK_SERIES, result };
+          return { offset, result };
         }),
       );
       const accuracy: WindowAccuracy[] = [];
@@ -141,6 +176,10 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
       const dir = predictorDir(services, predictor);
       await fs.mkdir(dir, { recursive: true });
       const model: PredictorModel = { version: 1, choices, nonNegative };
+      if (globalRuns) {
+        model.globalModelFile = path.join(dir, "global-model.json");
+        await fs.writeFile(model.globalModelFile, JSON.stringify(await globalRuns.final));
+      }
       const modelFile = path.join(dir, "model.json");
       await fs.writeFile(modelFile, JSON.stringify(model));
       const backtestFile = path.join(dir, "backtests.csv");
@@ -151,8 +190,19 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
         ItemCount: set.series.length,
         ModelFile: modelFile,
         BacktestFile: backtestFile,
+        BacktestColumns: backtestColumns(set, quantiles),
         TrainingSeconds: (Date.now() - started) / 1000,
       };
+    },
+    publish(record) {
+      // ExplainPredictor: the predictor's explainability is created with it, and computed next.
+      if (record.attrs.ExplainPredictor && !explainabilityOf(services.store, record.arn)) {
+        const ctx = { accountId: record.accountId, region: record.region, accessKeyId: "", services };
+        insertExplainability(ctx, `${record.name.slice(0, 48)}_explainability`, record, {
+          ExplainabilityConfig: { TimeSeriesGranularity: "ALL", TimePointGranularity: "ALL" },
+          EnableVisualization: true,
+        });
+      }
     },
     async cleanup(record) {
       await services.dataFiles.removeTree(predictorDir(services, record));

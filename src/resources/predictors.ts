@@ -23,6 +23,7 @@ import {
   storeCreationTags,
 } from "./common.js";
 import type { OperationHandler, RequestContext } from "./context.js";
+import { explainabilityOf, hasAttributes, NO_ATTRIBUTES } from "./explainabilities.js";
 import { dataFileOf, groupDatasets, schemaOf } from "./group-data.js";
 import { listPage } from "./listing.js";
 import {
@@ -63,9 +64,6 @@ function checkNewAutoPredictor(
     throw invalidInput(
       "MonitorConfig is not built yet in OpenForecast: predictor monitoring is not available.",
     );
-  if (input.ExplainPredictor) {
-    throw invalidInput("ExplainPredictor is not built yet in OpenForecast; create the predictor without it.");
-  }
   if (input.EncryptionConfig) {
     checkRoleArn(ctx, input.EncryptionConfig.RoleArn);
     checkKmsKeyArn(ctx, input.EncryptionConfig.KMSKeyArn);
@@ -126,6 +124,10 @@ function checkNewAutoPredictor(
     }
   }
   const forecastTypes = parseForecastTypes(input.ForecastTypes);
+  const holidays = holidayCountries(input.DataConfig.AdditionalDatasets);
+  if (input.ExplainPredictor && !hasAttributes(ctx.services.store, group.arn, holidays)) {
+    throw invalidInput(`ExplainPredictor is set, but the predictor ${NO_ATTRIBUTES}`);
+  }
   return {
     group,
     attrs: {
@@ -136,7 +138,7 @@ function checkNewAutoPredictor(
       ForecastDimensions: input.ForecastDimensions,
       ForecastFrequency: input.ForecastFrequency,
       DataConfig: input.DataConfig,
-      HolidayCountries: holidayCountries(input.DataConfig.AdditionalDatasets),
+      HolidayCountries: holidays,
       EncryptionConfig: input.EncryptionConfig,
       OptimizationMetric: input.OptimizationMetric ?? "AverageWeightedQuantileLoss",
       ExplainPredictor: input.ExplainPredictor ?? false,
@@ -202,6 +204,7 @@ export const DescribeAutoPredictor: OperationHandler<DescribeAutoPredictorReques
   const r = requireResource(ctx, input.PredictorArn, [KIND]);
   if (!r.attrs.IsAutoPredictor) throw invalidInput(`${r.arn} is a legacy predictor; use DescribePredictor.`);
   const reference = r.attrs.ReferencePredictorArn as string | undefined;
+  const explainability = explainabilityOf(ctx.services.store, r.arn);
   return {
     PredictorArn: r.arn,
     PredictorName: r.name,
@@ -221,6 +224,9 @@ export const DescribeAutoPredictor: OperationHandler<DescribeAutoPredictorReques
     CreationTime: epochSeconds(r.createdAt),
     LastModificationTime: epochSeconds(r.modifiedAt),
     OptimizationMetric: r.attrs.OptimizationMetric,
+    ExplainabilityInfo: explainability
+      ? { ExplainabilityArn: explainability.arn, Status: explainability.status }
+      : undefined,
     TimeAlignmentBoundary: r.attrs.TimeAlignmentBoundary,
   };
 };

@@ -3,7 +3,11 @@ import { describe, test } from "node:test";
 import { fillMissing, STATISTIC_WINDOW } from "../../src/data/series-fill.js";
 
 const N = Number.NaN;
-const filled = (values: number[], regions: Parameters<typeof fillMissing>[1], methods: Parameters<typeof fillMissing>[2]) => {
+const filled = (
+  values: number[],
+  regions: Parameters<typeof fillMissing>[1],
+  methods: Parameters<typeof fillMissing>[2],
+) => {
   const array = Float64Array.from(values);
   fillMissing(array, regions, methods);
   return [...array];
@@ -30,9 +34,18 @@ describe("fillMissing", () => {
   test("statistics use the observed values before each gap, never earlier fills", () => {
     const regions = { frontEnd: 0, middleEnd: 8, backEnd: 8 };
     // Gap 1 sees [1, 2, 6]: median 2, mean 3. Gap 2 sees [1, 2, 6, 10] (not the fill): median 4, mean 4.75.
-    assert.deepEqual(filled([1, 2, 6, N, 10, N, N, 0], regions, { middle: { method: "median" } }), [1, 2, 6, 2, 10, 4, 4, 0]);
-    assert.deepEqual(filled([1, 2, 6, N, 10, N, N, 0], regions, { middle: { method: "mean" } }), [1, 2, 6, 3, 10, 4.75, 4.75, 0]);
-    assert.deepEqual(filled([5, N, 3, N], { frontEnd: 0, middleEnd: 4, backEnd: 4 }, { middle: { method: "min" } }), [5, 5, 3, 3]);
+    assert.deepEqual(
+      filled([1, 2, 6, N, 10, N, N, 0], regions, { middle: { method: "median" } }),
+      [1, 2, 6, 2, 10, 4, 4, 0],
+    );
+    assert.deepEqual(
+      filled([1, 2, 6, N, 10, N, N, 0], regions, { middle: { method: "mean" } }),
+      [1, 2, 6, 3, 10, 4.75, 4.75, 0],
+    );
+    assert.deepEqual(
+      filled([5, N, 3, N], { frontEnd: 0, middleEnd: 4, backEnd: 4 }, { middle: { method: "min" } }),
+      [5, 5, 3, 3],
+    );
   });
 
   test(`only the ${STATISTIC_WINDOW} most recent observations count`, () => {
@@ -43,6 +56,9 @@ describe("fillMissing", () => {
   });
 
   test("with nothing observed before a gap, a statistic leaves NaN", () => {
-    assert.deepEqual(filled([N, N, 2], { frontEnd: 0, middleEnd: 3, backEnd: 3 }, { middle: { method: "mean" } }), [N, N, 2]);
+    assert.deepEqual(
+      filled([N, N, 2], { frontEnd: 0, middleEnd: 3, backEnd: 3 }, { middle: { method: "mean" } }),
+      [N, N, 2],
+    );
   });
 });

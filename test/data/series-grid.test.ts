@@ -93,13 +93,20 @@ describe("time grid", () => {
 
   test("boundaries that do not fit the frequency are refused", () => {
     const refused = (frequency: string, boundary: TimeAlignmentBoundary, pattern: RegExp) =>
-      assert.throws(() => grid(frequency, boundary), (e: unknown) => {
-        assert.ok(e instanceof SeriesPreparationError);
-        assert.equal(e.problem, "BAD_BOUNDARY");
-        assert.match(e.message, pattern);
-        return true;
-      });
-    refused("W", { Month: "JANUARY" }, /Month does not apply to the forecast frequency W; it accepts DayOfWeek, Hour/);
+      assert.throws(
+        () => grid(frequency, boundary),
+        (e: unknown) => {
+          assert.ok(e instanceof SeriesPreparationError);
+          assert.equal(e.problem, "BAD_BOUNDARY");
+          assert.match(e.message, pattern);
+          return true;
+        },
+      );
+    refused(
+      "W",
+      { Month: "JANUARY" },
+      /Month does not apply to the forecast frequency W; it accepts DayOfWeek, Hour/,
+    );
     refused("M", { DayOfWeek: "MONDAY" }, /DayOfWeek does not apply/);
     refused("H", { Hour: 3 }, /cannot be used with the forecast frequency H/);
     refused("W", { DayOfWeek: "monday" }, /DayOfWeek must be one of MONDAY/);

@@ -12,7 +12,10 @@ export async function parquetOf(dir: string, name: string, select: string): Prom
 /** `SELECT ... FROM (VALUES ...)` of daily rows: [item, 'YYYY-MM-DD', value | null]. */
 export const dailyRows = (rows: [string, string, number | null][], columns = "item_id, timestamp, demand") =>
   `SELECT * FROM (VALUES ${rows
-    .map(([item, day, value]) => `('${item}', TIMESTAMP '${day} 00:00:00', ${value === null ? "CAST(NULL AS DOUBLE)" : `CAST(${value} AS DOUBLE)`})`)
+    .map(
+      ([item, day, value]) =>
+        `('${item}', TIMESTAMP '${day} 00:00:00', ${value === null ? "CAST(NULL AS DOUBLE)" : `CAST(${value} AS DOUBLE)`})`,
+    )
     .join(", ")}) AS t(${columns})`;
 
 export const utc = (day: string): number => Date.parse(`${day}T00:00:00Z`);

@@ -11,7 +11,9 @@ function flaggedStarts(code: string, frequency: string, from: string, count: num
   const g = grid(frequency);
   const first = g.indexOf(Date.parse(`${from}Z`));
   const flags = holidayFlags(code, g, first, count);
-  return [...flags].flatMap((f, i) => (f === 1 ? [new Date(g.startOf(first + i)).toISOString().slice(0, 10)] : []));
+  return [...flags].flatMap((f, i) =>
+    f === 1 ? [new Date(g.startOf(first + i)).toISOString().slice(0, 10)] : [],
+  );
 }
 
 describe("holidays", () => {
@@ -35,12 +37,15 @@ describe("holidays", () => {
 
   test("country codes are checked, upper-cased, and given once", () => {
     assert.deepEqual(checkHolidayCountries(["us", "DE"]), ["US", "DE"]);
-    assert.throws(() => checkHolidayCountries(["XX"]), (e: unknown) => {
-      assert.ok(e instanceof SeriesPreparationError);
-      assert.equal(e.problem, "BAD_HOLIDAY_COUNTRY");
-      assert.match(e.message, /no holiday calendar for the country code "XX"/);
-      return true;
-    });
+    assert.throws(
+      () => checkHolidayCountries(["XX"]),
+      (e: unknown) => {
+        assert.ok(e instanceof SeriesPreparationError);
+        assert.equal(e.problem, "BAD_HOLIDAY_COUNTRY");
+        assert.match(e.message, /no holiday calendar for the country code "XX"/);
+        return true;
+      },
+    );
     assert.throws(() => checkHolidayCountries(["US", "us"]), /given more than once/);
   });
 });

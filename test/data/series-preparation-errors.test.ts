@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { SeriesProblem } from "../../src/data/series-error.js";
-import { type PrepareSeriesInput, prepareSeries, SeriesPreparationError } from "../../src/data/series-preparation.js";
+import {
+  type PrepareSeriesInput,
+  prepareSeries,
+  SeriesPreparationError,
+} from "../../src/data/series-preparation.js";
 import { scratchDir, TARGET_SCHEMA } from "./helpers.js";
 import { dailyRows, parquetOf } from "./series-helpers.js";
 
@@ -24,7 +28,11 @@ const base = (changes: Partial<PrepareSeriesInput> = {}): PrepareSeriesInput => 
   ...changes,
 });
 
-async function refused(changes: Partial<PrepareSeriesInput>, problem: SeriesProblem, message: RegExp): Promise<void> {
+async function refused(
+  changes: Partial<PrepareSeriesInput>,
+  problem: SeriesProblem,
+  message: RegExp,
+): Promise<void> {
   await assert.rejects(prepareSeries(base(changes)), (e: unknown) => {
     assert.ok(e instanceof SeriesPreparationError, String(e));
     assert.equal(e.problem, problem);
@@ -48,7 +56,11 @@ describe("prepareSeries refuses, saying what to change", () => {
     ));
 
   test("an unknown frequency", () =>
-    refused({ forecastFrequency: "fortnightly" }, "BAD_FREQUENCY", /forecast frequency "fortnightly" is not a valid/));
+    refused(
+      { forecastFrequency: "fortnightly" },
+      "BAD_FREQUENCY",
+      /forecast frequency "fortnightly" is not a valid/,
+    ));
 
   test("related data at another frequency than the forecast", () =>
     refused(
@@ -91,13 +103,21 @@ describe("prepareSeries refuses, saying what to change", () => {
   });
 
   test("an unknown holiday country code", () =>
-    refused({ holidayCountries: ["US", "ZZ"] }, "BAD_HOLIDAY_COUNTRY", /no holiday calendar for the country code "ZZ"/));
+    refused(
+      { holidayCountries: ["US", "ZZ"] },
+      "BAD_HOLIDAY_COUNTRY",
+      /no holiday calendar for the country code "ZZ"/,
+    ));
 
   test("a horizon that is not a positive whole number", () =>
     refused({ horizon: 0 }, "BAD_HORIZON", /at least 1, not 0/));
 
   test("more series than allowed", () =>
-    refused({ maxSeries: 1 }, "TOO_MANY_SERIES", /^The data has 2 time series .*, more than the limit of 1$/));
+    refused(
+      { maxSeries: 1 },
+      "TOO_MANY_SERIES",
+      /^The data has 2 time series .*, more than the limit of 1$/,
+    ));
 
   test("an empty target dataset", async () => {
     const empty = await parquetOf(dir, "empty.parquet", `${dailyRows([["a", "2024-07-01", 1]])} WHERE false`);
@@ -106,6 +126,12 @@ describe("prepareSeries refuses, saying what to change", () => {
       "NO_DATA",
       /target time series dataset has no data/,
     );
+  });
+
+  test("a stopped job stops with the stop's reason", async () => {
+    const controller = new AbortController();
+    controller.abort(new Error("stopped by StopResource"));
+    await assert.rejects(prepareSeries(base({ signal: controller.signal })), /stopped by StopResource/);
   });
 
   test("two metadata rows for one item", async () => {

@@ -39,7 +39,8 @@ const base = (file: string, changes: Partial<PrepareSeriesInput> = {}): PrepareS
   ...changes,
 });
 
-const days = (from: string, count: number) => Array.from({ length: count }, (_, i) => utc(from) + i * 86_400_000);
+const days = (from: string, count: number) =>
+  Array.from({ length: count }, (_, i) => utc(from) + i * 86_400_000);
 
 describe("prepareSeries: aggregation", () => {
   test("daily data summed into weeks that start on Monday", async () => {
@@ -65,7 +66,11 @@ describe("prepareSeries: aggregation", () => {
 
   test("a DayOfWeek boundary moves the weeks (Thursday to Wednesday)", async () => {
     const set = await prepareSeries(
-      base(twoWeeks, { forecastFrequency: "W", horizon: 1, timeAlignmentBoundary: { DayOfWeek: "THURSDAY" } }),
+      base(twoWeeks, {
+        forecastFrequency: "W",
+        horizon: 1,
+        timeAlignmentBoundary: { DayOfWeek: "THURSDAY" },
+      }),
     );
     const [a] = set.series;
     // 06-27..07-03 holds days 1-3, 07-04..07-10 days 4-10, 07-11..07-17 days 11-14.
@@ -74,20 +79,74 @@ describe("prepareSeries: aggregation", () => {
   });
 
   test("first, min and max", async () => {
-    const weekly = async (aggregation: string) =>
-      [
-        ...((
-          await prepareSeries(
-            base(twoWeeks, {
-              forecastFrequency: "W",
-              attributeConfigs: [{ AttributeName: "demand", Transformations: { aggregation } }],
-            }),
-          )
-        ).series[0]?.target ?? []),
-      ];
+    const weekly = async (aggregation: string) => [
+      ...((
+        await prepareSeries(
+          base(twoWeeks, {
+            forecastFrequency: "W",
+            attributeConfigs: [{ AttributeName: "demand", Transformations: { aggregation } }],
+          }),
+        )
+      ).series[0]?.target ?? []),
+    ];
     assert.deepEqual(await weekly("first"), [1, 8]);
     assert.deepEqual(await weekly("min"), [1, 8]);
     assert.deepEqual(await weekly("max"), [7, 14]);
+  });
+});
+
+describe("prepareSeries: several records in one bucket at the data's own frequency", () => {
+  test("are combined with the configured aggregation; related records are averaged", async () => {
+    const target = await parquetOf(
+      dir,
+      "duplicates.parquet",
+      dailyRows([
+        ["a", "2024-07-01", 2],
+        ["a", "2024-07-01", 6],
+        ["a", "2024-07-01", 1],
+        ["a", "2024-07-01", null],
+        ["a", "2024-07-02", 5],
+      ]),
+    );
+    const day1 = async (aggregation: string) =>
+      (
+        await prepareSeries(
+          base(target, { attributeConfigs: [{ AttributeName: "demand", Transformations: { aggregation } }] }),
+        )
+      ).series[0]?.target[0];
+    assert.equal(await day1("sum"), 9);
+    assert.equal(await day1("avg"), 3);
+    assert.equal(await day1("min"), 1);
+    assert.equal(await day1("max"), 6);
+    assert.equal(await day1("first"), 2);
+    const related = await parquetOf(
+      dir,
+      "duplicates-related.parquet",
+      dailyRows(
+        [
+          ["a", "2024-07-01", 1],
+          ["a", "2024-07-01", 2],
+          ["a", "2024-07-01", 6],
+          ["a", "2024-07-02", 4],
+        ],
+        "item_id, timestamp, price",
+      ),
+    );
+    const set = await prepareSeries(
+      base(target, {
+        horizon: 1,
+        related: {
+          file: related,
+          schema: [
+            { AttributeName: "item_id", AttributeType: "string" },
+            { AttributeName: "timestamp", AttributeType: "timestamp" },
+            { AttributeName: "price", AttributeType: "float" },
+          ],
+          frequency: "D",
+        },
+      }),
+    );
+    assert.deepEqual([...(set.series[0]?.related[0] ?? [])], [3, 4, N]);
   });
 });
 
@@ -106,7 +165,10 @@ describe("prepareSeries: filling and the common end", () => {
     const set = await prepareSeries(
       base(gappy, {
         attributeConfigs: [
-          { AttributeName: "demand", Transformations: { middlefill: "value", middlefill_value: "3", backfill: "nan" } },
+          {
+            AttributeName: "demand",
+            Transformations: { middlefill: "value", middlefill_value: "3", backfill: "nan" },
+          },
         ],
       }),
     );
@@ -201,7 +263,12 @@ describe("prepareSeries: related time series", () => {
         attributeConfigs: [
           {
             AttributeName: "price",
-            Transformations: { middlefill: "mean", backfill: "zero", futurefill: "value", futurefill_value: "1" },
+            Transformations: {
+              middlefill: "mean",
+              backfill: "zero",
+              futurefill: "value",
+              futurefill_value: "1",
+            },
           },
           { AttributeName: "promo", Transformations: { futurefill: "zero" } },
         ],
@@ -270,8 +337,14 @@ describe("prepareSeries: related time series", () => {
     assert.deepEqual(
       set.series.map((s) => [s.key, [...(s.related[0] ?? [])]]),
       [
-        [["a", "s1"], [10, 11]],
-        [["a", "s2"], [10, 11]],
+        [
+          ["a", "s1"],
+          [10, 11],
+        ],
+        [
+          ["a", "s2"],
+          [10, 11],
+        ],
       ],
     );
   });
@@ -322,7 +395,9 @@ describe("prepareSeries: item metadata and holidays", () => {
     assert.deepEqual(set.holidayCountries, ["US"]);
     const [a] = set.series;
     assert.deepEqual([...(a?.holidays[0] ?? [])], [0, 0, 0, 1, 0, 0, 0, 0]);
-    const weekly = await prepareSeries(base(twoWeeks, { forecastFrequency: "W", holidayCountries: ["US"], horizon: 1 }));
+    const weekly = await prepareSeries(
+      base(twoWeeks, { forecastFrequency: "W", holidayCountries: ["US"], horizon: 1 }),
+    );
     assert.deepEqual([...(weekly.series[0]?.holidays[0] ?? [])], [1, 0, 0]);
   });
 });

@@ -1,7 +1,7 @@
 // The reference an explanation measures against: each attribute "absent" means held at a typical value, not
-// removed. Related fields sit at the series' own historical mean (its relative column then reads 0), metadata at
-// the most frequent category across items (numeric fields: their mean), holiday calendars at 0 (no holiday).
-// Columns that are not players (target history, calendar, step) keep the explained row's values.
+// removed. Related fields sit at the series' own historical mean (its relative column then reads 0), metadata
+// at the most frequent category across items (numeric fields: their mean), holiday calendars at 0 (no
+// holiday). Columns that are not players (target history, calendar, step) keep the explained row's values.
 
 import { type FeatureMatrix, featureMatrix } from "../gbdt/matrix.js";
 import type { PreparedSeries } from "../series-set.js";

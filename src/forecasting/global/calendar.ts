@@ -1,5 +1,5 @@
-// Calendar features of a target time, chosen by the data frequency: only what varies on that grid and can carry
-// a season (a monthly grid has no day of week worth learning; an hourly one has an hour of day).
+// Calendar features of a target time, chosen by the data frequency: only what varies on that grid and can
+// carry a season (a monthly grid has no day of week worth learning; an hourly one has an hour of day).
 
 export type CalendarField = "month" | "weekOfYear" | "dayOfMonth" | "dayOfWeek" | "hour" | "minute";
 

@@ -1,8 +1,8 @@
-// Impact scores of the attributes on the global model's forecast: the players are the related fields, metadata
-// fields and holiday calendars (attributeNames order), each owning its feature columns; the game is the model's
-// output with absent players held at their typical values (baseline.ts). Exact single-baseline TreeSHAP gives
-// the Shapley values in O(trees·leaves·depth) per row; the brute-force path enumerates all 2^k coalitions of the
-// same game and exists to check it.
+// Impact scores of the attributes on the global model's forecast: the players are the related fields,
+// metadata fields and holiday calendars (attributeNames order), each owning its feature columns; the game is
+// the model's output with absent players held at their typical values (baseline.ts). Exact single-baseline
+// TreeSHAP gives the Shapley values in O(trees·leaves·depth) per row; the brute-force path enumerates all 2^k
+// coalitions of the same game and exists to check it.
 
 import { baselineTreeShapBatch } from "../../explain/baseline-tree-shap.js";
 import { exactShapleyBatched } from "../../explain/exact-shapley.js";

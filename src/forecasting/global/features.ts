@@ -1,6 +1,6 @@
-// The feature row of one (series, origin, step): everything known at the origin about the target's past, scaled
-// by the series' own unit so that series of any size share the trees, and everything known about the target
-// time itself (calendar, related values, metadata, holidays). See layout.ts for the column order.
+// The feature row of one (series, origin, step): everything known at the origin about the target's past,
+// scaled by the series' own unit so that series of any size share the trees, and everything known about the
+// target time itself (calendar, related values, metadata, holidays). See layout.ts for the column order.
 
 import { type FeatureMatrix, featureMatrix } from "../gbdt/matrix.js";
 import { calendarValue } from "./calendar.js";

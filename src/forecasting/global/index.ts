@@ -1,5 +1,5 @@
-// The covariate-aware global forecasting model (one GBDT across all series) and the attribution of its forecasts
-// to the attributes: related fields, item metadata and holiday calendars. See README.md.
+// The covariate-aware global forecasting model (one GBDT across all series) and the attribution of its
+// forecasts to the attributes: related fields, item metadata and holiday calendars. See README.md.
 
 export { baselineRows, typicalMetadata } from "./baseline.js";
 export type { CalendarField } from "./calendar.js";

@@ -1,6 +1,6 @@
-// Which feature columns the global model has, in which order, and which explainability player owns each. Decided
-// once from the SeriesSet's shape at fit time and stored with the model, so forecasting and explaining rebuild
-// exactly the columns the trees were trained on.
+// Which feature columns the global model has, in which order, and which explainability player owns each.
+// Decided once from the SeriesSet's shape at fit time and stored with the model, so forecasting and
+// explaining rebuild exactly the columns the trees were trained on.
 
 import type { SeriesSet } from "../series-set.js";
 import { type CalendarField, calendarFields, frequencyUnit } from "./calendar.js";
@@ -103,7 +103,7 @@ export function nPlayers(l: FeatureLayout): number {
   return l.relatedNames.length + l.metadataNames.length + l.holidayCountries.length;
 }
 
-/** Column → player (attributeNames order: related, metadata, holidays); −1 for target history, calendar, step. */
+/** Column → player (attributeNames order: related, metadata, holidays); −1 for history, calendar, step. */
 export function playerGroups(l: FeatureLayout): Int32Array {
   const o = columnOffsets(l);
   const groups = new Int32Array(o.nFeatures).fill(-1);

@@ -1,7 +1,7 @@
-// A direct multi-horizon global GBDT: one set of trees across all series (as AutoPredictor's learned members do),
-// predicting y[origin + step] / scale from the row built in features.ts, with one ensemble per quantile level and
-// a squared-loss one for the mean. "Direct" means every step has its own rows (the step is a feature), so no
-// forecast is fed back as an input and errors do not compound along the horizon.
+// A direct multi-horizon global GBDT: one set of trees across all series (as AutoPredictor's learned members
+// do), predicting y[origin + step] / scale from the row built in features.ts, with one ensemble per quantile
+// level and a squared-loss one for the mean. "Direct" means every step has its own rows (the step is a
+// feature), so no forecast is fed back as an input and errors do not compound along the horizon.
 
 import type { GbdtEnsemble } from "../gbdt/ensemble.js";
 import { predict } from "../gbdt/ensemble.js";

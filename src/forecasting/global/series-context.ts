@@ -1,6 +1,6 @@
-// What the features need to know about one series, computed once: prefix sums of the target history (so window
-// means and the scale at any origin cost O(1)) and the typical value of each related field. Everything here is
-// taken from the history the model may use, [0, end), so a backtest cutoff hides the rest.
+// What the features need to know about one series, computed once: prefix sums of the target history (so
+// window means and the scale at any origin cost O(1)) and the typical value of each related field. Everything
+// here is taken from the history the model may use, [0, end), so a backtest cutoff hides the rest.
 
 import type { PreparedSeries } from "../series-set.js";
 
@@ -11,7 +11,7 @@ export class SeriesContext {
   private readonly count: Float64Array;
   /** Per related field: mean over the history (NaN when it has no value there). */
   readonly relatedMean: Float64Array;
-  /** Per related field: mean |x| over the history, the unit of its relative column (1 when that is 0 or NaN). */
+  /** Per related field: mean |x| over the history, the unit of its relative column (1 when 0 or NaN). */
   readonly relatedSpread: Float64Array;
 
   constructor(

@@ -1,6 +1,6 @@
-// Which (series, origin, step) rows the model trains on. Every origin in a series' history with every step whose
-// target is known is a candidate; when there are more than the budget, each series gets a share proportional to
-// its candidates (as window samplers of global models do) and draws that many distinct ones, seeded.
+// Which (series, origin, step) rows the model trains on. Every origin in a series' history with every step
+// whose target is known is a candidate; when there are more than the budget, each series gets a share
+// proportional to its candidates (as window samplers of global models do) and draws that many, seeded.
 
 import { createRng, type Rng, randomInt } from "../gbdt/rng.js";
 import type { RowRefs } from "./features.js";

@@ -59,7 +59,7 @@ function rowOf(set: SeriesSet, origin: number, step: number): Map<string, number
 }
 
 describe("global model features", () => {
-  test("a daily layout: 7 lags, weekly seasonal lags, month/day/weekday, players grouped in attribute order", () => {
+  test("a daily layout: 7 lags, weekly seasonal lags, month/day/weekday, players in attribute order", () => {
     const layout = layoutFor(tinySet());
     const names = featureNames(layout);
     assert.equal(names.length, columnOffsets(layout).nFeatures);
@@ -71,7 +71,7 @@ describe("global model features", () => {
     assert.equal(layout.nLags, 7);
   });
 
-  test("origin 30, step 2: target-history features scaled by the recent mean |y|, the rest at the target time", () => {
+  test("origin 30, step 2: history features scaled by the recent mean |y|, the rest at the target time", () => {
     const row = rowOf(tinySet(), 30, 2);
     const scale = 16.5; // mean of y[2..29] = 3..30 (28-point window)
     const close = (name: string, want: number) => {

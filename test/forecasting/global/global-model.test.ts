@@ -44,7 +44,7 @@ function truncated(set: SeriesSet, k: number): SeriesSet {
 }
 
 describe("global GBDT model", () => {
-  test("beats the seasonal naive forecast on the held-out horizon (MASE), with calibrated 80% intervals", () => {
+  test("beats seasonal naive on the held-out horizon (MASE), with calibrated 80% intervals", () => {
     let model = 0;
     let naive = 0;
     let inside = 0;
@@ -59,7 +59,8 @@ describe("global GBDT model", () => {
         if (v >= forecasts[i].quantiles[0][k] && v <= forecasts[i].quantiles[2][k]) inside++;
       }
     });
-    // Measured: 0.53 against 0.93. Price and promo are known ahead; the naive forecast cannot use them.
+    // Measured: 0.53 against 0.93 (data seeds 1–6: 0.51–0.59 against 0.87–0.95). Price and promo are known
+    // ahead; the naive forecast cannot use them.
     assert.ok(model < 0.7 * naive, `MASE ${model.toFixed(3)} vs seasonal naive ${naive.toFixed(3)}`);
     const coverage = inside / (HORIZON * data.set.series.length);
     assert.ok(coverage > 0.65 && coverage < 0.92, `80% interval covers ${coverage.toFixed(3)}`);

@@ -1,0 +1,255 @@
+import type {
+  CreateExplainabilityRequest,
+  DeleteExplainabilityRequest,
+  DescribeExplainabilityRequest,
+  ListExplainabilitiesRequest,
+} from "../contract/generated/forecast.js";
+import { alreadyExists, inUse, invalidInput } from "../errors.js";
+import type { JobContext, JobHandler } from "../jobs/job-runner.js";
+import { DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
+import { parseS3Path } from "../storage/s3-path.js";
+import type { ResourceRecord, ResourceStore } from "../store/resource-store.js";
+import { buildArn } from "./arn.js";
+import {
+  checkKmsKeyArn,
+  checkRoleArn,
+  checkUserTags,
+  epochSeconds,
+  insertNew,
+  KIND_LABEL,
+  newRecord,
+  requireResource,
+  storeCreationTags,
+} from "./common.js";
+import type { OperationHandler, RequestContext, Services } from "./context.js";
+import { computeExplainability, MAX_EXPLAINED_TIME_POINTS } from "./explainability-compute.js";
+import { groupDatasets } from "./group-data.js";
+import { listPage } from "./listing.js";
+
+const KIND = "explainability";
+
+/** A predictor explains only if it has something to explain with: related data, item metadata or holidays. */
+export function hasAttributes(
+  store: ResourceStore,
+  datasetGroupArn: string,
+  holidayCountries: readonly string[],
+): boolean {
+  const group = store.get(datasetGroupArn);
+  if (!group) return false;
+  const datasets = groupDatasets(store, group);
+  return datasets.related !== undefined || datasets.metadata !== undefined || holidayCountries.length > 0;
+}
+
+export const NO_ATTRIBUTES =
+  "uses no related time series, item metadata or holiday calendar, so no attribute has an impact to explain. " +
+  "Add one to the dataset group (or a holiday calendar) and train again.";
+
+function checkPredictorExplainable(ctx: RequestContext, predictor: ResourceRecord): void {
+  if (!predictor.attrs.IsAutoPredictor) {
+    throw invalidInput(
+      `${predictor.arn} is a legacy predictor; explainability works with AutoPredictor predictors only.`,
+    );
+  }
+  const holidays = (predictor.attrs.HolidayCountries as string[] | undefined) ?? [];
+  if (!hasAttributes(ctx.services.store, String(predictor.attrs.DatasetGroupArn), holidays)) {
+    throw invalidInput(`The predictor ${predictor.arn} ${NO_ATTRIBUTES}`);
+  }
+}
+
+/** The explainability of a predictor, if it has one (Amazon allows one per predictor). */
+export function explainabilityOf(store: ResourceStore, predictorArn: string): ResourceRecord | undefined {
+  return store.children(predictorArn).find((c) => c.kind === KIND);
+}
+
+/** Inserts an explainability record; the job engine computes it. */
+export function insertExplainability(
+  ctx: RequestContext,
+  name: string,
+  resource: ResourceRecord,
+  attrs: Record<string, unknown>,
+): string {
+  const arn = buildArn(ctx, KIND, name);
+  insertNew(
+    ctx,
+    newRecord(ctx, {
+      arn,
+      kind: KIND,
+      name,
+      parentArn: resource.arn,
+      status: STATUS.CREATE_PENDING,
+      attrs: { ResourceArn: resource.arn, ...attrs },
+    }),
+  );
+  return arn;
+}
+
+export const CreateExplainability: OperationHandler<CreateExplainabilityRequest> = async (ctx, input) => {
+  const tags = checkUserTags(input.Tags);
+  const resource = requireResource(ctx, input.ResourceArn, ["predictor", "forecast"]);
+  if (resource.status !== STATUS.ACTIVE) {
+    throw inUse(
+      `The ${KIND_LABEL[resource.kind]} ${resource.arn} is ${resource.status}; it must be ACTIVE to explain.`,
+    );
+  }
+  const config = input.ExplainabilityConfig;
+  const specificSeries = config.TimeSeriesGranularity === "SPECIFIC";
+  const specificTime = config.TimePointGranularity === "SPECIFIC";
+  if (resource.kind === "predictor") {
+    checkPredictorExplainable(ctx, resource);
+    if (specificSeries || specificTime) {
+      throw invalidInput(
+        "A predictor's explainability covers all series and time points: use ALL for both granularities.",
+      );
+    }
+    const extra = (["DataSource", "Schema", "StartDateTime", "EndDateTime"] as const).filter(
+      (k) => input[k] !== undefined,
+    );
+    if (extra.length > 0) throw invalidInput(`A predictor's explainability takes no ${extra.join(", ")}.`);
+    const existing = explainabilityOf(ctx.services.store, resource.arn);
+    if (existing)
+      throw alreadyExists(`The predictor ${resource.arn} already has the explainability ${existing.arn}.`);
+  } else {
+    const predictor = ctx.services.store.get(String(resource.attrs.PredictorArn));
+    if (!predictor)
+      throw invalidInput(`The forecast's predictor ${String(resource.attrs.PredictorArn)} no longer exists.`);
+    checkPredictorExplainable(ctx, predictor);
+    if (specificSeries) {
+      if (!input.DataSource || !input.Schema?.Attributes?.length) {
+        throw invalidInput(
+          "TimeSeriesGranularity SPECIFIC needs a DataSource listing the series and its Schema.",
+        );
+      }
+      checkRoleArn(ctx, input.DataSource.S3Config.RoleArn);
+      if (input.DataSource.S3Config.KMSKeyArn) checkKmsKeyArn(ctx, input.DataSource.S3Config.KMSKeyArn);
+      try {
+        parseS3Path(input.DataSource.S3Config.Path);
+      } catch (error) {
+        throw invalidInput((error as Error).message);
+      }
+    } else if (input.DataSource || input.Schema) {
+      throw invalidInput("DataSource and Schema go with TimeSeriesGranularity SPECIFIC only.");
+    }
+    if (specificTime) {
+      if (!input.StartDateTime || !input.EndDateTime) {
+        throw invalidInput("TimePointGranularity SPECIFIC needs StartDateTime and EndDateTime.");
+      }
+      if (input.StartDateTime > input.EndDateTime) {
+        throw invalidInput(`StartDateTime ${input.StartDateTime} is after EndDateTime ${input.EndDateTime}.`);
+      }
+      const first = String(resource.attrs.ForecastStart);
+      const last = String(resource.attrs.ForecastEnd);
+      if (input.StartDateTime < first || input.EndDateTime > last) {
+        throw invalidInput(
+          `StartDateTime and EndDateTime must lie in the forecast horizon, ${first} to ${last}; ` +
+            `${input.StartDateTime} to ${input.EndDateTime} does not.`,
+        );
+      }
+      if (Number(resource.attrs.Horizon) > MAX_EXPLAINED_TIME_POINTS) {
+        throw invalidInput(`An explainability covers at most ${MAX_EXPLAINED_TIME_POINTS} time points.`);
+      }
+    } else if (input.StartDateTime || input.EndDateTime) {
+      throw invalidInput("StartDateTime and EndDateTime go with TimePointGranularity SPECIFIC only.");
+    }
+  }
+  let arn = "";
+  ctx.services.store.transaction(() => {
+    arn = insertExplainability(ctx, input.ExplainabilityName, resource, {
+      ExplainabilityConfig: config,
+      DataSource: input.DataSource,
+      Schema: input.Schema,
+      EnableVisualization: input.EnableVisualization ?? false,
+      StartDateTime: input.StartDateTime,
+      EndDateTime: input.EndDateTime,
+    });
+    storeCreationTags(ctx, arn, tags);
+  });
+  ctx.services.jobs.kick();
+  return { ExplainabilityArn: arn };
+};
+
+export const DescribeExplainability: OperationHandler<DescribeExplainabilityRequest> = async (ctx, input) => {
+  const r = requireResource(ctx, input.ExplainabilityArn, [KIND]);
+  return {
+    ExplainabilityArn: r.arn,
+    ExplainabilityName: r.name,
+    ResourceArn: r.attrs.ResourceArn,
+    ExplainabilityConfig: r.attrs.ExplainabilityConfig,
+    EnableVisualization: r.attrs.EnableVisualization,
+    DataSource: r.attrs.DataSource,
+    Schema: r.attrs.Schema,
+    StartDateTime: r.attrs.StartDateTime,
+    EndDateTime: r.attrs.EndDateTime,
+    EstimatedTimeRemainingInMinutes: r.attrs.EstimatedTimeRemainingInMinutes,
+    Message: r.message ?? undefined,
+    Status: r.status,
+    CreationTime: epochSeconds(r.createdAt),
+    LastModificationTime: epochSeconds(r.modifiedAt),
+  };
+};
+
+export const ListExplainabilities: OperationHandler<ListExplainabilitiesRequest> = async (ctx, input) => {
+  const page = listPage(
+    ctx,
+    {
+      operation: "ListExplainabilities",
+      kind: KIND,
+      filterKeys: { ResourceArn: "parentArn", Status: "status" },
+    },
+    input,
+  );
+  return {
+    Explainabilities: page.records.map((r) => ({
+      ExplainabilityArn: r.arn,
+      ExplainabilityName: r.name,
+      ResourceArn: r.attrs.ResourceArn,
+      ExplainabilityConfig: r.attrs.ExplainabilityConfig,
+      Status: r.status,
+      Message: r.message ?? undefined,
+      CreationTime: epochSeconds(r.createdAt),
+      LastModificationTime: epochSeconds(r.modifiedAt),
+    })),
+    NextToken: page.nextToken,
+  };
+};
+
+/** An explainability goes only without exports (delete those first, or the tree), and not while it computes. */
+export const DeleteExplainability: OperationHandler<DeleteExplainabilityRequest> = async (ctx, input) => {
+  const explainability = requireResource(ctx, input.ExplainabilityArn, [KIND]);
+  const dependent = ctx.services.store.children(explainability.arn)[0];
+  if (dependent) {
+    throw inUse(
+      `The explainability ${explainability.arn} has the export ${dependent.arn}; delete it first, or the whole tree ` +
+        "with DeleteResourceTree.",
+    );
+  }
+  if (!ctx.services.jobs.delete(explainability.arn, DELETABLE_STATUSES)) {
+    throw inUse(
+      `The explainability ${explainability.arn} is ${explainability.status}; stop it or wait first.`,
+    );
+  }
+  return {};
+};
+
+export function explainabilityDir(services: Services, record: ResourceRecord): string {
+  return services.dataFiles.resourceDir(record, KIND, record.name);
+}
+
+export function explainabilityJobs(services: Services): JobHandler {
+  return {
+    async run(ctx: JobContext) {
+      const result = await computeExplainability(
+        services,
+        ctx.record,
+        ctx,
+        explainabilityDir(services, ctx.record),
+      );
+      return { ...result };
+    },
+    async cleanup(record) {
+      await services.dataFiles.removeTree(explainabilityDir(services, record));
+    },
+    async remove(record) {
+      await services.dataFiles.removeTree(explainabilityDir(services, record));
+    },
+  };
+}

@@ -1,0 +1,247 @@
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import fs from "node:fs/promises";
+import path from "node:path";
+import { withConnection } from "../data/duckdb.js";
+import { sqlString } from "../data/sql.js";
+import { normalizeImpacts } from "../explain/index.js";
+import type { GlobalModelJson } from "../forecasting/global/index.js";
+import { attributeNames, type PreparedSeries, type SeriesSet } from "../forecasting/series-set.js";
+import { type JobContext, JobFailure } from "../jobs/job-runner.js";
+import type { ResourceRecord } from "../store/resource-store.js";
+import type { Services } from "./context.js";
+import { forecastTimestamp } from "./forecast-files.js";
+import { GLOBAL_MEMBER, keyOf, type PredictorModel } from "./predictor-training.js";
+import { readSeriesIdentifiers } from "./series-identifiers.js";
+import { predictorSeries } from "./series-input.js";
+
+/** The value marking aggregated rows, in the item and timestamp columns, as Amazon's exports do. */
+export const AGGREGATE = "Aggregate";
+/** Amazon's limits for a forecast explainability. */
+export const MAX_EXPLAINED_SERIES = 50;
+export const MAX_EXPLAINED_TIME_POINTS = 500;
+
+export interface ExplainabilityResult {
+  ImpactFile: string;
+  Attributes: string[];
+  /** Column names of the impact file, in order (what the export writes). */
+  Columns: string[];
+  SeriesCount: number;
+  TimePointCount: number;
+  /** The overall aggregate: per attribute, raw and normalized. */
+  Overall: { attribute: string; raw: number; normalized: number }[];
+}
+
+/** The export columns: item_id, the forecast dimensions, timestamp, then raw and normalized per attribute. */
+export function impactColumns(set: Pick<SeriesSet, "keyNames">, attributes: readonly string[]): string[] {
+  return [
+    "item_id",
+    ...set.keyNames.slice(1),
+    "timestamp",
+    ...attributes.flatMap((a) => [`${a}-RawImpactScore`, `${a}-NormalizedImpactScore`]),
+  ];
+}
+
+interface Target {
+  predictor: ResourceRecord;
+  forecast?: ResourceRecord;
+}
+
+function resolveTarget(services: Services, explainability: ResourceRecord): Target {
+  const resource = services.store.get(String(explainability.attrs.ResourceArn));
+  if (!resource) throw new JobFailure(`${String(explainability.attrs.ResourceArn)} no longer exists.`);
+  if (resource.kind === "predictor") return { predictor: resource };
+  const predictor = services.store.get(String(resource.attrs.PredictorArn));
+  if (!predictor)
+    throw new JobFailure(`The forecast's predictor ${String(resource.attrs.PredictorArn)} no longer exists.`);
+  return { predictor, forecast: resource };
+}
+
+/** Which series and steps to explain, and from which origin (cutoff points before each series' end). */
+async function explainedPoints(
+  services: Services,
+  explainability: ResourceRecord,
+  target: Target,
+  set: SeriesSet,
+  signal: AbortSignal,
+): Promise<{ series: number[]; steps: number[]; cutoff: number }> {
+  const all = set.series.map((_, i) => i);
+  const every = Array.from({ length: set.horizon }, (_, i) => i);
+  if (!target.forecast) {
+    // A predictor is explained over its last backtest window: the forecast made `horizon` points before the end.
+    return { series: all, steps: every, cutoff: set.horizon };
+  }
+  const config = explainability.attrs.ExplainabilityConfig as {
+    TimeSeriesGranularity: string;
+    TimePointGranularity: string;
+  };
+  let series = all;
+  if (config.TimeSeriesGranularity === "SPECIFIC") {
+    const source = explainability.attrs.DataSource as { S3Config: { Path: string } };
+    const schema = explainability.attrs.Schema as { Attributes: { AttributeName: string }[] };
+    const wanted = await readSeriesIdentifiers(
+      services,
+      explainability.accountId,
+      { path: source.S3Config.Path, attributeNames: schema.Attributes.map((a) => a.AttributeName) },
+      signal,
+    );
+    if (wanted.length > MAX_EXPLAINED_SERIES) {
+      throw new JobFailure(
+        `The DataSource lists ${wanted.length} series; an explainability covers at most ${MAX_EXPLAINED_SERIES}.`,
+      );
+    }
+    const index = new Map(set.series.map((s, i) => [keyOf(s), i]));
+    const missing = wanted.filter((k) => !index.has(k));
+    if (missing.length > 0) {
+      throw new JobFailure(
+        `The DataSource names series the forecast does not have: ${missing.slice(0, 5).join(", ")}.`,
+      );
+    }
+    series = wanted.map((k) => index.get(k) as number);
+  } else if (set.series.length > MAX_EXPLAINED_SERIES) {
+    throw new JobFailure(
+      `The forecast has ${set.series.length} series; a forecast explainability covers at most ${MAX_EXPLAINED_SERIES}. ` +
+        "Use TimeSeriesGranularity SPECIFIC with a DataSource listing the series.",
+    );
+  }
+  let steps = every;
+  if (config.TimePointGranularity === "SPECIFIC") {
+    const start = String(explainability.attrs.StartDateTime);
+    const end = String(explainability.attrs.EndDateTime);
+    const first = set.series[series[0] as number] as PreparedSeries;
+    steps = every.filter((t) => {
+      const ts = forecastTimestamp(first.timestamps[first.target.length + t] as number);
+      return ts >= start && ts <= end;
+    });
+    if (steps.length === 0) throw new JobFailure(`No forecast time point lies between ${start} and ${end}.`);
+  }
+  return { series, steps, cutoff: 0 };
+}
+
+/**
+ * Computes an explainability's impact scores and writes them as a Parquet file shaped like the export: one row
+ * per explained series and time point (raw scores), an Aggregate row per series (mean of its raw scores, and
+ * those normalized), and one overall Aggregate row. Series whose chosen member uses no attributes (ETS, ARIMA,
+ * ...) have zero impact, as Amazon documents.
+ */
+export async function computeExplainability(
+  services: Services,
+  explainability: ResourceRecord,
+  ctx: JobContext,
+  dir: string,
+): Promise<ExplainabilityResult> {
+  const target = resolveTarget(services, explainability);
+  const { set: fullSet } = await predictorSeries(services.store, target.predictor, ctx.signal).catch(
+    (e: unknown) => {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      throw new JobFailure(
+        `Could not prepare the data to explain: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    },
+  );
+  const model = JSON.parse(
+    await fs.readFile(String(target.predictor.attrs.ModelFile), "utf8"),
+  ) as PredictorModel;
+  const { series, steps, cutoff } = await explainedPoints(
+    services,
+    explainability,
+    target,
+    fullSet,
+    ctx.signal,
+  );
+  const attributes = attributeNames(fullSet);
+  if (attributes.length === 0)
+    throw new JobFailure("The predictor uses no attributes, so there is nothing to explain.");
+  const explained = series.filter(
+    (i) => model.choices[keyOf(fullSet.series[i] as PreparedSeries)] === GLOBAL_MEMBER,
+  );
+  const k = attributes.length;
+  const rawByRow = new Map<string, Float64Array>();
+  if (explained.length > 0 && model.globalModelFile) {
+    const globalModel = JSON.parse(await fs.readFile(model.globalModelFile, "utf8")) as GlobalModelJson;
+    const explanation = await services.pool.run(
+      "explainWithGlobal",
+      {
+        model: globalModel,
+        set: fullSet,
+        points: explained.map((s) => ({ series: s, steps })),
+        quantile: "mean",
+        cutoff,
+      },
+      ctx.signal,
+    );
+    explanation.rows.forEach((row, r) => {
+      rawByRow.set(`${row.series}:${row.step}`, explanation.raw.slice(r * k, (r + 1) * k));
+    });
+  }
+
+  await fs.mkdir(dir, { recursive: true });
+  const csv = path.join(dir, "impacts.csv.tmp");
+  const out = createWriteStream(csv);
+  const write = async (fields: (string | number)[]) => {
+    const line = fields
+      .map((f) => (typeof f === "string" && /[",\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f))
+      .join(",");
+    if (!out.write(`${line}\n`)) await once(out, "drain");
+  };
+  const overall = new Float64Array(k);
+  let overallCount = 0;
+  const zero = new Float64Array(k);
+  for (const i of series) {
+    const s = fullSet.series[i] as PreparedSeries;
+    const origin = s.target.length - cutoff;
+    const sum = new Float64Array(k);
+    for (const step of steps) {
+      const raw = rawByRow.get(`${i}:${step}`) ?? zero;
+      for (let a = 0; a < k; a++) sum[a] = (sum[a] as number) + (raw[a] as number);
+      const ts = forecastTimestamp(s.timestamps[origin + step] as number);
+      await write([...s.key, ts, ...Array.from(raw).flatMap((v) => [v, ""])]);
+    }
+    const mean = sum.map((v) => v / steps.length);
+    const normalized = normalizeImpacts(mean);
+    await write([...s.key, AGGREGATE, ...Array.from(mean).flatMap((v, a) => [v, normalized[a] as number])]);
+    for (let a = 0; a < k; a++) overall[a] = (overall[a] as number) + (sum[a] as number);
+    overallCount += steps.length;
+  }
+  const overallMean = overall.map((v) => v / Math.max(1, overallCount));
+  const overallNormalized = normalizeImpacts(overallMean);
+  const dimensionsAggregate = fullSet.keyNames.slice(1).map(() => AGGREGATE);
+  await write([
+    AGGREGATE,
+    ...dimensionsAggregate,
+    AGGREGATE,
+    ...Array.from(overallMean).flatMap((v, a) => [v, overallNormalized[a] as number]),
+  ]);
+  out.end();
+  await once(out, "finish");
+
+  const columns = impactColumns(fullSet, attributes);
+  const file = path.join(dir, "impacts.parquet");
+  const types = columns.map(
+    (c, i) => `${sqlString(c)}: '${i < fullSet.keyNames.length + 1 ? "VARCHAR" : "DOUBLE"}'`,
+  );
+  try {
+    await withConnection(ctx.signal, async (connection) => {
+      await connection.run(
+        `COPY (SELECT * FROM read_csv(${sqlString(csv)}, header = false, columns = {${types.join(", ")}}))
+         TO ${sqlString(`${file}.tmp`)} (FORMAT parquet)`,
+      );
+    });
+    await fs.rename(`${file}.tmp`, file);
+  } finally {
+    await fs.rm(csv, { force: true });
+    await fs.rm(`${file}.tmp`, { force: true });
+  }
+  return {
+    ImpactFile: file,
+    Attributes: attributes,
+    Columns: columns,
+    SeriesCount: series.length,
+    TimePointCount: steps.length,
+    Overall: attributes.map((attribute, a) => ({
+      attribute,
+      raw: overallMean[a] as number,
+      normalized: overallNormalized[a] as number,
+    })),
+  };
+}

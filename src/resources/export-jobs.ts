@@ -1,0 +1,244 @@
+import { inUse, invalidInput, limitExceeded } from "../errors.js";
+import {
+  type ExportColumn,
+  ExportError,
+  exportTimestamp,
+  folderPrefix,
+  parseExportDestination,
+  writeExportParts,
+} from "../export/index.js";
+import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
+import { BUSY_STATUSES, DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
+import { StorageError } from "../storage/storage-error.js";
+import type { ResourceRecord } from "../store/resource-store.js";
+import { buildArn } from "./arn.js";
+import {
+  checkKmsKeyArn,
+  checkRoleArn,
+  checkUserTags,
+  epochSeconds,
+  insertNew,
+  KIND_LABEL,
+  newRecord,
+  requireResource,
+  storeCreationTags,
+  type Tag,
+} from "./common.js";
+import type { RequestContext, Services } from "./context.js";
+import { type ListInput, listPage } from "./listing.js";
+
+export interface S3Destination {
+  S3Config: { Path: string; RoleArn: string; KMSKeyArn?: string };
+}
+
+/** One folder of an export: its files come from a DuckDB query over the resource's stored results. */
+export interface ExportPartSet {
+  /** Sub-folder under the destination path ("" for none). */
+  folder: string;
+  sql: string;
+  columns: ExportColumn[];
+}
+
+/** What differs between forecast, backtest and explainability exports. */
+export interface ExportKind {
+  kind: "forecast-export-job" | "predictor-backtest-export-job" | "explainability-export";
+  parentKind: "forecast" | "predictor" | "explainability";
+  /** Member names in the requests and responses. */
+  nameMember: string;
+  arnMember: string;
+  parentArnMember: string;
+  /** At most this many of this kind may run at once per account (LimitExceededException beyond). */
+  maxRunning?: (services: Services) => number;
+  /** The files to write for a parent. */
+  parts(services: Services, parent: ResourceRecord): ExportPartSet[];
+}
+
+export function createExport(
+  ctx: RequestContext,
+  spec: ExportKind,
+  input: {
+    name: string;
+    parentArn: string;
+    destination: S3Destination;
+    format?: string;
+    tags?: readonly Tag[];
+  },
+): string {
+  const tags = checkUserTags(input.tags);
+  const parent = requireResource(ctx, input.parentArn, [spec.parentKind]);
+  if (parent.status !== STATUS.ACTIVE) {
+    throw inUse(
+      `The ${KIND_LABEL[parent.kind]} ${parent.arn} is ${parent.status}; it can be exported once ACTIVE.`,
+    );
+  }
+  const s3 = input.destination.S3Config;
+  checkRoleArn(ctx, s3.RoleArn);
+  if (s3.KMSKeyArn) checkKmsKeyArn(ctx, s3.KMSKeyArn);
+  try {
+    parseExportDestination(s3.Path);
+  } catch (error) {
+    throw invalidInput((error as Error).message);
+  }
+  const arn = buildArn(ctx, spec.kind, input.name, parent.name);
+  const record = newRecord(ctx, {
+    arn,
+    kind: spec.kind,
+    name: input.name,
+    parentArn: parent.arn,
+    status: STATUS.CREATE_PENDING,
+    attrs: {
+      [spec.parentArnMember]: parent.arn,
+      Destination: input.destination,
+      Format: input.format ?? "CSV",
+    },
+  });
+  ctx.services.store.transaction(() => {
+    const limit = spec.maxRunning?.(ctx.services);
+    if (limit !== undefined) {
+      const running = ctx.services.store.countActive(spec.kind, ctx, [
+        STATUS.CREATE_PENDING,
+        STATUS.CREATE_IN_PROGRESS,
+      ]);
+      if (running >= limit) {
+        throw limitExceeded(
+          `${running} ${KIND_LABEL[spec.kind]}s are already running for this account; the limit is ${limit}. ` +
+            "Wait for one to finish.",
+        );
+      }
+    }
+    insertNew(ctx, record);
+    storeCreationTags(ctx, arn, tags);
+  });
+  ctx.services.jobs.kick();
+  return arn;
+}
+
+export function describeExport(spec: ExportKind, r: ResourceRecord): Record<string, unknown> {
+  return {
+    [spec.arnMember]: r.arn,
+    [spec.nameMember]: r.name,
+    [spec.parentArnMember]: r.attrs[spec.parentArnMember],
+    Destination: r.attrs.Destination,
+    Message: r.message ?? undefined,
+    Status: r.status,
+    CreationTime: epochSeconds(r.createdAt),
+    LastModificationTime: epochSeconds(r.modifiedAt),
+    Format: r.attrs.Format,
+  };
+}
+
+export function listExports(
+  ctx: RequestContext,
+  spec: ExportKind,
+  operation: string,
+  input: ListInput,
+  filterKeys: Record<string, string>,
+): { items: Record<string, unknown>[]; NextToken?: string } {
+  const page = listPage(ctx, { operation, kind: spec.kind, filterKeys }, input);
+  return {
+    items: page.records.map((r) => ({
+      [spec.arnMember]: r.arn,
+      [spec.nameMember]: r.name,
+      Destination: r.attrs.Destination,
+      Status: r.status,
+      Message: r.message ?? undefined,
+      CreationTime: epochSeconds(r.createdAt),
+      LastModificationTime: epochSeconds(r.modifiedAt),
+    })),
+    NextToken: page.nextToken,
+  };
+}
+
+export function deleteExport(ctx: RequestContext, spec: ExportKind, arn: string): void {
+  const record = requireResource(ctx, arn, [spec.kind]);
+  if (BUSY_STATUSES.includes(record.status) || !ctx.services.jobs.delete(record.arn, DELETABLE_STATUSES)) {
+    throw inUse(
+      `The ${KIND_LABEL[spec.kind]} ${record.arn} is ${record.status}; stop it or wait before deleting it.`,
+    );
+  }
+}
+
+/** Where a job's files go: destination bucket, the folder, and the name stem fixed by the creation time. */
+function placement(record: ResourceRecord) {
+  const destination = record.attrs.Destination as S3Destination;
+  const { bucket, prefix } = parseExportDestination(destination.S3Config.Path);
+  return {
+    bucket,
+    prefix,
+    kmsKeyArn: destination.S3Config.KMSKeyArn,
+    baseName: `${record.name}_${exportTimestamp(new Date(record.createdAt))}`,
+  };
+}
+
+/** Objects a previous run of this job left (a crash between parts): removed before writing and after failing. */
+async function removeParts(
+  services: Services,
+  record: ResourceRecord,
+  spec: ExportKind,
+  parent?: ResourceRecord,
+) {
+  const { bucket, prefix, baseName } = placement(record);
+  const store = services.objectStoreFor(record.accountId);
+  const folders = parent ? spec.parts(services, parent).map((p) => p.folder) : [""];
+  for (const folder of new Set(folders)) {
+    const stem = `${folderPrefix(folder ? `${folderPrefix(prefix)}${folder}` : prefix)}${baseName}_part`;
+    const stale = await store.listObjects(bucket, stem).catch(() => []);
+    if (stale.length > 0)
+      await store
+        .deleteObjects(
+          bucket,
+          stale.map((o) => o.key),
+        )
+        .catch(() => undefined);
+  }
+}
+
+export function exportJobs(services: Services, spec: ExportKind): JobHandler {
+  const parentOf = (record: ResourceRecord) => services.store.get(String(record.attrs[spec.parentArnMember]));
+  return {
+    async run(ctx: JobContext) {
+      const record = ctx.record;
+      const parent = parentOf(record);
+      if (!parent || parent.status !== STATUS.ACTIVE) {
+        throw new JobFailure(
+          `The ${KIND_LABEL[spec.parentKind]} ${String(record.attrs[spec.parentArnMember])} no longer exists or is not ACTIVE.`,
+        );
+      }
+      const { bucket, prefix, kmsKeyArn, baseName } = placement(record);
+      const store = services.objectStoreFor(record.accountId);
+      await removeParts(services, record, spec, parent);
+      const scratch = await services.dataFiles.scratchDir(record.name);
+      const keys: string[] = [];
+      let rows = 0;
+      try {
+        for (const part of spec.parts(services, parent)) {
+          const result = await writeExportParts({
+            store,
+            bucket,
+            prefix: part.folder ? `${folderPrefix(prefix)}${part.folder}` : prefix,
+            baseName,
+            format: record.attrs.Format as "CSV" | "PARQUET",
+            columns: part.columns,
+            source: { kind: "sql", sql: part.sql },
+            kmsKeyArn,
+            scratchDir: scratch,
+            signal: ctx.signal,
+          });
+          keys.push(...result.keys);
+          rows += result.rows;
+        }
+      } catch (error) {
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        if (error instanceof StorageError || error instanceof ExportError)
+          throw new JobFailure(error.message);
+        throw error;
+      } finally {
+        await services.dataFiles.removeTree(scratch);
+      }
+      return { ExportedObjects: keys, ExportedRows: rows };
+    },
+    async cleanup(record) {
+      await removeParts(services, record, spec, parentOf(record));
+    },
+  };
+}

@@ -1,0 +1,426 @@
+import assert from "node:assert/strict";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import {
+  CreateAutoPredictorCommand,
+  CreateDatasetCommand,
+  CreateDatasetGroupCommand,
+  CreateDatasetImportJobCommand,
+  CreateExplainabilityCommand,
+  CreateExplainabilityExportCommand,
+  CreateForecastCommand,
+  DeleteExplainabilityCommand,
+  DescribeAutoPredictorCommand,
+  DescribeExplainabilityCommand,
+  DescribeExplainabilityExportCommand,
+  DescribeForecastCommand,
+  type ForecastClient,
+  ListExplainabilitiesCommand,
+  ListExplainabilityExportsCommand,
+} from "@aws-sdk/client-forecast";
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { ACCOUNTS, eventually, type Harness, startHarness, waitForImport } from "./harness.js";
+
+const DAY = 86_400_000;
+const START = Date.UTC(2023, 0, 2);
+const ITEMS = 24;
+const DAYS = 180;
+const HORIZON = 14;
+
+/** A seeded generator, so the data (and the test) are the same every run. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** Demand driven by price (down), promotion (up) and a weekly season; `noise_feature` has no effect. */
+function generate(): { target: string; related: string } {
+  const r = rng(7);
+  const weekly = [1, 0.95, 0.95, 1, 1.1, 1.3, 1.25];
+  const target: string[] = ["item_id,timestamp,demand"];
+  const related: string[] = ["item_id,timestamp,price,promo,noise_feature"];
+  for (let i = 0; i < ITEMS; i++) {
+    const base = 40 + 5 * i;
+    for (let d = 0; d < DAYS + HORIZON; d++) {
+      const day = new Date(START + d * DAY).toISOString().slice(0, 10);
+      const price = 10 + (r() - 0.5) * 6;
+      const promo = r() < 0.15 ? 1 : 0;
+      const noise = r() * 100;
+      related.push(`item_${i},${day} 00:00:00,${price.toFixed(2)},${promo},${noise.toFixed(1)}`);
+      if (d < DAYS) {
+        const demand =
+          base * (weekly[d % 7] as number) * (1 - (0.6 * (price - 10)) / 10) + 25 * promo + (r() - 0.5) * 4;
+        target.push(`item_${i},${day} 00:00:00,${Math.max(0, demand).toFixed(2)}`);
+      }
+    }
+  }
+  return { target: `${target.join("\n")}\n`, related: `${related.join("\n")}\n` };
+}
+
+async function settle<T extends { Status?: string; Message?: string }>(
+  get: () => Promise<T>,
+  what: string,
+): Promise<T> {
+  return eventually(
+    async () => {
+      const d = await get();
+      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(d.Status as string) ? d : undefined;
+    },
+    240_000,
+    what,
+  );
+}
+
+async function readParts(
+  s3: S3Client,
+  prefix: string,
+  ext: "csv" | "parquet",
+): Promise<Record<string, unknown>[]> {
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: "explain", Prefix: prefix }));
+  const keys = (listed.Contents ?? []).map((o) => o.Key as string).filter((k) => k.endsWith(`.${ext}`));
+  assert.ok(keys.length > 0, `parts under ${prefix}`);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "explain-parts-"));
+  const files: string[] = [];
+  for (const key of keys) {
+    assert.match(
+      path.basename(key),
+      new RegExp(`^[a-z_]+_\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}Z_part\\d+\\.${ext}$`),
+    );
+    const body = await (
+      await s3.send(new GetObjectCommand({ Bucket: "explain", Key: key }))
+    ).Body?.transformToByteArray();
+    const file = path.join(dir, path.basename(key));
+    await fs.writeFile(file, body as Uint8Array);
+    files.push(file);
+  }
+  const db = await DuckDBInstance.create(":memory:");
+  const con = await db.connect();
+  const list = files.map((f) => `'${f}'`).join(", ");
+  const reader =
+    ext === "csv" ? `read_csv([${list}], header = true, all_varchar = true)` : `read_parquet([${list}])`;
+  const rows = (await con.runAndReadAll(`SELECT * FROM ${reader}`)).getRowObjectsJS() as Record<
+    string,
+    unknown
+  >[];
+  con.closeSync();
+  await fs.rm(dir, { recursive: true, force: true });
+  return rows;
+}
+
+describe("explainability and its export", () => {
+  let h: Harness;
+  let fc: ForecastClient;
+  let s3: S3Client;
+  let predictorArn = "";
+  let explainabilityArn = "";
+  let forecastArn = "";
+  before(async () => {
+    h = await startHarness({ OPENFORECAST_MAX_CONCURRENT_EXPLAINABILITY_EXPORTS: "2" });
+    fc = h.forecast();
+    s3 = h.s3();
+    const data = generate();
+    await s3.send(new CreateBucketCommand({ Bucket: "explain" }));
+    await s3.send(new PutObjectCommand({ Bucket: "explain", Key: "in/target.csv", Body: data.target }));
+    await s3.send(new PutObjectCommand({ Bucket: "explain", Key: "in/related.csv", Body: data.related }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: "explain", Key: "ids/three.csv", Body: "item_1\nitem_5\nitem_9\n" }),
+    );
+    const group = (
+      await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: "drivers", Domain: "RETAIL" }))
+    ).DatasetGroupArn as string;
+    const datasets: string[] = [];
+    for (const [name, type, attrs, key] of [
+      ["drivers_target", "TARGET_TIME_SERIES", ["demand:float"], "in/target.csv"],
+      [
+        "drivers_related",
+        "RELATED_TIME_SERIES",
+        ["price:float", "promo:integer", "noise_feature:float"],
+        "in/related.csv",
+      ],
+    ] as const) {
+      const { DatasetArn } = await fc.send(
+        new CreateDatasetCommand({
+          DatasetName: name,
+          Domain: "RETAIL",
+          DatasetType: type,
+          DataFrequency: "D",
+          Schema: {
+            Attributes: [
+              { AttributeName: "item_id", AttributeType: "string" },
+              { AttributeName: "timestamp", AttributeType: "timestamp" },
+              ...attrs.map((a) => {
+                const [n, t] = a.split(":") as [string, "float" | "integer"];
+                return { AttributeName: n, AttributeType: t };
+              }),
+            ],
+          },
+        }),
+      );
+      const job = await fc.send(
+        new CreateDatasetImportJobCommand({
+          DatasetImportJobName: `${name}_import`,
+          DatasetArn,
+          DataSource: { S3Config: { Path: `s3://explain/${key}`, RoleArn: h.roleArn() } },
+        }),
+      );
+      assert.equal((await waitForImport(fc, job.DatasetImportJobArn as string)).Status, "ACTIVE");
+      datasets.push(DatasetArn as string);
+    }
+    const { UpdateDatasetGroupCommand } = await import("@aws-sdk/client-forecast");
+    await fc.send(new UpdateDatasetGroupCommand({ DatasetGroupArn: group, DatasetArns: datasets }));
+    predictorArn = (
+      await fc.send(
+        new CreateAutoPredictorCommand({
+          PredictorName: "drivers_predictor",
+          ForecastHorizon: HORIZON,
+          ForecastFrequency: "D",
+          DataConfig: { DatasetGroupArn: group },
+          ExplainPredictor: true,
+        }),
+      )
+    ).PredictorArn as string;
+    const predictor = await settle(
+      () => fc.send(new DescribeAutoPredictorCommand({ PredictorArn: predictorArn })),
+      "training",
+    );
+    assert.equal(predictor.Status, "ACTIVE", predictor.Message);
+    explainabilityArn = predictor.ExplainabilityInfo?.ExplainabilityArn as string;
+    assert.ok(explainabilityArn, "ExplainPredictor creates the predictor's explainability");
+    const explainability = await settle(
+      () => fc.send(new DescribeExplainabilityCommand({ ExplainabilityArn: explainabilityArn })),
+      "the predictor explainability",
+    );
+    assert.equal(explainability.Status, "ACTIVE", explainability.Message);
+    forecastArn = (
+      await fc.send(
+        new CreateForecastCommand({ ForecastName: "drivers_forecast", PredictorArn: predictorArn }),
+      )
+    ).ForecastArn as string;
+    const forecast = await settle(
+      () => fc.send(new DescribeForecastCommand({ ForecastArn: forecastArn })),
+      "forecast",
+    );
+    assert.equal(forecast.Status, "ACTIVE", forecast.Message);
+  });
+  after(async () => h.close());
+
+  test("predictor explainability: CSV export with the documented columns, Aggregate rows and score ranges", async () => {
+    const kms = `arn:aws:kms:us-west-2:${ACCOUNTS[0].accountId}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const { ExplainabilityExportArn } = await fc.send(
+      new CreateExplainabilityExportCommand({
+        ExplainabilityExportName: "predictor_csv",
+        ExplainabilityArn: explainabilityArn,
+        Destination: {
+          S3Config: { Path: "s3://explain/out/predictor", RoleArn: h.roleArn(), KMSKeyArn: kms },
+        },
+      }),
+    );
+    const done = await settle(
+      () => fc.send(new DescribeExplainabilityExportCommand({ ExplainabilityExportArn })),
+      "the CSV export",
+    );
+    assert.equal(done.Status, "ACTIVE", done.Message);
+    assert.equal(done.Format, "CSV");
+    const rows = await readParts(s3, "out/predictor/", "csv");
+    const columns = Object.keys(rows[0] as object);
+    assert.deepEqual(columns.slice(0, 2), ["item_id", "timestamp"]);
+    for (const a of ["price", "promo", "noise_feature"]) {
+      assert.ok(columns.includes(`${a}-RawImpactScore`) && columns.includes(`${a}-NormalizedImpactScore`), a);
+    }
+    const overall = rows.filter((r) => r.item_id === "Aggregate" && r.timestamp === "Aggregate");
+    assert.equal(overall.length, 1);
+    const perSeries = rows.filter((r) => r.item_id !== "Aggregate" && r.timestamp === "Aggregate");
+    assert.equal(perSeries.length, ITEMS);
+    assert.equal(rows.length, ITEMS * HORIZON + ITEMS + 1);
+    for (const r of [...overall, ...perSeries]) {
+      for (const a of ["price", "promo", "noise_feature"]) {
+        const n = Number(r[`${a}-NormalizedImpactScore`]);
+        assert.ok(n >= -1 && n <= 1, `normalized ${a} ${n} in [-1, 1]`);
+      }
+    }
+    const key = (await s3.send(new ListObjectsV2Command({ Bucket: "explain", Prefix: "out/predictor/" })))
+      .Contents?.[0]?.Key;
+    const head = await s3.send(new HeadObjectCommand({ Bucket: "explain", Key: key }));
+    assert.equal(head.Metadata?.["openforecast-sse-kms-key-id"], kms, "every part carries the KMS key");
+    // Fidelity: promotion days are raised, high prices lowered, and noise matters little.
+    const points = rows.filter((r) => r.timestamp !== "Aggregate" && r.item_id !== "Aggregate");
+    const meanAbs = (a: string) =>
+      points.reduce((s, r) => s + Math.abs(Number(r[`${a}-RawImpactScore`])), 0) / points.length;
+    assert.ok(meanAbs("noise_feature") < 0.2 * meanAbs("price"), "the no-effect attribute is near zero");
+    assert.ok(meanAbs("price") > 1 && meanAbs("promo") > 1, "the drivers have impact");
+  });
+
+  test("forecast explainability for 3 series and 5 time points, exported as Parquet", async () => {
+    const forecast = await fc.send(new DescribeForecastCommand({ ForecastArn: forecastArn }));
+    assert.equal(forecast.Status, "ACTIVE");
+    const start = new Date(START + (DAYS + 2) * DAY).toISOString().slice(0, 19);
+    const end = new Date(START + (DAYS + 6) * DAY).toISOString().slice(0, 19);
+    const { ExplainabilityArn } = await fc.send(
+      new CreateExplainabilityCommand({
+        ExplainabilityName: "three_items",
+        ResourceArn: forecastArn,
+        ExplainabilityConfig: { TimeSeriesGranularity: "SPECIFIC", TimePointGranularity: "SPECIFIC" },
+        DataSource: { S3Config: { Path: "s3://explain/ids/three.csv", RoleArn: h.roleArn() } },
+        Schema: { Attributes: [{ AttributeName: "item_id", AttributeType: "string" }] },
+        StartDateTime: start,
+        EndDateTime: end,
+        EnableVisualization: true,
+      }),
+    );
+    const described = await settle(
+      () => fc.send(new DescribeExplainabilityCommand({ ExplainabilityArn })),
+      "forecast explainability",
+    );
+    assert.equal(described.Status, "ACTIVE", described.Message);
+    assert.equal(described.EnableVisualization, true);
+    const { ExplainabilityExportArn } = await fc.send(
+      new CreateExplainabilityExportCommand({
+        ExplainabilityExportName: "three_parquet",
+        ExplainabilityArn,
+        Format: "PARQUET",
+        Destination: { S3Config: { Path: "s3://explain/out/three/", RoleArn: h.roleArn() } },
+      }),
+    );
+    const done = await settle(
+      () => fc.send(new DescribeExplainabilityExportCommand({ ExplainabilityExportArn })),
+      "export",
+    );
+    assert.equal(done.Status, "ACTIVE", done.Message);
+    const rows = await readParts(s3, "out/three/", "parquet");
+    const points = rows.filter((r) => r.timestamp !== "Aggregate");
+    assert.deepEqual([...new Set(points.map((r) => r.item_id))].sort(), ["item_1", "item_5", "item_9"]);
+    assert.equal(points.length, 15);
+    assert.ok(points.every((r) => String(r.timestamp) >= start && String(r.timestamp) <= end));
+    assert.equal(typeof points[0]?.["price-RawImpactScore"], "number", "Parquet scores are doubles");
+    const listed = await fc.send(
+      new ListExplainabilityExportsCommand({
+        Filters: [{ Key: "ResourceArn", Value: ExplainabilityArn, Condition: "IS" }],
+      }),
+    );
+    assert.equal(listed.ExplainabilityExports?.length, 1);
+    const all = await fc.send(
+      new ListExplainabilitiesCommand({ Filters: [{ Key: "Status", Value: "ACTIVE", Condition: "IS" }] }),
+    );
+    assert.ok((all.Explainabilities?.length ?? 0) >= 2);
+    await assert.rejects(fc.send(new DeleteExplainabilityCommand({ ExplainabilityArn })), {
+      name: "ResourceInUseException",
+    });
+  });
+
+  test("every error CreateExplainabilityExport lists, reached as a user would", async () => {
+    const base = {
+      ExplainabilityArn: explainabilityArn,
+      Destination: { S3Config: { Path: "s3://explain/out/errors", RoleArn: h.roleArn() } },
+    };
+    await assert.rejects(
+      fc.send(new CreateExplainabilityExportCommand({ ...base, ExplainabilityExportName: "predictor_csv" })),
+      { name: "ResourceAlreadyExistsException" },
+    );
+    await assert.rejects(
+      fc.send(
+        new CreateExplainabilityExportCommand({
+          ...base,
+          ExplainabilityExportName: "missing",
+          ExplainabilityArn: `${explainabilityArn}_nope`,
+        }),
+      ),
+      { name: "ResourceNotFoundException" },
+    );
+    await assert.rejects(
+      fc.send(
+        new CreateExplainabilityExportCommand({
+          ExplainabilityExportName: "cross",
+          ExplainabilityArn: explainabilityArn,
+          Destination: { S3Config: { Path: "s3://explain/out/x", RoleArn: h.roleArn(1) } },
+        }),
+      ),
+      (e: Error) => e.name === "InvalidInputException" && /across accounts/.test(e.message),
+    );
+    await assert.rejects(
+      fc.send(
+        new CreateExplainabilityExportCommand({
+          ExplainabilityExportName: "foreign_key",
+          ExplainabilityArn: explainabilityArn,
+          Destination: {
+            S3Config: {
+              Path: "s3://explain/out/x",
+              RoleArn: h.roleArn(),
+              KMSKeyArn: `arn:aws:kms:us-west-2:${ACCOUNTS[1].accountId}:key/abc`,
+            },
+          },
+        }),
+      ),
+      { name: "InvalidInputException" },
+    );
+    await assert.rejects(
+      fc.send(
+        new CreateExplainabilityExportCommand({
+          ...base,
+          ExplainabilityExportName: "many_tags",
+          Tags: Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: "v" })),
+        }),
+      ),
+      (e: Error) => ["LimitExceededException", "ValidationException"].includes(e.name),
+    );
+    await assert.rejects(
+      fc.send(
+        new CreateExplainabilityExportCommand({
+          ...base,
+          ExplainabilityExportName: "bad_format",
+          Format: "JSON",
+        }),
+      ),
+      { name: "ValidationException" },
+    );
+    // The quota of running exports (2 here): a burst of creates meets LimitExceededException.
+    const burst = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) =>
+        fc.send(new CreateExplainabilityExportCommand({ ...base, ExplainabilityExportName: `burst_${i}` })),
+      ),
+    );
+    assert.ok(
+      burst.some((r) => r.status === "rejected" && (r.reason as Error).name === "LimitExceededException"),
+      "a quota of 2 running exports refuses part of a burst of 6",
+    );
+    // A bucket that does not exist fails the job with a message naming it, and nothing is left.
+    const { ExplainabilityExportArn } = await fc
+      .send(
+        new CreateExplainabilityExportCommand({
+          ExplainabilityExportName: "no_bucket",
+          ExplainabilityArn: explainabilityArn,
+          Destination: { S3Config: { Path: "s3://no-such-bucket/out", RoleArn: h.roleArn() } },
+        }),
+      )
+      .catch(async (e: Error) => {
+        // The burst may still hold the quota: wait for it and try again.
+        if (e.name !== "LimitExceededException") throw e;
+        await new Promise((r) => setTimeout(r, 3000));
+        return fc.send(
+          new CreateExplainabilityExportCommand({
+            ExplainabilityExportName: "no_bucket",
+            ExplainabilityArn: explainabilityArn,
+            Destination: { S3Config: { Path: "s3://no-such-bucket/out", RoleArn: h.roleArn() } },
+          }),
+        );
+      });
+    const failed = await settle(
+      () => fc.send(new DescribeExplainabilityExportCommand({ ExplainabilityExportArn })),
+      "failing export",
+    );
+    assert.equal(failed.Status, "CREATE_FAILED");
+    assert.match(failed.Message ?? "", /no-such-bucket/);
+  });
+});

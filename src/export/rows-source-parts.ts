@@ -41,8 +41,9 @@ export async function writeRowsSourceParts(
     }
     return await writer.close();
   } finally {
-    // Tells a generator that nobody reads on, so that it can release what it holds.
-    if (!exhausted) await iterator.return?.();
+    // Tells a generator that nobody reads on, so that it can release what it holds. Not awaited: a generator
+    // busy in an await (the very case of a stop) only takes the request at its next yield, maybe never.
+    if (!exhausted) iterator.return?.()?.catch(() => {});
     writer.dispose();
   }
 }

@@ -4,6 +4,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { WindowAccumulator, type WindowAccuracy } from "../forecasting/auto/accuracy.js";
 import type { AutoPredictorOptions, AutoPredictorResult } from "../forecasting/auto/auto-predictor.js";
+import type { MemberName } from "../forecasting/members.js";
 import type { SeriesForecast } from "../forecasting/model.js";
 import type { PreparedSeries, SeriesSet } from "../forecasting/series-set.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
@@ -26,6 +27,8 @@ export interface PredictorModel {
   nonNegative: boolean;
   /** The global covariate model fitted on all the history, when it took part. */
   globalModelFile?: string;
+  /** The member for a series new since training; unset means the combination (AutoPredictor). */
+  fallback?: string;
 }
 
 /** The member name of the global covariate model (a GBDT across all series). */
@@ -45,10 +48,45 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** How many windows of `horizon` fit before the end while leaving some history to fit on. */
-function windowsThatFit(set: SeriesSet): number {
-  const longest = Math.max(0, ...set.series.map((s) => s.target.length));
-  return Math.max(0, Math.min(AUTO_BACKTEST_WINDOWS, Math.floor((longest - 4) / set.horizon)));
+/** How many of `wanted` windows of `horizon` fit before `shift` points from the end, leaving history to fit on. */
+function windowsThatFit(set: SeriesSet, wanted: number, shift: number): number {
+  const longest = Math.max(0, ...set.series.map((s) => s.target.length)) - shift;
+  return Math.max(0, Math.min(wanted, Math.floor((longest - 4) / set.horizon)));
+}
+
+/**
+ * What to train, from the predictor's attrs. An AutoPredictor sets none of these: all members, up to
+ * AUTO_BACKTEST_WINDOWS windows ending at the end of the history. A legacy predictor (legacy-predictors.ts) names
+ * its members, asks for an exact number of windows, and may move the most recent window back by
+ * `BacktestWindowOffset − ForecastHorizon` points (`shift`), each window still `horizon` long.
+ */
+interface TrainingPlan {
+  /** Statistical members to backtest; undefined means all of them (and their combination). */
+  members?: MemberName[];
+  global: boolean;
+  windows: number;
+  /** Whether fewer windows than asked for is an error rather than a fallback. */
+  exactWindows: boolean;
+  shift: number;
+}
+
+function trainingPlan(predictor: ResourceRecord, horizon: number): TrainingPlan {
+  const named = predictor.attrs.Members as string[] | undefined;
+  const requested = predictor.attrs.BacktestWindows as number | undefined;
+  const offset = (predictor.attrs.BacktestWindowOffset as number | undefined) ?? horizon;
+  return {
+    members: named?.filter((m) => m !== GLOBAL_MEMBER) as MemberName[] | undefined,
+    global: named === undefined || named.includes(GLOBAL_MEMBER),
+    windows: requested ?? AUTO_BACKTEST_WINDOWS,
+    exactWindows: requested !== undefined,
+    shift: Math.max(0, offset - horizon),
+  };
+}
+
+/** The series with their last `shift` points hidden, so that the engine's windows end `shift` points earlier. */
+function shifted(series: PreparedSeries[], shift: number): PreparedSeries[] {
+  if (shift === 0) return series;
+  return series.map((s) => ({ ...s, target: s.target.subarray(0, Math.max(0, s.target.length - shift)) }));
 }
 
 /** Columns of the stored backtest file (read back by backtest exports). */
@@ -111,7 +149,23 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
       ctx.progress({ DatasetImportJobArns: importJobArns });
       if (set.series.length === 0)
         throw new JobFailure("The target time series dataset holds no series to train on.");
-      const windows = windowsThatFit(set);
+      const plan = trainingPlan(predictor, set.horizon);
+      const longest = Math.max(...set.series.map((s) => s.target.length));
+      if (plan.shift > 0 && plan.shift + set.horizon >= longest / 2) {
+        throw new JobFailure(
+          `BackTestWindowOffset ${plan.shift + set.horizon} must be less than half the length of the longest series ` +
+            `(${longest} points); use a smaller offset or more history.`,
+        );
+      }
+      const windows = windowsThatFit(set, plan.windows, plan.shift);
+      if (plan.exactWindows && windows < plan.windows) {
+        throw new JobFailure(
+          `NumberOfBacktestWindows ${plan.windows} of ${set.horizon} points each does not fit in the longest series ` +
+            `(${longest} points${plan.shift > 0 ? `, ${longest - plan.shift} before the offset` : ""}): at most ` +
+            `${windows} fit, each leaving at least 4 points to train on. Ask for fewer windows, a shorter horizon ` +
+            "or a smaller offset, or import more history.",
+        );
+      }
       if (windows === 0) {
         throw new JobFailure(
           `The longest series has ${Math.max(...set.series.map((s) => s.target.length))} points: too short to backtest a ` +
@@ -124,24 +178,35 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
         quantiles,
         metric: predictor.attrs.OptimizationMetric as AutoPredictorOptions["metric"],
         backtestWindows: windows,
+        members: plan.members,
         nonNegative,
       };
       const grid = { horizon: set.horizon, period: set.period };
       const historyPoints = set.series.reduce((sum, s) => sum + s.target.length, 0);
-      const useGlobal = historyPoints >= MIN_GLOBAL_POINTS;
+      const useGlobal = plan.global && historyPoints >= MIN_GLOBAL_POINTS;
+      if (plan.members?.length === 0 && !useGlobal) {
+        throw new JobFailure(
+          `The global model (what Deep_AR_Plus and CNN-QR run as) learns across all series and needs at least ` +
+            `${MIN_GLOBAL_POINTS} history points in all; the data has ${historyPoints}. Use ETS, ARIMA or NPTS.`,
+        );
+      }
       // The global model's backtests (one fit per window) and its final fit run while the members backtest.
       const globalRuns = useGlobal
         ? {
             backtests: Promise.all(
               Array.from({ length: windows }, (_, w) =>
-                pool.run("backtestGlobal", { set, quantiles, cutoff: (w + 1) * set.horizon }, ctx.signal),
+                pool.run(
+                  "backtestGlobal",
+                  { set, quantiles, cutoff: plan.shift + (w + 1) * set.horizon },
+                  ctx.signal,
+                ),
               ),
             ),
             final: pool.run("fitGlobal", { set, quantiles }, ctx.signal),
           }
         : undefined;
       const globalBacktests = globalRuns ? await globalRuns.backtests : [];
-      const parts = chunks(set.series, CHUNK_SERIES);
+      const parts = chunks(shifted(set.series, plan.shift), CHUNK_SERIES);
       let done = 0;
       const results = await Promise.all(
         parts.map(async (series, i) => {
@@ -176,6 +241,9 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
       const dir = predictorDir(services, predictor);
       await fs.mkdir(dir, { recursive: true });
       const model: PredictorModel = { version: 1, choices, nonNegative };
+      // A single-algorithm predictor forecasts a series new since training with that algorithm too.
+      if (plan.members && plan.members.length + (useGlobal ? 1 : 0) === 1)
+        model.fallback = plan.members[0] ?? GLOBAL_MEMBER;
       if (globalRuns) {
         model.globalModelFile = path.join(dir, "global-model.json");
         await fs.writeFile(model.globalModelFile, JSON.stringify(await globalRuns.final));

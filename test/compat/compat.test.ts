@@ -2,11 +2,13 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
+import { setupDriverPredictor } from "../e2e/driver-data.js";
 import { ACCOUNTS, type Harness, REGION, startHarness } from "../e2e/harness.js";
 import { findPython } from "./python.js";
 
 const run = promisify(execFile);
 const SCRIPT = new URL("../../../test/compat/boto3_flow.py", import.meta.url).pathname;
+const EXPLAIN_SCRIPT = new URL("../../../test/compat/boto3_explainability.py", import.meta.url).pathname;
 
 /** The environment an AWS program reads: endpoints by service, credentials, region. */
 function awsEnv(h: Harness, account = 0): NodeJS.ProcessEnv {
@@ -47,6 +49,26 @@ describe("compatibility with boto3 and the AWS CLI", () => {
     assert.equal(seen.validation_error, "ValidationException");
     assert.match(seen.validation_message, /Value 'bad-name' at 'datasetGroupName'/);
     assert.equal(seen.paginated_groups, 1);
+  });
+
+  test("an unchanged boto3 program: forecast, explain two series, export CSV, read it as AWS's notebook does", async () => {
+    const { predictorArn } = await setupDriverPredictor(h.forecast(), h.s3(), h.roleArn(), "boto-explain");
+    const python = await findPython();
+    const { stdout } = await run(
+      python,
+      [EXPLAIN_SCRIPT, (ACCOUNTS[0] as (typeof ACCOUNTS)[number]).accountId, predictorArn, "boto-explain"],
+      { env: awsEnv(h), timeout: 240_000 },
+    );
+    const seen = JSON.parse(stdout.trim().split("\n").at(-1) as string);
+    assert.equal(seen.forecast_status, "ACTIVE");
+    assert.equal(seen.explainability_status, "ACTIVE", seen.explainability_message);
+    assert.equal(seen.export_status, "ACTIVE");
+    assert.equal(seen.export_format, "CSV");
+    assert.deepEqual(seen.columns.slice(0, 2), ["item_id", "timestamp"]);
+    assert.ok(seen.columns.includes("price-NormalizedImpactScore"));
+    assert.deepEqual(seen.items, ["Aggregate", "item_2", "item_4"]);
+    assert.equal(seen.aggregate_rows, 3, "one per series and the overall one");
+    assert.equal(seen.normalized_in_range, true);
   });
 
   test("the AWS CLI: create, describe, list and an error exit code", async () => {

@@ -4,21 +4,17 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
-  CreateAutoPredictorCommand,
-  CreateDatasetCommand,
-  CreateDatasetGroupCommand,
-  CreateDatasetImportJobCommand,
   CreateExplainabilityCommand,
   CreateExplainabilityExportCommand,
   CreateForecastCommand,
   DeleteExplainabilityCommand,
-  DescribeAutoPredictorCommand,
   DescribeExplainabilityCommand,
   DescribeExplainabilityExportCommand,
   DescribeForecastCommand,
   type ForecastClient,
   ListExplainabilitiesCommand,
   ListExplainabilityExportsCommand,
+  StopResourceCommand,
 } from "@aws-sdk/client-forecast";
 import {
   CreateBucketCommand,
@@ -29,46 +25,10 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { ACCOUNTS, eventually, type Harness, startHarness, waitForImport } from "./harness.js";
+import { DAYS, HORIZON, ITEMS, START, setupDriverPredictor } from "./driver-data.js";
+import { ACCOUNTS, eventually, type Harness, startHarness } from "./harness.js";
 
 const DAY = 86_400_000;
-const START = Date.UTC(2023, 0, 2);
-const ITEMS = 24;
-const DAYS = 180;
-const HORIZON = 14;
-
-/** A seeded generator, so the data (and the test) are the same every run. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-/** Demand driven by price (down), promotion (up) and a weekly season; `noise_feature` has no effect. */
-function generate(): { target: string; related: string } {
-  const r = rng(7);
-  const weekly = [1, 0.95, 0.95, 1, 1.1, 1.3, 1.25];
-  const target: string[] = ["item_id,timestamp,demand"];
-  const related: string[] = ["item_id,timestamp,price,promo,noise_feature"];
-  for (let i = 0; i < ITEMS; i++) {
-    const base = 40 + 5 * i;
-    for (let d = 0; d < DAYS + HORIZON; d++) {
-      const day = new Date(START + d * DAY).toISOString().slice(0, 10);
-      const price = 10 + (r() - 0.5) * 6;
-      const promo = r() < 0.15 ? 1 : 0;
-      const noise = r() * 100;
-      related.push(`item_${i},${day} 00:00:00,${price.toFixed(2)},${promo},${noise.toFixed(1)}`);
-      if (d < DAYS) {
-        const demand =
-          base * (weekly[d % 7] as number) * (1 - (0.6 * (price - 10)) / 10) + 25 * promo + (r() - 0.5) * 4;
-        target.push(`item_${i},${day} 00:00:00,${Math.max(0, demand).toFixed(2)}`);
-      }
-    }
-  }
-  return { target: `${target.join("\n")}\n`, related: `${related.join("\n")}\n` };
-}
 
 async function settle<T extends { Status?: string; Message?: string }>(
   get: () => Promise<T>,
@@ -131,79 +91,11 @@ describe("explainability and its export", () => {
     h = await startHarness({ OPENFORECAST_MAX_CONCURRENT_EXPLAINABILITY_EXPORTS: "2" });
     fc = h.forecast();
     s3 = h.s3();
-    const data = generate();
     await s3.send(new CreateBucketCommand({ Bucket: "explain" }));
-    await s3.send(new PutObjectCommand({ Bucket: "explain", Key: "in/target.csv", Body: data.target }));
-    await s3.send(new PutObjectCommand({ Bucket: "explain", Key: "in/related.csv", Body: data.related }));
     await s3.send(
       new PutObjectCommand({ Bucket: "explain", Key: "ids/three.csv", Body: "item_1\nitem_5\nitem_9\n" }),
     );
-    const group = (
-      await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: "drivers", Domain: "RETAIL" }))
-    ).DatasetGroupArn as string;
-    const datasets: string[] = [];
-    for (const [name, type, attrs, key] of [
-      ["drivers_target", "TARGET_TIME_SERIES", ["demand:float"], "in/target.csv"],
-      [
-        "drivers_related",
-        "RELATED_TIME_SERIES",
-        ["price:float", "promo:integer", "noise_feature:float"],
-        "in/related.csv",
-      ],
-    ] as const) {
-      const { DatasetArn } = await fc.send(
-        new CreateDatasetCommand({
-          DatasetName: name,
-          Domain: "RETAIL",
-          DatasetType: type,
-          DataFrequency: "D",
-          Schema: {
-            Attributes: [
-              { AttributeName: "item_id", AttributeType: "string" },
-              { AttributeName: "timestamp", AttributeType: "timestamp" },
-              ...attrs.map((a) => {
-                const [n, t] = a.split(":") as [string, "float" | "integer"];
-                return { AttributeName: n, AttributeType: t };
-              }),
-            ],
-          },
-        }),
-      );
-      const job = await fc.send(
-        new CreateDatasetImportJobCommand({
-          DatasetImportJobName: `${name}_import`,
-          DatasetArn,
-          DataSource: { S3Config: { Path: `s3://explain/${key}`, RoleArn: h.roleArn() } },
-        }),
-      );
-      assert.equal((await waitForImport(fc, job.DatasetImportJobArn as string)).Status, "ACTIVE");
-      datasets.push(DatasetArn as string);
-    }
-    const { UpdateDatasetGroupCommand } = await import("@aws-sdk/client-forecast");
-    await fc.send(new UpdateDatasetGroupCommand({ DatasetGroupArn: group, DatasetArns: datasets }));
-    predictorArn = (
-      await fc.send(
-        new CreateAutoPredictorCommand({
-          PredictorName: "drivers_predictor",
-          ForecastHorizon: HORIZON,
-          ForecastFrequency: "D",
-          DataConfig: { DatasetGroupArn: group },
-          ExplainPredictor: true,
-        }),
-      )
-    ).PredictorArn as string;
-    const predictor = await settle(
-      () => fc.send(new DescribeAutoPredictorCommand({ PredictorArn: predictorArn })),
-      "training",
-    );
-    assert.equal(predictor.Status, "ACTIVE", predictor.Message);
-    explainabilityArn = predictor.ExplainabilityInfo?.ExplainabilityArn as string;
-    assert.ok(explainabilityArn, "ExplainPredictor creates the predictor's explainability");
-    const explainability = await settle(
-      () => fc.send(new DescribeExplainabilityCommand({ ExplainabilityArn: explainabilityArn })),
-      "the predictor explainability",
-    );
-    assert.equal(explainability.Status, "ACTIVE", explainability.Message);
+    ({ predictorArn, explainabilityArn } = await setupDriverPredictor(fc, s3, h.roleArn(), "explain-data"));
     forecastArn = (
       await fc.send(
         new CreateForecastCommand({ ForecastName: "drivers_forecast", PredictorArn: predictorArn }),
@@ -318,6 +210,36 @@ describe("explainability and its export", () => {
     await assert.rejects(fc.send(new DeleteExplainabilityCommand({ ExplainabilityArn })), {
       name: "ResourceInUseException",
     });
+  });
+
+  test("StopResource stops an export and removes what it wrote", async () => {
+    const { ExplainabilityExportArn } = await fc.send(
+      new CreateExplainabilityExportCommand({
+        ExplainabilityExportName: "stopped",
+        ExplainabilityArn: explainabilityArn,
+        Destination: { S3Config: { Path: "s3://explain/out/stopped", RoleArn: h.roleArn() } },
+      }),
+    );
+    let stopped = true;
+    try {
+      await fc.send(new StopResourceCommand({ ResourceArn: ExplainabilityExportArn }));
+    } catch (error) {
+      // It finished first: then it is complete, and StopResource says it cannot stop it.
+      assert.equal((error as Error).name, "InvalidInputException");
+      stopped = false;
+    }
+    const done = await settle(
+      () => fc.send(new DescribeExplainabilityExportCommand({ ExplainabilityExportArn })),
+      "stop",
+    );
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: "explain", Prefix: "out/stopped/" }));
+    if (stopped) {
+      assert.equal(done.Status, "CREATE_STOPPED");
+      assert.equal(listed.KeyCount ?? 0, 0, "a stopped export leaves nothing");
+    } else {
+      assert.equal(done.Status, "ACTIVE");
+      assert.ok((listed.KeyCount ?? 0) > 0);
+    }
   });
 
   test("every error CreateExplainabilityExport lists, reached as a user would", async () => {

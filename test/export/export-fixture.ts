@@ -17,7 +17,12 @@ export class ObservedStore extends ObjectStore {
   /** Runs after upload number `n` succeeded. */
   afterUpload: (n: number, key: string) => void = () => {};
 
-  override async uploadStream(bucket: string, key: string, body: Readable, options?: UploadOptions): Promise<void> {
+  override async uploadStream(
+    bucket: string,
+    key: string,
+    body: Readable,
+    options?: UploadOptions,
+  ): Promise<void> {
     this.uploadsStarted += 1;
     this.beforeUpload(this.uploadsStarted, key);
     await super.uploadStream(bucket, key, body, options);

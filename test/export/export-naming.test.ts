@@ -18,7 +18,10 @@ describe("export file names", () => {
   });
 
   test("part keys", () => {
-    assert.equal(partKey("out", "my_export_2024-01-02T03-04-05Z", 0, "CSV"), "out/my_export_2024-01-02T03-04-05Z_part0.csv");
+    assert.equal(
+      partKey("out", "my_export_2024-01-02T03-04-05Z", 0, "CSV"),
+      "out/my_export_2024-01-02T03-04-05Z_part0.csv",
+    );
     assert.equal(partKey("", "x", 12, "PARQUET"), "x_part12.parquet");
     assert.equal(partKey("a/b/", "x", 1, "CSV"), "a/b/x_part1.csv");
   });

@@ -32,10 +32,20 @@ function batchesOf(rows: unknown[][], size: number, state = { finished: false })
 
 /** A row as given (BIGINT as number or bigint, missing as null or undefined) and as read back. */
 function givenRow(i: number): unknown[] {
-  return [`item_${i}`, `2020-01-01T${String(i % 24).padStart(2, "0")}:00:00`, i % 5 === 4 ? undefined : i / 4, i % 2 === 0 ? i : BigInt(i)];
+  return [
+    `item_${i}`,
+    `2020-01-01T${String(i % 24).padStart(2, "0")}:00:00`,
+    i % 5 === 4 ? undefined : i / 4,
+    i % 2 === 0 ? i : BigInt(i),
+  ];
 }
 function readBack(i: number): unknown[] {
-  return [`item_${i}`, `2020-01-01T${String(i % 24).padStart(2, "0")}:00:00`, i % 5 === 4 ? null : i / 4, BigInt(i)];
+  return [
+    `item_${i}`,
+    `2020-01-01T${String(i % 24).padStart(2, "0")}:00:00`,
+    i % 5 === 4 ? null : i / 4,
+    BigInt(i),
+  ];
 }
 const range = (count: number): number[] => Array.from({ length: count }, (_, i) => i);
 
@@ -120,7 +130,10 @@ describe("writeExportParts from JS row batches", () => {
     });
     assert.deepEqual(result.keys, ["none/rows_part0.csv"]);
     assert.equal(result.rows, 0);
-    assert.equal(await readText(await download(bed, BUCKET, "none/rows_part0.csv")), "item_id,timestamp,p50,n\n");
+    assert.equal(
+      await readText(await download(bed, BUCKET, "none/rows_part0.csv")),
+      "item_id,timestamp,p50,n\n",
+    );
   });
 
   test("a value of the wrong type fails the export, naming row and column, and removes the parts written", async () => {

@@ -31,7 +31,12 @@ const SQL = `
 
 function expectedRow(i: number): unknown[] {
   const day = new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10);
-  return [i === 3 ? 'a,"b"' : `item_${String(i).padStart(2, "0")}`, `${day} 00:00:00`, i === 4 ? null : i * 1.5, BigInt(i)];
+  return [
+    i === 3 ? 'a,"b"' : `item_${String(i).padStart(2, "0")}`,
+    `${day} 00:00:00`,
+    i === 4 ? null : i * 1.5,
+    BigInt(i),
+  ];
 }
 const EXPECTED = Array.from({ length: 25 }, (_, i) => expectedRow(i));
 
@@ -160,7 +165,10 @@ describe("writeExportParts from a SQL source", () => {
       scratchDir: bed.scratch,
     });
     assert.deepEqual(csv, { keys: ["empty_part0.csv"], rows: 0, bytes: 31 });
-    assert.equal(await readText(await download(bed, BUCKET, "empty_part0.csv")), "item_id,timestamp,demand,count\n");
+    assert.equal(
+      await readText(await download(bed, BUCKET, "empty_part0.csv")),
+      "item_id,timestamp,demand,count\n",
+    );
 
     const parquet = await writeExportParts({
       store: bed.store,

@@ -70,7 +70,21 @@ export class PartUploader {
   async abandon(reason: unknown): Promise<void> {
     this.interrupt(reason);
     while (this.inFlight.size > 0) await Promise.allSettled(this.inFlight);
-    if (this.keys.length > 0) await this.options.store.deleteObjects(this.options.bucket, this.keys);
+    if (this.keys.length > 0) await this.deleteAll();
+  }
+
+  /**
+   * One batch request; if that fails, key by key, so that a transient error or an endpoint that mishandles
+   * batches does not leave parts behind. (s3rver 3.7 answers 500 to a batch of two or more existing keys in one
+   * folder: it deletes them concurrently and its removal of the emptied folder races with itself.)
+   */
+  private async deleteAll(): Promise<void> {
+    const { store, bucket } = this.options;
+    try {
+      await store.deleteObjects(bucket, this.keys);
+    } catch {
+      for (const key of this.keys) await store.deleteObjects(bucket, [key]);
+    }
   }
 
   private async send(key: string, file: string, size: number): Promise<void> {

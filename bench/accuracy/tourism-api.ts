@@ -1,0 +1,481 @@
+// The AutoPredictor through the public API on the tourism competition data (Athanasopoulos et al. 2011), side by
+// side with R's forecast package on the same series: the issue's "Accuracy" and "Speed" benchmarks.
+//
+// Per period (monthly, quarterly, yearly) the train part of every series is uploaded to the embedded S3 as CSV
+// with a synthetic calendar, imported, trained on with CreateAutoPredictor (ForecastHorizon = the period's h),
+// forecast with CreateForecast and read back series by series with QueryForecast. MASE (seasonal naive scale,
+// lag 12/4/1) and sMAPE are computed against the test part, as in the tourism paper. R's ets, auto.arima, thetaf
+// and snaive run on the same series (bench/accuracy/r/tourism-forecasts.R) in the same run.
+//
+// Run:  npx tsc -p tsconfig.json && node dist/bench/accuracy/tourism-api.js
+// Needs R with the forecast package: apt-get install -y r-base-core r-cran-forecast
+// Environment: TOURISM_DIR (default /work/shared/data/tourism), REPEATS (service runs, default 3; timings are
+// medians), LIMIT (first N series of each period only, for a quick look), R_CORES (default: the cores the
+// service's worker pool uses), SKIP_R=1 (the service alone).
+
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import {
+  CreateAutoPredictorCommand,
+  CreateDatasetCommand,
+  CreateDatasetGroupCommand,
+  CreateDatasetImportJobCommand,
+  CreateForecastCommand,
+  DescribeAutoPredictorCommand,
+  DescribeDatasetImportJobCommand,
+  DescribeForecastCommand,
+  type ForecastClient,
+} from "@aws-sdk/client-forecast";
+import { ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { mase, smape } from "../../src/forecasting/metrics.js";
+import { ACCOUNTS, type Harness, REGION, startHarness } from "../../test/e2e/harness.js";
+
+const R_INSTALL = "apt-get install -y r-base-core r-cran-forecast";
+const R_SCRIPT = path.resolve(
+  path.dirname(new URL(import.meta.url).pathname),
+  "../../../bench/accuracy/r/tourism-forecasts.R",
+);
+const R_METHODS = ["ets", "arima", "theta", "snaive"] as const;
+const R_LABEL: Record<string, string> = {
+  ets: "R ets",
+  arima: "R auto.arima",
+  theta: "R thetaf",
+  snaive: "R snaive",
+};
+const FORECAST_TYPES = ["0.1", "0.5", "0.9", "mean"];
+const BUCKET = "tourism";
+
+interface Series {
+  sn: string;
+  period: string;
+  /** Seasonal period: 12, 4 or 1. */
+  freq: number;
+  h: number;
+  train: number[];
+  test: number[];
+}
+
+/** The Amazon frequency of each period and how many months one step spans (for the synthetic calendar). */
+const PERIODS: Record<string, { frequency: string; months: number; label: string }> = {
+  MONTHLY: { frequency: "M", months: 1, label: "monthly" },
+  QUARTERLY: { frequency: "3M", months: 3, label: "quarterly" },
+  YEARLY: { frequency: "Y", months: 12, label: "yearly" },
+};
+/**
+ * Every series' last training point falls in the last step before 2020: the service puts all series of a dataset
+ * on one grid and forecasts from its common end, so the series (of different lengths and real end dates) are
+ * aligned at the end and shorter ones simply start later.
+ */
+const END_MONTH_INDEX = 2019 * 12 + 11;
+
+function parseCsv(text: string): string[][] {
+  return text
+    .trim()
+    .split(/\r?\n/)
+    .map((line) => line.split(",").map((cell) => cell.replace(/^"|"$/g, "")));
+}
+
+function loadTourism(dir: string): Series[] {
+  const info = parseCsv(readFileSync(path.join(dir, "tourism-info.csv"), "utf8")).slice(1);
+  const rows = parseCsv(readFileSync(path.join(dir, "tourism-long.csv"), "utf8")).slice(1);
+  const values = new Map<string, { train: number[]; test: number[] }>();
+  for (const [sn, split, t, y] of rows) {
+    let entry = values.get(sn as string);
+    if (!entry) {
+      entry = { train: [], test: [] };
+      values.set(sn as string, entry);
+    }
+    (split === "train" ? entry.train : entry.test)[Number(t) - 1] = Number(y);
+  }
+  return info.map(([sn, period, , h, freq]) => {
+    const entry = values.get(sn as string);
+    if (!entry) throw new Error(`no values for ${sn}`);
+    return {
+      sn: sn as string,
+      period: period as string,
+      freq: Number(freq),
+      h: Number(h),
+      train: entry.train.filter((v) => v !== undefined),
+      test: entry.test.filter((v) => v !== undefined).slice(0, Number(h)),
+    };
+  });
+}
+
+/** The date of step `i` of a series of `n` steps that ends at the common end (yyyy-MM-dd). */
+function stepDate(i: number, n: number, months: number): string {
+  // The step holding the end month starts at a multiple of `months` from year 0: Oct 2019 for quarters, Jan for years.
+  const lastStart = END_MONTH_INDEX - (END_MONTH_INDEX % months);
+  const index = lastStart - (n - 1 - i) * months;
+  return new Date(Date.UTC(Math.floor(index / 12), index % 12, 1)).toISOString().slice(0, 10);
+}
+
+function trainCsv(series: readonly Series[], months: number): string {
+  const lines = ["item_id,timestamp,target_value"];
+  for (const s of series) {
+    s.train.forEach((y, i) => {
+      lines.push(`${s.sn},${stepDate(i, s.train.length, months)},${y}`);
+    });
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+
+/** Polls a Describe call until the resource settles; fails on anything but ACTIVE. */
+async function settle(describe: () => Promise<{ Status?: string; Message?: string }>, what: string) {
+  const deadline = Date.now() + 60 * 60_000;
+  for (;;) {
+    const d = await describe();
+    if (d.Status === "ACTIVE") return;
+    if (d.Status === "CREATE_FAILED" || d.Status === "CREATE_STOPPED")
+      throw new Error(`${what} ended ${d.Status}: ${d.Message}`);
+    if (Date.now() > deadline) throw new Error(`${what} did not finish within an hour`);
+    await sleep(100);
+  }
+}
+
+interface ServiceRun {
+  seconds: { upload: number; import: number; train: number; forecast: number; query: number };
+  /** Mean and p50 forecast per series. */
+  forecasts: Map<string, { mean: number[]; p50: number[] }>;
+  memberCounts?: Record<string, number>;
+}
+
+/** One period through the API: upload, import, AutoPredictor, forecast, QueryForecast for every series. */
+async function runService(
+  h: Harness,
+  fc: ForecastClient,
+  query: ForecastqueryClient,
+  s3: S3Client,
+  period: string,
+  series: readonly Series[],
+  run: number,
+): Promise<ServiceRun> {
+  const { frequency, months, label } = PERIODS[period] as (typeof PERIODS)[string];
+  const horizon = (series[0] as Series).h;
+  const name = `tourism_${label}_${run}`;
+  const clock = () => performance.now() / 1000;
+
+  let t = clock();
+  const key = `${name}/train.csv`;
+  await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: trainCsv(series, months) }));
+  const upload = clock() - t;
+
+  t = clock();
+  const { DatasetArn } = await fc.send(
+    new CreateDatasetCommand({
+      DatasetName: `${name}_target`,
+      Domain: "CUSTOM",
+      DatasetType: "TARGET_TIME_SERIES",
+      DataFrequency: frequency,
+      Schema: {
+        Attributes: [
+          { AttributeName: "item_id", AttributeType: "string" },
+          { AttributeName: "timestamp", AttributeType: "timestamp" },
+          { AttributeName: "target_value", AttributeType: "float" },
+        ],
+      },
+    }),
+  );
+  const { DatasetGroupArn } = await fc.send(
+    new CreateDatasetGroupCommand({
+      DatasetGroupName: name,
+      Domain: "CUSTOM",
+      DatasetArns: [DatasetArn as string],
+    }),
+  );
+  const { DatasetImportJobArn } = await fc.send(
+    new CreateDatasetImportJobCommand({
+      DatasetImportJobName: `${name}_import`,
+      DatasetArn,
+      DataSource: { S3Config: { Path: `s3://${BUCKET}/${key}`, RoleArn: h.roleArn() } },
+      TimestampFormat: "yyyy-MM-dd",
+    }),
+  );
+  await settle(
+    () => fc.send(new DescribeDatasetImportJobCommand({ DatasetImportJobArn })),
+    `the ${label} import`,
+  );
+  const imported = clock() - t;
+
+  t = clock();
+  const { PredictorArn } = await fc.send(
+    new CreateAutoPredictorCommand({
+      PredictorName: `${name}_predictor`,
+      ForecastHorizon: horizon,
+      ForecastFrequency: frequency,
+      ForecastTypes: FORECAST_TYPES,
+      DataConfig: { DatasetGroupArn },
+    }),
+  );
+  await settle(() => fc.send(new DescribeAutoPredictorCommand({ PredictorArn })), `the ${label} predictor`);
+  const train = clock() - t;
+
+  t = clock();
+  const { ForecastArn } = await fc.send(
+    new CreateForecastCommand({ ForecastName: `${name}_forecast`, PredictorArn }),
+  );
+  await settle(() => fc.send(new DescribeForecastCommand({ ForecastArn })), `the ${label} forecast`);
+  const forecast = clock() - t;
+
+  t = clock();
+  const forecasts = new Map<string, { mean: number[]; p50: number[] }>();
+  let next = 0;
+  // A few queries in flight at once, as a client reading a forecast would.
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < series.length) {
+        const s = series[next++] as Series;
+        const answer = await query.send(
+          new QueryForecastCommand({ ForecastArn, Filters: { item_id: s.sn } }),
+        );
+        const p = answer.Forecast?.Predictions ?? {};
+        const mean = (p.mean ?? []).map((d) => d.Value as number);
+        const p50 = (p.p50 ?? []).map((d) => d.Value as number);
+        if (mean.length !== s.h || p50.length !== s.h)
+          throw new Error(`${s.sn}: ${mean.length} mean and ${p50.length} p50 points, expected ${s.h}`);
+        forecasts.set(s.sn, { mean, p50 });
+      }
+    }),
+  );
+  const queried = clock() - t;
+  // Diagnostic only (not part of the API): which member each series got, from the in-process store.
+  const memberCounts = h.service.services.store.get(PredictorArn as string)?.attrs.MemberCounts as
+    | Record<string, number>
+    | undefined;
+  return {
+    seconds: { upload, import: imported, train, forecast, query: queried },
+    forecasts,
+    memberCounts,
+  };
+}
+
+function checkR(): void {
+  const probe = spawnSync("Rscript", ["-e", 'cat(as.character(packageVersion("forecast")))'], {
+    encoding: "utf8",
+  });
+  if (probe.error || probe.status !== 0) {
+    const why = probe.error
+      ? "Rscript is not on the PATH"
+      : `the R package forecast is not usable (${probe.stderr.trim().split("\n").at(-1)})`;
+    throw new Error(`${why}. Install R and the forecast package: ${R_INSTALL} (or set SKIP_R=1).`);
+  }
+  console.error(`R forecast ${probe.stdout.trim()}`);
+}
+
+interface RRun {
+  forecasts: Map<string, Map<string, number[]>>;
+  seconds: Map<string, number>;
+}
+
+async function runR(series: readonly Series[], dir: string, cores: number): Promise<RRun> {
+  const input = path.join(dir, "series.csv");
+  const output = path.join(dir, "r-forecasts.csv");
+  const timings = path.join(dir, "r-timings.csv");
+  const lines = ["sn,freq,h,y", ...series.map((s) => `${s.sn},${s.freq},${s.h},${s.train.join(";")}`)];
+  await fs.writeFile(input, `${lines.join("\n")}\n`);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn("Rscript", [R_SCRIPT, input, output, timings, R_METHODS.join(","), String(cores)], {
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    child.on("error", reject);
+    child.on("exit", resolve);
+  });
+  if (code !== 0) throw new Error(`Rscript ${R_SCRIPT} exited with ${code}; see its message above.`);
+  const forecasts = new Map<string, Map<string, number[]>>();
+  for (const [method, sn, step, mean] of parseCsv(await fs.readFile(output, "utf8")).slice(1)) {
+    let byMethod = forecasts.get(method as string);
+    if (!byMethod) {
+      byMethod = new Map();
+      forecasts.set(method as string, byMethod);
+    }
+    let f = byMethod.get(sn as string);
+    if (!f) {
+      f = [];
+      byMethod.set(sn as string, f);
+    }
+    f[Number(step) - 1] = Number(mean);
+  }
+  const seconds = new Map<string, number>();
+  for (const [method, s] of parseCsv(await fs.readFile(timings, "utf8")).slice(1))
+    seconds.set(method as string, Number(s));
+  return { forecasts, seconds };
+}
+
+/** Mean MASE and sMAPE of `forecastOf` over the series of one period. */
+function score(
+  series: readonly Series[],
+  forecastOf: (s: Series) => number[] | undefined,
+): { mase: number; smape: number } {
+  let m = 0;
+  let s = 0;
+  for (const x of series) {
+    const f = forecastOf(x);
+    if (!f || f.length !== x.h) throw new Error(`no forecast of ${x.sn}`);
+    m += mase(x.test, f, x.train, x.freq);
+    s += smape(x.test, f);
+  }
+  return { mase: m / series.length, smape: s / series.length };
+}
+
+async function main(): Promise<void> {
+  const dir = process.env.TOURISM_DIR ?? "/work/shared/data/tourism";
+  const limit = Number(process.env.LIMIT ?? "0");
+  const repeats = Math.max(1, Number(process.env.REPEATS ?? "3"));
+  const skipR = process.env.SKIP_R === "1";
+  const cores = Number(process.env.R_CORES ?? os.availableParallelism());
+  if (!skipR) checkR();
+
+  const all = loadTourism(dir);
+  const periods = Object.keys(PERIODS).filter((p) => all.some((s) => s.period === p));
+  const byPeriod = new Map(
+    periods.map((p) => {
+      const ss = all.filter((s) => s.period === p);
+      return [p, limit > 0 ? ss.slice(0, limit) : ss];
+    }),
+  );
+  const series = periods.flatMap((p) => byPeriod.get(p) as Series[]);
+
+  const h = await startHarness();
+  const fc = h.forecast();
+  const s3 = h.s3();
+  const a = ACCOUNTS[0];
+  const query = new ForecastqueryClient({
+    endpoint: h.service.forecastEndpoint,
+    region: REGION,
+    credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+    maxAttempts: 1,
+  });
+  const runs: Map<string, ServiceRun>[] = [];
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    for (let run = 0; run < repeats; run++) {
+      const perPeriod = new Map<string, ServiceRun>();
+      for (const p of periods) {
+        const r = await runService(h, fc, query, s3, p, byPeriod.get(p) as Series[], run);
+        perPeriod.set(p, r);
+        const sec = r.seconds;
+        console.error(
+          `run ${run + 1}/${repeats} ${p}: import ${sec.import.toFixed(1)} s, train ${sec.train.toFixed(1)} s, ` +
+            `forecast ${sec.forecast.toFixed(1)} s, query ${sec.query.toFixed(1)} s`,
+        );
+      }
+      runs.push(perPeriod);
+    }
+  } finally {
+    query.destroy();
+    await h.close();
+  }
+
+  let rRun: RRun | undefined;
+  if (!skipR) {
+    const scratch = await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-tourism-r-"));
+    try {
+      rRun = await runR(series, scratch, cores);
+    } finally {
+      await fs.rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  // Accuracy from the first run; later runs should forecast the same (the service is seeded).
+  const first = runs[0] as Map<string, ServiceRun>;
+  let maxDiff = 0;
+  for (const later of runs.slice(1)) {
+    for (const p of periods) {
+      for (const [sn, f] of later.get(p)?.forecasts ?? []) {
+        const f0 = first.get(p)?.forecasts.get(sn)?.mean ?? [];
+        f.mean.forEach((v, i) => {
+          maxDiff = Math.max(maxDiff, Math.abs(v - (f0[i] as number)));
+        });
+      }
+    }
+  }
+  const rows: { name: string; forecastOf: (s: Series) => number[] | undefined }[] = [
+    { name: "AutoPredictor (mean)", forecastOf: (s) => first.get(s.period)?.forecasts.get(s.sn)?.mean },
+    { name: "AutoPredictor (p50)", forecastOf: (s) => first.get(s.period)?.forecasts.get(s.sn)?.p50 },
+    ...(rRun
+      ? R_METHODS.map((m) => ({
+          name: R_LABEL[m] as string,
+          forecastOf: (s: Series) => rRun?.forecasts.get(m)?.get(s.sn),
+        }))
+      : []),
+  ];
+  const scores = rows.map((r) => ({
+    name: r.name,
+    cells: periods.map((p) => score(byPeriod.get(p) as Series[], r.forecastOf)),
+  }));
+
+  const counts = periods
+    .map((p) => `${(byPeriod.get(p) as Series[]).length} ${PERIODS[p]?.label}`)
+    .join(", ");
+  console.log(`\n## Accuracy: tourism data, ${counts} series (mean over series)\n`);
+  const header = [
+    "method",
+    ...periods.flatMap((p) => [`${PERIODS[p]?.label} MASE`, `${PERIODS[p]?.label} sMAPE`]),
+  ];
+  console.log(`| ${header.join(" | ")} |`);
+  console.log(`|${header.map(() => "---").join("|")}|`);
+  for (const s of scores) {
+    const cells = s.cells.flatMap((c) => [c.mase.toFixed(3), c.smape.toFixed(2)]);
+    console.log(`| ${s.name} | ${cells.join(" | ")} |`);
+  }
+  if (rRun) {
+    const ours = scores[0] as (typeof scores)[number];
+    const others = scores.slice(2);
+    const verdict = periods.map((p, i) => {
+      const m = ours.cells[i]?.mase as number;
+      const worse = others.filter((o) => (o.cells[i]?.mase as number) <= m).map((o) => o.name);
+      return `${PERIODS[p]?.label}: ${worse.length === 0 ? "beats all" : `not better than ${worse.join(", ")}`}`;
+    });
+    console.log(`\nAim (AutoPredictor mean MASE below every R method and snaive): ${verdict.join("; ")}`);
+  }
+  if (runs.length > 1) {
+    console.log(
+      `Repeat runs: largest difference of a mean forecast from run 1: ${maxDiff === 0 ? "none (identical)" : maxDiff.toExponential(2)}`,
+    );
+  }
+  console.log("\nMembers chosen per series (diagnostic, from the store):");
+  for (const p of periods)
+    console.log(`- ${PERIODS[p]?.label}: ${JSON.stringify(first.get(p)?.memberCounts)}`);
+
+  // Speed: the whole AutoPredictor (import, train, forecast) over all periods, median over the repeats.
+  const total = (r: Map<string, ServiceRun>, k: keyof ServiceRun["seconds"]) =>
+    periods.reduce((sum, p) => sum + (r.get(p)?.seconds[k] ?? 0), 0);
+  const stage = (k: keyof ServiceRun["seconds"]) => median(runs.map((r) => total(r, k)));
+  const pipeline = median(runs.map((r) => total(r, "import") + total(r, "train") + total(r, "forecast")));
+  const n = series.length;
+  console.log(
+    `\n## Speed: ${n} series, service on ${os.availableParallelism()} worker threads, R on ${cores} processes ` +
+      `(mclapply); service figures are medians of ${runs.length} runs\n`,
+  );
+  console.log("| what | wall s | series/s |");
+  console.log("|---|---|---|");
+  for (const k of ["upload", "import", "train", "forecast", "query"] as const) {
+    console.log(`| service: ${k} | ${stage(k).toFixed(2)} | ${(n / stage(k)).toFixed(1)} |`);
+  }
+  console.log(
+    `| **AutoPredictor import → trained → forecast** | ${pipeline.toFixed(2)} | ${(n / pipeline).toFixed(1)} |`,
+  );
+  if (rRun) {
+    for (const m of R_METHODS) {
+      const sec = rRun.seconds.get(m) as number;
+      console.log(`| ${R_LABEL[m]} | ${sec.toFixed(2)} | ${(n / sec).toFixed(1)} |`);
+    }
+    const rBoth = (rRun.seconds.get("ets") as number) + (rRun.seconds.get("arima") as number);
+    console.log(`| **R ets + auto.arima** | ${rBoth.toFixed(2)} | ${(n / rBoth).toFixed(1)} |`);
+    console.log(
+      `\nAutoPredictor throughput / R ets + auto.arima throughput: ${(rBoth / pipeline).toFixed(1)}x (aim ≥ 20x)`,
+    );
+  }
+}
+
+await main();

@@ -96,6 +96,7 @@ export async function startService(
     services,
     handlers: { forecast: forecastHandlers, forecastquery: forecastQueryHandlers },
     verify: (req) => verifier.verify(req),
+    keys,
     log,
   });
   await gateway.listen({ host: config.host, port: config.port });

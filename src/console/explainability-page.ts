@@ -26,7 +26,11 @@ export function selectedSeries(query: unknown, count: number): number {
 }
 
 /** One explainability: its description and, when ACTIVE with EnableVisualization, a chart per scope. */
-export function explainabilityPage(session: ConsoleSession, record: ResourceRecord, state: ImpactState): string {
+export function explainabilityPage(
+  session: ConsoleSession,
+  record: ResourceRecord,
+  state: ImpactState,
+): string {
   const config = record.attrs.ExplainabilityConfig as
     | { TimeSeriesGranularity?: string; TimePointGranularity?: string }
     | undefined;
@@ -74,7 +78,8 @@ function charts(view: ImpactView, selected: number): Html {
     : html`<p class="note">The impact file has no overall aggregate row.</p>`;
   const series = view.series[selected];
   const options = view.series.map(
-    (s, i) => html`<option value="${i}"${i === selected ? html` selected` : ""}>${seriesLabel(view.keyNames, s)}</option>`,
+    (s, i) =>
+      html`<option value="${i}"${i === selected ? html` selected` : ""}>${seriesLabel(view.keyNames, s)}</option>`,
   );
   const more =
     view.seriesCount > view.series.length

@@ -73,7 +73,11 @@ svg.impact-chart { display: block; max-width: 100%; height: auto; }
 `;
 
 /** A whole console page: the top bar (with the signed-in account and a sign-out button) and the content. */
-export function page(opts: { title: string; signedIn?: { accountId: string; region: string }; body: Html }): string {
+export function page(opts: {
+  title: string;
+  signedIn?: { accountId: string; region: string };
+  body: Html;
+}): string {
   const who = opts.signedIn
     ? html`<span class="who">Account ${opts.signedIn.accountId} · ${opts.signedIn.region}</span>
         <form method="post" action="/console/sign-out"><button type="submit">Sign out</button></form>`

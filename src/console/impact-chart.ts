@@ -33,13 +33,21 @@ export function formatScore(value: number): string {
   return text.startsWith("-") ? `\u2212${text.slice(1)}` : text;
 }
 
+/** An axis tick: −1, −0.5, 0, 0.5, 1. */
+function formatTick(value: number): string {
+  return value < 0 ? `\u2212${-value}` : String(value);
+}
+
 /**
  * One scope's normalized impact scores as an inline SVG bar chart on a −1..1 axis: one horizontal bar per
  * attribute from the zero line, right and blue when the attribute raises the forecast, left and red when it
  * lowers it, the strongest first. Each bar carries its attribute and exact value as data attributes (and a
  * tooltip with the raw score), so that tests and assistive tools need not measure pixels.
  */
-export function impactChart(impacts: readonly AttributeImpact[], opts: { scope: string; caption: string }): Html {
+export function impactChart(
+  impacts: readonly AttributeImpact[],
+  opts: { scope: string; caption: string },
+): Html {
   const rows = [...impacts].sort(
     (a, b) => Math.abs(b.normalized) - Math.abs(a.normalized) || a.attribute.localeCompare(b.attribute),
   );
@@ -48,8 +56,8 @@ export function impactChart(impacts: readonly AttributeImpact[], opts: { scope: 
   const height = plotBottom + AXIS_HEIGHT;
   const grid = TICKS.map((t) => {
     const x = ZERO_X + t * HALF;
-    return html`<line x1="${x}" y1="${plotTop - 4}" x2="${x}" y2="${plotBottom}" stroke="${t === 0 ? "#545b64" : "#e1e4e8"}" stroke-width="${t === 0 ? 1.5 : 1}"/>
-<text x="${x}" y="${plotBottom + 18}" text-anchor="middle" class="tick">${formatScore(t).replace(".000", "")}</text>`;
+    return html`<line class="${t === 0 ? "zero-line" : "grid-line"}" x1="${x}" y1="${plotTop - 4}" x2="${x}" y2="${plotBottom}" stroke="${t === 0 ? "#545b64" : "#e1e4e8"}" stroke-width="${t === 0 ? 1.5 : 1}"/>
+<text x="${x}" y="${plotBottom + 18}" text-anchor="middle" class="tick">${formatTick(t)}</text>`;
   });
   const bars = rows.map((impact, i) => {
     const v = impact.normalized;
@@ -60,7 +68,9 @@ export function impactChart(impacts: readonly AttributeImpact[], opts: { scope: 
     const y = plotTop + i * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2;
     const textY = plotTop + i * ROW_HEIGHT + ROW_HEIGHT / 2 + 5;
     const label =
-      impact.attribute.length > MAX_LABEL ? `${impact.attribute.slice(0, MAX_LABEL - 1)}\u2026` : impact.attribute;
+      impact.attribute.length > MAX_LABEL
+        ? `${impact.attribute.slice(0, MAX_LABEL - 1)}\u2026`
+        : impact.attribute;
     const effect = v > 0 ? "raises" : v < 0 ? "lowers" : "does not change";
     return html`<g class="impact-row" data-attribute="${impact.attribute}">
 <title>${impact.attribute}: normalized ${formatScore(v)}, raw ${impact.raw.toPrecision(4)} (${effect} the forecast)</title>

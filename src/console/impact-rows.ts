@@ -55,10 +55,10 @@ export async function readImpactView(file: string): Promise<ImpactView> {
       )
     ).getRowObjectsJS()[0]?.n;
     const columns = seriesReader.columnNames();
-    const attributes = columns.filter((c) => c.endsWith(NORMALIZED)).map((c) => c.slice(0, -NORMALIZED.length));
-    const keyNames = columns.filter(
-      (c) => c !== "timestamp" && !c.endsWith(NORMALIZED) && !c.endsWith(RAW),
-    );
+    const attributes = columns
+      .filter((c) => c.endsWith(NORMALIZED))
+      .map((c) => c.slice(0, -NORMALIZED.length));
+    const keyNames = columns.filter((c) => c !== "timestamp" && !c.endsWith(NORMALIZED) && !c.endsWith(RAW));
     const scope = (row: Record<string, unknown>, withKey: boolean): ImpactScope => ({
       key: withKey ? keyNames.map((k) => String(row[k] ?? "")) : [],
       impacts: attributes.map((attribute) => ({

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { registerConsole } from "../console/console-routes.js";
 import { validateInput } from "../contract/validate.js";
 import { ServiceError } from "../errors.js";
+import type { AccessKey } from "../identity/keys.js";
 import type { Caller, IncomingSigned } from "../identity/sigv4.js";
 import type { OperationHandler, Services } from "../resources/context.js";
 import { internalError, parseJsonBody, sendError, sendResult } from "./aws-json.js";
@@ -18,6 +20,8 @@ export interface GatewayOptions {
     forecastquery: Readonly<Record<string, OperationHandler>>;
   };
   verify: (req: IncomingSigned) => Promise<Caller>;
+  /** The accepted access keys; the console's sign-in checks against them (browsers cannot sign with SigV4). */
+  keys: readonly AccessKey[];
   log: Logger;
 }
 
@@ -33,6 +37,7 @@ export function buildGateway(opts: GatewayOptions): FastifyInstance {
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
   app.get("/health", async () => ({ status: "ok" }));
+  registerConsole(app, { services: opts.services, keys: opts.keys });
 
   app.post("/", async (request, reply) => {
     const requestId = randomUUID();

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
 import type { ResourceRecord, ResourceStore } from "../store/resource-store.js";
 import { STATUS } from "./statuses.js";
@@ -145,6 +146,8 @@ export class JobRunner {
   private launch(claim: { record: ResourceRecord; deleting: boolean }): void {
     const { record } = claim;
     const controller = new AbortController();
+    // A job hands its signal to many parallel worker tasks, each listening for the abort.
+    setMaxListeners(0, controller.signal);
     this.running.set(record.arn, controller);
     const work = (claim.deleting ? this.runDelete(record) : this.runCreate(record, controller))
       .catch((error: unknown) => this.log.error({ err: error, arn: record.arn }, "job engine error"))

@@ -211,7 +211,7 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
       const types = forecast.attrs.ForecastTypes as string[];
       const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
       const grid = { horizon: set.horizon, period: set.period };
-      const choiceOf = (s: PreparedSeries) => model.choices[keyOf(s)] ?? "combination";
+      const choiceOf = (s: PreparedSeries) => model.choices[keyOf(s)] ?? model.fallback ?? "combination";
       const globalForecasts =
         model.globalModelFile && series.some((s) => choiceOf(s) === GLOBAL_MEMBER)
           ? await pool.run(

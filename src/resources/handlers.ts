@@ -9,6 +9,7 @@ import * as explainabilityExports from "./explainability-exports.js";
 import { exportJobs } from "./export-jobs.js";
 import * as forecastExports from "./forecast-exports.js";
 import * as forecasts from "./forecasts.js";
+import * as legacyPredictors from "./legacy-predictors.js";
 import * as lifecycle from "./lifecycle.js";
 import { predictorJobs } from "./predictor-training.js";
 import * as predictors from "./predictors.js";
@@ -34,6 +35,8 @@ export const forecastHandlers: Readonly<Record<string, OperationHandler>> = {
   ListDatasetImportJobs: datasetImportJobs.ListDatasetImportJobs,
   DeleteDatasetImportJob: datasetImportJobs.DeleteDatasetImportJob,
   CreateAutoPredictor: predictors.CreateAutoPredictor,
+  CreatePredictor: legacyPredictors.CreatePredictor,
+  DescribePredictor: legacyPredictors.DescribePredictor,
   DescribeAutoPredictor: predictors.DescribeAutoPredictor,
   ListPredictors: predictors.ListPredictors,
   DeletePredictor: predictors.DeletePredictor,

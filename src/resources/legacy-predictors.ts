@@ -231,7 +231,9 @@ function checkFeaturization(featurization: FeaturizationConfig, datasets: GroupD
   const dimensions = featurization.ForecastDimensions ?? [];
   asInvalidInput(() => {
     targetFields(schemaOf(target), datasets.itemIdField, datasets.targetField, dimensions);
-    const features = related ? relatedFields(schemaOf(related), datasets.itemIdField, dimensions).features : [];
+    const features = related
+      ? relatedFields(schemaOf(related), datasets.itemIdField, dimensions).features
+      : [];
     parseTransformations(attributeConfigsOf(featurization), datasets.targetField, features);
   });
 }

@@ -336,7 +336,7 @@ export const GetAccuracyMetrics: OperationHandler<GetAccuracyMetricsRequest> = a
       ? []
       : [testWindow(summarize(windows), "SUMMARY"), ...windows.map((w) => testWindow(w, "COMPUTED"))];
   return dropNonFinite({
-    PredictorEvaluationResults: [{ TestWindows: testWindows }],
+    PredictorEvaluationResults: [{ AlgorithmArn: predictor.attrs.AlgorithmArn, TestWindows: testWindows }],
     IsAutoPredictor: predictor.attrs.IsAutoPredictor === true,
     OptimizationMetric: predictor.attrs.OptimizationMetric,
   });

@@ -1,0 +1,246 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { AccessKey } from "../identity/keys.js";
+import { buildArn } from "../resources/arn.js";
+import type { Services } from "../resources/context.js";
+import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from "./cookies.js";
+import { explainabilityListPage } from "./explainability-list-page.js";
+import { explainabilityPage, type ImpactState, selectedSeries } from "./explainability-page.js";
+import { html, page } from "./html.js";
+import { readImpactView } from "./impact-rows.js";
+import { type ConsoleSession, SESSION_SECONDS, SessionTokens } from "./session-token.js";
+import { matchAccessKey, REGION_PATTERN } from "./sign-in-check.js";
+import { signInPage } from "./sign-in-page.js";
+
+export interface ConsoleOptions {
+  services: Services;
+  /** The access keys the API accepts; the console takes the same ones. */
+  keys: readonly AccessKey[];
+}
+
+/** How many explainabilities the list shows (newest first). */
+const MAX_LISTED = 500;
+/** Explainability names as the service model allows them; anything else cannot exist. */
+const NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
+
+// Everything the console serves is self-contained: no scripts at all, styles inline, nothing from elsewhere.
+const SECURITY_HEADERS: Record<string, string> = {
+  "content-security-policy":
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "same-origin",
+  "cache-control": "no-store",
+};
+
+/**
+ * Serves the console under /console on the API's own server: a sign-in form, the list of the caller's
+ * explainabilities and a page per explainability with its impact-score charts. Browsers cannot sign requests
+ * with SigV4, so a sign-in with an access key (checked against the same keys) yields a signed session cookie;
+ * every page but the form requires it. See src/console/README.md.
+ */
+export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): void {
+  const { services } = opts;
+  const tokens = new SessionTokens(
+    SessionTokens.keyFrom((name, make) => services.store.setting(name, make)),
+    opts.keys,
+  );
+  const sessionOf = (request: FastifyRequest): ConsoleSession | undefined =>
+    tokens.verify(readCookie(request.headers.cookie, SESSION_COOKIE));
+  const secure = (request: FastifyRequest): boolean => request.protocol === "https";
+
+  /** No valid session: a browser goes to the form (303), anything else gets 401; a bad cookie is removed. */
+  const refuse = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    if (readCookie(request.headers.cookie, SESSION_COOKIE) !== undefined) {
+      reply.header("set-cookie", clearedSessionCookie(secure(request)));
+    }
+    if (request.method === "GET" || request.method === "HEAD") {
+      return reply.code(303).header("location", "/console").send();
+    }
+    return sendHtml(reply, 401, signInPage({ error: "Sign in first." }));
+  };
+
+  app.register(
+    async (scope) => {
+      scope.addHook("onSend", async (_request, reply, payload) => {
+        reply.headers(SECURITY_HEADERS);
+        return payload;
+      });
+
+      scope.get("/", async (request, reply) => {
+        if (sessionOf(request)) return reply.code(303).header("location", "/console/explainabilities").send();
+        return sendHtml(reply, 200, signInPage({}));
+      });
+
+      scope.post("/session", async (request, reply) => {
+        if (!sameOrigin(request))
+          return sendHtml(reply, 403, signInPage({ error: "Sign in from this page." }));
+        const form = formFields(request);
+        const accessKeyId = form.get("accessKeyId")?.trim() ?? "";
+        const secretAccessKey = form.get("secretAccessKey")?.trim() ?? "";
+        const region = form.get("region")?.trim() ?? "";
+        if (!accessKeyId || !secretAccessKey || !region) {
+          return sendHtml(
+            reply,
+            400,
+            signInPage({
+              accessKeyId,
+              region,
+              error: "Enter an access key ID, a secret access key and a region.",
+            }),
+          );
+        }
+        if (!REGION_PATTERN.test(region)) {
+          return sendHtml(
+            reply,
+            400,
+            signInPage({ accessKeyId, region, error: `'${region}' is not a region name (like us-west-2).` }),
+          );
+        }
+        const key = matchAccessKey(opts.keys, accessKeyId, secretAccessKey);
+        if (!key) {
+          // What was typed is not logged: a secret pasted into the wrong field would end up in the log.
+          services.log.warn({ ip: request.ip }, "console sign-in refused");
+          return sendHtml(
+            reply,
+            401,
+            signInPage({
+              accessKeyId,
+              region,
+              error: "The access key ID or the secret access key is not right.",
+            }),
+          );
+        }
+        const { token } = tokens.issue(key, region);
+        services.log.info(
+          { accountId: key.accountId, accessKeyId: key.accessKeyId, region },
+          "console sign-in",
+        );
+        return reply
+          .code(303)
+          .header("set-cookie", sessionCookie(token, SESSION_SECONDS, secure(request)))
+          .header("location", "/console/explainabilities")
+          .send();
+      });
+
+      scope.post("/sign-out", async (request, reply) => {
+        if (!sameOrigin(request))
+          return sendHtml(reply, 403, signInPage({ error: "Sign out from the console." }));
+        return reply
+          .code(303)
+          .header("set-cookie", clearedSessionCookie(secure(request)))
+          .header("location", "/console")
+          .send();
+      });
+
+      scope.get("/explainabilities", async (request, reply) => {
+        const session = sessionOf(request);
+        if (!session) return refuse(request, reply);
+        const records = services.store.list({
+          kind: "explainability",
+          scope: session,
+          conditions: [],
+          limit: MAX_LISTED + 1,
+        });
+        return sendHtml(
+          reply,
+          200,
+          explainabilityListPage(session, records.slice(0, MAX_LISTED), records.length > MAX_LISTED),
+        );
+      });
+
+      scope.get<{ Params: { name: string }; Querystring: { series?: string } }>(
+        "/explainabilities/:name",
+        async (request, reply) => {
+          const session = sessionOf(request);
+          if (!session) return refuse(request, reply);
+          const { name } = request.params;
+          // The ARN is built from the session's account and region: another account's resource is never found.
+          const record = NAME.test(name)
+            ? services.store.get(buildArn(session, "explainability", name))
+            : undefined;
+          if (record?.kind !== "explainability") {
+            return sendHtml(
+              reply,
+              404,
+              notFoundPage(session, `No explainability named ${name} in ${session.region}.`),
+            );
+          }
+          let state: ImpactState;
+          // Without EnableVisualization there will never be a chart, whatever the status; say so first.
+          if (record.attrs.EnableVisualization !== true) state = { kind: "not-enabled" };
+          else if (record.status !== "ACTIVE") state = { kind: "not-active" };
+          else {
+            try {
+              const view = await readImpactView(String(record.attrs.ImpactFile));
+              state = {
+                kind: "view",
+                view,
+                selected: selectedSeries(request.query.series, view.series.length),
+              };
+            } catch (error) {
+              services.log.error({ err: error, arn: record.arn }, "console could not read the impact file");
+              state = { kind: "unreadable" };
+            }
+          }
+          return sendHtml(reply, 200, explainabilityPage(session, record, state));
+        },
+      );
+
+      scope.setNotFoundHandler((request, reply) => {
+        const session = sessionOf(request);
+        if (!session) return refuse(request, reply);
+        return sendHtml(reply, 404, notFoundPage(session, "There is no such console page."));
+      });
+
+      scope.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+        const status =
+          error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+        if (status === 500) services.log.error({ err: error }, "unexpected error in the console");
+        return sendHtml(
+          reply,
+          status,
+          page({
+            title: "Error",
+            body: html`<section><h1>Something went wrong</h1><p>${status === 500 ? "The service failed to show this page; its log has the details." : error.message}</p></section>`,
+          }),
+        );
+      });
+    },
+    { prefix: "/console" },
+  );
+}
+
+function sendHtml(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply.code(status).type("text/html; charset=utf-8").send(body);
+}
+
+function notFoundPage(session: ConsoleSession, message: string): string {
+  return page({
+    title: "Not found",
+    signedIn: session,
+    body: html`<section><h1>Not found</h1><p>${message}</p><p><a href="/console/explainabilities">All explainabilities</a></p></section>`,
+  });
+}
+
+/** The fields of a form post; the gateway hands every body over as raw bytes. */
+function formFields(request: FastifyRequest): URLSearchParams {
+  const type = String(request.headers["content-type"] ?? "");
+  if (!type.startsWith("application/x-www-form-urlencoded") || !Buffer.isBuffer(request.body)) {
+    return new URLSearchParams();
+  }
+  return new URLSearchParams(request.body.toString("utf8"));
+}
+
+/**
+ * A browser names the page a form was sent from; a post from another site is refused (the session cookie is
+ * SameSite=Strict already, this also covers the sign-in form itself). Clients that send no Origin pass.
+ */
+function sameOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}

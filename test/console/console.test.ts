@@ -1,0 +1,400 @@
+import assert from "node:assert/strict";
+import fs from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import {
+  CreateExplainabilityCommand,
+  CreateForecastCommand,
+  DescribeExplainabilityCommand,
+  DescribeForecastCommand,
+  type ForecastClient,
+} from "@aws-sdk/client-forecast";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { chromium, type Locator, type Page } from "playwright-core";
+import { ACCOUNTS, REGION } from "../e2e/harness.js";
+import { ATTRIBUTES, ITEMS, settle, setupConsolePredictor } from "./console-data.js";
+import { type ConsoleService, startConsoleService } from "./console-service.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const BLUE = "rgb(31, 119, 180)";
+const RED = "rgb(214, 39, 40)";
+const GREY = "rgb(127, 127, 127)";
+
+type Row = Record<string, unknown>;
+/** What the page function uses of the browser's window (this project compiles without the DOM library). */
+type BrowserWindow = { getComputedStyle(element: unknown): { fill: string } };
+
+/** The aggregate rows of an impact file, read independently of the console. */
+async function aggregateRows(file: string): Promise<Row[]> {
+  const db = await DuckDBInstance.create(":memory:");
+  const con = await db.connect();
+  try {
+    return (
+      await con.runAndReadAll(`SELECT * FROM read_parquet('${file}') WHERE timestamp = 'Aggregate'`)
+    ).getRowObjectsJS() as Row[];
+  } finally {
+    con.closeSync();
+    db.closeSync();
+  }
+}
+
+function signIn(
+  endpoint: string,
+  fields: { accessKeyId: string; secretAccessKey: string; region: string },
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(`${endpoint}/console/session`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: new URLSearchParams(fields),
+  });
+}
+
+/** Signs in as an account and returns the `name=value` of the session cookie. */
+async function sessionCookieFor(endpoint: string, account: number, region = REGION): Promise<string> {
+  const a = ACCOUNTS[account] as (typeof ACCOUNTS)[number];
+  const res = await signIn(endpoint, {
+    accessKeyId: a.accessKeyId,
+    secretAccessKey: a.secretAccessKey,
+    region,
+  });
+  assert.equal(res.status, 303);
+  const cookie = res.headers.getSetCookie()[0];
+  assert.ok(cookie, "a session cookie is set");
+  return cookie.split(";")[0] as string;
+}
+
+function get(endpoint: string, pathname: string, cookie?: string): Promise<Response> {
+  return fetch(`${endpoint}${pathname}`, { redirect: "manual", headers: cookie ? { cookie } : {} });
+}
+
+/** The chart of one scope as the browser shows it: per bar its attribute, value, text and rendered colour. */
+async function readChart(page: Page, scope: "overall" | "series") {
+  const chart = page.locator(`svg[data-scope="${scope}"]`);
+  await chart.waitFor();
+  const zero = await chart.locator("line.zero-line").boundingBox();
+  assert.ok(zero, "the chart draws its zero line");
+  const rows = chart.locator("g.impact-row");
+  const bars: {
+    attribute: string;
+    normalized: number;
+    shown: number;
+    colour: string;
+    box: { x: number; width: number };
+  }[] = [];
+  for (let i = 0; i < (await rows.count()); i++) {
+    const row = rows.nth(i);
+    const bar: Locator = row.locator("rect.impact-bar");
+    const box = await bar.boundingBox();
+    assert.ok(box, "the bar is laid out");
+    const shown = ((await row.locator(".impact-value").textContent()) ?? "").replace("\u2212", "-");
+    bars.push({
+      attribute: (await bar.getAttribute("data-attribute")) as string,
+      normalized: Number(await bar.getAttribute("data-normalized")),
+      shown: Number(shown),
+      colour: await bar.evaluate((el) => (globalThis as unknown as BrowserWindow).getComputedStyle(el).fill),
+      box,
+    });
+  }
+  return { bars, zeroX: zero.x + zero.width / 2 };
+}
+
+/** The checks every chart must pass: one bar per attribute, colours by sign, values shown in [-1, 1]. */
+function checkChart(chart: Awaited<ReturnType<typeof readChart>>, expected: Row, what: string): void {
+  assert.deepEqual(
+    chart.bars.map((b) => b.attribute).sort(),
+    [...ATTRIBUTES].sort(),
+    `${what}: one bar each`,
+  );
+  for (const b of chart.bars) {
+    const label = `${what}, ${b.attribute}`;
+    assert.ok(b.shown >= -1 && b.shown <= 1, `${label}: shown value ${b.shown} in [-1, 1]`);
+    assert.ok(Math.abs(b.shown - b.normalized) <= 0.0005, `${label}: the text shows the bar's value`);
+    const fromFile = Number(expected[`${b.attribute}-NormalizedImpactScore`]);
+    assert.ok(
+      Math.abs(b.normalized - fromFile) < 1e-9,
+      `${label}: ${b.normalized} is the file's ${fromFile}`,
+    );
+    const sign = Math.sign(b.shown) || Math.sign(b.normalized);
+    assert.equal(b.colour, sign > 0 ? BLUE : sign < 0 ? RED : GREY, `${label}: colour matches the sign`);
+    // Bars start at the zero line and go right when raising, left when lowering.
+    if (sign > 0) assert.ok(Math.abs(b.box.x - chart.zeroX) < 1.5, `${label}: starts at zero`);
+    if (sign < 0) assert.ok(Math.abs(b.box.x + b.box.width - chart.zeroX) < 1.5, `${label}: ends at zero`);
+  }
+  // Longer bars for larger scores: the bar of |value| 1 is the longest, others in proportion.
+  const longest = Math.max(...chart.bars.map((b) => b.box.width));
+  const strongest = Math.max(...chart.bars.map((b) => Math.abs(b.normalized)));
+  assert.ok(Math.abs(strongest - 1) < 1e-9, `${what}: normalized to a largest magnitude of 1`);
+  for (const b of chart.bars) {
+    assert.ok(
+      Math.abs(b.box.width / longest - Math.abs(b.normalized)) < 0.02,
+      `${what}: bar length ∝ |value|`,
+    );
+  }
+}
+
+describe("console", () => {
+  let s: ConsoleService;
+  let fc: ForecastClient;
+  let explainabilityArn = "";
+  let name = "";
+  let hiddenName = "";
+
+  before(async () => {
+    s = await startConsoleService();
+    fc = s.forecast();
+    const made = await setupConsolePredictor(fc, s.s3(), s.roleArn(), "console-data");
+    explainabilityArn = made.explainabilityArn;
+    name = explainabilityArn.split("/").pop() as string;
+    // A second explainability, on a forecast, made without EnableVisualization.
+    const { ForecastArn } = await fc.send(
+      new CreateForecastCommand({ ForecastName: "console_forecast", PredictorArn: made.predictorArn }),
+    );
+    const forecast = await settle(() => fc.send(new DescribeForecastCommand({ ForecastArn })), "forecast");
+    assert.equal(forecast.Status, "ACTIVE");
+    hiddenName = "no_charts";
+    const { ExplainabilityArn } = await fc.send(
+      new CreateExplainabilityCommand({
+        ExplainabilityName: hiddenName,
+        ResourceArn: ForecastArn,
+        ExplainabilityConfig: { TimeSeriesGranularity: "ALL", TimePointGranularity: "ALL" },
+        EnableVisualization: false,
+      }),
+    );
+    const hidden = await settle(
+      () => fc.send(new DescribeExplainabilityCommand({ ExplainabilityArn })),
+      "explainability without visualization",
+    );
+    assert.equal(hidden.Status, "ACTIVE", hidden.Message);
+  });
+  after(async () => s?.close());
+
+  test("sign-in and session rules, without a browser", async () => {
+    const one = ACCOUNTS[0];
+    const pagePath = `/console/explainabilities/${name}`;
+    // No cookie: pages send the browser to the form.
+    for (const p of ["/console/explainabilities", pagePath, "/console/nowhere"]) {
+      const res = await get(s.endpoint, p);
+      assert.equal(res.status, 303, p);
+      assert.equal(res.headers.get("location"), "/console");
+    }
+    const form = await get(s.endpoint, "/console");
+    assert.equal(form.status, 200);
+    assert.match(await form.text(), /name="secretAccessKey"/);
+    assert.match(form.headers.get("content-security-policy") ?? "", /default-src 'none'/);
+
+    // Wrong secret, unknown key, bad region: refused, no cookie, the secret typed never echoed.
+    const wrong = await signIn(s.endpoint, {
+      accessKeyId: one.accessKeyId,
+      secretAccessKey: "typed-wrong-secret-xyz",
+      region: REGION,
+    });
+    assert.equal(wrong.status, 401);
+    assert.deepEqual(wrong.headers.getSetCookie(), []);
+    assert.doesNotMatch(await wrong.text(), /typed-wrong-secret-xyz/);
+    const unknown = await signIn(s.endpoint, {
+      accessKeyId: "AKIANOSUCHKEY0000000",
+      secretAccessKey: one.secretAccessKey,
+      region: REGION,
+    });
+    assert.equal(unknown.status, 401);
+    const badRegion = await signIn(s.endpoint, {
+      accessKeyId: one.accessKeyId,
+      secretAccessKey: one.secretAccessKey,
+      region: "<b>",
+    });
+    assert.equal(badRegion.status, 400);
+    assert.doesNotMatch(await badRegion.text(), /<b>/, "what was typed is escaped");
+    // A secret pasted into the key id field is refused and not logged.
+    await signIn(s.endpoint, { accessKeyId: one.secretAccessKey, secretAccessKey: "x", region: REGION });
+    // A sign-in form posted from another site is refused.
+    const crossSite = await signIn(
+      s.endpoint,
+      { accessKeyId: one.accessKeyId, secretAccessKey: one.secretAccessKey, region: REGION },
+      { origin: "https://evil.example" },
+    );
+    assert.equal(crossSite.status, 403);
+    assert.deepEqual(crossSite.headers.getSetCookie(), []);
+
+    // The right pair: an HttpOnly, SameSite=Strict cookie holding neither the secret nor anything unsigned.
+    const ok = await signIn(s.endpoint, {
+      accessKeyId: one.accessKeyId,
+      secretAccessKey: one.secretAccessKey,
+      region: REGION,
+    });
+    assert.equal(ok.status, 303);
+    assert.equal(ok.headers.get("location"), "/console/explainabilities");
+    const setCookie = ok.headers.getSetCookie()[0] as string;
+    assert.match(setCookie, /; HttpOnly/);
+    assert.match(setCookie, /; SameSite=Strict/);
+    assert.match(setCookie, /; Path=\/console/);
+    const cookie = setCookie.split(";")[0] as string;
+    const token = cookie.slice(cookie.indexOf("=") + 1);
+    const [payload, mac] = token.split(".") as [string, string];
+    const decoded = Buffer.from(payload, "base64url").toString("utf8");
+    assert.ok(!setCookie.includes(one.secretAccessKey) && !decoded.includes(one.secretAccessKey));
+    assert.match(decoded, new RegExp(one.accountId));
+
+    const list = await get(s.endpoint, "/console/explainabilities", cookie);
+    assert.equal(list.status, 200);
+    const listed = await list.text();
+    assert.ok(listed.includes(`href="/console/explainabilities/${name}"`) && listed.includes(hiddenName));
+    const detail = await get(s.endpoint, pagePath, cookie);
+    assert.equal(detail.status, 200);
+    assert.match(await detail.text(), /<svg class="impact-chart" data-scope="overall"/);
+
+    // Forged cookies: another account's payload under this MAC, a changed MAC, junk. All refused and removed.
+    const two = ACCOUNTS[1];
+    const forgedPayload = Buffer.from(
+      JSON.stringify([two.accountId, REGION, two.accessKeyId, Math.floor(Date.now() / 1000) + 3600]),
+    ).toString("base64url");
+    const flipped = `${mac.slice(0, -1)}${mac.endsWith("A") ? "B" : "A"}`;
+    for (const forged of [`${forgedPayload}.${mac}`, `${payload}.${flipped}`, "junk", `${payload}.`]) {
+      const res = await get(s.endpoint, "/console/explainabilities", `openforecast_console=${forged}`);
+      assert.equal(res.status, 303, forged);
+      assert.match(res.headers.getSetCookie()[0] ?? "", /^openforecast_console=; .*Max-Age=0/);
+    }
+
+    // Another account (or this account in another region) does not see the explainability.
+    const otherAccount = await sessionCookieFor(s.endpoint, 1);
+    const foreign = await get(s.endpoint, pagePath, otherAccount);
+    assert.equal(foreign.status, 404);
+    assert.doesNotMatch(await foreign.text(), /<svg/);
+    assert.ok(
+      !(await (await get(s.endpoint, "/console/explainabilities", otherAccount)).text()).includes(name),
+    );
+    const otherRegion = await sessionCookieFor(s.endpoint, 0, "eu-west-1");
+    assert.equal((await get(s.endpoint, pagePath, otherRegion)).status, 404);
+
+    // Names are escaped on the way back.
+    const odd = await get(
+      s.endpoint,
+      "/console/explainabilities/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+      cookie,
+    );
+    assert.equal(odd.status, 404);
+    assert.doesNotMatch(await odd.text(), /<script>/);
+
+    // The cookie is no credential for the API, which takes SigV4 only.
+    const api = await fetch(`${s.endpoint}/`, {
+      method: "POST",
+      headers: {
+        cookie,
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": "AmazonForecast.ListExplainabilities",
+      },
+      body: "{}",
+    });
+    assert.equal(api.status, 403);
+
+    // Signing out removes the cookie.
+    const out = await fetch(`${s.endpoint}/console/sign-out`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { cookie },
+    });
+    assert.equal(out.status, 303);
+    assert.match(out.headers.getSetCookie()[0] ?? "", /Max-Age=0/);
+
+    // No secret ever reaches the log.
+    const log = s.logLines.join("");
+    assert.match(log, /console sign-in refused/);
+    for (const a of ACCOUNTS) assert.ok(!log.includes(a.secretAccessKey), "no secret in the log");
+    assert.ok(!log.includes("typed-wrong-secret-xyz"));
+  });
+
+  test("without EnableVisualization the page says so and draws nothing", async () => {
+    const cookie = await sessionCookieFor(s.endpoint, 0);
+    const res = await get(s.endpoint, `/console/explainabilities/${hiddenName}`, cookie);
+    assert.equal(res.status, 200);
+    const body = await res.text();
+    assert.match(body, /Visualization was not enabled/);
+    assert.doesNotMatch(body, /<svg class="impact-chart"/);
+  });
+
+  test("the charts in headless Chromium", async () => {
+    try {
+      await fs.access(CHROMIUM, fs.constants.X_OK);
+    } catch {
+      assert.fail(
+        `Chromium is not installed at ${CHROMIUM}; this test needs it (Debian: apt-get install chromium). ` +
+          "CI installs it.",
+      );
+    }
+    const record = s.service.services.store.get(explainabilityArn);
+    const rows = await aggregateRows(String(record?.attrs.ImpactFile));
+    const overallRow = rows.find((r) => r.item_id === "Aggregate") as Row;
+    assert.ok(overallRow, "the file has the overall aggregate row");
+
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+      ],
+    });
+    try {
+      const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") problems.push(m.text());
+      });
+      page.on("pageerror", (e) => problems.push(e.message));
+
+      await page.goto(`${s.endpoint}/console/explainabilities`);
+      assert.equal(new URL(page.url()).pathname, "/console", "sent to the sign-in form");
+
+      const one = ACCOUNTS[0];
+      const submit = async (secret: string) => {
+        await page.fill("#accessKeyId", one.accessKeyId);
+        await page.fill("#secretAccessKey", secret);
+        await page.fill("#region", REGION);
+        await page.click("form[action='/console/session'] button[type=submit]");
+      };
+      await submit("not-the-secret");
+      assert.match(await page.locator("[role=alert]").innerText(), /not right/);
+      assert.deepEqual(await context.cookies(), [], "a wrong secret yields no session");
+      problems.length = 0; // the browser reports the refused sign-in's 401; that one is expected
+      await submit(one.secretAccessKey);
+      await page.waitForURL("**/console/explainabilities");
+      const [cookie] = await context.cookies();
+      assert.equal(cookie?.httpOnly, true);
+      assert.equal(cookie?.sameSite, "Strict");
+
+      await page.getByRole("link", { name, exact: true }).click();
+      await page.waitForURL(`**/console/explainabilities/${name}`);
+      checkChart(await readChart(page, "overall"), overallRow, "overall");
+
+      // The series selector lists the explained series; pick the fourth one.
+      const options = page.locator("#series option");
+      assert.equal(await options.count(), ITEMS);
+      const choice = (await options.nth(3).textContent()) as string;
+      await page.selectOption("#series", "3");
+      await page.click(".series-form button");
+      await page.waitForURL("**?series=3");
+      assert.equal(await page.locator("#series option:checked").textContent(), choice);
+      const seriesRow = rows.find((r) => r.item_id === choice) as Row;
+      assert.ok(seriesRow, `the file has ${choice}'s aggregate row`);
+      checkChart(await readChart(page, "series"), seriesRow, choice);
+
+      const shot = path.join(os.tmpdir(), `openforecast-console-${Date.now()}.png`);
+      await page.screenshot({ path: shot, fullPage: true });
+      console.log(`console screenshot: ${shot}`);
+      assert.ok((await fs.stat(shot)).size > 10_000, "the screenshot has content");
+      assert.deepEqual(problems, [], "no script errors or blocked resources");
+
+      await page.click("header button");
+      await page.waitForURL("**/console");
+      await page.goto(`${s.endpoint}/console/explainabilities/${name}`);
+      assert.equal(new URL(page.url()).pathname, "/console", "signed out");
+    } finally {
+      await browser.close();
+    }
+  });
+});

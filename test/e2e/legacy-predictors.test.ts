@@ -1,0 +1,418 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  CreateAutoPredictorCommand,
+  CreateDatasetCommand,
+  CreateDatasetGroupCommand,
+  CreateDatasetImportJobCommand,
+  CreateForecastCommand,
+  CreatePredictorCommand,
+  type CreatePredictorCommandInput,
+  DescribeAutoPredictorCommand,
+  DescribeForecastCommand,
+  DescribePredictorCommand,
+  type ForecastClient,
+  GetAccuracyMetricsCommand,
+  ListPredictorsCommand,
+  UpdateDatasetGroupCommand,
+} from "@aws-sdk/client-forecast";
+import { ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
+import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { ACCOUNTS, eventually, type Harness, REGION, startHarness, waitForImport } from "./harness.js";
+
+const DAY = 86_400_000;
+const START = Date.UTC(2024, 0, 1);
+const DAYS = 140;
+const ALGORITHM = "arn:aws:forecast:::algorithm/";
+
+/** 12 items × 140 days: a level per item, a weekly pattern, a slow trend; non-negative demand. */
+function demandCsv(): string {
+  const weekly = [1.0, 0.9, 0.95, 1.05, 1.2, 1.5, 1.4];
+  const lines: string[] = [];
+  for (let item = 0; item < 12; item++) {
+    const level = 20 + item * 7;
+    for (let d = 0; d < DAYS; d++) {
+      const day = new Date(START + d * DAY).toISOString().slice(0, 10);
+      const value = level * (weekly[d % 7] as number) * (1 + d / 700) + ((item * 31 + d * 17) % 7) - 3;
+      lines.push(`item_${item},${day} 00:00:00,${value.toFixed(2)}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+async function waitFor<T extends { Status?: string; Message?: string }>(
+  get: () => Promise<T>,
+  what: string,
+): Promise<T> {
+  return eventually(
+    async () => {
+      const d = await get();
+      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(d.Status as string) ? d : undefined;
+    },
+    240_000,
+    what,
+  );
+}
+
+const dayAt = (d: number) => new Date(START + d * DAY).getTime();
+
+describe("legacy CreatePredictor and DescribePredictor", () => {
+  let h: Harness;
+  let fc: ForecastClient;
+  let query: ForecastqueryClient;
+  let groupArn = "";
+  /** A valid request; tests override what they check. */
+  const request = (
+    name: string,
+    extra: Partial<CreatePredictorCommandInput> = {},
+  ): CreatePredictorCommandInput => ({
+    PredictorName: name,
+    AlgorithmArn: `${ALGORITHM}ETS`,
+    ForecastHorizon: 14,
+    InputDataConfig: { DatasetGroupArn: groupArn },
+    FeaturizationConfig: { ForecastFrequency: "D" },
+    ...extra,
+  });
+
+  before(async () => {
+    h = await startHarness();
+    fc = h.forecast();
+    const a = ACCOUNTS[0];
+    query = new ForecastqueryClient({
+      endpoint: h.service.forecastEndpoint,
+      region: REGION,
+      credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+      maxAttempts: 1,
+    });
+    const s3 = h.s3();
+    await s3.send(new CreateBucketCommand({ Bucket: "train" }));
+    await s3.send(new PutObjectCommand({ Bucket: "train", Key: "demand.csv", Body: demandCsv() }));
+    groupArn = (await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: "shop", Domain: "RETAIL" })))
+      .DatasetGroupArn as string;
+    const { DatasetArn } = await fc.send(
+      new CreateDatasetCommand({
+        DatasetName: "shop_demand",
+        Domain: "RETAIL",
+        DatasetType: "TARGET_TIME_SERIES",
+        DataFrequency: "D",
+        Schema: {
+          Attributes: [
+            { AttributeName: "item_id", AttributeType: "string" },
+            { AttributeName: "timestamp", AttributeType: "timestamp" },
+            { AttributeName: "demand", AttributeType: "float" },
+          ],
+        },
+      }),
+    );
+    const { DatasetImportJobArn } = await fc.send(
+      new CreateDatasetImportJobCommand({
+        DatasetImportJobName: "demand_import",
+        DatasetArn,
+        DataSource: { S3Config: { Path: "s3://train/demand.csv", RoleArn: h.roleArn() } },
+      }),
+    );
+    assert.equal((await waitForImport(fc, DatasetImportJobArn as string)).Status, "ACTIVE");
+    await fc.send(
+      new UpdateDatasetGroupCommand({ DatasetGroupArn: groupArn, DatasetArns: [DatasetArn as string] }),
+    );
+  });
+  after(async () => {
+    query.destroy();
+    await h.close();
+  });
+
+  test("bad requests get Amazon's error types", async () => {
+    const refused = async (input: CreatePredictorCommandInput, name: string, message?: RegExp) =>
+      assert.rejects(fc.send(new CreatePredictorCommand(input)), (e: Error) => {
+        assert.equal(e.name, name, e.message);
+        if (message) assert.match(e.message, message);
+        return true;
+      });
+    await refused(request("both", { PerformAutoML: true }), "InvalidInputException", /PerformAutoML/);
+    await refused(request("neither", { AlgorithmArn: undefined }), "InvalidInputException", /AlgorithmArn/);
+    await refused(request("unknown", { AlgorithmArn: `${ALGORITHM}XGBoost` }), "InvalidInputException");
+    await refused(
+      request("prophet", { AlgorithmArn: `${ALGORITHM}Prophet` }),
+      "InvalidInputException",
+      /not built yet/,
+    );
+    await refused(
+      request("short_offset", { EvaluationParameters: { BackTestWindowOffset: 7 } }),
+      "InvalidInputException",
+      /BackTestWindowOffset/,
+    );
+    for (const windows of [0, 6]) {
+      await refused(
+        request("windows", { EvaluationParameters: { NumberOfBacktestWindows: windows } }),
+        "InvalidInputException",
+        /NumberOfBacktestWindows/,
+      );
+    }
+    await refused(request("hpo_ets", { PerformHPO: true }), "InvalidInputException", /PerformHPO/);
+    await refused(
+      request("params", { TrainingParameters: { epochs: "100" } }),
+      "InvalidInputException",
+      /not built yet/,
+    );
+    await refused(
+      request("override", { AutoMLOverrideStrategy: "LatencyOptimized" }),
+      "InvalidInputException",
+    );
+    await refused(
+      request("weather", {
+        InputDataConfig: {
+          DatasetGroupArn: groupArn,
+          SupplementaryFeatures: [{ Name: "weather", Value: "true" }],
+        },
+      }),
+      "InvalidInputException",
+      /not built yet/,
+    );
+    await refused(
+      request("holiday", {
+        InputDataConfig: {
+          DatasetGroupArn: groupArn,
+          SupplementaryFeatures: [{ Name: "holiday", Value: "XX" }],
+        },
+      }),
+      "InvalidInputException",
+    );
+    await refused(
+      request("fill", {
+        FeaturizationConfig: {
+          ForecastFrequency: "D",
+          Featurizations: [
+            {
+              AttributeName: "demand",
+              FeaturizationPipeline: [
+                {
+                  FeaturizationMethodName: "filling",
+                  FeaturizationMethodParameters: { middlefill: "guess" },
+                },
+              ],
+            },
+          ],
+        },
+      }),
+      "InvalidInputException",
+      /middlefill/,
+    );
+    await refused(
+      request("hourly", { FeaturizationConfig: { ForecastFrequency: "H" } }),
+      "InvalidInputException",
+    );
+    await refused(
+      request("no_group", {
+        InputDataConfig: { DatasetGroupArn: groupArn.replace("dataset-group/shop", "dataset-group/nope") },
+      }),
+      "ResourceNotFoundException",
+    );
+    await assert.rejects(
+      fc.send(
+        new DescribePredictorCommand({ PredictorArn: groupArn.replace("dataset-group/", "predictor/") }),
+      ),
+      { name: "ResourceNotFoundException" },
+    );
+  });
+
+  test("windows the data cannot hold fail training with the reason", async () => {
+    const failing = [
+      // 5 windows of 30 days need 150 days (and some history before them); there are 140.
+      request("too_many_windows", {
+        ForecastHorizon: 30,
+        EvaluationParameters: { NumberOfBacktestWindows: 5 },
+      }),
+      // Amazon requires the offset below half the dataset length (70 days).
+      request("too_far_back", { EvaluationParameters: { BackTestWindowOffset: 70 } }),
+    ];
+    const arns = await Promise.all(
+      failing.map(async (r) => (await fc.send(new CreatePredictorCommand(r))).PredictorArn),
+    );
+    const [windows, offset] = await Promise.all(
+      arns.map((PredictorArn) =>
+        waitFor(() => fc.send(new DescribePredictorCommand({ PredictorArn })), "a failure"),
+      ),
+    );
+    assert.equal(windows?.Status, "CREATE_FAILED");
+    assert.match(windows?.Message ?? "", /NumberOfBacktestWindows 5 .* at most 4 fit/);
+    assert.equal(offset?.Status, "CREATE_FAILED");
+    assert.match(offset?.Message ?? "", /BackTestWindowOffset 70 must be less than half/);
+  });
+
+  test("ETS: trains on the asked windows, describes itself, forecasts", async () => {
+    const featurization = {
+      ForecastFrequency: "D",
+      Featurizations: [
+        {
+          AttributeName: "demand",
+          FeaturizationPipeline: [
+            {
+              FeaturizationMethodName: "filling" as const,
+              FeaturizationMethodParameters: { aggregation: "sum", middlefill: "zero", backfill: "zero" },
+            },
+          ],
+        },
+      ],
+    };
+    const input = request("shop_ets", {
+      ForecastTypes: ["0.1", "0.5", "0.9", "mean"],
+      // Three windows of 14 days, the most recent starting 21 days before the end of the data.
+      EvaluationParameters: { NumberOfBacktestWindows: 3, BackTestWindowOffset: 21 },
+      InputDataConfig: {
+        DatasetGroupArn: groupArn,
+        SupplementaryFeatures: [{ Name: "holiday", Value: "US" }],
+      },
+      FeaturizationConfig: featurization,
+      OptimizationMetric: "WAPE",
+      Tags: [{ Key: "team", Value: "demand" }],
+    });
+    const { PredictorArn } = await fc.send(new CreatePredictorCommand(input));
+    assert.match(PredictorArn as string, /:predictor\/shop_ets$/);
+    await assert.rejects(fc.send(new CreatePredictorCommand(input)), {
+      name: "ResourceAlreadyExistsException",
+    });
+    const d = await waitFor(() => fc.send(new DescribePredictorCommand({ PredictorArn })), "ETS to train");
+    assert.equal(d.Status, "ACTIVE", d.Message);
+    assert.equal(d.IsAutoPredictor, false);
+    assert.equal(d.AlgorithmArn, `${ALGORITHM}ETS`);
+    assert.equal(d.PerformAutoML, false);
+    assert.equal(d.PerformHPO, false);
+    assert.equal(d.AutoMLAlgorithmArns, undefined);
+    assert.equal(d.ForecastHorizon, 14);
+    assert.deepEqual(d.ForecastTypes, ["0.1", "0.5", "0.9", "mean"]);
+    assert.equal(d.OptimizationMetric, "WAPE");
+    assert.deepEqual(d.EvaluationParameters, { NumberOfBacktestWindows: 3, BackTestWindowOffset: 21 });
+    assert.deepEqual(d.InputDataConfig, input.InputDataConfig);
+    assert.deepEqual(d.FeaturizationConfig, featurization);
+    assert.equal(d.DatasetImportJobArns?.length, 1);
+    assert.equal(d.EstimatedTimeRemainingInMinutes, undefined);
+    assert.ok(d.CreationTime instanceof Date && d.LastModificationTime instanceof Date);
+    const executions = d.PredictorExecutionDetails?.PredictorExecutions ?? [];
+    assert.equal(executions.length, 1);
+    assert.equal(executions[0]?.AlgorithmArn, `${ALGORITHM}ETS`);
+    assert.equal(executions[0]?.TestWindows?.length, 3);
+    assert.ok(executions[0]?.TestWindows?.every((w) => w.Status === "ACTIVE"));
+    await assert.rejects(fc.send(new DescribeAutoPredictorCommand({ PredictorArn })), {
+      name: "InvalidInputException",
+    });
+
+    const metrics = await fc.send(new GetAccuracyMetricsCommand({ PredictorArn }));
+    assert.equal(metrics.IsAutoPredictor, false);
+    const windows = metrics.PredictorEvaluationResults?.[0]?.TestWindows ?? [];
+    assert.deepEqual(
+      windows.map((w) => w.EvaluationType),
+      ["SUMMARY", "COMPUTED", "COMPUTED", "COMPUTED"],
+    );
+    // The most recent window is the 14 days after the split 21 days before the end: days 119 to 132.
+    assert.equal(windows[1]?.TestWindowStart?.getTime(), dayAt(DAYS - 21));
+    assert.equal(windows[1]?.TestWindowEnd?.getTime(), dayAt(DAYS - 21 + 13));
+    assert.equal(windows[2]?.TestWindowEnd?.getTime(), dayAt(DAYS - 21 - 1));
+    assert.equal(windows[3]?.TestWindowStart?.getTime(), dayAt(DAYS - 21 - 28));
+    const wape = windows[0]?.Metrics?.ErrorMetrics?.find((e) => e.ForecastType === "mean")?.WAPE ?? 1;
+    assert.ok(wape < 0.2, `ETS forecasts a clean weekly pattern well (WAPE ${wape})`);
+
+    const listed = await fc.send(new ListPredictorsCommand({}));
+    assert.equal(listed.Predictors?.find((p) => p.PredictorArn === PredictorArn)?.IsAutoPredictor, false);
+
+    const { ForecastArn } = await fc.send(
+      new CreateForecastCommand({ ForecastName: "ets_forecast", PredictorArn }),
+    );
+    const forecast = await waitFor(
+      () => fc.send(new DescribeForecastCommand({ ForecastArn })),
+      "the forecast",
+    );
+    assert.equal(forecast.Status, "ACTIVE", forecast.Message);
+    const answer = await query.send(
+      new QueryForecastCommand({ ForecastArn, Filters: { item_id: "item_3" } }),
+    );
+    const p = answer.Forecast?.Predictions ?? {};
+    assert.deepEqual(Object.keys(p).sort(), ["mean", "p10", "p50", "p90"]);
+    assert.equal(p.p50?.length, 14);
+    assert.equal(p.p50?.[0]?.Timestamp, new Date(dayAt(DAYS)).toISOString().slice(0, 19));
+  });
+
+  test("PerformAutoML picks per series; CNN-QR runs as the global model", async () => {
+    const automl = await fc.send(
+      new CreatePredictorCommand(request("shop_automl", { AlgorithmArn: undefined, PerformAutoML: true })),
+    );
+    const cnn = await fc.send(
+      new CreatePredictorCommand(
+        request("shop_cnn", {
+          AlgorithmArn: `${ALGORITHM}CNN-QR`,
+          PerformHPO: true,
+          EvaluationParameters: { NumberOfBacktestWindows: 2 },
+        }),
+      ),
+    );
+
+    const a = await waitFor(
+      () => fc.send(new DescribePredictorCommand({ PredictorArn: automl.PredictorArn })),
+      "AutoML to train",
+    );
+    assert.equal(a.Status, "ACTIVE", a.Message);
+    assert.equal(a.PerformAutoML, true);
+    assert.equal(a.AlgorithmArn, undefined);
+    assert.deepEqual(a.EvaluationParameters, { NumberOfBacktestWindows: 1, BackTestWindowOffset: 14 });
+    const chosen = a.AutoMLAlgorithmArns ?? [];
+    assert.ok(chosen.length >= 1 && chosen.every((arn) => arn.startsWith(ALGORITHM)), chosen.join());
+    const executions = a.PredictorExecutionDetails?.PredictorExecutions ?? [];
+    assert.deepEqual(
+      executions.map((e) => e.AlgorithmArn),
+      chosen.slice(0, 5),
+    );
+    assert.ok(executions.every((e) => e.TestWindows?.length === 1));
+    const automlMetrics = await fc.send(new GetAccuracyMetricsCommand({ PredictorArn: automl.PredictorArn }));
+    assert.equal(automlMetrics.PredictorEvaluationResults?.[0]?.TestWindows?.length, 2);
+
+    const c = await waitFor(
+      () => fc.send(new DescribePredictorCommand({ PredictorArn: cnn.PredictorArn })),
+      "CNN-QR to train",
+    );
+    assert.equal(c.Status, "ACTIVE", c.Message);
+    assert.equal(c.PerformHPO, true);
+    assert.deepEqual(
+      c.PredictorExecutionDetails?.PredictorExecutions?.map((e) => [e.AlgorithmArn, e.TestWindows?.length]),
+      [[`${ALGORITHM}CNN-QR`, 2]],
+    );
+    const { ForecastArn } = await fc.send(
+      new CreateForecastCommand({ ForecastName: "cnn_forecast", PredictorArn: cnn.PredictorArn }),
+    );
+    const forecast = await waitFor(
+      () => fc.send(new DescribeForecastCommand({ ForecastArn })),
+      "the forecast",
+    );
+    assert.equal(forecast.Status, "ACTIVE", forecast.Message);
+    const answer = await query.send(
+      new QueryForecastCommand({ ForecastArn, Filters: { item_id: "item_5" } }),
+    );
+    assert.equal(answer.Forecast?.Predictions?.p50?.length, 14);
+  });
+
+  test("DescribePredictor answers for an AutoPredictor too", async () => {
+    const { PredictorArn } = await fc.send(
+      new CreateAutoPredictorCommand({
+        PredictorName: "shop_auto",
+        ForecastHorizon: 7,
+        ForecastFrequency: "D",
+        DataConfig: {
+          DatasetGroupArn: groupArn,
+          AdditionalDatasets: [{ Name: "holiday", Configuration: { CountryCode: ["US"] } }],
+        },
+      }),
+    );
+    const d = await waitFor(
+      () => fc.send(new DescribePredictorCommand({ PredictorArn })),
+      "the AutoPredictor to train",
+    );
+    assert.equal(d.Status, "ACTIVE", d.Message);
+    assert.equal(d.IsAutoPredictor, true);
+    assert.equal(d.ForecastHorizon, 7);
+    assert.deepEqual(d.InputDataConfig, {
+      DatasetGroupArn: groupArn,
+      SupplementaryFeatures: [{ Name: "holiday", Value: "US" }],
+    });
+    assert.equal(d.FeaturizationConfig?.ForecastFrequency, "D");
+    assert.equal(d.EvaluationParameters?.NumberOfBacktestWindows, 2);
+    assert.equal(d.AlgorithmArn, undefined);
+  });
+});

@@ -358,7 +358,7 @@ describe("console", () => {
         await page.click("form[action='/console/session'] button[type=submit]");
       };
       await submit("not-the-secret");
-      assert.match(await page.locator("[role=alert]").innerText(), /not right/);
+      assert.match((await page.locator("[role=alert]").textContent()) ?? "", /not right/);
       assert.deepEqual(await context.cookies(), [], "a wrong secret yields no session");
       problems.length = 0; // the browser reports the refused sign-in's 401; that one is expected
       await submit(one.secretAccessKey);

@@ -3,7 +3,8 @@
 #   Rscript bench/accuracy/r/tourism-forecasts.R <series.csv> <forecasts.csv> <timings.csv> <methods> <cores>
 # series.csv: sn,freq,h,y with y the training values in order, joined by ';'.
 # methods: comma-separated from ets, arima (auto.arima), theta (thetaf), snaive.
-# Writes forecasts.csv (method,sn,step,mean) and timings.csv (method,seconds,series).
+# Writes forecasts.csv (method,sn,step,mean) and timings.csv (method,seconds,cpu,series): wall seconds, and CPU
+# seconds of this R and its forked workers (steadier than wall time on a machine shared with other work).
 # Needs R and the forecast package: apt-get install -y r-base-core r-cran-forecast
 
 if (!requireNamespace("forecast", quietly = TRUE)) {
@@ -44,18 +45,24 @@ inputs <- lapply(seq_len(nrow(series)), function(i) {
 forecasts <- list()
 timings <- data.frame()
 for (method in methods) {
+  cpu <- function() {
+    p <- proc.time()
+    sum(p[c("user.self", "sys.self", "user.child", "sys.child")], na.rm = TRUE)
+  }
   t0 <- proc.time()[["elapsed"]]
+  c0 <- cpu()
   # mclapply forks one R per core: the same cores the service's worker threads get.
   out <- mclapply(inputs, function(s) {
     f <- one(method, s$tr, s$h)
     data.frame(method = method, sn = s$sn, step = seq_along(f), mean = f)
   }, mc.cores = cores)
   elapsed <- proc.time()[["elapsed"]] - t0
+  used <- cpu() - c0
   failed <- vapply(out, function(x) inherits(x, "try-error"), logical(1))
   if (any(failed)) stop(paste(method, "failed on", sum(failed), "series:", out[failed][[1]]))
   forecasts[[method]] <- do.call(rbind, out)
-  timings <- rbind(timings, data.frame(method = method, seconds = elapsed, series = length(inputs)))
-  message(sprintf("R %s: %d series in %.1f s", method, length(inputs), elapsed))
+  timings <- rbind(timings, data.frame(method = method, seconds = elapsed, cpu = used, series = length(inputs)))
+  message(sprintf("R %s: %d series in %.1f s (%.1f CPU s)", method, length(inputs), elapsed, used))
 }
 write.csv(do.call(rbind, forecasts), args[2], row.names = FALSE)
 write.csv(timings, args[3], row.names = FALSE)

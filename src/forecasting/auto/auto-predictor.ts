@@ -50,6 +50,20 @@ export interface AutoPredictorResult {
   backtests: BacktestRecord[];
 }
 
+/**
+ * For daily and finer data (seasonal period 7 or more, the weekly series included) the statistical members see at
+ * most this much recent history, or three seasons when longer: their fitting cost grows with the length, and
+ * older points of a long daily or hourly series add little to a short horizon. Monthly, quarterly and yearly series
+ * keep their whole history.
+ */
+export const MAX_MEMBER_HISTORY = 150;
+
+export function recentHistory(y: Float64Array, period: number): Float64Array {
+  if (period < 7) return y;
+  const keep = Math.max(MAX_MEMBER_HISTORY, 3 * period);
+  return y.length > keep ? y.subarray(y.length - keep) : y;
+}
+
 /** The shortest history a member is fitted on in a backtest. */
 const MIN_TRAIN = 4;
 
@@ -117,7 +131,7 @@ export function backtestAutoPredictor(
         const model = models.get(name);
         if (!model) continue;
         const f = finish(
-          model.fit(history, { period: set.period }).forecast(horizon, levels),
+          model.fit(recentHistory(history, set.period), { period: set.period }).forecast(horizon, levels),
           levels,
           options.nonNegative,
         );
@@ -198,7 +212,9 @@ export function forecastWithChoices(
     const outside = external[choice]?.(i);
     if (outside) return outside;
     const model = modelOf(choice);
-    const f = model.fit(bridgeGaps(s.target), { period: set.period }).forecast(set.horizon, quantiles);
+    const f = model
+      .fit(recentHistory(bridgeGaps(s.target), set.period), { period: set.period })
+      .forecast(set.horizon, quantiles);
     return finish(f, quantiles, nonNegative);
   });
 }

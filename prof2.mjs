@@ -1,0 +1,18 @@
+import { startHarness, eventually } from "/work/main/dist/test/e2e/harness.js";
+import { CreateAutoPredictorCommand, CreateDatasetCommand, CreateDatasetGroupCommand, CreateDatasetImportJobCommand, DescribeAutoPredictorCommand, DescribeDatasetImportJobCommand, UpdateDatasetGroupCommand } from "@aws-sdk/client-forecast";
+import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+const SERIES = 2000, DAYS = 365, DAY = 86400000;
+const parts = [];
+for (let i = 0; i < SERIES; i++) for (let d = 0; d < DAYS; d++) parts.push(`item_${i},${new Date(Date.UTC(2023,0,1)+d*DAY).toISOString().slice(0,10)},${((10+(i%50))*(1+0.3*Math.sin(2*Math.PI*d/7))+((i*7+d*13)%5)).toFixed(1)}`);
+const h = await startHarness(); const fc = h.forecast(); const s3 = h.s3();
+await s3.send(new CreateBucketCommand({ Bucket: "profbucket" })); await s3.send(new PutObjectCommand({ Bucket: "profbucket", Key: "d.csv", Body: parts.join("\n") }));
+const g = (await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: "p", Domain: "RETAIL" }))).DatasetGroupArn;
+const ds = (await fc.send(new CreateDatasetCommand({ DatasetName: "p", Domain: "RETAIL", DatasetType: "TARGET_TIME_SERIES", DataFrequency: "D", Schema: { Attributes: [{ AttributeName: "item_id", AttributeType: "string" }, { AttributeName: "timestamp", AttributeType: "timestamp" }, { AttributeName: "demand", AttributeType: "float" }] } }))).DatasetArn;
+const j = (await fc.send(new CreateDatasetImportJobCommand({ DatasetImportJobName: "p", DatasetArn: ds, TimestampFormat: "yyyy-MM-dd", DataSource: { S3Config: { Path: "s3://profbucket/d.csv", RoleArn: h.roleArn() } } }))).DatasetImportJobArn;
+await eventually(async () => (await fc.send(new DescribeDatasetImportJobCommand({ DatasetImportJobArn: j }))).Status === "ACTIVE" || undefined, 600000);
+await fc.send(new UpdateDatasetGroupCommand({ DatasetGroupArn: g, DatasetArns: [ds] }));
+const t = performance.now();
+const p = (await fc.send(new CreateAutoPredictorCommand({ PredictorName: "p", ForecastHorizon: 14, ForecastFrequency: "D", DataConfig: { DatasetGroupArn: g } }))).PredictorArn;
+const d = await eventually(async () => { const r = await fc.send(new DescribeAutoPredictorCommand({ PredictorArn: p })); return ["ACTIVE","CREATE_FAILED"].includes(r.Status) ? r : undefined; }, 1200000);
+console.log("train", d.Status, (performance.now()-t)/1000);
+await h.close(); process.exit(0);

@@ -28,7 +28,7 @@ export class PartUploader {
 
   constructor(options: PartUploaderOptions) {
     this.options = options;
-    this.maxInFlight = Math.max(1, options.maxInFlight ?? 2);
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
   }
 
   /**

@@ -4,6 +4,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { sqlString } from "../data/sql.js";
 import { namedSelectList, positionalName, typedSelectList } from "./export-format.js";
 import { copyPart, type PartPlan, type PartSink } from "./local-part.js";
+import { STAGING_COPY_OPTIONS } from "./staging.js";
 
 /**
  * Writes the rows of a DuckDB query as parts of at most `maxRowsPerPart` rows, in the query's order, handing each
@@ -30,7 +31,7 @@ export async function writeSqlSourceParts(
   // The newlines keep a trailing `-- comment` of the caller's SQL from swallowing the closing parenthesis.
   const staged = await connection.run(
     `COPY (SELECT ${typedSelectList(plan.columns)} FROM (\n${query}\n) AS export_source(${aliases})) ` +
-      `TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION snappy)`,
+      `TO ${sqlString(staging)} ${STAGING_COPY_OPTIONS}`,
   );
   const rows = Number(staged.rowsChanged);
 

@@ -189,7 +189,7 @@ describe("dataset import jobs", () => {
   });
 
   test("stopping a running import ends CREATE_STOPPED; deletes follow the rules", async () => {
-    await put("stop/big.csv", csvRows(300_000));
+    await put("stop/big.csv", csvRows(2_000_000));
     const datasetArn = await dataset();
     const arn = (await startImport(datasetArn, "s3://imports/stop/big.csv")).DatasetImportJobArn as string;
     assert.equal(

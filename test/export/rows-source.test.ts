@@ -117,6 +117,39 @@ describe("writeExportParts from JS row batches", () => {
     assert.deepEqual(rows, range(count).map(readBack));
   });
 
+  test("a part larger than one staged segment (100,000 rows) keeps every row in order", async () => {
+    const count = 230_000;
+    const columns: ExportColumn[] = [
+      { name: "n", type: "BIGINT" },
+      { name: "x", type: "DOUBLE" },
+    ];
+    const rows = range(count).map((i) => [i, i / 8]);
+    const result = await writeExportParts({
+      store: bed.store,
+      bucket: BUCKET,
+      prefix: "segments",
+      baseName: "rows",
+      format: "PARQUET",
+      columns,
+      source: { kind: "rows", batches: batchesOf(rows, 3_000) },
+      maxRowsPerPart: 200_000,
+      scratchDir: bed.scratch,
+    });
+    assert.equal(result.rows, count);
+    assert.equal(result.keys.length, 2);
+    let next = 0;
+    for (const [index, key] of result.keys.entries()) {
+      const part = await readRows(await download(bed, BUCKET, key), "PARQUET");
+      assert.equal(part.length, index === 0 ? 200_000 : 30_000);
+      for (const [n, x] of part) {
+        assert.equal(n, BigInt(next));
+        assert.equal(x, next / 8);
+        next += 1;
+      }
+    }
+    assert.deepEqual(await scratchLeft(bed), []);
+  });
+
   test("no batches at all: one part with the header only", async () => {
     const result = await writeExportParts({
       store: bed.store,

@@ -6,7 +6,10 @@
  * the process's (DuckDB's threads and, for exports, the embedded S3 endpoint serving the uploads).
  * Also one run of the rows source (JS batches) at 1,000,000 rows, for its rate and memory.
  *
- * Run: npx tsc -p tsconfig.json && node dist/bench/export/export-bench.js [rows] [runs]
+ * A third line, COPY followed by one upload of its file, is the least any export to S3 must do; the ratio to it
+ * shows what the parts, the staging and the all-or-nothing bookkeeping cost on top.
+ *
+ * Run: npx tsc -p tsconfig.json && node dist/bench/export/export-bench.js [rows] [runs] [CSV,PARQUET]
  */
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
@@ -16,7 +19,12 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { configureDuckDB, withConnection } from "../../src/data/duckdb.js";
 import { sqlString } from "../../src/data/sql.js";
-import { type ExportColumn, type ExportFormat, exportTimestamp, writeExportParts } from "../../src/export/index.js";
+import {
+  type ExportColumn,
+  type ExportFormat,
+  exportTimestamp,
+  writeExportParts,
+} from "../../src/export/index.js";
 import { startEmbeddedS3 } from "../../src/storage/embedded-s3.js";
 import { ObjectStore } from "../../src/storage/object-store.js";
 
@@ -58,17 +66,22 @@ interface Measurement {
   parts: number;
 }
 
-type Variant = "copy-CSV" | "copy-PARQUET" | "export-CSV" | "export-PARQUET" | "rows-CSV" | "rows-PARQUET";
+type Variant = `${"copy" | "upload" | "export" | "rows"}-${ExportFormat}`;
 
 /** One measured run, in this (child) process. */
 async function child(variant: Variant, rows: number, work: string): Promise<Measurement> {
   configureDuckDB({ tempDirectory: path.join(work, "duckdb-spill") });
-  const [kind, format] = variant.split("-") as ["copy" | "export" | "rows", ExportFormat];
+  const [kind, format] = variant.split("-") as ["copy" | "upload" | "export" | "rows", ExportFormat];
   let s3: Awaited<ReturnType<typeof startEmbeddedS3>> | undefined;
   let store: ObjectStore | undefined;
   if (kind !== "copy") {
     s3 = await startEmbeddedS3({ host: "127.0.0.1", port: 0, directory: path.join(work, "s3"), keys: [KEY] });
-    store = new ObjectStore({ endpoint: s3.endpoint, region: "us-east-1", credentials: KEY, forcePathStyle: true });
+    store = new ObjectStore({
+      endpoint: s3.endpoint,
+      region: "us-east-1",
+      credentials: KEY,
+      forcePathStyle: true,
+    });
     await store.createBucket("bench");
   }
   // DuckDB started before the clock, as it is in a running service.
@@ -80,7 +93,7 @@ async function child(variant: Variant, rows: number, work: string): Promise<Meas
   let bytes = 0;
   let parts = 1;
   let written = rows;
-  if (kind === "copy") {
+  if (kind === "copy" || kind === "upload") {
     const file = path.join(work, `copy.${format === "CSV" ? "csv" : "parquet"}`);
     const names = COLUMNS.map((column, index) => `#${index + 1} AS "${column.name}"`).join(", ");
     await withConnection(undefined, (connection) =>
@@ -90,6 +103,9 @@ async function child(variant: Variant, rows: number, work: string): Promise<Meas
       ),
     );
     bytes = (await stat(file)).size;
+    // The least any export to S3 must do: DuckDB's COPY, then one upload of its file (SSE-KMS as the export).
+    if (kind === "upload")
+      await (store as ObjectStore).uploadFile("bench", "upload/all", file, { kmsKeyArn: KMS_KEY });
   } else {
     const result = await writeExportParts({
       store: store as ObjectStore,
@@ -98,7 +114,10 @@ async function child(variant: Variant, rows: number, work: string): Promise<Meas
       baseName: `bench_${exportTimestamp(new Date())}`,
       format,
       columns: COLUMNS,
-      source: kind === "export" ? { kind: "sql", sql: sourceSql(rows) } : { kind: "rows", batches: jsBatches(rows) },
+      source:
+        kind === "export"
+          ? { kind: "sql", sql: sourceSql(rows) }
+          : { kind: "rows", batches: jsBatches(rows) },
       kmsKeyArn: KMS_KEY,
       scratchDir: work,
     });
@@ -128,7 +147,10 @@ async function* jsBatches(rows: number): AsyncGenerator<unknown[][]> {
   for (let start = 0; start < rows; start += batch) {
     const out: unknown[][] = [];
     for (let i = start; i < Math.min(rows, start + batch); i += 1) {
-      const row: unknown[] = [`item_${Math.floor(i / 100)}`, `2020-01-${String((i % 28) + 1).padStart(2, "0")}T00:00:00`];
+      const row: unknown[] = [
+        `item_${Math.floor(i / 100)}`,
+        `2020-01-${String((i % 28) + 1).padStart(2, "0")}T00:00:00`,
+      ];
       for (let a = 0; a < 2 * ATTRIBUTES; a += 1) row.push(Math.sin(i * 31 + a) * (a % 2 === 0 ? 10 : 1));
       out.push(row);
     }
@@ -158,23 +180,29 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 async function main(): Promise<void> {
   const rows = Number(process.argv[2] ?? 5_000_000);
   const runs = Number(process.argv[3] ?? 3);
-  console.log(`export bench: ${rows.toLocaleString("en")} rows x ${COLUMNS.length} columns, ${runs} runs each, `
-    + `${os.availableParallelism()} cores, DuckDB 2 threads / 1 GB`);
-  for (const format of ["CSV", "PARQUET"] as const) {
-    const results: Record<string, Measurement[]> = { copy: [], export: [] };
+  const formats = (process.argv[4] ?? "CSV,PARQUET").split(",") as ExportFormat[];
+  console.log(
+    `export bench: ${rows.toLocaleString("en")} rows x ${COLUMNS.length} columns, ${runs} runs each, ` +
+      `${os.availableParallelism()} cores, DuckDB 2 threads / 1 GB`,
+  );
+  for (const format of formats) {
+    const copy: Measurement[] = [];
+    const upload: Measurement[] = [];
+    const exported: Measurement[] = [];
     for (let run = 0; run < runs; run += 1) {
-      // In turn, so that changing load on a shared machine hits both alike.
-      (results.copy as Measurement[]).push(await runChild(`copy-${format}`, rows));
-      (results.export as Measurement[]).push(await runChild(`export-${format}`, rows));
+      // In turn, so that changing load on a shared machine hits all alike.
+      copy.push(await runChild(`copy-${format}`, rows));
+      upload.push(await runChild(`upload-${format}`, rows));
+      exported.push(await runChild(`export-${format}`, rows));
     }
-    const copy = results.copy as Measurement[];
-    const exported = results.export as Measurement[];
     const line = (name: string, ms: Measurement[]): string => {
       const wall = median(ms.map((m) => m.wall));
       const cpu = median(ms.map((m) => m.cpu));
       return (
         `  ${name.padEnd(34)} wall ${wall.toFixed(1).padStart(6)} s  cpu ${cpu.toFixed(1).padStart(6)} s  ` +
-        `${Math.round(rows / wall).toLocaleString("en").padStart(9)} rows/s  ` +
+        `${Math.round(rows / wall)
+          .toLocaleString("en")
+          .padStart(9)} rows/s  ` +
         `peak RSS ${Math.round(Math.max(...ms.map((m) => m.maxRssMb)))} MB ` +
         `(idle ${Math.round(Math.max(...ms.map((m) => m.startRssMb)))})  ` +
         `${((ms[0] as Measurement).bytes / 2 ** 20).toFixed(0)} MB in ${(ms[0] as Measurement).parts} file(s)`
@@ -182,15 +210,22 @@ async function main(): Promise<void> {
     };
     console.log(`${format}:`);
     console.log(line("DuckDB COPY to a local file", copy));
+    console.log(line("COPY, then upload that file", upload));
     console.log(line("writeExportParts to embedded S3", exported));
+    const ratio = (of: Measurement[], to: Measurement[], key: "wall" | "cpu"): string =>
+      (median(of.map((m) => m[key])) / median(to.map((m) => m[key]))).toFixed(2);
     console.log(
-      `  ratio export / COPY: wall ${(median(exported.map((m) => m.wall)) / median(copy.map((m) => m.wall))).toFixed(2)}x, ` +
-        `cpu ${(median(exported.map((m) => m.cpu)) / median(copy.map((m) => m.cpu))).toFixed(2)}x ` +
-        `(runs: wall ${exported.map((m) => m.wall.toFixed(1)).join("/")} vs ${copy.map((m) => m.wall.toFixed(1)).join("/")})`,
+      `  export / COPY: wall ${ratio(exported, copy, "wall")}x, cpu ${ratio(exported, copy, "cpu")}x; ` +
+        `export / (COPY + upload): wall ${ratio(exported, upload, "wall")}x, cpu ${ratio(exported, upload, "cpu")}x`,
+    );
+    const runsOf = (ms: Measurement[]): string =>
+      ms.map((m) => `${m.wall.toFixed(1)}/${m.cpu.toFixed(1)}`).join(" ");
+    console.log(
+      `  runs (wall/cpu s): COPY ${runsOf(copy)}; COPY+upload ${runsOf(upload)}; export ${runsOf(exported)}`,
     );
   }
   const jsRows = Math.min(rows, 1_000_000);
-  for (const format of ["CSV", "PARQUET"] as const) {
+  for (const format of formats) {
     const m = await runChild(`rows-${format}`, jsRows);
     console.log(
       `rows source (JS batches, made in the loop), ${format}, ${jsRows.toLocaleString("en")} rows: wall ${m.wall.toFixed(1)} s, ` +

@@ -3,7 +3,7 @@
  * while a client calls DescribeDatasetGroup every 25 ms; prints the latency distribution of those calls.
  * Aim (issue): no Describe call slower than 50 ms. The service runs in its own process.
  *
- * Run: npm run bench:responsiveness   (env BENCH_SERIES, default 10000)
+ * Run: npm run bench:responsiveness   (env BENCH_SERIES, default 10000; BENCH_DAYS, default 365)
  */
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -21,7 +21,7 @@ import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { ACCOUNTS, eventually, forecastClient, s3Client, startChild } from "../../test/e2e/harness.js";
 
 const SERIES = Number(process.env.BENCH_SERIES ?? 10_000);
-const DAYS = 365;
+const DAYS = Number(process.env.BENCH_DAYS ?? 365);
 const DAY = 86_400_000;
 
 function csv(): string {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { sqlString } from "../data/sql.js";
-import { type ExportColumn, type ExportFormat, copyOptions } from "./export-format.js";
+import { copyOptions, type ExportColumn, type ExportFormat } from "./export-format.js";
 import { PART_EXTENSION } from "./export-naming.js";
 
 /** A part file written locally, ready for upload. */

@@ -25,7 +25,8 @@ const EXPECTED: Record<ExportColumnType, string> = {
 
 /** Describes a refused value briefly, for the message. */
 function shown(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
   if (typeof value === "bigint") return `${value}n`;
   if (typeof value === "object") return Array.isArray(value) ? "an array" : "an object";
   return `${typeof value} ${String(value)}`;
@@ -55,7 +56,9 @@ export class ColumnBuffer {
     const width = this.converters.length;
     if (!Array.isArray(row) || row.length !== width) {
       const got = Array.isArray(row) ? `${row.length} values` : shown(row);
-      throw new TypeError(`Export row ${rowNumber} should have ${width} values, one per column, but has ${got}`);
+      throw new TypeError(
+        `Export row ${rowNumber} should have ${width} values, one per column, but has ${got}`,
+      );
     }
     for (let index = 0; index < width; index += 1) {
       const value: unknown = row[index];

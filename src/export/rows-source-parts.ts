@@ -66,7 +66,10 @@ export async function writeRowsSourceParts(
 }
 
 /** The next batch, or the signal's reason as soon as it aborts (a slow producer must not delay a stop). */
-function nextOrAbort<T>(iterator: AsyncIterator<T>, signal: AbortSignal | undefined): Promise<IteratorResult<T>> {
+function nextOrAbort<T>(
+  iterator: AsyncIterator<T>,
+  signal: AbortSignal | undefined,
+): Promise<IteratorResult<T>> {
   if (!signal) return iterator.next();
   signal.throwIfAborted();
   return new Promise((resolve, reject) => {

@@ -60,7 +60,11 @@ function trimStatement(sql: string): string {
 }
 
 /** Refuses a query with another number of columns than the export: they are taken by position. */
-async function checkColumnCount(connection: DuckDBConnection, query: string, expected: number): Promise<void> {
+async function checkColumnCount(
+  connection: DuckDBConnection,
+  query: string,
+  expected: number,
+): Promise<void> {
   const prepared = await connection.prepare(query);
   try {
     if (prepared.columnCount !== expected) {

@@ -6,16 +6,26 @@ import {
   CreateDatasetGroupCommand,
   CreateDatasetImportJobCommand,
   CreateForecastCommand,
+  CreateForecastExportJobCommand,
+  CreatePredictorBacktestExportJobCommand,
   DeletePredictorCommand,
   DescribeAutoPredictorCommand,
   DescribeForecastCommand,
+  DescribeForecastExportJobCommand,
+  DescribePredictorBacktestExportJobCommand,
   type ForecastClient,
   GetAccuracyMetricsCommand,
   ListForecastsCommand,
   ListPredictorsCommand,
 } from "@aws-sdk/client-forecast";
 import { ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
-import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { ACCOUNTS, eventually, type Harness, REGION, startHarness, waitForImport } from "./harness.js";
 
 const DAY = 86_400_000;
@@ -52,6 +62,24 @@ async function waitFor<T extends { Status?: string; Message?: string }>(
 
 describe("AutoPredictor, forecast and QueryForecast", () => {
   let h: Harness;
+  let s3: S3Client;
+  /** Reads every CSV part under a prefix of the "train" bucket (each with its header row). */
+  const readCsvParts = async (prefix: string): Promise<Record<string, string>[]> => {
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: "train", Prefix: prefix }));
+    const rows: Record<string, string>[] = [];
+    for (const o of listed.Contents ?? []) {
+      assert.match(o.Key as string, /_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z_part\d+\.csv$/);
+      const text =
+        (await (
+          await s3.send(new GetObjectCommand({ Bucket: "train", Key: o.Key }))
+        ).Body?.transformToString()) ?? "";
+      const [header, ...lines] = text.trim().split("\n");
+      const names = (header as string).split(",");
+      for (const line of lines)
+        rows.push(Object.fromEntries(line.split(",").map((v, i) => [names[i] as string, v])));
+    }
+    return rows;
+  };
   let fc: ForecastClient;
   let query: ForecastqueryClient;
   let groupArn = "";
@@ -65,7 +93,7 @@ describe("AutoPredictor, forecast and QueryForecast", () => {
       credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
       maxAttempts: 1,
     });
-    const s3 = h.s3();
+    s3 = h.s3();
     await s3.send(new CreateBucketCommand({ Bucket: "train" }));
     await s3.send(new PutObjectCommand({ Bucket: "train", Key: "demand.csv", Body: demandCsv() }));
     groupArn = (await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: "shop", Domain: "RETAIL" })))

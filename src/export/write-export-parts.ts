@@ -84,13 +84,7 @@ export async function writeExportParts(options: WriteExportPartsOptions): Promis
   signal?.addEventListener("abort", interruptUploads, { once: true });
   let directory: string | undefined;
   try {
-    // Checked first: a missing bucket should not cost the whole export's work before the first upload fails.
-    if (!(await store.bucketExists(bucket))) {
-      throw new StorageError("NoSuchBucket", bucketMissingMessage(bucket, store.endpointName), {
-        bucket,
-        endpoint: store.endpointName,
-      });
-    }
+    await requireBucket(store, bucket);
     directory = await mkdtemp(join(options.scratchDir ?? tmpdir(), "openforecast-export-"));
     const plan: PartPlan = { columns, format, maxRowsPerPart, directory, signal };
     const sink = (part: { index: number; file: string }): Promise<void> =>
@@ -118,6 +112,27 @@ export async function writeExportParts(options: WriteExportPartsOptions): Promis
   } finally {
     signal?.removeEventListener("abort", interruptUploads);
     if (directory !== undefined) await rm(directory, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Fails at once when the bucket does not exist: that should not cost the whole export's work before the first
+ * upload fails. A role may be allowed to write objects but not to look at the bucket (HeadBucket answers 403);
+ * then the uploads will tell.
+ */
+async function requireBucket(store: ObjectStore, bucket: string): Promise<void> {
+  let exists: boolean;
+  try {
+    exists = await store.bucketExists(bucket);
+  } catch (error) {
+    if (error instanceof StorageError && error.kind === "AccessDenied") return;
+    throw error;
+  }
+  if (!exists) {
+    throw new StorageError("NoSuchBucket", bucketMissingMessage(bucket, store.endpointName), {
+      bucket,
+      endpoint: store.endpointName,
+    });
   }
 }
 

@@ -247,5 +247,58 @@ describe("AutoPredictor, forecast and QueryForecast", () => {
     await assert.rejects(fc.send(new DeletePredictorCommand({ PredictorArn })), {
       name: "ResourceInUseException",
     });
+
+    // Forecast export: CSV parts with the key, date and one column per forecast type.
+    const { ForecastExportJobArn } = await fc.send(
+      new CreateForecastExportJobCommand({
+        ForecastExportJobName: "shop_export",
+        ForecastArn,
+        Destination: { S3Config: { Path: "s3://train/exports/forecast", RoleArn: h.roleArn() } },
+      }),
+    );
+    const exported = await waitFor(
+      () => fc.send(new DescribeForecastExportJobCommand({ ForecastExportJobArn })),
+      "the forecast export",
+    );
+    assert.equal(exported.Status, "ACTIVE", exported.Message);
+    const forecastRows = await readCsvParts("exports/forecast/");
+    assert.deepEqual(Object.keys(forecastRows[0] as object), [
+      "item_id",
+      "date",
+      "p10",
+      "p50",
+      "p90",
+      "mean",
+    ]);
+    assert.equal(forecastRows.length, 12 * 14);
+
+    // Backtest export: two folders, forecasted values and accuracy metrics.
+    const { PredictorBacktestExportJobArn } = await fc.send(
+      new CreatePredictorBacktestExportJobCommand({
+        PredictorBacktestExportJobName: "shop_backtest",
+        PredictorArn,
+        Format: "PARQUET",
+        Destination: { S3Config: { Path: "s3://train/exports/backtest/", RoleArn: h.roleArn() } },
+      }),
+    );
+    const backtest = await waitFor(
+      () => fc.send(new DescribePredictorBacktestExportJobCommand({ PredictorBacktestExportJobArn })),
+      "the backtest export",
+    );
+    assert.equal(backtest.Status, "ACTIVE", backtest.Message);
+    const objects = await s3.send(new ListObjectsV2Command({ Bucket: "train", Prefix: "exports/backtest/" }));
+    const keys = (objects.Contents ?? []).map((o) => o.Key as string);
+    const named = (folder: string) =>
+      new RegExp(
+        `^exports/backtest/${folder}/shop_backtest_\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}Z_part0\\.parquet$`,
+      );
+    assert.ok(
+      keys.some((k) => named("forecasted-values").test(k)),
+      keys.join(", "),
+    );
+    assert.ok(
+      keys.some((k) => named("accuracy-metrics-values").test(k)),
+      keys.join(", "),
+    );
   });
 });

@@ -144,6 +144,28 @@ describe("writeExportParts: encryption, and nothing left behind on failure", () 
     assert.deepEqual(await scratchLeft(bed), []);
   });
 
+  test("a 403 on the bucket check is left to the uploads (a role may write without looking at the bucket)", async () => {
+    const bucketExists = bed.store.bucketExists;
+    bed.store.bucketExists = async () => {
+      throw new StorageError("AccessDenied", "Access denied (injected)", { bucket: BUCKET, endpoint: "x" });
+    };
+    try {
+      const result = await writeExportParts({
+        store: bed.store,
+        bucket: BUCKET,
+        prefix: "write-only",
+        baseName: "x",
+        format: "CSV",
+        columns: COLUMNS,
+        source: { kind: "sql", sql: sqlRows(5) },
+        scratchDir: bed.scratch,
+      });
+      assert.deepEqual(result.keys, ["write-only/x_part0.csv"]);
+    } finally {
+      bed.store.bucketExists = bucketExists;
+    }
+  });
+
   test("an upload failing at the third part: that StorageError as it is, parts 0 and 1 removed", async () => {
     const failure = new StorageError("AccessDenied", "Access denied (injected)", {
       bucket: BUCKET,

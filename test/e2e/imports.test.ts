@@ -209,12 +209,14 @@ describe("dataset import jobs", () => {
       "a stopped job cannot be stopped again",
     );
     await fc.send(new DeleteDatasetImportJobCommand({ DatasetImportJobArn: arn }));
-    await eventually(async () =>
-      (await errorName(fc.send(new DescribeDatasetImportJobCommand({ DatasetImportJobArn: arn })))) ===
-      "ResourceNotFoundException"
-        ? true
-        : undefined,
-    );
+    // The delete runs in the background: the job is DELETE_PENDING, then gone.
+    await eventually(async () => {
+      const outcome = await fc.send(new DescribeDatasetImportJobCommand({ DatasetImportJobArn: arn })).then(
+        (d) => d.Status,
+        (e: Error) => e.name,
+      );
+      return outcome === "ResourceNotFoundException" ? true : undefined;
+    });
   });
 
   test("Parquet input and a custom TimestampFormat", async () => {

@@ -17,11 +17,28 @@ export const CONTENT_TYPE: Record<ExportFormat, string> = {
 };
 
 /**
- * The COPY options of a part file. CSV: comma, `"` quotes only where needed, a header row, missing values as
- * empty fields. Parquet: DuckDB's default Snappy compression, which every Parquet reader understands.
+ * Rows per row group of a Parquet part, for about 8 MB of values per group whatever the column count. DuckDB's
+ * default (122,880 rows) made its order-keeping writer hold several such groups: 2M rows x 18 columns peaked at
+ * 520 MB RSS, 390 MB with 30,720-row groups, and wrote no faster. A few MB per group is still what Parquet
+ * readers handle well; a multiple of DuckDB's 2,048-row vectors, from 2,048 to DuckDB's default.
  */
-export function copyOptions(format: ExportFormat): string {
-  return format === "CSV" ? "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')" : "(FORMAT parquet)";
+export function parquetRowGroupRows(columns: readonly ExportColumn[]): number {
+  const targetBytes = 8 * 1024 * 1024;
+  // A guess at a typical value's size in memory: ids and timestamp text are short strings.
+  const rowBytes = columns.reduce((sum, column) => sum + (column.type === "VARCHAR" ? 32 : 8), 0);
+  const rows = Math.floor(targetBytes / rowBytes / 2048) * 2048;
+  return Math.min(122_880, Math.max(2048, rows));
+}
+
+/**
+ * The COPY options of a part file. CSV: comma, `"` quotes only where needed, a header row, missing values as
+ * empty fields. Parquet: DuckDB's default Snappy compression, which every Parquet reader understands, and row
+ * groups of parquetRowGroupRows.
+ */
+export function copyOptions(format: ExportFormat, columns: readonly ExportColumn[]): string {
+  return format === "CSV"
+    ? "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')"
+    : `(FORMAT parquet, ROW_GROUP_SIZE ${parquetRowGroupRows(columns)})`;
 }
 
 /**

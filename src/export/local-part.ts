@@ -36,6 +36,8 @@ export async function copyPart(
   query: string,
 ): Promise<LocalPart> {
   const file = localPartFile(plan, index);
-  const result = await connection.run(`COPY (${query}) TO ${sqlString(file)} ${copyOptions(plan.format)}`);
+  const result = await connection.run(
+    `COPY (${query}) TO ${sqlString(file)} ${copyOptions(plan.format, plan.columns)}`,
+  );
   return { index, file, rows: Number(result.rowsChanged) };
 }

@@ -193,7 +193,8 @@ export const SWITCH_MARGIN = 0.1;
 export function chooseMember(scores: ReadonlyMap<string, number>, fallback: string): string {
   const base = scores.get(fallback);
   let best = fallback;
-  let bestScore = base === undefined || !Number.isFinite(base) ? Number.POSITIVE_INFINITY : base * (1 - SWITCH_MARGIN);
+  let bestScore =
+    base === undefined || !Number.isFinite(base) ? Number.POSITIVE_INFINITY : base * (1 - SWITCH_MARGIN);
   for (const [name, score] of scores) {
     if (name !== fallback && score < bestScore) {
       best = name;

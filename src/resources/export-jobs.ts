@@ -183,13 +183,8 @@ async function removeParts(
   for (const folder of new Set(folders)) {
     const stem = `${folderPrefix(folder ? `${folderPrefix(prefix)}${folder}` : prefix)}${baseName}_part`;
     const stale = await store.listObjects(bucket, stem).catch(() => []);
-    if (stale.length > 0)
-      await store
-        .deleteObjects(
-          bucket,
-          stale.map((o) => o.key),
-        )
-        .catch(() => undefined);
+    // One key at a time: the embedded endpoint fails batch deletes of several keys in one folder.
+    for (const object of stale) await store.deleteObjects(bucket, [object.key]);
   }
 }
 

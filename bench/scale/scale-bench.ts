@@ -31,6 +31,7 @@ import {
 } from "@aws-sdk/client-forecast";
 import {
   CreateBucketCommand,
+  GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -215,11 +216,33 @@ async function upload(s3: S3Client, files: string[], prefix: string): Promise<vo
   }
 }
 
+/** Data rows in the exported CSV parts (lines less one header per part), read back through S3 after the timing. */
+async function exportedRows(s3: S3Client): Promise<{ files: number; rows: number }> {
+  let files = 0;
+  let lines = 0;
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "export/", ContinuationToken: token }),
+    );
+    for (const object of page.Contents ?? []) {
+      if (!object.Key?.endsWith(".csv")) continue;
+      files++;
+      const body = (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: object.Key }))).Body as
+        | AsyncIterable<Uint8Array>
+        | undefined;
+      for await (const chunk of body ?? []) for (const byte of chunk) if (byte === 10) lines++;
+    }
+    token = page.NextContinuationToken;
+  } while (token);
+  return { files, rows: lines - files };
+}
+
 interface SizeResult {
   series: number;
   stages: StageResult[];
   vmHwmKb: number;
-  exportedObjects: number;
+  exported: { files: number; rows: number };
   complete: boolean;
 }
 
@@ -233,11 +256,11 @@ async function runSize(series: number, dataDir: string, maxMinutes: number): Pro
   const s3 = s3Client(child.s3Endpoint);
   const timer = new StageTimer(monitor, fc, maxMinutes);
   // Read while the service still runs: the peak resident memory of its whole life.
-  const finish = async (complete: boolean, exportedObjects = 0): Promise<SizeResult> => ({
+  const finish = async (complete: boolean): Promise<SizeResult> => ({
     series,
     stages: timer.results,
     vmHwmKb: await monitor.statusKb("VmHWM"),
-    exportedObjects,
+    exported: complete ? await exportedRows(s3) : { files: 0, rows: 0 },
     complete,
   });
   try {
@@ -343,8 +366,7 @@ async function runSize(series: number, dataDir: string, maxMinutes: number): Pro
         ).ForecastExportJobArn as string,
       (arn) => fc.send(new DescribeForecastExportJobCommand({ ForecastExportJobArn: arn })),
     );
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "export/" }));
-    return await finish(!exported.stopped, listed.KeyCount ?? 0);
+    return await finish(!exported.stopped);
   } finally {
     monitor.stop();
     fc.destroy();
@@ -375,7 +397,13 @@ function printSize(r: SizeResult): void {
   console.log(
     `| **import → export${r.complete ? "" : " (incomplete)"}** | **${minutes(wall)}** | ${cpu.toFixed(0)} | VmHWM ${(hwm / 1024).toFixed(0)} |`,
   );
-  if (r.complete) console.log(`\n${r.exportedObjects} objects exported.`);
+  if (r.complete) {
+    const expected = r.series * HORIZON;
+    console.log(
+      `\nExport: ${r.exported.rows.toLocaleString("en-US")} forecast rows in ${r.exported.files} CSV files ` +
+        `(${r.exported.rows === expected ? "as expected" : `EXPECTED ${expected.toLocaleString("en-US")}`}: series × horizon).`,
+    );
+  }
 }
 
 /** Linear in the number of series, through the two largest sizes, per stage. */

@@ -15,10 +15,29 @@ import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/c
 import { eventually, waitForImport } from "./harness.js";
 
 const DAY = 86_400_000;
-export const START = Date.UTC(2023, 0, 2);
-export const ITEMS = 24;
-export const DAYS = 180;
-export const HORIZON = 14;
+/** The size and naming of one generated data set; tests that need a smaller one pass their own. */
+export interface DriverShape {
+  start: number;
+  items: number;
+  days: number;
+  horizon: number;
+  seed: number;
+  /** Prefix of the dataset group, dataset and predictor names. */
+  name: string;
+}
+
+export const DRIVER_SHAPE: DriverShape = {
+  start: Date.UTC(2023, 0, 2),
+  items: 24,
+  days: 180,
+  horizon: 14,
+  seed: 7,
+  name: "drivers",
+};
+export const START = DRIVER_SHAPE.start;
+export const ITEMS = DRIVER_SHAPE.items;
+export const DAYS = DRIVER_SHAPE.days;
+export const HORIZON = DRIVER_SHAPE.horizon;
 
 /** A seeded generator, so the data (and the test) are the same every run. */
 function rng(seed: number): () => number {
@@ -30,20 +49,21 @@ function rng(seed: number): () => number {
 }
 
 /** Demand driven by price (down), promotion (up) and a weekly season; `noise_feature` has no effect. */
-export function generateDriverData(): { target: string; related: string } {
-  const r = rng(7);
+export function generateDriverData(shape: DriverShape = DRIVER_SHAPE): { target: string; related: string } {
+  const { start, items, days, horizon } = shape;
+  const r = rng(shape.seed);
   const weekly = [1, 0.95, 0.95, 1, 1.1, 1.3, 1.25];
   const target: string[] = ["item_id,timestamp,demand"];
   const related: string[] = ["item_id,timestamp,price,promo,noise_feature"];
-  for (let i = 0; i < ITEMS; i++) {
+  for (let i = 0; i < items; i++) {
     const base = 40 + 5 * i;
-    for (let d = 0; d < DAYS + HORIZON; d++) {
-      const day = new Date(START + d * DAY).toISOString().slice(0, 10);
+    for (let d = 0; d < days + horizon; d++) {
+      const day = new Date(start + d * DAY).toISOString().slice(0, 10);
       const price = 10 + (r() - 0.5) * 6;
       const promo = r() < 0.15 ? 1 : 0;
       const noise = r() * 100;
       related.push(`item_${i},${day} 00:00:00,${price.toFixed(2)},${promo},${noise.toFixed(1)}`);
-      if (d < DAYS) {
+      if (d < days) {
         const demand =
           base * (weekly[d % 7] as number) * (1 - (0.6 * (price - 10)) / 10) + 25 * promo + (r() - 0.5) * 4;
         target.push(`item_${i},${day} 00:00:00,${Math.max(0, demand).toFixed(2)}`);
@@ -62,19 +82,20 @@ export async function setupDriverPredictor(
   s3: S3Client,
   roleArn: string,
   bucket: string,
+  shape: DriverShape = DRIVER_SHAPE,
 ): Promise<{ groupArn: string; predictorArn: string; explainabilityArn: string }> {
-  const data = generateDriverData();
+  const data = generateDriverData(shape);
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "in/target.csv", Body: data.target }));
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "in/related.csv", Body: data.related }));
   const groupArn = (
-    await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: "drivers", Domain: "RETAIL" }))
+    await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: shape.name, Domain: "RETAIL" }))
   ).DatasetGroupArn as string;
   const datasets: string[] = [];
   for (const [name, type, attrs, key] of [
-    ["drivers_target", "TARGET_TIME_SERIES", ["demand:float"], "in/target.csv"],
+    [`${shape.name}_target`, "TARGET_TIME_SERIES", ["demand:float"], "in/target.csv"],
     [
-      "drivers_related",
+      `${shape.name}_related`,
       "RELATED_TIME_SERIES",
       ["price:float", "promo:integer", "noise_feature:float"],
       "in/related.csv",
@@ -113,8 +134,8 @@ export async function setupDriverPredictor(
   const predictorArn = (
     await fc.send(
       new CreateAutoPredictorCommand({
-        PredictorName: "drivers_predictor",
-        ForecastHorizon: HORIZON,
+        PredictorName: `${shape.name}_predictor`,
+        ForecastHorizon: shape.horizon,
         ForecastFrequency: "D",
         DataConfig: { DatasetGroupArn: groupArn },
         ExplainPredictor: true,

@@ -19,6 +19,7 @@ import { parseTransformations } from "../data/series-transformations.js";
 import { inUse, invalidInput } from "../errors.js";
 import type { WindowAccuracy } from "../forecasting/auto/accuracy.js";
 import { ALGORITHM_OF, FITTED_MEMBERS } from "../forecasting/auto/members.js";
+import type { MemberName } from "../forecasting/members.js";
 import { STATUS } from "../jobs/statuses.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
@@ -40,24 +41,30 @@ import { GLOBAL_MEMBER } from "./predictor-training.js";
 const KIND = "predictor";
 const ALGORITHM_PREFIX = "arn:aws:forecast:::algorithm/";
 
+/** The Prophet member, which the AutoPredictor does not backtest: only legacy predictors run it. */
+const PROPHET_MEMBER: MemberName = "prophet";
+
 /**
  * Amazon's legacy algorithms and the engine members each runs as. Deep_AR_Plus and CNN-QR are Amazon's neural
  * networks that learn one model across all series with related data, item metadata and holidays; the global GBDT
- * member is the engine's model of that kind, so both run as it.
+ * member is the engine's model of that kind, so both run as it. Prophet is Prophet itself (augurs with Prophet's
+ * Stan model).
  */
 const ALGORITHM_MEMBERS: Readonly<Record<string, readonly string[]>> = {
   ETS: ["ets"],
   ARIMA: ["arima"],
   NPTS: ["npts"],
+  Prophet: [PROPHET_MEMBER],
   Deep_AR_Plus: [GLOBAL_MEMBER],
   "CNN-QR": [GLOBAL_MEMBER],
 };
-/** Amazon algorithms with no honest counterpart in the engine. */
-const NOT_BUILT_ALGORITHMS = ["Prophet"];
 /** Amazon runs hyperparameter optimization for these only. */
 const HPO_ALGORITHMS = ["Deep_AR_Plus", "CNN-QR"];
-/** AutoML backtests every member; LatencyOptimized leaves out the global model, the slowest to train. */
-const AUTOML_MEMBERS: readonly string[] = [...FITTED_MEMBERS, GLOBAL_MEMBER];
+/**
+ * AutoML backtests every member, Prophet included as Amazon's AutoML considered it; LatencyOptimized leaves out
+ * the two slowest to train, the global model and Prophet.
+ */
+const AUTOML_MEMBERS: readonly string[] = [...FITTED_MEMBERS, PROPHET_MEMBER, GLOBAL_MEMBER];
 const LATENCY_OPTIMIZED_MEMBERS: readonly string[] = [...FITTED_MEMBERS];
 const MAX_BACKTEST_WINDOWS = 5;
 
@@ -103,11 +110,6 @@ function chooseMembers(input: CreatePredictorRequest): { members: string[]; algo
   const name = input.AlgorithmArn.startsWith(ALGORITHM_PREFIX)
     ? input.AlgorithmArn.slice(ALGORITHM_PREFIX.length)
     : undefined;
-  if (name !== undefined && NOT_BUILT_ALGORITHMS.includes(name)) {
-    throw invalidInput(
-      `The algorithm ${input.AlgorithmArn} is not built yet in OpenForecast; use one of ${supported}, or PerformAutoML.`,
-    );
-  }
   const members = name === undefined ? undefined : ALGORITHM_MEMBERS[name];
   if (!members)
     throw invalidInput(`${input.AlgorithmArn} is not a Forecast algorithm; use one of ${supported}.`);
@@ -306,7 +308,7 @@ export const CreatePredictor: OperationHandler<CreatePredictorRequest> = async (
 
 /** The ARN DescribePredictor names a member by: Amazon's algorithm where it has one, else the engine's name. */
 function memberArn(member: string): string {
-  return algorithmArn(ALGORITHM_OF[member] ?? member);
+  return algorithmArn(ALGORITHM_OF[member] ?? (member === PROPHET_MEMBER ? "Prophet" : member));
 }
 
 /** Members by how many series chose them, most first (ties by name, for a stable answer). */

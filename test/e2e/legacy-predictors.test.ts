@@ -132,11 +132,6 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     await refused(request("neither", { AlgorithmArn: undefined }), "InvalidInputException", /AlgorithmArn/);
     await refused(request("unknown", { AlgorithmArn: `${ALGORITHM}XGBoost` }), "InvalidInputException");
     await refused(
-      request("prophet", { AlgorithmArn: `${ALGORITHM}Prophet` }),
-      "InvalidInputException",
-      /not built yet/,
-    );
-    await refused(
       request("short_offset", { EvaluationParameters: { BackTestWindowOffset: 7 } }),
       "InvalidInputException",
       /BackTestWindowOffset/,
@@ -331,6 +326,43 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     assert.equal(p.p50?.[0]?.Timestamp, new Date(dayAt(DAYS)).toISOString().slice(0, 19));
   });
 
+  test("Prophet: trains as the Prophet member and reports its accuracy", async () => {
+    const { PredictorArn } = await fc.send(
+      new CreatePredictorCommand(request("shop_prophet", { AlgorithmArn: `${ALGORITHM}Prophet` })),
+    );
+    const d = await waitFor(
+      () => fc.send(new DescribePredictorCommand({ PredictorArn })),
+      "Prophet to train",
+    );
+    assert.equal(d.Status, "ACTIVE", d.Message);
+    assert.equal(d.AlgorithmArn, `${ALGORITHM}Prophet`);
+    assert.equal(d.PerformAutoML, false);
+    assert.deepEqual(
+      d.PredictorExecutionDetails?.PredictorExecutions?.map((e) => [e.AlgorithmArn, e.TestWindows?.length]),
+      [[`${ALGORITHM}Prophet`, 1]],
+    );
+
+    const metrics = await fc.send(new GetAccuracyMetricsCommand({ PredictorArn }));
+    const result = metrics.PredictorEvaluationResults?.[0];
+    assert.equal(result?.AlgorithmArn, `${ALGORITHM}Prophet`);
+    const windows = result?.TestWindows ?? [];
+    assert.deepEqual(
+      windows.map((w) => w.EvaluationType),
+      ["SUMMARY", "COMPUTED"],
+    );
+    const summary = windows[0]?.Metrics;
+    assert.deepEqual(
+      summary?.WeightedQuantileLosses?.map((q) => q.Quantile),
+      [0.1, 0.5, 0.9],
+    );
+    for (const q of summary?.WeightedQuantileLosses ?? []) {
+      assert.ok(Number.isFinite(q.LossValue) && (q.LossValue as number) >= 0, `wQL ${q.Quantile}`);
+    }
+    // Prophet's weekly Fourier season fits the clean weekly pattern of the data.
+    const wape = summary?.ErrorMetrics?.find((e) => e.ForecastType === "mean")?.WAPE ?? 1;
+    assert.ok(wape < 0.2, `Prophet forecasts a clean weekly pattern well (WAPE ${wape})`);
+  });
+
   test("PerformAutoML picks per series; CNN-QR runs as the global model", async () => {
     const automl = await fc.send(
       new CreatePredictorCommand(request("shop_automl", { AlgorithmArn: undefined, PerformAutoML: true })),
@@ -355,6 +387,11 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     assert.deepEqual(a.EvaluationParameters, { NumberOfBacktestWindows: 1, BackTestWindowOffset: 14 });
     const chosen = a.AutoMLAlgorithmArns ?? [];
     assert.ok(chosen.length >= 1 && chosen.every((arn) => arn.startsWith(ALGORITHM)), chosen.join());
+    // Members are named by Amazon's algorithm (Prophet, ETS) or the engine's capitalised name, never "prophet".
+    assert.ok(
+      chosen.every((arn) => /^[A-Z]/.test(arn.slice(ALGORITHM.length))),
+      chosen.join(),
+    );
     const executions = a.PredictorExecutionDetails?.PredictorExecutions ?? [];
     assert.deepEqual(
       executions.map((e) => e.AlgorithmArn),
@@ -412,7 +449,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
       SupplementaryFeatures: [{ Name: "holiday", Value: "US" }],
     });
     assert.equal(d.FeaturizationConfig?.ForecastFrequency, "D");
-    assert.equal(d.EvaluationParameters?.NumberOfBacktestWindows, 2);
+    assert.equal(d.EvaluationParameters?.NumberOfBacktestWindows, 3);
     assert.equal(d.AlgorithmArn, undefined);
   });
 });

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { CombinationModel, combineForecasts } from "../../src/forecasting/combination.js";
-import { createMember, MEMBER_NAMES } from "../../src/forecasting/members.js";
+import { createMember, loadMembers, MEMBER_NAMES } from "../../src/forecasting/members.js";
 import type { FittedSeries, SeriesModel } from "../../src/forecasting/model.js";
 import { forecastFromSamples } from "../../src/forecasting/sample-quantiles.js";
+
+await loadMembers(MEMBER_NAMES);
 
 const constant = (name: string, value: number, spread: number): SeriesModel => ({
   name,

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { createMember, MEMBER_NAMES } from "../../src/forecasting/members.js";
+import { createMember, loadMembers, MEMBER_NAMES } from "../../src/forecasting/members.js";
+
+await loadMembers(MEMBER_NAMES);
 
 // Series a predictor meets in practice that break naive implementations: every member must return finite,
 // ordered forecasts for them instead of throwing.

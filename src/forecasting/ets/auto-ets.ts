@@ -17,6 +17,8 @@ export interface EtsOptions extends Partial<EtsFitOptions> {
   readonly models?: readonly string[];
   readonly simulationPaths?: number;
   readonly seed?: number;
+  /** The member name it reports; "ets" unless restricted to a family (e.g. "ets-damped"). */
+  readonly name?: string;
 }
 
 function standardNormal(random: () => number): number {
@@ -92,10 +94,11 @@ export class FittedEts implements FittedSeries {
 }
 
 export class EtsModel implements SeriesModel {
-  readonly name = "ets";
+  readonly name: string;
   private readonly fitOptions: EtsFitOptions;
 
   constructor(private readonly options: EtsOptions = {}) {
+    this.name = options.name ?? "ets";
     this.fitOptions = {
       // Measured on the tourism data: heuristic seasonal starting states forecast slightly better than
       // optimising all m − 1 of them (as R does) and fit four times faster; a loose simplex tolerance likewise.

@@ -3,6 +3,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { SeriesPreparationError } from "./series-error.js";
 import type { MetadataFields } from "./series-fields.js";
 import { sqlIdent, sqlString } from "./sql.js";
+import { TimeSlice } from "./time-slice.js";
 
 export interface ItemMetadata {
   /** Per field, the labels of its category codes (code i is levels[i]); empty for numeric fields. */
@@ -51,14 +52,16 @@ export async function readItemMetadata(
   );
   const codes = levels.map((labels) => new Map(labels.map((label, code) => [label, code])));
   const byItem = new Map<string, Float64Array>();
-  items.forEach((id, row) => {
+  const slice = new TimeSlice();
+  for (let row = 0; row < items.length; row++) {
     const vector = new Float64Array(fields.fields.length);
     fields.fields.forEach(({ categorical }, f) => {
       const value = values[f]?.[row];
       if (value === null || value === undefined) vector[f] = Number.NaN;
       else vector[f] = categorical ? (codes[f]?.get(value as string) ?? Number.NaN) : (value as number);
     });
-    byItem.set(id as string, vector);
-  });
+    byItem.set(items[row] as string, vector);
+    if (slice.due()) await slice.pause();
+  }
   return { levels, byItem };
 }

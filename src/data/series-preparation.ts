@@ -18,7 +18,7 @@ import {
 import { fillMissing } from "./series-fill.js";
 import { nominalMs, parseFrequency } from "./series-frequency.js";
 import { type TimeAlignmentBoundary, type TimeGrid, timeGrid } from "./series-grid.js";
-import { checkHolidayCountries, holidayFlags } from "./series-holidays.js";
+import { checkHolidayCountries, holidayFlags, loadHolidays } from "./series-holidays.js";
 import { readItemMetadata } from "./series-metadata.js";
 import {
   destinationsOf,
@@ -32,6 +32,8 @@ import {
   parseTransformations,
   type RelatedTransformations,
 } from "./series-transformations.js";
+import { SharedFloats } from "./shared-floats.js";
+import { TimeSlice } from "./time-slice.js";
 
 export interface TimeSeriesDataset {
   /** The canonical Parquet file of the dataset (written by importFiles). */
@@ -180,6 +182,17 @@ interface Layout {
   first: Int32Array;
   /** The bucket of the last record of the whole target dataset: the end of every history. */
   end: number;
+  /** Where every array of the set is allocated: shared memory, so that worker threads read it without a copy. */
+  memory: SharedFloats;
+}
+
+/** Floats the arrays of the set take in all (each series' target, related and metadata, the shared grid arrays). */
+function floatsNeeded(p: Plan, first: Int32Array, end: number, gridLength: number): number {
+  const related = p.related?.features.length ?? 0;
+  const metadata = p.metadata?.fields.length ?? 0;
+  let total = gridLength * (1 + p.holidays.length);
+  for (const start of first) total += (end - start + 1) * (1 + related) + related * p.horizon + metadata;
+  return total;
 }
 
 /** The target arrays of the kept series, aggregated and filled. */
@@ -187,13 +200,13 @@ async function targetArrays(
   connection: DuckDBConnection,
   input: PrepareSeriesInput,
   p: Plan,
-  { index, kept, first, end }: Layout,
+  { index, kept, first, end, memory }: Layout,
 ): Promise<Float64Array[]> {
   const slot = new Int32Array(index.keys.length).fill(-1);
   kept.forEach((s, i) => {
     slot[s] = i;
   });
-  const targets = kept.map((_, i) => new Float64Array(end - first[i] + 1).fill(Number.NaN));
+  const targets = kept.map((_, i) => memory.take(end - first[i] + 1).fill(Number.NaN));
   const { aggregation, middlefill, backfill } = p.transformations.target;
   await readTargetValues(
     connection,
@@ -206,14 +219,17 @@ async function targetArrays(
     targets,
     input.signal,
   );
-  targets.forEach((values, i) => {
+  const slice = new TimeSlice();
+  for (let i = 0; i < targets.length; i++) {
+    const values = targets[i];
     const lastRecord = index.lastRecord[kept[i]] - first[i];
     fillMissing(
       values,
       { frontEnd: 0, middleEnd: lastRecord + 1, backEnd: values.length },
       { middle: middlefill, back: backfill },
     );
-  });
+    if (slice.due()) await slice.pause();
+  }
   return targets;
 }
 
@@ -224,11 +240,11 @@ async function relatedArrays(
   fields: RelatedFields,
   p: Plan,
   related: RelatedIndex,
-  { index, kept, first, end }: Layout,
+  { index, kept, first, end, memory }: Layout,
   signal: AbortSignal | undefined,
 ): Promise<Float64Array[][]> {
   const arrays = kept.map((_, i) =>
-    fields.features.map(() => new Float64Array(end - first[i] + 1 + p.horizon).fill(Number.NaN)),
+    fields.features.map(() => memory.take(end - first[i] + 1 + p.horizon).fill(Number.NaN)),
   );
   const keyOfOutput = Int32Array.from(kept, (s) => related.keyOfSeries[s]);
   await readRelatedValues(
@@ -241,21 +257,23 @@ async function relatedArrays(
   );
   // Related data reaching into the horizon is forward-looking: then the forecast needs every horizon value.
   const forwardLooking = kept.some((_, i) => related.last[keyOfOutput[i]] > end);
-  arrays.forEach((features, i) => {
+  const slice = new TimeSlice();
+  for (let i = 0; i < arrays.length; i++) {
     const rid = keyOfOutput[i];
     const start = first[i];
     const describe = (position: number) =>
       `${describeKey(index.keys[kept[i]], p.target.keys)} at ${isoDate(p.grid.startOf(start + position))}`;
     fillRelated(
       p,
-      features,
+      arrays[i],
       end - start + 1,
       related.first[rid] - start,
       related.last[rid] - start,
       forwardLooking,
       describe,
     );
-  });
+    if (slice.due()) await slice.pause();
+  }
   return arrays;
 }
 
@@ -283,7 +301,13 @@ export async function prepareSeries(input: PrepareSeriesInput): Promise<SeriesSe
           )
         : undefined;
     const kept = seriesToKeep(index.keys.length, related, input.maxSeries);
-    const layout: Layout = { index, kept, first: Int32Array.from(kept, (s) => index.first[s]), end };
+    const first = Int32Array.from(kept, (s) => index.first[s]);
+    // Timestamps and holiday flags are the same for every series that covers a point: one shared array each, and
+    // each series gets a view from its own first bucket on (they are read-only by contract).
+    const gridStart = first.reduce((a, b) => Math.min(a, b), Infinity);
+    const gridLength = end - gridStart + 1 + horizon;
+    const memory = new SharedFloats(floatsNeeded(p, first, end, gridLength));
+    const layout: Layout = { index, kept, first, end, memory };
 
     const targets = await targetArrays(connection, input, p, layout);
     const features =
@@ -296,26 +320,31 @@ export async function prepareSeries(input: PrepareSeriesInput): Promise<SeriesSe
         : undefined;
     const metadataCount = p.metadata?.fields.length ?? 0;
 
-    // Timestamps and holiday flags are the same for every series that covers a point: one shared array each, and
-    // each series gets a view from its own first bucket on (they are read-only by contract).
-    const gridStart = layout.first.reduce((a, b) => Math.min(a, b), Infinity);
-    const gridLength = end - gridStart + 1 + horizon;
-    const timestamps = sharedTimestamps(grid, gridStart, gridLength);
-    const holidays = p.holidays.map((code) => holidayFlags(code, grid, gridStart, gridLength));
+    const timestamps = gridTimestamps(grid, gridStart, memory.take(gridLength));
+    for (const code of p.holidays) await loadHolidays(code, grid, gridStart, gridLength);
+    const holidays = p.holidays.map((code) =>
+      holidayFlags(code, grid, gridStart, gridLength, memory.take(gridLength)),
+    );
 
-    const series: PreparedSeries[] = kept.map((s, i) => {
-      const key = index.keys[s];
-      const offset = layout.first[i] - gridStart;
+    const series: PreparedSeries[] = [];
+    const slice = new TimeSlice();
+    for (let i = 0; i < kept.length; i++) {
+      const key = index.keys[kept[i]];
+      const offset = first[i] - gridStart;
       const item = metadata?.byItem.get(key[0]);
-      return {
+      const values = memory.take(metadataCount);
+      if (item) values.set(item);
+      else values.fill(Number.NaN);
+      series.push({
         key,
         timestamps: timestamps.subarray(offset),
         target: targets[i],
         related: features[i],
-        metadata: item ? Float64Array.from(item) : new Float64Array(metadataCount).fill(Number.NaN),
+        metadata: values,
         holidays: holidays.map((flags) => flags.subarray(offset)),
-      };
-    });
+      });
+      if (slice.due()) await slice.pause();
+    }
     return {
       frequency: grid.frequency.name,
       period: seasonalPeriod(grid.frequency.name),
@@ -330,9 +359,9 @@ export async function prepareSeries(input: PrepareSeriesInput): Promise<SeriesSe
   });
 }
 
-function sharedTimestamps(grid: TimeGrid, start: number, length: number): Float64Array {
-  const timestamps = new Float64Array(length);
-  for (let i = 0; i < length; i++) timestamps[i] = grid.startOf(start + i);
+/** Fills `timestamps` with the start of each bucket from `start` on. */
+function gridTimestamps(grid: TimeGrid, start: number, timestamps: Float64Array): Float64Array {
+  for (let i = 0; i < timestamps.length; i++) timestamps[i] = grid.startOf(start + i);
   return timestamps;
 }
 

@@ -1,6 +1,10 @@
 // The functions worker threads run (piscina calls them by export name). Each takes and returns plain data, so
-// inputs and results cross threads by structured clone. Nothing here touches the store, S3 or HTTP.
+// inputs and results cross threads by structured clone; series and forecasts of many series cross packed on shared
+// memory (series-transfer.ts, forecast-transfer.ts), which the tasks only read. Nothing here touches the store,
+// S3 or HTTP.
 
+import os from "node:os";
+import { isMainThread } from "node:worker_threads";
 import {
   type AutoPredictorOptions,
   type AutoPredictorResult,
@@ -16,84 +20,134 @@ import {
   globalModelFromJson,
   globalModelToJson,
 } from "../forecasting/global/index.js";
-import type { SeriesForecast } from "../forecasting/model.js";
-import type { PreparedSeries, SeriesSet } from "../forecasting/series-set.js";
+import { loadMembers } from "../forecasting/members.js";
+import type { SeriesSet } from "../forecasting/series-set.js";
+import { forecastAt, type PackedForecasts, packForecasts } from "./forecast-transfer.js";
+import { type PackedSeries, type PackedSeriesSet, unpackSeries, unpackSeriesSet } from "./series-transfer.js";
 
 type GridInfo = Pick<SeriesSet, "horizon" | "period">;
+
+/**
+ * The nice value of a worker thread. On Linux it is per thread, so this lowers the workers only: when the event
+ * loop wakes up to answer an API call it gets a core at once instead of waiting for a training thread's time slice.
+ * Idle cores still go to the workers, so training loses nothing when the service is otherwise quiet.
+ */
+const WORKER_NICE = 10;
+
+// Elsewhere the nice value belongs to the whole process, event loop included: leave it.
+if (!isMainThread && process.platform === "linux") {
+  try {
+    os.setPriority(WORKER_NICE);
+  } catch {
+    // Not allowed (a sandbox): the workers keep the process's priority.
+  }
+}
 
 /**
  * Backtests the statistical members on a chunk of series; `external` holds other members' backtest forecasts for
  * the same series (per member, per window, per series of the chunk), e.g. the global model's.
  */
-export function backtestChunk(input: {
+export async function backtestChunk(input: {
   grid: GridInfo;
-  series: PreparedSeries[];
+  series: PackedSeries;
   options: AutoPredictorOptions;
-  external: Record<string, SeriesForecast[][]>;
-}): AutoPredictorResult {
+  /** Per member, per window: the forecasts for the chunk's series. */
+  external: Record<string, PackedForecasts[]>;
+}): Promise<AutoPredictorResult> {
+  await loadMembers(input.options.members ?? []);
   const external = Object.fromEntries(
     Object.entries(input.external).map(([name, perWindow]) => [
       name,
-      (window: number) => (i: number) => perWindow[window]?.[i],
+      (window: number) => {
+        const forecasts = perWindow[window];
+        return (i: number) => (forecasts && i < forecasts.count ? forecastAt(forecasts, i) : undefined);
+      },
     ]),
   );
-  return backtestAutoPredictor(input.grid, input.series, input.options, external);
+  return backtestAutoPredictor(input.grid, unpackSeries(input.series), input.options, external);
 }
 
-/** Fits the global model on the history before `cutoff` points from each end and forecasts from there. */
+/**
+ * Backtests the global model: one fit on the history before the earliest window (the largest of `cutoffs`, in
+ * points from each end), then a forecast from each cutoff with the history up to it. One fit instead of one per
+ * window keeps every window free of the data it forecasts and halves the global model's training time; the later
+ * windows are judged with a model somewhat older than a refit would be.
+ */
 export function backtestGlobal(input: {
-  set: SeriesSet;
+  set: PackedSeriesSet;
   quantiles: number[];
-  cutoff: number;
-}): SeriesForecast[] {
-  const model = fitGlobalModel(input.set, { quantiles: input.quantiles, cutoff: input.cutoff });
-  return forecastGlobal(model, input.set, { cutoff: input.cutoff });
+  cutoffs: number[];
+}): PackedForecasts[] {
+  const set = unpackSeriesSet(input.set);
+  const model = fitGlobalModel(set, { quantiles: input.quantiles, cutoff: Math.max(...input.cutoffs) });
+  return input.cutoffs.map((cutoff) =>
+    packForecasts(forecastGlobal(model, set, { cutoff }), set.horizon, input.quantiles.length),
+  );
 }
 
 /** Fits the global model on all the history. */
-export function fitGlobal(input: { set: SeriesSet; quantiles: number[] }): GlobalModelJson {
-  return globalModelToJson(fitGlobalModel(input.set, { quantiles: input.quantiles }));
+export function fitGlobal(input: { set: PackedSeriesSet; quantiles: number[] }): GlobalModelJson {
+  return globalModelToJson(fitGlobalModel(unpackSeriesSet(input.set), { quantiles: input.quantiles }));
 }
 
 /** Forecasts the horizon after each series' history with a fitted global model. */
-export function forecastWithGlobal(input: { model: GlobalModelJson; set: SeriesSet }): SeriesForecast[] {
-  return forecastGlobal(globalModelFromJson(input.model), input.set);
+export function forecastWithGlobal(input: { model: GlobalModelJson; set: PackedSeriesSet }): PackedForecasts {
+  const model = globalModelFromJson(input.model);
+  const forecasts = forecastGlobal(model, unpackSeriesSet(input.set));
+  return packForecasts(forecasts, input.set.horizon, model.quantiles.length);
 }
 
-/** Impact scores of the global model's forecasts at the given points (see forecasting/global/explain.ts). */
+/**
+ * Impact scores of the global model's forecasts at `steps` of each of `series` (see forecasting/global/explain.ts),
+ * with the rows as two arrays: an object per row would cost the event loop its clone.
+ */
 export function explainWithGlobal(input: {
   model: GlobalModelJson;
-  set: SeriesSet;
-  points: { series: number; steps: number[] }[];
+  set: PackedSeriesSet;
+  series: Int32Array;
+  steps: number[];
   quantile: number | "mean";
   cutoff?: number;
-}): GlobalExplanation {
-  return explainGlobal(globalModelFromJson(input.model), input.set, input.points, {
-    quantile: input.quantile,
-    cutoff: input.cutoff,
-  });
+}): Omit<GlobalExplanation, "rows"> & { rowSeries: Int32Array; rowSteps: Int32Array } {
+  const points = Array.from(input.series, (series) => ({ series, steps: input.steps }));
+  const { rows, ...explanation } = explainGlobal(
+    globalModelFromJson(input.model),
+    unpackSeriesSet(input.set),
+    points,
+    { quantile: input.quantile, cutoff: input.cutoff },
+  );
+  return {
+    ...explanation,
+    rowSeries: Int32Array.from(rows, (r) => r.series),
+    rowSteps: Int32Array.from(rows, (r) => r.step),
+  };
 }
 
 /** Forecasts a chunk of series with their chosen members; `external` holds forecasts made apart, by member. */
-export function forecastChunk(input: {
+export async function forecastChunk(input: {
   grid: GridInfo;
-  series: PreparedSeries[];
+  series: PackedSeries;
   choices: string[];
   quantiles: number[];
   nonNegative: boolean;
-  external: Record<string, SeriesForecast[]>;
-}): SeriesForecast[] {
+  external: Record<string, PackedForecasts>;
+}): Promise<PackedForecasts> {
+  await loadMembers(input.choices);
   const external = Object.fromEntries(
-    Object.entries(input.external).map(([name, forecasts]) => [name, (i: number) => forecasts[i]]),
+    Object.entries(input.external).map(([name, forecasts]) => [
+      name,
+      (i: number) => (i < forecasts.count ? forecastAt(forecasts, i) : undefined),
+    ]),
   );
-  return forecastWithChoices(
+  const forecasts = forecastWithChoices(
     input.grid,
-    input.series,
+    unpackSeries(input.series),
     input.choices,
     input.quantiles,
     input.nonNegative,
     external,
   );
+  return packForecasts(forecasts, input.grid.horizon, input.quantiles.length);
 }
 
 export interface WorkerTasks {

@@ -8,6 +8,7 @@ import { normalizeImpacts } from "../explain/index.js";
 import type { GlobalModelJson } from "../forecasting/global/index.js";
 import { attributeNames, type PreparedSeries, type SeriesSet } from "../forecasting/series-set.js";
 import { type JobContext, JobFailure } from "../jobs/job-runner.js";
+import { packSeriesSet } from "../jobs/series-transfer.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import type { Services } from "./context.js";
 import { forecastTimestamp } from "./forecast-files.js";
@@ -156,24 +157,32 @@ export async function computeExplainability(
     (i) => model.choices[keyOf(fullSet.series[i] as PreparedSeries)] === GLOBAL_MEMBER,
   );
   const k = attributes.length;
-  const rawByRow = new Map<string, Float64Array>();
+  // The explanation's row of (series, step) at series · horizon + step; −1 where nothing was explained.
+  const rowOf = new Int32Array(explained.length > 0 ? fullSet.series.length * fullSet.horizon : 0).fill(-1);
+  let raw: Float64Array = new Float64Array(0);
   if (explained.length > 0 && model.globalModelFile) {
     const globalModel = JSON.parse(await fs.readFile(model.globalModelFile, "utf8")) as GlobalModelJson;
     const explanation = await services.pool.run(
       "explainWithGlobal",
       {
         model: globalModel,
-        set: fullSet,
-        points: explained.map((s) => ({ series: s, steps })),
+        set: await packSeriesSet(fullSet),
+        series: Int32Array.from(explained),
+        steps,
         quantile: "mean",
         cutoff,
       },
       ctx.signal,
     );
-    explanation.rows.forEach((row, r) => {
-      rawByRow.set(`${row.series}:${row.step}`, explanation.raw.slice(r * k, (r + 1) * k));
+    raw = explanation.raw;
+    explanation.rowSeries.forEach((series, r) => {
+      rowOf[series * fullSet.horizon + (explanation.rowSteps[r] as number)] = r;
     });
   }
+  const rawAt = (series: number, step: number): Float64Array | undefined => {
+    const r = rowOf[series * fullSet.horizon + step] ?? -1;
+    return r >= 0 ? raw.subarray(r * k, (r + 1) * k) : undefined;
+  };
 
   await fs.mkdir(dir, { recursive: true });
   const csv = path.join(dir, "impacts.csv.tmp");
@@ -192,10 +201,10 @@ export async function computeExplainability(
     const origin = s.target.length - cutoff;
     const sum = new Float64Array(k);
     for (const step of steps) {
-      const raw = rawByRow.get(`${i}:${step}`) ?? zero;
-      for (let a = 0; a < k; a++) sum[a] = (sum[a] as number) + (raw[a] as number);
+      const scores = rawAt(i, step) ?? zero;
+      for (let a = 0; a < k; a++) sum[a] = (sum[a] as number) + (scores[a] as number);
       const ts = forecastTimestamp(s.timestamps[origin + step] as number);
-      await write([...s.key, ts, ...Array.from(raw).flatMap((v) => [v, ""])]);
+      await write([...s.key, ts, ...Array.from(scores).flatMap((v) => [v, ""])]);
     }
     const mean = sum.map((v) => v / steps.length);
     const normalized = normalizeImpacts(mean);

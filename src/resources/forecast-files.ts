@@ -23,12 +23,13 @@ function csvField(value: string): string {
 /**
  * Writes a forecast as Parquet: the key columns, `date`, then one DOUBLE column per forecast type. Rows go
  * through a CSV stream first so memory stays bounded by one series, then DuckDB types and compresses them.
+ * `forecastOf(i)` is the forecast of `series[i]`.
  */
 export async function writeForecastFile(
   file: string,
   set: SeriesSet,
   series: readonly PreparedSeries[],
-  forecasts: readonly SeriesForecast[],
+  forecastOf: (i: number) => SeriesForecast,
   types: readonly string[],
   quantiles: readonly number[],
   signal?: AbortSignal,
@@ -40,7 +41,7 @@ export async function writeForecastFile(
   };
   for (let i = 0; i < series.length; i++) {
     const s = series[i] as PreparedSeries;
-    const f = forecasts[i] as SeriesForecast;
+    const f = forecastOf(i);
     const keys = s.key.map(csvField).join(",");
     const n = s.target.length;
     for (let t = 0; t < set.horizon; t++) {

@@ -8,9 +8,10 @@ import type {
 } from "../contract/generated/forecast.js";
 import { inUse, invalidInput } from "../errors.js";
 import type { GlobalModelJson } from "../forecasting/global/index.js";
-import type { SeriesForecast } from "../forecasting/model.js";
 import type { PreparedSeries } from "../forecasting/series-set.js";
+import { concatForecastsAt, sliceForecasts } from "../jobs/forecast-transfer.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
+import { packSeriesSet, sliceSeries } from "../jobs/series-transfer.js";
 import { DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
 import { parseS3Path } from "../storage/s3-path.js";
@@ -212,13 +213,15 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
       const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
       const grid = { horizon: set.horizon, period: set.period };
       const choiceOf = (s: PreparedSeries) => model.choices[keyOf(s)] ?? model.fallback ?? "combination";
+      // Workers read the series from shared memory: a task clones a description of them, not their arrays.
+      const shared = await packSeriesSet(set, series);
       const globalForecasts =
         model.globalModelFile && series.some((s) => choiceOf(s) === GLOBAL_MEMBER)
           ? await pool.run(
               "forecastWithGlobal",
               {
                 model: JSON.parse(await fs.readFile(model.globalModelFile, "utf8")) as GlobalModelJson,
-                set: { ...set, series },
+                set: shared,
               },
               ctx.signal,
             )
@@ -228,17 +231,18 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
       const results = await Promise.all(
         parts.map(async (part, i) => {
           const offset = i * CHUNK_SERIES;
+          const end = offset + part.length;
           const out = await pool.run(
             "forecastChunk",
             {
               grid,
-              series: part,
+              series: sliceSeries(shared.series, offset, end),
               // A series new since training gets the combination, the member that is best on average.
               choices: part.map(choiceOf),
               quantiles,
               nonNegative: model.nonNegative,
               external: globalForecasts
-                ? { [GLOBAL_MEMBER]: globalForecasts.slice(offset, offset + part.length) }
+                ? { [GLOBAL_MEMBER]: sliceForecasts(globalForecasts, offset, end) }
                 : {},
             },
             ctx.signal,
@@ -251,11 +255,10 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
           return out;
         }),
       );
-      const forecasts: SeriesForecast[] = results.flat();
       const dir = forecastDir(services, forecast);
       await fs.mkdir(dir, { recursive: true });
       const file = path.join(dir, "forecast.parquet");
-      await writeForecastFile(file, set, series, forecasts, types, quantiles, ctx.signal);
+      await writeForecastFile(file, set, series, concatForecastsAt(results), types, quantiles, ctx.signal);
       const first = series[0] as PreparedSeries;
       return {
         ForecastFile: file,

@@ -2,12 +2,14 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
+import { TimeSlice } from "../data/time-slice.js";
 import { WindowAccumulator, type WindowAccuracy } from "../forecasting/auto/accuracy.js";
 import type { AutoPredictorOptions, AutoPredictorResult } from "../forecasting/auto/auto-predictor.js";
 import type { MemberName } from "../forecasting/members.js";
-import type { SeriesForecast } from "../forecasting/model.js";
-import type { PreparedSeries, SeriesSet } from "../forecasting/series-set.js";
+import { attributeNames, type PreparedSeries, type SeriesSet } from "../forecasting/series-set.js";
+import { type PackedForecasts, sliceForecasts } from "../jobs/forecast-transfer.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
+import { packSeriesSet, sliceSeries } from "../jobs/series-transfer.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import type { Services } from "./context.js";
@@ -15,10 +17,21 @@ import { explainabilityOf, insertExplainability } from "./explainabilities.js";
 import { parseForecastTypes } from "./predictor-config.js";
 import { predictorSeries } from "./series-input.js";
 
-/** Backtest windows an AutoPredictor evaluates (fewer when the series are too short for them). */
-export const AUTO_BACKTEST_WINDOWS = 2;
-/** Series per task sent to a worker: small enough to spread over the threads and report progress. */
-const CHUNK_SERIES = 250;
+/**
+ * Backtest windows an AutoPredictor evaluates (fewer when the series are too short for them). Three windows judge
+ * the per-series choice better than two on the tourism data (bench/accuracy/README.md).
+ */
+export const AUTO_BACKTEST_WINDOWS = 3;
+/**
+ * Series per task sent to a worker: at most this many, and fewer when that leaves fewer than CHUNKS_PER_THREAD
+ * tasks per thread, so that a few hundred series still spread evenly over the threads.
+ */
+const MAX_CHUNK_SERIES = 250;
+const CHUNKS_PER_THREAD = 4;
+
+export function chunkSize(seriesCount: number, threads: number): number {
+  return Math.max(1, Math.min(MAX_CHUNK_SERIES, Math.ceil(seriesCount / (threads * CHUNKS_PER_THREAD))));
+}
 
 export interface PredictorModel {
   version: 1;
@@ -55,15 +68,18 @@ function windowsThatFit(set: SeriesSet, wanted: number, shift: number): number {
 }
 
 /**
- * What to train, from the predictor's attrs. An AutoPredictor sets none of these: all members, up to
- * AUTO_BACKTEST_WINDOWS windows ending at the end of the history. A legacy predictor (legacy-predictors.ts) names
+ * What to train, from the predictor's attrs. An AutoPredictor sets none of these: all statistical members, the
+ * global model when the data has attributes (related series, item metadata or holidays), up to
+ * AUTO_BACKTEST_WINDOWS windows ending at the end of the history. Without attributes the global model learns from
+ * lags alone: on the tourism data it then forecast worse than the combination and took 87% of the training time. A legacy predictor (legacy-predictors.ts) names
  * its members, asks for an exact number of windows, and may move the most recent window back by
  * `BacktestWindowOffset − ForecastHorizon` points (`shift`), each window still `horizon` long.
  */
 interface TrainingPlan {
   /** Statistical members to backtest; undefined means all of them (and their combination). */
   members?: MemberName[];
-  global: boolean;
+  /** Whether the global model takes part: named by a legacy predictor, or an AutoPredictor's data has attributes. */
+  global: boolean | "with-attributes";
   windows: number;
   /** Whether fewer windows than asked for is an error rather than a fallback. */
   exactWindows: boolean;
@@ -76,7 +92,7 @@ function trainingPlan(predictor: ResourceRecord, horizon: number): TrainingPlan 
   const offset = (predictor.attrs.BacktestWindowOffset as number | undefined) ?? horizon;
   return {
     members: named?.filter((m) => m !== GLOBAL_MEMBER) as MemberName[] | undefined,
-    global: named === undefined || named.includes(GLOBAL_MEMBER),
+    global: named === undefined ? "with-attributes" : named.includes(GLOBAL_MEMBER),
     windows: requested ?? AUTO_BACKTEST_WINDOWS,
     exactWindows: requested !== undefined,
     shift: Math.max(0, offset - horizon),
@@ -87,6 +103,17 @@ function trainingPlan(predictor: ResourceRecord, horizon: number): TrainingPlan 
 function shifted(series: PreparedSeries[], shift: number): PreparedSeries[] {
   if (shift === 0) return series;
   return series.map((s) => ({ ...s, target: s.target.subarray(0, Math.max(0, s.target.length - shift)) }));
+}
+
+/** Whether no known target value is negative; a loop over every point of the set, so it pauses now and then. */
+async function noNegativeTarget(series: readonly PreparedSeries[]): Promise<boolean> {
+  const slice = new TimeSlice();
+  for (const s of series) {
+    const y = s.target;
+    for (let i = 0; i < y.length; i++) if ((y[i] as number) < 0) return false;
+    if (slice.due()) await slice.pause();
+  }
+  return true;
 }
 
 /** Columns of the stored backtest file (read back by backtest exports). */
@@ -173,7 +200,7 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
         );
       }
       const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
-      const nonNegative = set.series.every((s) => s.target.every((v) => Number.isNaN(v) || v >= 0));
+      const nonNegative = await noNegativeTarget(set.series);
       const options: AutoPredictorOptions = {
         quantiles,
         metric: predictor.attrs.OptimizationMetric as AutoPredictorOptions["metric"],
@@ -183,40 +210,49 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
       };
       const grid = { horizon: set.horizon, period: set.period };
       const historyPoints = set.series.reduce((sum, s) => sum + s.target.length, 0);
-      const useGlobal = plan.global && historyPoints >= MIN_GLOBAL_POINTS;
+      const useGlobal =
+        (plan.global === true || (plan.global === "with-attributes" && attributeNames(set).length > 0)) &&
+        historyPoints >= MIN_GLOBAL_POINTS;
       if (plan.members?.length === 0 && !useGlobal) {
         throw new JobFailure(
           `The global model (what Deep_AR_Plus and CNN-QR run as) learns across all series and needs at least ` +
             `${MIN_GLOBAL_POINTS} history points in all; the data has ${historyPoints}. Use ETS, ARIMA or NPTS.`,
         );
       }
-      // The global model's backtests (one fit per window) and its final fit run while the members backtest.
+      // Workers read the series from shared memory: a task clones a description of them, not their arrays.
+      const shared = await packSeriesSet(set);
+      // The global model's backtests (one fit for all windows) and its final fit run while the members backtest.
       const globalRuns = useGlobal
         ? {
-            backtests: Promise.all(
-              Array.from({ length: windows }, (_, w) =>
-                pool.run(
-                  "backtestGlobal",
-                  { set, quantiles, cutoff: plan.shift + (w + 1) * set.horizon },
-                  ctx.signal,
-                ),
-              ),
+            backtests: pool.run(
+              "backtestGlobal",
+              {
+                set: shared,
+                quantiles,
+                cutoffs: Array.from({ length: windows }, (_, w) => plan.shift + (w + 1) * set.horizon),
+              },
+              ctx.signal,
             ),
-            final: pool.run("fitGlobal", { set, quantiles }, ctx.signal),
+            final: pool.run("fitGlobal", { set: shared, quantiles }, ctx.signal),
           }
         : undefined;
       const globalBacktests = globalRuns ? await globalRuns.backtests : [];
-      const parts = chunks(shifted(set.series, plan.shift), CHUNK_SERIES);
+      const seriesPerChunk = chunkSize(set.series.length, pool.threads);
+      const backtested =
+        plan.shift === 0 ? shared.series : (await packSeriesSet(set, shifted(set.series, plan.shift))).series;
+      const parts = chunks(set.series, seriesPerChunk);
       let done = 0;
       const results = await Promise.all(
-        parts.map(async (series, i) => {
-          const offset = i * CHUNK_SERIES;
-          const external: Record<string, SeriesForecast[][]> = {};
+        parts.map(async (part, i) => {
+          const offset = i * seriesPerChunk;
+          const end = offset + part.length;
+          const external: Record<string, PackedForecasts[]> = {};
           if (useGlobal) {
             external[GLOBAL_MEMBER] = globalBacktests.map((perWindow) =>
-              perWindow.slice(offset, offset + series.length),
+              sliceForecasts(perWindow, offset, end),
             );
           }
+          const series = sliceSeries(backtested, offset, end);
           const result = await pool.run("backtestChunk", { grid, series, options, external }, ctx.signal);
           done++;
           const perChunk = (Date.now() - started) / done;
@@ -232,11 +268,13 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
       }
       const choices: Record<string, string> = {};
       const memberCounts: Record<string, number> = {};
+      const slice = new TimeSlice();
       for (const { offset, result } of results) {
         result.choices.forEach((choice, i) => {
           choices[keyOf(set.series[offset + i] as PreparedSeries)] = choice;
           memberCounts[choice] = (memberCounts[choice] ?? 0) + 1;
         });
+        if (slice.due()) await slice.pause();
       }
       const dir = predictorDir(services, predictor);
       await fs.mkdir(dir, { recursive: true });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { type PrepareSeriesInput, prepareSeries } from "../../src/data/series-preparation.js";
+import { onSharedMemory } from "../../src/data/shared-floats.js";
 import { scratchDir, TARGET_SCHEMA } from "./helpers.js";
 import { dailyRows, parquetOf, utc } from "./series-helpers.js";
 
@@ -281,6 +282,28 @@ describe("prepareSeries: related time series", () => {
     // promo has no middlefill or backfill: those stay missing.
     assert.deepEqual([...(a?.related[1] ?? [])], [0, 0, N, 1, 1, 1, 1]);
     assert.deepEqual([...(b?.related[1] ?? [])], [1, 1, 1, 1, N, 0, 0]);
+  });
+
+  test("every array is on shared memory, in one block, for the worker threads to read without a copy", async () => {
+    const set = await prepareSeries(
+      base(gappy, {
+        related: await forward,
+        holidayCountries: ["US"],
+        attributeConfigs: [
+          { AttributeName: "price", Transformations: { futurefill: "zero" } },
+          { AttributeName: "promo", Transformations: { futurefill: "zero" } },
+        ],
+      }),
+    );
+    const arrays = set.series.flatMap((s) => [
+      s.timestamps,
+      s.target,
+      s.metadata,
+      ...s.related,
+      ...s.holidays,
+    ]);
+    assert.ok(arrays.every(onSharedMemory));
+    assert.equal(new Set(arrays.map((a) => a.buffer)).size, 1);
   });
 
   test("forward-looking data that stops short of the horizon needs futurefill", async () => {

@@ -7,6 +7,7 @@ import type { SeriesModel } from "../model.js";
 /** Member names as DescribeAutoPredictor/GetAccuracyMetrics report them, mapped to Amazon's algorithm names. */
 export const ALGORITHM_OF: Record<string, string> = {
   ets: "ETS",
+  "ets-damped": "ETS",
   arima: "ARIMA",
   theta: "Theta",
   npts: "NPTS",
@@ -16,10 +17,14 @@ export const ALGORITHM_OF: Record<string, string> = {
   global: "GBDT",
 };
 
-/** Members fitted one by one in a backtest. */
-export const FITTED_MEMBERS: readonly MemberName[] = ["ets", "theta", "arima", "npts", "snaive"];
+/**
+ * Members fitted one by one in a backtest. ETS takes part as its damped-trend family: measured on the tourism
+ * data, the combination with it beats the one with AICc's free choice of trend on yearly series, costs under 1%
+ * on monthly and quarterly ones, and fits faster (src/forecasting/README.md).
+ */
+export const FITTED_MEMBERS: readonly MemberName[] = ["ets-damped", "theta", "arima", "npts", "snaive"];
 /** The combination is the median of these members' forecasts, derived without fitting them again. */
-export const COMBINED_MEMBERS: readonly MemberName[] = ["ets", "theta", "arima"];
+export const COMBINED_MEMBERS: readonly MemberName[] = ["ets-damped", "theta", "arima"];
 export const COMBINATION = "combination";
 
 export function memberModels(names: readonly MemberName[]): Map<MemberName, SeriesModel> {

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { formatLevel, WindowAccumulator } from "../../../src/forecasting/auto/accuracy.js";
-import { backtestAutoPredictor, forecastWithChoices } from "../../../src/forecasting/auto/auto-predictor.js";
+import {
+  backtestAutoPredictor,
+  chooseMember,
+  forecastWithChoices,
+} from "../../../src/forecasting/auto/auto-predictor.js";
 import { bridgeGaps } from "../../../src/forecasting/auto/members.js";
 import type { PreparedSeries } from "../../../src/forecasting/series-set.js";
 
@@ -83,6 +87,28 @@ describe("AutoPredictor engine", () => {
       assert.ok((f?.quantiles[1]?.[t] as number) <= (f?.quantiles[2]?.[t] as number));
     }
     assert.equal(result.backtests.length, 2);
+  });
+
+  test("another member replaces the combination only by winning every window by the margin", () => {
+    const choose = (scores: Record<string, number[]>) =>
+      chooseMember(new Map(Object.entries(scores)), "combination");
+    // Better in total by far, but not in window 2: the combination stays.
+    assert.equal(choose({ combination: [1, 1, 1], ets: [0.1, 0.1, 1.2] }), "combination");
+    // 5% better in every window is inside the 10% margin.
+    assert.equal(choose({ combination: [1, 1, 1], ets: [0.95, 0.95, 0.95] }), "combination");
+    // Winning every window by more than 10%: the lowest total of such members.
+    assert.equal(
+      choose({
+        combination: [1, 1, 1],
+        ets: [0.8, 0.8, 0.8],
+        theta: [0.85, 0.5, 0.85],
+        arima: [0.1, 0.1, 2],
+      }),
+      "theta",
+    );
+    // A combination that could not be scored gives way to the best scored member.
+    assert.equal(choose({ combination: [Number.POSITIVE_INFINITY, 1], ets: [2, 2], theta: [1, 1] }), "theta");
+    assert.equal(choose({ combination: [1, 1] }), "combination");
   });
 
   test("gaps are bridged linearly for the statistical members", () => {

@@ -22,7 +22,7 @@ import {
 } from "./model.js";
 import { NaiveModel, SeasonalNaiveModel } from "./naive.js";
 import { canUseSeason } from "./periods.js";
-import { createRng } from "./rng.js";
+import { createRng, standardNormal } from "./rng.js";
 
 const DAY_SECONDS = 86_400;
 /** Fewest observations fitted: Stan's line search fails on two or three points. */
@@ -48,11 +48,6 @@ interface TrendFit {
   readonly yScale: number;
   /** Scaled time of one step: 1 / (n − 1). */
   readonly step: number;
-}
-
-function standardNormal(random: () => number): number {
-  // Box–Muller; 1 − u keeps the logarithm finite.
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
 /** Poisson draws by Knuth's product of uniforms, in chunks of mean ≤ 30 so exp(−λ) stays representable. */

@@ -6,7 +6,7 @@ import { gaussianForecast } from "../gaussian.js";
 import type { FitContext, FittedSeries, SeriesForecast, SeriesModel } from "../model.js";
 import { NaiveModel } from "../naive.js";
 import { canUseSeason } from "../periods.js";
-import { createRng } from "../rng.js";
+import { createRng, standardNormal } from "../rng.js";
 import { forecastFromSamples } from "../sample-quantiles.js";
 import { type EtsFit, type EtsFitOptions, fitEts } from "./fit.js";
 import { type EtsState, oneStep, pointForecast, update } from "./recursion.js";
@@ -19,11 +19,6 @@ export interface EtsOptions extends Partial<EtsFitOptions> {
   readonly seed?: number;
   /** The member name it reports; "ets" unless restricted to a family (e.g. "ets-damped"). */
   readonly name?: string;
-}
-
-function standardNormal(random: () => number): number {
-  // Box–Muller; 1 − u keeps the logarithm finite.
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
 export class FittedEts implements FittedSeries {

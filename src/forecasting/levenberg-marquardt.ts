@@ -48,6 +48,8 @@ export function levenbergMarquardt(
   start: Float64Array,
   residualCount: number,
   maxIterations = 50,
+  /** Stop once an accepted step lowers the sum of squares by less than this fraction. */
+  relativeTolerance = 1e-6,
 ): LeastSquaresResult {
   const k = start.length;
   const n = residualCount;
@@ -103,7 +105,7 @@ export function levenbergMarquardt(
           sse = trialSse;
           lambda = Math.max(lambda / 10, 1e-12);
           improved = true;
-          if (relative < 1e-6) return { params, sse, iterations: iterations + 1 };
+          if (relative < relativeTolerance) return { params, sse, iterations: iterations + 1 };
           break;
         }
       }

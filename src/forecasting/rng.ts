@@ -16,3 +16,37 @@ export function createRng(seed: number): () => number {
 export function standardNormal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
+
+/**
+ * Fills `out` with standard normal draws from `random`, both of each Box–Muller pair used: half the uniforms,
+ * logarithms and square roots of drawing them one at a time.
+ */
+export function fillStandardNormal(random: () => number, out: Float64Array): Float64Array {
+  for (let i = 0; i < out.length; i += 2) {
+    const radius = Math.sqrt(-2 * Math.log(1 - random()));
+    const angle = 2 * Math.PI * random();
+    out[i] = radius * Math.cos(angle);
+    if (i + 1 < out.length) out[i + 1] = radius * Math.sin(angle);
+  }
+  return out;
+}
+
+const cachedNormals = new Map<string, Float64Array>();
+const CACHED_NORMAL_SETS = 4;
+
+/**
+ * The first `count` standard normal draws of the generator seeded with `seed`, shared and not to be modified.
+ * Members that simulate with a fixed seed draw the same numbers for every series of a predictor, so they are
+ * drawn once per thread and horizon instead of once per series.
+ */
+export function seededStandardNormals(seed: number, count: number): Float64Array {
+  const key = `${seed}:${count}`;
+  let normals = cachedNormals.get(key);
+  if (!normals) {
+    normals = fillStandardNormal(createRng(seed), new Float64Array(count));
+    if (cachedNormals.size >= CACHED_NORMAL_SETS)
+      cachedNormals.delete(cachedNormals.keys().next().value as string);
+    cachedNormals.set(key, normals);
+  }
+  return normals;
+}

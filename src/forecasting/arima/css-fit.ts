@@ -101,7 +101,17 @@ function mean(w: Float64Array): number {
   return w.length > 0 ? s / w.length : 0;
 }
 
-export function fitArma(w: Float64Array, spec: ArmaSpec, start: number, neighbour?: ArmaFit): ArmaFit | null {
+/**
+ * Fits `spec` to w conditioned on its first `start` points. `tolerance` is the relative decrease of the sum of
+ * squares at which the optimiser stops.
+ */
+export function fitArma(
+  w: Float64Array,
+  spec: ArmaSpec,
+  start: number,
+  neighbour?: ArmaFit,
+  tolerance = 1e-6,
+): ArmaFit | null {
   const { p, q, seasonalP: bigP, seasonalQ: bigQ, period: m, constant } = spec;
   const arOrder = p + bigP * m;
   const maOrder = q + bigQ * m;
@@ -120,7 +130,8 @@ export function fitArma(w: Float64Array, spec: ArmaSpec, start: number, neighbou
   const arCoefs = new Float64Array(arOrder);
   const maLags = new Int32Array(maOrder);
   const maCoefs = new Float64Array(maOrder);
-  const partials = new Float64Array(Math.max(p, bigP));
+  const partials = new Float64Array(p);
+  const seasonalPartials = new Float64Array(bigP);
   const e = new Float64Array(n);
   const centred = new Float64Array(n);
   let arCount = 0;
@@ -129,10 +140,10 @@ export function fitArma(w: Float64Array, spec: ArmaSpec, start: number, neighbou
   const unpack = (params: Float64Array): number => {
     let o = 0;
     for (let i = 0; i < p; i++) partials[i] = Math.tanh(params[o++]);
-    arFromPartials(partials.subarray(0, p), phi);
+    arFromPartials(partials, phi);
     for (let i = 0; i < q; i++) theta[i] = params[o++];
-    for (let i = 0; i < bigP; i++) partials[i] = Math.tanh(params[o++]);
-    arFromPartials(partials.subarray(0, bigP), sPhi);
+    for (let i = 0; i < bigP; i++) seasonalPartials[i] = Math.tanh(params[o++]);
+    arFromPartials(seasonalPartials, sPhi);
     for (let i = 0; i < bigQ; i++) sTheta[i] = params[o++];
     const mu = constant ? params[o] : 0;
     arCount = expand(phi, sPhi, m, -1, arDense, arLags, arCoefs);
@@ -140,17 +151,30 @@ export function fitArma(w: Float64Array, spec: ArmaSpec, start: number, neighbou
     return mu;
   };
 
+  // The hot loop of every fit (a search evaluates it about a thousand times per series): the polynomial counts are
+  // copied to locals because V8 reloads closure variables on every iteration, and the MA lags that can reach
+  // before the series start are checked only in the first steps.
   const computeErrors = (params: Float64Array): void => {
     const mu = unpack(params);
+    const ac = arCount;
+    const mc = maCount;
+    const longestMa = mc > 0 ? maLags[mc - 1] : 0;
     for (let t = 0; t < n; t++) centred[t] = w[t] - mu;
-    for (let t = 0; t < arOrder; t++) e[t] = 0;
-    for (let t = arOrder; t < n; t++) {
-      let v = centred[t];
-      for (let j = 0; j < arCount; j++) v -= arCoefs[j] * centred[t - arLags[j]];
-      for (let j = 0; j < maCount; j++) {
-        const lag = maLags[j];
+    e.fill(0, 0, arOrder);
+    const checked = Math.min(n, longestMa);
+    for (let t = arOrder; t < checked; t++) {
+      let v = centred[t] as number;
+      for (let j = 0; j < ac; j++) v -= arCoefs[j] * centred[t - arLags[j]];
+      for (let j = 0; j < mc; j++) {
+        const lag = maLags[j] as number;
         if (lag <= t) v -= maCoefs[j] * e[t - lag];
       }
+      e[t] = v;
+    }
+    for (let t = Math.max(arOrder, checked); t < n; t++) {
+      let v = centred[t] as number;
+      for (let j = 0; j < ac; j++) v -= arCoefs[j] * centred[t - arLags[j]];
+      for (let j = 0; j < mc; j++) v -= maCoefs[j] * e[t - maLags[j]];
       e[t] = v;
     }
   };
@@ -160,7 +184,7 @@ export function fitArma(w: Float64Array, spec: ArmaSpec, start: number, neighbou
     for (let t = start; t < n; t++) out[t - start] = e[t];
   };
 
-  const result = levenbergMarquardt(residuals, warmStart(spec, neighbour, w), used, 30);
+  const result = levenbergMarquardt(residuals, warmStart(spec, neighbour, w), used, 30, tolerance);
   if (!Number.isFinite(result.sse)) return null;
   computeErrors(result.params);
   const mean = constant ? result.params[k - 1] : 0;

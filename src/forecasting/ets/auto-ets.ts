@@ -6,10 +6,10 @@ import { gaussianForecast } from "../gaussian.js";
 import type { FitContext, FittedSeries, SeriesForecast, SeriesModel } from "../model.js";
 import { NaiveModel } from "../naive.js";
 import { canUseSeason } from "../periods.js";
-import { createRng, standardNormal } from "../rng.js";
+import { seededStandardNormals } from "../rng.js";
 import { forecastFromSamples } from "../sample-quantiles.js";
 import { type EtsFit, type EtsFitOptions, fitEts } from "./fit.js";
-import { type EtsState, oneStep, pointForecast, update } from "./recursion.js";
+import { pointForecast, simulatePaths } from "./recursion.js";
 import { candidateSpecs, type EtsSpec, specName } from "./spec.js";
 
 export interface EtsOptions extends Partial<EtsFitOptions> {
@@ -65,23 +65,9 @@ export class FittedEts implements FittedSeries {
     quantiles: readonly number[],
   ): SeriesForecast {
     const { params, final, sigma2 } = this.fit;
-    const sigma = Math.sqrt(sigma2);
-    const random = createRng(this.seed);
+    const normals = seededStandardNormals(this.seed, this.paths * h);
     const samples = new Float64Array(this.paths * h);
-    const st: EtsState = { level: 0, trend: 0, seasonal: new Float64Array(final.seasonal.length) };
-    for (let s = 0; s < this.paths; s++) {
-      st.level = final.level;
-      st.trend = final.trend;
-      st.seasonal.set(final.seasonal);
-      for (let j = 0; j < h; j++) {
-        const t = this.n + j;
-        const f = oneStep(spec, params, st, t);
-        const e = sigma * standardNormal(random);
-        const y = spec.error === "A" ? f + e : f * (1 + e);
-        samples[s * h + j] = y;
-        update(spec, params, st, t, y);
-      }
-    }
+    simulatePaths(spec, params, final, this.n, h, Math.sqrt(sigma2), normals, samples);
     const result = forecastFromSamples(samples, this.paths, h, quantiles);
     // The point forecast stays the model's conditional expectation of the state path, as R reports it.
     return { mean, quantiles: result.quantiles };

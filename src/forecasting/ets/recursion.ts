@@ -18,36 +18,6 @@ export interface EtsState {
   readonly seasonal: Float64Array;
 }
 
-/** One-step forecast from the state for time t (before seeing y_t); NaN if a multiplicative model breaks. */
-export function oneStep(spec: EtsSpec, p: EtsParams, st: EtsState, t: number): number {
-  const q = spec.trend === "N" ? st.level : st.level + (spec.damped ? p.phi : 1) * st.trend;
-  if (spec.season === "N") return q;
-  const s = st.seasonal[t % st.seasonal.length];
-  return spec.season === "A" ? q + s : q * s;
-}
-
-/** Updates the state with observation y at time t. */
-export function update(spec: EtsSpec, p: EtsParams, st: EtsState, t: number, y: number): void {
-  const phib = spec.trend === "N" ? 0 : (spec.damped ? p.phi : 1) * st.trend;
-  const q = st.level + phib;
-  const m = st.seasonal.length;
-  const slot = t % m;
-  let adjusted = y;
-  let s = 0;
-  if (spec.season === "A") {
-    s = st.seasonal[slot];
-    adjusted = y - s;
-  } else if (spec.season === "M") {
-    s = st.seasonal[slot];
-    adjusted = y / s;
-  }
-  const level = q + p.alpha * (adjusted - q);
-  if (spec.trend !== "N") st.trend = phib + (p.beta / p.alpha) * (level - st.level - phib);
-  if (spec.season === "A") st.seasonal[slot] = s + p.gamma * (y - q - s);
-  else if (spec.season === "M") st.seasonal[slot] = s + p.gamma * (y / q - s);
-  st.level = level;
-}
-
 export interface EtsRun {
   sse: number;
   /** Σ log|ŷ_t|, the Jacobian term of the multiplicative-error likelihood. */
@@ -66,8 +36,8 @@ export function runFilter(
   y: Float64Array,
   out: EtsRun,
 ): boolean {
-  // The hot loop of every fit: the same recursion as oneStep/update, with the model's switches hoisted and the
-  // state in locals, which is several times faster than calling them per point.
+  // The hot loop of every fit: the model's switches hoisted and the state in locals, several times faster than a
+  // step function called per point.
   const seasonal = work.seasonal;
   seasonal.set(initial.seasonal);
   const m = seasonal.length;
@@ -128,4 +98,54 @@ export function pointForecast(spec: EtsSpec, p: EtsParams, st: EtsState, n: numb
     out[j] = spec.season === "A" ? q + s : spec.season === "M" ? q * s : q;
   }
   return out;
+}
+
+/**
+ * Sample paths of the next h observations after time n from state `from`: path s, step j is written to
+ * out[s·h + j], drawing its error σ·normals[s·h + j] (additive, or relative for multiplicative errors). The recursion
+ * of runFilter, its switches hoisted the same way: simulated intervals draw a thousand paths per forecast.
+ */
+export function simulatePaths(
+  spec: EtsSpec,
+  p: EtsParams,
+  from: EtsState,
+  n: number,
+  h: number,
+  sigma: number,
+  normals: Float64Array,
+  out: Float64Array,
+): void {
+  const m = from.seasonal.length;
+  const seasonal = new Float64Array(m);
+  const hasTrend = spec.trend !== "N";
+  const phi = hasTrend ? (spec.damped ? p.phi : 1) : 0;
+  const seasonAdd = spec.season === "A";
+  const seasonMul = spec.season === "M";
+  const errorMul = spec.error === "M";
+  const { alpha, gamma } = p;
+  const betaOverAlpha = hasTrend ? p.beta / alpha : 0;
+  const paths = out.length / h;
+  for (let s = 0; s < paths; s++) {
+    seasonal.set(from.seasonal);
+    let level = from.level;
+    let trend = hasTrend ? from.trend : 0;
+    let slot = n % m;
+    const row = s * h;
+    for (let j = 0; j < h; j++) {
+      const phib = phi * trend;
+      const q = level + phib;
+      const season = seasonAdd || seasonMul ? seasonal[slot] : 0;
+      const f = seasonAdd ? q + season : seasonMul ? q * season : q;
+      const e = sigma * normals[row + j];
+      const y = errorMul ? f * (1 + e) : f + e;
+      out[row + j] = y;
+      const adjusted = seasonAdd ? y - season : seasonMul ? y / season : y;
+      const next = q + alpha * (adjusted - q);
+      if (hasTrend) trend = phib + betaOverAlpha * (next - level - phib);
+      if (seasonAdd) seasonal[slot] = season + gamma * (y - q - season);
+      else if (seasonMul) seasonal[slot] = season + gamma * (y / q - season);
+      level = next;
+      if (++slot === m) slot = 0;
+    }
+  }
 }

@@ -7,6 +7,7 @@ import {
   type EtsState,
   pointForecast,
   runFilter,
+  simulatePaths,
 } from "../../../src/forecasting/ets/recursion.js";
 import { candidateSpecs, type EtsSpec, specName } from "../../../src/forecasting/ets/spec.js";
 import { AIR_PASSENGERS, NILE } from "../fixtures.js";
@@ -135,6 +136,20 @@ describe("ETS intervals", () => {
     assert.ok(a.quantiles[2][5] - a.quantiles[0][5] > a.quantiles[2][0] - a.quantiles[0][0]);
     // one step ahead: 100·(1 ± 1.645·0.1)
     assert.ok(Math.abs(a.quantiles[2][0] - 116.45) < 1.5);
+  });
+
+  test("simulated paths without noise follow the point forecast (MAdM)", () => {
+    const madm = spec("MAdM");
+    const params = { alpha: 0.3, beta: 0.1, gamma: 0.2, phi: 0.9 };
+    const from: EtsState = { level: 50, trend: 2, seasonal: Float64Array.of(0.8, 1, 1.2) };
+    const paths = new Float64Array(4 * 7);
+    simulatePaths(madm, params, from, 10, 7, 0, new Float64Array(4 * 7), paths);
+    const expected = Array.from(pointForecast(madm, params, from, 10, 7));
+    for (let s = 0; s < 4; s++) {
+      Array.from(paths.subarray(s * 7, s * 7 + 7)).forEach((v, j) => {
+        assert.ok(Math.abs(v - (expected[j] as number)) < 1e-9, `path ${s} step ${j}`);
+      });
+    }
   });
 
   test("too short series fall back to naive", () => {

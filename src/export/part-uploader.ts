@@ -75,8 +75,7 @@ export class PartUploader {
 
   /**
    * One batch request; if that fails, key by key, so that a transient error or an endpoint that mishandles
-   * batches does not leave parts behind. (s3rver 3.7 answers 500 to a batch of two or more existing keys in one
-   * folder: it deletes them concurrently and its removal of the emptied folder races with itself.)
+   * batches does not leave parts behind.
    */
   private async deleteAll(): Promise<void> {
     const { store, bucket } = this.options;

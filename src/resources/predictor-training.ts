@@ -241,6 +241,9 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
       const backtested =
         plan.shift === 0 ? shared.series : (await packSeriesSet(set, shifted(set.series, plan.shift))).series;
       const parts = chunks(set.series, seriesPerChunk);
+      // The estimate extrapolates the chunks' own pace: counting the preparation and the global model's backtest
+      // (which come first) made it several times too long until most chunks were done.
+      const chunksStarted = Date.now();
       let done = 0;
       const results = await Promise.all(
         parts.map(async (part, i) => {
@@ -255,7 +258,7 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
           const series = sliceSeries(backtested, offset, end);
           const result = await pool.run("backtestChunk", { grid, series, options, external }, ctx.signal);
           done++;
-          const perChunk = (Date.now() - started) / done;
+          const perChunk = (Date.now() - chunksStarted) / done;
           ctx.progress({
             EstimatedTimeRemainingInMinutes: Math.ceil((perChunk * (parts.length - done)) / 60_000),
           });

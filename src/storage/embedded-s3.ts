@@ -4,6 +4,7 @@ import AWSAccount from "s3rver/lib/models/account.js";
 import S3Object from "s3rver/lib/models/object.js";
 import { embeddedS3Guard } from "./embedded-s3-guard.js";
 import { makeWritesAtomic } from "./s3rver-atomic-store.js";
+import { makeDeletesConcurrent } from "./s3rver-concurrent-delete.js";
 import { fixListPagination } from "./s3rver-list-pagination.js";
 import { makeListingOrdered } from "./s3rver-ordered-listing.js";
 
@@ -32,7 +33,7 @@ export interface EmbeddedS3 {
 
 /**
  * Starts the S3-compatible endpoint over a directory: s3rver, hardened and mended (see embedded-s3-guard.ts,
- * s3rver-atomic-store.ts, s3rver-ordered-listing.ts and s3rver-list-pagination.ts).
+ * s3rver-atomic-store.ts, s3rver-concurrent-delete.ts, s3rver-ordered-listing.ts and s3rver-list-pagination.ts).
  *
  * Buckets are shared by all keys: s3rver has no per-account buckets or policies. SSE headers are accepted and
  * echoed back on HEAD/GET like S3 does, but nothing is encrypted.
@@ -57,6 +58,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   server.middleware.unshift(embeddedS3Guard(secrets));
   makeWritesAtomic(server.store);
   makeListingOrdered(server.store);
+  makeDeletesConcurrent(server.store);
 
   registerKeys(options.keys);
   let address: Awaited<ReturnType<S3rver["run"]>>;

@@ -59,6 +59,7 @@ declare module "s3rver" {
         commonPrefixes: string[];
         resumeAfter?: string;
       }>;
+      deleteObject(this: FilesystemStore, bucket: string, key: string): Promise<void>;
       putObject(this: FilesystemStore, object: StoredObject): Promise<{ size: number; md5: string }>;
       putPart(
         this: FilesystemStore,

@@ -9,6 +9,7 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListBucketsCommand,
@@ -267,6 +268,31 @@ describe("embedded S3 endpoint", () => {
         { name: "InvalidArgument" },
       );
     });
+  });
+
+  test("DeleteObjects removes many keys of one folder at once, and the folders it empties", async () => {
+    const client = s3.userClient();
+    const doomed = Array.from({ length: 8 }, (_, i) => `batch/deep/part-${i}.csv`);
+    for (const key of [...doomed, "batch/keep.txt"])
+      await client.send(new PutObjectCommand({ Bucket: "users-bucket", Key: key, Body: key }));
+    const deleted = await client.send(
+      new DeleteObjectsCommand({
+        Bucket: "users-bucket",
+        Delete: { Objects: doomed.map((Key) => ({ Key })) },
+      }),
+    );
+    assert.deepEqual(deleted.Errors ?? [], []);
+    assert.equal(deleted.Deleted?.length, doomed.length);
+    const left = await client.send(new ListObjectsV2Command({ Bucket: "users-bucket", Prefix: "batch/" }));
+    assert.deepEqual(
+      left.Contents?.map((o) => o.Key),
+      ["batch/keep.txt"],
+    );
+    assert.deepEqual(await readdir(join(s3.directory, "users-bucket", "batch")), [
+      "keep.txt._S3rver_metadata.json",
+      "keep.txt._S3rver_object",
+      "keep.txt._S3rver_object.md5",
+    ]);
   });
 
   test("an upload cut short leaves the previous object and no stray file", async () => {

@@ -4,6 +4,12 @@
 export interface FitContext {
   /** Seasonal period of the series' frequency (1 = no seasonality); see periods.ts. */
   readonly period: number;
+  /**
+   * Covariates known for the history and ahead (related time series, holiday indicators), given only to members
+   * that use them (`SeriesModel.usesRegressors`). Each is aligned with y: index i goes with y[i], index
+   * y.length + j with forecast step j + 1. Finite values; the forecast needs them `h` steps past the history.
+   */
+  readonly regressors?: readonly Float64Array[];
 }
 
 export interface SeriesForecast {
@@ -22,6 +28,8 @@ export interface FittedSeries {
  */
 export interface SeriesModel {
   readonly name: string;
+  /** Whether fit reads `FitContext.regressors` (callers skip building them otherwise). */
+  readonly usesRegressors?: boolean;
   fit(y: Float64Array, ctx: FitContext): FittedSeries;
 }
 

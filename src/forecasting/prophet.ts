@@ -2,7 +2,8 @@
 // (@bsull/augurs-prophet-wasmstan) finding the MAP parameters, as Stan does for Prophet in R and Python. A
 // member only knows the values and the seasonal period, so time is encoded as one step = one synthetic day from
 // the epoch; Prophet's calendar seasonalities are off and one Fourier seasonality of `period` steps (when two
-// full seasons exist) stands in for them.
+// full seasons exist) stands in for them. Related time series and holiday indicators, when the predictor has them,
+// are Prophet's extra regressors (Amazon's Prophet takes related time series as features).
 //
 // Prophet states its uncertainty by simulation: new trend changepoints at the historical rate with Laplace
 // slope changes scaled like the fitted ones, plus normal observation noise. augurs draws them from an unseeded
@@ -69,6 +70,47 @@ function laplace(scale: number, random: () => number): number {
   return -scale * Math.sign(u) * Math.log(1 - 2 * Math.abs(u));
 }
 
+/** A regressor Prophet fits: its name in the model and its values, aligned with the history and past it. */
+interface Regressor {
+  readonly name: string;
+  readonly values: Float64Array;
+}
+
+/**
+ * The regressors Prophet can fit: finite over the history and not constant there (a constant one is
+ * indistinguishable from the trend's offset, and Prophet's standardisation divides by its spread).
+ */
+function usableRegressors(all: readonly Float64Array[] | undefined, n: number): Regressor[] {
+  const usable: Regressor[] = [];
+  (all ?? []).forEach((values, k) => {
+    if (values.length < n) return;
+    let varies = false;
+    for (let i = 0; i < n; i++) {
+      const v = values[i] as number;
+      if (!Number.isFinite(v)) return;
+      if (v !== values[0]) varies = true;
+    }
+    if (varies) usable.push({ name: `regressor_${k}`, values });
+  });
+  return usable;
+}
+
+/** The regressors' values for the h steps after the history; a value not given repeats the last one known. */
+function futureValues(regressors: readonly Regressor[], n: number, h: number): Map<string, number[]> {
+  return new Map(
+    regressors.map(({ name, values }) => {
+      const ahead: number[] = [];
+      let last = values[n - 1] as number;
+      for (let j = 0; j < h; j++) {
+        const v = values[n + j];
+        if (v !== undefined && Number.isFinite(v)) last = v;
+        ahead.push(last);
+      }
+      return [name, ahead];
+    }),
+  );
+}
+
 class FittedProphet implements FittedSeries {
   constructor(
     private readonly model: Prophet,
@@ -76,13 +118,17 @@ class FittedProphet implements FittedSeries {
     private readonly samples: number,
     private readonly seed: number,
     private readonly fallback: FittedSeries,
+    private readonly regressors: readonly Regressor[],
+    private readonly n: number,
   ) {}
 
   forecast(h: number, quantiles: readonly number[]): SeriesForecast {
     checkQuantileLevels(quantiles);
     let point: number[];
     try {
-      point = this.model.predict(this.model.makeFutureDataframe(h, { includeHistory: false })).yhat.point;
+      const future = this.model.makeFutureDataframe(h, { includeHistory: false });
+      if (this.regressors.length > 0) future.x = futureValues(this.regressors, this.n, h);
+      point = this.model.predict(future).yhat.point;
     } catch {
       return this.fallback.forecast(h, quantiles);
     }
@@ -150,6 +196,7 @@ function isConstant(y: Float64Array): boolean {
 
 export class ProphetModel implements SeriesModel {
   readonly name = "prophet";
+  readonly usesRegressors = true;
   private readonly samples: number;
   private readonly seed: number;
   private readonly fourierOrder?: number;
@@ -196,8 +243,12 @@ export class ProphetModel implements SeriesModel {
         const order = this.fourierOrder ?? Math.min(10, Math.floor(ctx.period / 2));
         model.addSeasonality("season", { period: ctx.period, fourierOrder: order });
       }
+      // Related time series and holidays enter as Prophet's extra regressors, additive as its defaults have them.
+      const regressors = usableRegressors(ctx.regressors, y.length);
+      for (const { name } of regressors) model.addRegressor(name);
       const ds = Array.from({ length: y.length }, (_, i) => i * DAY_SECONDS);
-      model.fit({ ds, y }, { seed: this.seed });
+      const x = new Map(regressors.map(({ name, values }) => [name, values.subarray(0, y.length)]));
+      model.fit(regressors.length > 0 ? { ds, y, x } : { ds, y }, { seed: this.seed });
       if (!captured || !changepoints) throw new Error("the optimizer was not called");
       const { delta, sigmaObs } = captured.params;
       let yScale = 0;
@@ -209,7 +260,7 @@ export class ProphetModel implements SeriesModel {
         yScale: yScale > 0 ? yScale : 1,
         step: 1 / (y.length - 1),
       };
-      return new FittedProphet(model, trend, this.samples, this.seed, fallback);
+      return new FittedProphet(model, trend, this.samples, this.seed, fallback, regressors, y.length);
     } catch {
       // Free the WASM side now rather than at garbage collection, unless a trap left it unusable.
       try {

@@ -57,6 +57,22 @@ describe("Prophet member", () => {
     assert.ok(Math.abs(range - slope) < 1e-6, "the forecast is a straight line");
   });
 
+  test("takes related series as regressors, known ahead, and ignores those it cannot fit", () => {
+    // Demand of 100 lifted by 40 on irregular promotion days, which a season cannot predict.
+    const promo = Float64Array.from({ length: 134 }, (_, t) => ((t * 7) % 11 < 3 ? 1 : 0));
+    const y = Float64Array.from({ length: 120 }, (_, t) => 100 + 40 * (promo[t] as number) + noise(t) / 5);
+    const constant = new Float64Array(134).fill(3);
+    const broken = Float64Array.from({ length: 134 }, (_, t) => (t === 5 ? Number.NaN : t));
+    const withPromo = new ProphetModel()
+      .fit(y, { period: 1, regressors: [constant, promo, broken] })
+      .forecast(14, [0.5]);
+    const without = new ProphetModel().fit(y, { period: 1 }).forecast(14, [0.5]);
+    const error = (f: { mean: Float64Array }) =>
+      f.mean.reduce((sum, v, j) => sum + Math.abs(v - (100 + 40 * (promo[120 + j] as number))), 0) / 14;
+    assert.ok(error(withPromo) < 2, `with the promotion known ahead: mean error ${error(withPromo)}`);
+    assert.ok(error(without) > 10, `without it: mean error ${error(without)}`);
+  });
+
   test("quantiles are ordered, straddle the mean and widen with the horizon", () => {
     const f = new ProphetModel().fit(BROKEN_TREND, { period: 12 }).forecast(24, LEVELS);
     assertOrdered(f.quantiles, "levels");

@@ -4,7 +4,7 @@
 
 import { combineForecasts } from "../combination.js";
 import { createMember, type MemberName } from "../members.js";
-import type { SeriesForecast, SeriesModel } from "../model.js";
+import type { FitContext, SeriesForecast, SeriesModel } from "../model.js";
 import { clampNonNegative, enforceMonotoneQuantiles } from "../model.js";
 import type { PreparedSeries, SeriesSet } from "../series-set.js";
 import {
@@ -13,7 +13,14 @@ import {
   seriesScore,
   WindowAccumulator,
 } from "./accuracy.js";
-import { bridgeGaps, COMBINATION, COMBINED_MEMBERS, FITTED_MEMBERS, memberModels } from "./members.js";
+import {
+  bridgeGaps,
+  COMBINATION,
+  COMBINED_MEMBERS,
+  FITTED_MEMBERS,
+  memberModels,
+  seriesRegressors,
+} from "./members.js";
 
 export interface AutoPredictorOptions {
   /** Quantile levels to forecast (ForecastTypes other than "mean"). */
@@ -63,6 +70,17 @@ export function recentHistory(y: Float64Array, period: number): Float64Array {
   if (period <= 4 || period === 12) return y;
   const keep = Math.max(MAX_MEMBER_HISTORY, 3 * period);
   return y.length > keep ? y.subarray(y.length - keep) : y;
+}
+
+/** A member's fit context for series `s` fitted on grid indexes [start, …) and forecast up to `end`. */
+function fitContext(
+  model: SeriesModel,
+  period: number,
+  s: PreparedSeries,
+  start: number,
+  end: number,
+): FitContext {
+  return model.usesRegressors ? { period, regressors: seriesRegressors(s, start, end) } : { period };
 }
 
 /** The shortest history a member is fitted on in a backtest. */
@@ -128,12 +146,15 @@ export function backtestAutoPredictor(
       perWindow.push(forecasts);
       if (cut < MIN_TRAIN) continue;
       const history = y.subarray(0, cut);
+      const recent = recentHistory(history, set.period);
       const actual = s.target.subarray(cut, end);
       for (const name of names) {
         const model = models.get(name);
         if (!model) continue;
         const f = finish(
-          model.fit(recentHistory(history, set.period), { period: set.period }).forecast(horizon, levels),
+          model
+            .fit(recent, fitContext(model, set.period, s, cut - recent.length, cut + horizon))
+            .forecast(horizon, levels),
           levels,
           options.nonNegative,
         );
@@ -241,8 +262,10 @@ export function forecastWithChoices(
     const outside = external[choice]?.(i);
     if (outside) return outside;
     const model = modelOf(choice);
+    const n = s.target.length;
+    const recent = recentHistory(bridgeGaps(s.target), set.period);
     const f = model
-      .fit(recentHistory(bridgeGaps(s.target), set.period), { period: set.period })
+      .fit(recent, fitContext(model, set.period, s, n - recent.length, n + set.horizon))
       .forecast(set.horizon, quantiles);
     return finish(f, quantiles, nonNegative);
   });

@@ -3,6 +3,7 @@
 
 import { createMember, type MemberName } from "../members.js";
 import type { SeriesModel } from "../model.js";
+import type { PreparedSeries } from "../series-set.js";
 
 /** Member names as DescribeAutoPredictor/GetAccuracyMetrics report them, mapped to Amazon's algorithm names. */
 export const ALGORITHM_OF: Record<string, string> = {
@@ -58,4 +59,12 @@ export function bridgeGaps(y: Float64Array): Float64Array {
   }
   for (let j = last + 1; j < out.length; j++) out[j] = out[last] as number;
   return out;
+}
+
+/**
+ * The series' related and holiday arrays over grid indexes [start, end), gaps bridged: the regressors of a member
+ * that takes them (FitContext.regressors), for a fit on the history from `start` and a forecast up to `end`.
+ */
+export function seriesRegressors(s: PreparedSeries, start: number, end: number): Float64Array[] {
+  return [...s.related, ...s.holidays].map((r) => bridgeGaps(r.subarray(start, Math.min(end, r.length))));
 }

@@ -1,3 +1,4 @@
+import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AccessKey } from "../identity/keys.js";
 import { buildArn } from "../resources/arn.js";
@@ -15,6 +16,22 @@ export interface ConsoleOptions {
   services: Services;
   /** The access keys the API accepts; the console takes the same ones. */
   keys: readonly AccessKey[];
+}
+
+/**
+ * Sign-in attempts allowed per client address and window. Generated secrets are 40 random characters and beyond
+ * guessing; the limit is for secrets people chose themselves in the credentials file. Twenty covers any amount of
+ * mistyping, and makes trying a list of passwords take days.
+ */
+export const SIGN_IN_ATTEMPTS = 20;
+export const SIGN_IN_WINDOW_MS = 10 * 60_000;
+
+/** What the rate limiter throws when an address has used its attempts: the handler renders it as the form. */
+class TooManySignIns extends Error {
+  readonly statusCode = 429;
+  constructor(readonly retryAfter: string) {
+    super(`Too many sign-in attempts from this address; try again in ${retryAfter}.`);
+  }
 }
 
 /** How many explainabilities the list shows (newest first). */
@@ -61,6 +78,11 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
 
   app.register(
     async (scope) => {
+      // Only the sign-in route is limited (route config below); the plugin counts each address in memory.
+      await scope.register(rateLimit, {
+        global: false,
+        errorResponseBuilder: (_request, context) => new TooManySignIns(context.after),
+      });
       scope.addHook("onSend", async (_request, reply, payload) => {
         reply.headers(SECURITY_HEADERS);
         return payload;
@@ -71,7 +93,8 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
         return sendHtml(reply, 200, signInPage({}));
       });
 
-      scope.post("/session", async (request, reply) => {
+      const signInLimit = { rateLimit: { max: SIGN_IN_ATTEMPTS, timeWindow: SIGN_IN_WINDOW_MS } };
+      scope.post("/session", { config: signInLimit }, async (request, reply) => {
         if (!sameOrigin(request))
           return sendHtml(reply, 403, signInPage({ error: "Sign in from this page." }));
         const form = formFields(request);
@@ -192,7 +215,11 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
         return sendHtml(reply, 404, notFoundPage(session, "There is no such console page."));
       });
 
-      scope.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+      scope.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+        if (error instanceof TooManySignIns) {
+          services.log.warn({ ip: request.ip }, "console sign-in attempts over the limit");
+          return sendHtml(reply, 429, signInPage({ error: error.message }));
+        }
         const status =
           error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
         if (status === 500) services.log.error({ err: error }, "unexpected error in the console");

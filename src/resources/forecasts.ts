@@ -192,7 +192,6 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
       const predictor = services.store.get(String(forecast.attrs.PredictorArn));
       if (!predictor)
         throw new JobFailure(`The predictor ${String(forecast.attrs.PredictorArn)} no longer exists.`);
-      const started = Date.now();
       const { set } = await predictorSeries(services.store, predictor, ctx.signal).catch((e: unknown) => {
         if (ctx.signal.aborted) throw ctx.signal.reason;
         throw new JobFailure(
@@ -227,6 +226,8 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
             )
           : undefined;
       const parts = chunks(series, CHUNK_SERIES);
+      // Extrapolated from the chunks' own pace, not counting the preparation and the global model before them.
+      const chunksStarted = Date.now();
       let done = 0;
       const results = await Promise.all(
         parts.map(async (part, i) => {
@@ -248,7 +249,7 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
             ctx.signal,
           );
           done++;
-          const perChunk = (Date.now() - started) / done;
+          const perChunk = (Date.now() - chunksStarted) / done;
           ctx.progress({
             EstimatedTimeRemainingInMinutes: Math.ceil((perChunk * (parts.length - done)) / 60_000),
           });

@@ -221,10 +221,14 @@ export class ProphetModel implements SeriesModel {
     if (y.length < MIN_LENGTH || isConstant(y) || !y.every(Number.isFinite)) return fallback;
     let captured: ProphetOptimizeOutput | undefined;
     let changepoints: Float64Array | undefined;
+    let retry = false;
     // The optimizer as Prophet calls it, keeping the changepoints and parameters for the simulation.
     const optimizer: ProphetOptions["optimizer"] = {
       optimize: (init, data, opts) => {
-        const output = wasmstan.optimize(init, data, opts);
+        // Stan's L-BFGS line search fails on a few steeply growing series from Prophet's starting noise scale
+        // (σ = 1); Python's retry with Newton traps in this WASM build, but a second L-BFGS run from σ = 0.1 fits.
+        const start = retry ? { ...init, sigmaObs: 0.1 } : init;
+        const output = wasmstan.optimize(start, data, opts);
         changepoints = Float64Array.from((JSON.parse(data) as { t_change: number[] }).t_change);
         captured = output;
         return output;
@@ -248,7 +252,13 @@ export class ProphetModel implements SeriesModel {
       for (const { name } of regressors) model.addRegressor(name);
       const ds = Array.from({ length: y.length }, (_, i) => i * DAY_SECONDS);
       const x = new Map(regressors.map(({ name, values }) => [name, values.subarray(0, y.length)]));
-      model.fit(regressors.length > 0 ? { ds, y, x } : { ds, y }, { seed: this.seed });
+      const data = regressors.length > 0 ? { ds, y, x } : { ds, y };
+      try {
+        model.fit(data, { seed: this.seed });
+      } catch {
+        retry = true;
+        model.fit(data, { seed: this.seed });
+      }
       if (!captured || !changepoints) throw new Error("the optimizer was not called");
       const { delta, sigmaObs } = captured.params;
       let yScale = 0;

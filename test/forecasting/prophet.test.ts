@@ -57,6 +57,26 @@ describe("Prophet member", () => {
     assert.ok(Math.abs(range - slope) < 1e-6, "the forecast is a straight line");
   });
 
+  test("a series Stan's first L-BFGS run fails on still gets Prophet's trend, not the naive stand-in", () => {
+    // Tourism yearly series Y1: the line search fails from Prophet's starting noise scale.
+    const y = Float64Array.of(
+      25092.2284,
+      24271.5134,
+      25828.9883,
+      27697.5047,
+      27956.2276,
+      29924.4321,
+      30216.8321,
+      32613.4968,
+      36053.1674,
+      38472.7532,
+      38420.894,
+    );
+    const f = new ProphetModel().fit(y, { period: 1 }).forecast(4, [0.5]);
+    for (let j = 1; j < 4; j++)
+      assert.ok(f.mean[j] > f.mean[j - 1] + 500, `a rising trend: ${Array.from(f.mean)}`);
+  });
+
   test("takes related series as regressors, known ahead, and ignores those it cannot fit", () => {
     // Demand of 100 lifted by 40 on irregular promotion days, which a season cannot predict.
     const promo = Float64Array.from({ length: 134 }, (_, t) => ((t * 7) % 11 < 3 ? 1 : 0));

@@ -222,13 +222,20 @@ export class ProphetModel implements SeriesModel {
     let captured: ProphetOptimizeOutput | undefined;
     let changepoints: Float64Array | undefined;
     let retry = false;
+    let optimizerFailed = false;
     // The optimizer as Prophet calls it, keeping the changepoints and parameters for the simulation.
     const optimizer: ProphetOptions["optimizer"] = {
       optimize: (init, data, opts) => {
         // Stan's L-BFGS line search fails on a few steeply growing series from Prophet's starting noise scale
         // (σ = 1); Python's retry with Newton traps in this WASM build, but a second L-BFGS run from σ = 0.1 fits.
         const start = retry ? { ...init, sigmaObs: 0.1 } : init;
-        const output = wasmstan.optimize(start, data, opts);
+        let output: ProphetOptimizeOutput;
+        try {
+          output = wasmstan.optimize(start, data, opts);
+        } catch (error) {
+          optimizerFailed = true;
+          throw error;
+        }
         changepoints = Float64Array.from((JSON.parse(data) as { t_change: number[] }).t_change);
         captured = output;
         return output;
@@ -255,7 +262,9 @@ export class ProphetModel implements SeriesModel {
       const data = regressors.length > 0 ? { ds, y, x } : { ds, y };
       try {
         model.fit(data, { seed: this.seed });
-      } catch {
+      } catch (error) {
+        // Only an optimizer that gave up is worth a second run; anything else fails the same way again.
+        if (!optimizerFailed) throw error;
         retry = true;
         model.fit(data, { seed: this.seed });
       }

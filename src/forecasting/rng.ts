@@ -39,7 +39,7 @@ const CACHED_NORMAL_SETS = 4;
  * Members that simulate with a fixed seed draw the same numbers for every series of a predictor, so they are
  * drawn once per thread and horizon instead of once per series.
  */
-export function seededStandardNormals(seed: number, count: number): Float64Array {
+export function seededStandardNormals(seed: number, count: number): ArrayLike<number> {
   const key = `${seed}:${count}`;
   let normals = cachedNormals.get(key);
   if (!normals) {

@@ -48,7 +48,9 @@ export function forecastFromSamples(
       sum += v;
     }
     mean[t] = sum / samples;
-    if (select) {
+    // A NaN (a multiplicative path that broke down) defeats the comparisons selection relies on; sorting puts it
+    // last, as before.
+    if (select && !Number.isNaN(sum)) {
       let left = 0;
       for (const rank of ranks) {
         // The next order statistic after a selected one is the smallest of what lies beyond it.

@@ -17,8 +17,12 @@ export function makeDeletesConcurrent(store: FilesystemStore): void {
       ),
     );
     const bucketPath = this.getBucketPath(bucket);
-    // The last part of the key names the files, not a folder.
-    const folders = key.split("/").slice(0, -1);
+    // The last part of the key names the files, not a folder; empty parts (a leading or doubled "/") name none
+    // either, and must not lead to removing the bucket's own folder.
+    const folders = key
+      .split("/")
+      .slice(0, -1)
+      .filter((part) => part !== "");
     for (; folders.length > 0; folders.pop()) {
       try {
         await rmdir(join(bucketPath, ...folders));

@@ -41,5 +41,18 @@ describe("console sign-in limit", () => {
     assert.ok(s.logLines.some((line) => line.includes("console sign-in attempts over the limit")));
     // Only signing in is limited: the form and the API still answer.
     assert.equal((await fetch(`${s.endpoint}/console`)).status, 200);
+    const api = await fetch(`${s.endpoint}/`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": "AmazonForecast.ListDatasetGroups",
+      },
+      body: "{}",
+    });
+    assert.notEqual(api.status, 429, "the API is not limited");
+    assert.match(
+      ((await api.json()) as { __type?: string }).__type ?? "",
+      /MissingAuthenticationToken|IncompleteSignature/,
+    );
   });
 });

@@ -24,6 +24,17 @@ describe("forecastFromSamples", () => {
     });
   });
 
+  test("a column holding NaN is sorted, NaN last, as selection cannot order it", () => {
+    const paths = Float64Array.from({ length: 101 }, (_, i) => i);
+    paths[3] = Number.NaN;
+    paths[50] = Number.NaN;
+    const f = forecastFromSamples(paths, 101, 1, [0.1, 0.5, 0.9]);
+    assert.deepEqual(
+      f.quantiles.map((q) => q[0]),
+      [11, 52, 92],
+    );
+  });
+
   test("type 7 quantiles of a known column", () => {
     // Columns 1..5 in shuffled rows: p10 = 1.4, p50 = 3, p90 = 4.6.
     const paths = Float64Array.of(3, 5, 1, 4, 2);

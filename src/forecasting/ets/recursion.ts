@@ -112,7 +112,7 @@ export function simulatePaths(
   n: number,
   h: number,
   sigma: number,
-  normals: Float64Array,
+  normals: ArrayLike<number>,
   out: Float64Array,
 ): void {
   const m = from.seasonal.length;

@@ -3,16 +3,14 @@
 
 import {
   CreateAutoPredictorCommand,
-  CreateDatasetCommand,
   CreateDatasetGroupCommand,
-  CreateDatasetImportJobCommand,
   DescribeAutoPredictorCommand,
   DescribeExplainabilityCommand,
   type ForecastClient,
   UpdateDatasetGroupCommand,
 } from "@aws-sdk/client-forecast";
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { eventually, waitForImport } from "./harness.js";
+import { eventually, importDailyDataset } from "./harness.js";
 
 const DAY = 86_400_000;
 /** The size and naming of one generated data set; tests that need a smaller one pass their own. */
@@ -92,7 +90,7 @@ export async function setupDriverPredictor(
     await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: shape.name, Domain: "RETAIL" }))
   ).DatasetGroupArn as string;
   const datasets: string[] = [];
-  for (const [name, type, attrs, key] of [
+  for (const [name, type, fields, key] of [
     [`${shape.name}_target`, "TARGET_TIME_SERIES", ["demand:float"], "in/target.csv"],
     [
       `${shape.name}_related`,
@@ -101,34 +99,9 @@ export async function setupDriverPredictor(
       "in/related.csv",
     ],
   ] as const) {
-    const { DatasetArn } = await fc.send(
-      new CreateDatasetCommand({
-        DatasetName: name,
-        Domain: "RETAIL",
-        DatasetType: type,
-        DataFrequency: "D",
-        Schema: {
-          Attributes: [
-            { AttributeName: "item_id", AttributeType: "string" },
-            { AttributeName: "timestamp", AttributeType: "timestamp" },
-            ...attrs.map((a) => {
-              const [n, t] = a.split(":") as [string, "float" | "integer"];
-              return { AttributeName: n, AttributeType: t };
-            }),
-          ],
-        },
-      }),
+    datasets.push(
+      await importDailyDataset(fc, { name, type, fields, path: `s3://${bucket}/${key}`, roleArn }),
     );
-    const job = await fc.send(
-      new CreateDatasetImportJobCommand({
-        DatasetImportJobName: `${name}_import`,
-        DatasetArn,
-        DataSource: { S3Config: { Path: `s3://${bucket}/${key}`, RoleArn: roleArn } },
-      }),
-    );
-    const imported = await waitForImport(fc, job.DatasetImportJobArn as string);
-    if (imported.Status !== "ACTIVE") throw new Error(`import failed: ${imported.Message}`);
-    datasets.push(DatasetArn as string);
   }
   await fc.send(new UpdateDatasetGroupCommand({ DatasetGroupArn: groupArn, DatasetArns: datasets }));
   const predictorArn = (

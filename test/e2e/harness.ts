@@ -3,6 +3,10 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import {
+  type AttributeType,
+  CreateDatasetCommand,
+  CreateDatasetImportJobCommand,
+  type DatasetType,
   DescribeDatasetImportJobCommand,
   type DescribeDatasetImportJobCommandOutput,
   ForecastClient,
@@ -186,4 +190,42 @@ export async function waitForImport(
     120_000,
     `import ${arn}`,
   );
+}
+
+/**
+ * Creates a daily RETAIL dataset of item_id, timestamp and `fields` ("name:type", e.g. "demand:float"), imports
+ * the S3 `path` into it and waits; returns the dataset's ARN, or throws if the import does not become ACTIVE.
+ */
+export async function importDailyDataset(
+  fc: ForecastClient,
+  options: { name: string; type: DatasetType; fields: readonly string[]; path: string; roleArn: string },
+): Promise<string> {
+  const { DatasetArn } = await fc.send(
+    new CreateDatasetCommand({
+      DatasetName: options.name,
+      Domain: "RETAIL",
+      DatasetType: options.type,
+      DataFrequency: "D",
+      Schema: {
+        Attributes: [
+          { AttributeName: "item_id", AttributeType: "string" },
+          { AttributeName: "timestamp", AttributeType: "timestamp" },
+          ...options.fields.map((field) => {
+            const [name, type] = field.split(":") as [string, AttributeType];
+            return { AttributeName: name, AttributeType: type };
+          }),
+        ],
+      },
+    }),
+  );
+  const job = await fc.send(
+    new CreateDatasetImportJobCommand({
+      DatasetImportJobName: `${options.name}_import`,
+      DatasetArn,
+      DataSource: { S3Config: { Path: options.path, RoleArn: options.roleArn } },
+    }),
+  );
+  const imported = await waitForImport(fc, job.DatasetImportJobArn as string);
+  if (imported.Status !== "ACTIVE") throw new Error(`import of ${options.path} failed: ${imported.Message}`);
+  return DatasetArn as string;
 }

@@ -18,7 +18,15 @@ import {
 } from "@aws-sdk/client-forecast";
 import { ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { ACCOUNTS, eventually, type Harness, REGION, startHarness, waitForImport } from "./harness.js";
+import {
+  ACCOUNTS,
+  eventually,
+  type Harness,
+  importDailyDataset,
+  REGION,
+  startHarness,
+  waitForImport,
+} from "./harness.js";
 
 const DAY = 86_400_000;
 const START = Date.UTC(2024, 0, 1);
@@ -396,30 +404,15 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
       ["TARGET_TIME_SERIES", "demand", "promo/demand.csv"],
       ["RELATED_TIME_SERIES", "promotion", "promo/promotions.csv"],
     ] as const) {
-      const { DatasetArn } = await fc.send(
-        new CreateDatasetCommand({
-          DatasetName: `promo_${column}`,
-          Domain: "RETAIL",
-          DatasetType: type,
-          DataFrequency: "D",
-          Schema: {
-            Attributes: [
-              { AttributeName: "item_id", AttributeType: "string" },
-              { AttributeName: "timestamp", AttributeType: "timestamp" },
-              { AttributeName: column, AttributeType: "float" },
-            ],
-          },
+      datasets.push(
+        await importDailyDataset(fc, {
+          name: `promo_${column}`,
+          type,
+          fields: [`${column}:float`],
+          path: `s3://train/${key}`,
+          roleArn: h.roleArn(),
         }),
       );
-      const { DatasetImportJobArn } = await fc.send(
-        new CreateDatasetImportJobCommand({
-          DatasetImportJobName: `promo_${column}_import`,
-          DatasetArn,
-          DataSource: { S3Config: { Path: `s3://train/${key}`, RoleArn: h.roleArn() } },
-        }),
-      );
-      assert.equal((await waitForImport(fc, DatasetImportJobArn as string)).Status, "ACTIVE");
-      datasets.push(DatasetArn as string);
     }
     await fc.send(new UpdateDatasetGroupCommand({ DatasetGroupArn, DatasetArns: datasets }));
     const { PredictorArn } = await fc.send(

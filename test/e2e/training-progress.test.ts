@@ -3,14 +3,12 @@ import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   CreateAutoPredictorCommand,
-  CreateDatasetCommand,
   CreateDatasetGroupCommand,
-  CreateDatasetImportJobCommand,
   DescribeAutoPredictorCommand,
   UpdateDatasetGroupCommand,
 } from "@aws-sdk/client-forecast";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { type Harness, startHarness, waitForImport } from "./harness.js";
+import { type Harness, importDailyDataset, startHarness } from "./harness.js";
 
 const DAY = 86_400_000;
 const ITEMS = 600;
@@ -44,30 +42,14 @@ describe("training progress", () => {
     const { DatasetGroupArn } = await fc.send(
       new CreateDatasetGroupCommand({ DatasetGroupName: "progress", Domain: "RETAIL" }),
     );
-    const { DatasetArn } = await fc.send(
-      new CreateDatasetCommand({
-        DatasetName: "progress_demand",
-        Domain: "RETAIL",
-        DatasetType: "TARGET_TIME_SERIES",
-        DataFrequency: "D",
-        Schema: {
-          Attributes: [
-            { AttributeName: "item_id", AttributeType: "string" },
-            { AttributeName: "timestamp", AttributeType: "timestamp" },
-            { AttributeName: "demand", AttributeType: "float" },
-          ],
-        },
-      }),
-    );
-    const { DatasetImportJobArn } = await fc.send(
-      new CreateDatasetImportJobCommand({
-        DatasetImportJobName: "progress_import",
-        DatasetArn,
-        DataSource: { S3Config: { Path: "s3://progress/demand.csv", RoleArn: h.roleArn() } },
-      }),
-    );
-    assert.equal((await waitForImport(fc, DatasetImportJobArn as string)).Status, "ACTIVE");
-    await fc.send(new UpdateDatasetGroupCommand({ DatasetGroupArn, DatasetArns: [DatasetArn as string] }));
+    const DatasetArn = await importDailyDataset(fc, {
+      name: "progress_demand",
+      type: "TARGET_TIME_SERIES",
+      fields: ["demand:float"],
+      path: "s3://progress/demand.csv",
+      roleArn: h.roleArn(),
+    });
+    await fc.send(new UpdateDatasetGroupCommand({ DatasetGroupArn, DatasetArns: [DatasetArn] }));
     const { PredictorArn } = await fc.send(
       new CreateAutoPredictorCommand({
         PredictorName: "progress",

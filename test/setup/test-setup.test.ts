@@ -15,7 +15,7 @@ const ALL_PACKAGES = ["chromium", "python3-boto3", "awscli"];
  * Python the tests would use a directory whose __init__.py raises ImportError (an empty one would still import,
  * as a namespace package). The machine itself is untouched: the mounts end with the namespace.
  */
-const HIDE_TOOLS = String.raw`
+const HIDE_TOOLS = `
 set -e
 scratch=$(mktemp -d)
 mount -t tmpfs none "$scratch"

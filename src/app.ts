@@ -49,7 +49,7 @@ export async function startService(
 
   const db = openDatabase(path.join(config.dataDir, "state.sqlite"));
   const store = new ResourceStore(db);
-  const jobs = new JobRunner(store, config.jobConcurrency, log);
+  const jobs = new JobRunner(store, config.jobConcurrency, log, config.dataDir);
   const pool = new WorkerPool();
   const objectStores = new Map<string, ObjectStore>();
   const externalCredentials =

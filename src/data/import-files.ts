@@ -2,11 +2,12 @@ import { randomUUID } from "node:crypto";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { compressionOf } from "./compressed-input.js";
 import { convertedRowsSql } from "./converted-rows.js";
 import { type DatasetMetadata, kvMetadataSql } from "./dataset-metadata.js";
 import { withConnection } from "./duckdb.js";
 import { computeFieldStatistics, type Statistics } from "./field-statistics.js";
-import { firstLineOf, ImportError } from "./import-error.js";
+import { duckdbMessage, ImportError, type LocalName, withLocalNames } from "./import-error.js";
 import { planImport } from "./import-plan.js";
 import { type ImportSource, type InputFile, importSource } from "./import-source.js";
 import { type DatasetType, type ImportFormat, type SchemaAttribute, STORAGE_TYPE } from "./schema.js";
@@ -50,7 +51,11 @@ export interface ImportFilesResult {
 const PARQUET_OPTIONS = (metadata: DatasetMetadata): string =>
   ` (FORMAT parquet, PRESERVE_ORDER false, KV_METADATA ${kvMetadataSql(metadata)})`;
 
-/** Sizes of the inputs; a missing or empty file fails the import before any work. */
+/**
+ * Sizes of the inputs; a missing, empty or compressed file fails the import before any work. Amazon documents
+ * imports of CSV and Parquet files and nothing about compressed ones (docs/decisions.md), so a gzip-compressed
+ * CSV is refused with a message that says so rather than read.
+ */
 async function inputSizes(files: readonly InputFile[]): Promise<number> {
   let total = 0;
   for (const file of files) {
@@ -58,11 +63,21 @@ async function inputSizes(files: readonly InputFile[]): Promise<number> {
     try {
       size = (await stat(file.path)).size;
     } catch (error) {
-      throw new ImportError("FILE_UNREADABLE", `Could not read ${file.label}: ${firstLineOf(error)}`, {
+      const why = duckdbMessage(error, [{ path: file.path, name: file.label }]);
+      throw new ImportError("FILE_UNREADABLE", `Could not read ${file.label}: ${why}`, {
         file: file.label,
       });
     }
     if (size === 0) throw new ImportError("EMPTY", `${file.label} is empty`, { file: file.label });
+    const compression = await compressionOf(file.path);
+    if (compression) {
+      throw new ImportError(
+        "COMPRESSED",
+        `${file.label} is ${compression.name}-compressed; imports read uncompressed CSV or Parquet files only. ` +
+          `Decompress it (${compression.decompress}) and import the result.`,
+        { file: file.label },
+      );
+    }
     total += size;
   }
   return total;
@@ -88,7 +103,7 @@ async function writeRows(
     if (problem) throw problem;
     throw new ImportError(
       "FILE_UNREADABLE",
-      `Could not import the data: ${firstLineOf(error)}`,
+      `Could not import the data: ${duckdbMessage(error, [])}`,
       {},
       { cause: error },
     );
@@ -131,7 +146,7 @@ async function appendRows(
   } catch (error) {
     throw new ImportError(
       "PREVIOUS_MISMATCH",
-      `The dataset's existing data could not be read: ${firstLineOf(error)}`,
+      `The dataset's existing data could not be read: ${duckdbMessage(error, [])}`,
     );
   }
   const expected = schema.map((a) => ({ name: a.AttributeName, type: STORAGE_TYPE[a.AttributeType] }));
@@ -149,6 +164,26 @@ async function appendRows(
     `COPY (SELECT ${list} FROM read_parquet(${sqlString(previous)}) UNION ALL SELECT ${list} FROM read_parquet(${sqlString(newRows)})) TO ${sqlString(target)} ${PARQUET_OPTIONS(metadata)}`,
   );
   return Number(reader.getRows()[0]?.[0] ?? 0);
+}
+
+/**
+ * The error an import fails with, as the user may read it: an ImportError with local paths named as the user
+ * knows them; any other error (DuckDB's, the file system's) becomes one, translated by duckdbMessage. An abort
+ * stays what it is.
+ */
+function userFacing(error: unknown, names: readonly LocalName[], signal: AbortSignal | undefined): unknown {
+  if (signal?.aborted) return error;
+  if (error instanceof ImportError) {
+    const message = withLocalNames(error.message, names);
+    if (message === error.message) return error;
+    return new ImportError(error.failure, message, error.location, { cause: error });
+  }
+  return new ImportError(
+    "FILE_UNREADABLE",
+    `Could not import the data: ${duckdbMessage(error, names)}`,
+    {},
+    { cause: error },
+  );
 }
 
 /**
@@ -173,6 +208,13 @@ export async function importFiles(options: ImportFilesOptions): Promise<ImportFi
   const stem = `${options.output}.${randomUUID()}`;
   const newRows = `${stem}.new.tmp`;
   const combined = `${stem}.all.tmp`;
+  // Every message names files as the user knows them: inputs by their labels, ours in words, never a local path.
+  const localNames: LocalName[] = [
+    ...files.map((f) => ({ path: f.path, name: f.label })),
+    { path: stem, name: "the dataset's new data file" },
+    { path: options.output, name: "the dataset's new data file" },
+    { path: options.previous ?? "", name: "the dataset's existing data" },
+  ];
   try {
     return await withConnection(signal, async (connection) => {
       const source = await importSource(connection, options.format, files, schema, plan.conversion);
@@ -202,6 +244,8 @@ export async function importFiles(options: ImportFilesOptions): Promise<ImportFi
       }
       return { rowCount, totalRowCount, dataSizeBytes, fieldStatistics };
     });
+  } catch (error) {
+    throw userFacing(error, localNames, signal);
   } finally {
     await rm(newRows, { force: true });
     await rm(combined, { force: true });

@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { rawColumn } from "./csv-source.js";
-import { firstLineOf, ImportError } from "./import-error.js";
+import { duckdbMessage, ImportError } from "./import-error.js";
 import type { SchemaAttribute } from "./schema.js";
 import { sqlIdent, sqlString, sqlStringList } from "./sql.js";
 
@@ -38,7 +38,7 @@ export async function matchParquetColumns(
     } catch (error) {
       throw new ImportError(
         "FILE_UNREADABLE",
-        `${file.label} is not a readable Parquet file: ${firstLineOf(error)}`,
+        `${file.label} is not a readable Parquet file: ${duckdbMessage(error, [{ path: file.path, name: file.label }])}`,
         {
           file: file.label,
         },

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
 import type { ResourceRecord, ResourceStore } from "../store/resource-store.js";
+import { internalRoots, publicMessage } from "./public-message.js";
 import { STATUS } from "./statuses.js";
 
 /** A failure whose message is meant for the user: it becomes the resource's `Message` as it is. */
@@ -48,11 +49,25 @@ export class JobRunner {
   private heartbeat?: NodeJS.Timeout;
   private closed = false;
 
+  /** Directories whose paths never reach a client in a Message (see public-message.ts). */
+  private readonly internalPaths: readonly string[];
+
   constructor(
     private readonly store: ResourceStore,
     private readonly concurrency: number,
     private readonly log: Logger,
-  ) {}
+    dataDir?: string,
+  ) {
+    this.internalPaths = internalRoots(dataDir);
+  }
+
+  /**
+   * Every failure a client can read goes through here: whatever a handler threw (ours, DuckDB's, the file
+   * system's), its message is stripped of this installation's paths before it is stored.
+   */
+  private failed(arn: string, status: string, message: string, expected?: string[]): void {
+    this.store.update(arn, { status, message: publicMessage(message, this.internalPaths) }, expected);
+  }
 
   register(kind: string, handler: JobHandler): void {
     this.handlers.set(kind, handler);
@@ -166,10 +181,7 @@ export class JobRunner {
   private async runCreate(record: ResourceRecord, controller: AbortController): Promise<void> {
     const handler = this.handlerFor(record);
     if (!handler) {
-      this.store.update(record.arn, {
-        status: STATUS.CREATE_FAILED,
-        message: `No job handler for ${record.kind}.`,
-      });
+      this.failed(record.arn, STATUS.CREATE_FAILED, `No job handler for ${record.kind}.`);
       return;
     }
     const ctx: JobContext = {
@@ -208,7 +220,7 @@ export class JobRunner {
           : `Internal error while creating the resource: ${error instanceof Error ? error.message : String(error)}`;
       if (!(error instanceof JobFailure))
         this.log.error({ err: error, arn: record.arn }, "job failed unexpectedly");
-      this.store.update(record.arn, { status: STATUS.CREATE_FAILED, message }, [STATUS.CREATE_IN_PROGRESS]);
+      this.failed(record.arn, STATUS.CREATE_FAILED, message, [STATUS.CREATE_IN_PROGRESS]);
     }
   }
 
@@ -227,10 +239,11 @@ export class JobRunner {
       this.store.delete(record.arn);
     } catch (error) {
       this.log.error({ err: error, arn: record.arn }, "delete failed");
-      this.store.update(record.arn, {
-        status: STATUS.DELETE_FAILED,
-        message: `Delete failed: ${error instanceof Error ? error.message : String(error)}`,
-      });
+      this.failed(
+        record.arn,
+        STATUS.DELETE_FAILED,
+        `Delete failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

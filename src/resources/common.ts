@@ -42,13 +42,16 @@ export function findResource(ctx: RequestContext, arn: string): ResourceRecord |
   return record;
 }
 
+/**
+ * The ResourceNotFoundException Amazon answers for an ARN that names nothing the caller owns, in its words
+ * ("No resource found <arn>", as recorded by moto's Forecast tests), which clients may match on.
+ */
+export const resourceNotFound = (arn: string) => notFound(`No resource found ${arn}`);
+
 /** Like findResource, but the resource must exist and be of one of the given kinds. */
 export function requireResource(ctx: RequestContext, arn: string, kinds: readonly string[]): ResourceRecord {
-  const wanted = kinds.map((k) => KIND_LABEL[k] ?? k).join(" or ");
   const record = findResource(ctx, arn);
-  if (!record || !kinds.includes(record.kind)) {
-    throw notFound(`No ${wanted} with the ARN ${arn} exists in this account and region.`);
-  }
+  if (!record || !kinds.includes(record.kind)) throw resourceNotFound(arn);
   return record;
 }
 
@@ -60,8 +63,9 @@ export function insertNew(ctx: RequestContext, record: ResourceRecord, refs: rea
     return true;
   });
   if (!inserted) {
+    // Amazon's wording, as moto's Forecast backend records it.
     throw alreadyExists(
-      `A ${KIND_LABEL[record.kind] ?? record.kind} named ${record.name} already exists (${record.arn}).`,
+      `A ${KIND_LABEL[record.kind] ?? record.kind} already exists with the arn: ${record.arn}`,
     );
   }
 }

@@ -12,6 +12,7 @@ import { buildArn } from "./arn.js";
 import {
   checkUserTags,
   epochSeconds,
+  findResource,
   insertNew,
   KIND_LABEL,
   newRecord,
@@ -25,12 +26,17 @@ const KIND = "dataset-group";
 
 /**
  * The datasets a group may hold: the caller's own, of the group's domain, at most one of each dataset type
- * (target time series, related time series, item metadata).
+ * (target time series, related time series, item metadata). ARNs that name no dataset of the caller's are
+ * all reported at once, as Amazon does: InvalidInputException "Dataset arns: [<arn>, ...] are not found".
  */
 function checkDatasets(ctx: RequestContext, domain: string, arns: readonly string[]): string[] {
+  const datasets = arns.map((arn) => findResource(ctx, arn));
+  const missing = arns.filter((_, i) => datasets[i]?.kind !== "dataset");
+  if (missing.length > 0)
+    throw invalidInput(`Dataset arns: [${[...new Set(missing)].join(", ")}] are not found`);
   const seenTypes = new Map<string, string>();
-  for (const arn of arns) {
-    const dataset = requireResource(ctx, arn, ["dataset"]);
+  for (const [i, arn] of arns.entries()) {
+    const dataset = datasets[i] as ResourceRecord;
     if (dataset.attrs.Domain !== domain) {
       throw invalidInput(
         `The dataset ${arn} is of domain ${String(dataset.attrs.Domain)}; this dataset group is of domain ${domain}.`,

@@ -3,10 +3,10 @@ import type {
   ResumeResourceRequest,
   StopResourceRequest,
 } from "../contract/generated/forecast.js";
-import { inUse, invalidInput, notFound } from "../errors.js";
+import { inUse, invalidInput } from "../errors.js";
 import { BUSY_STATUSES, DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
 import type { ResourceRecord } from "../store/resource-store.js";
-import { findResource, KIND_LABEL } from "./common.js";
+import { findResource, KIND_LABEL, resourceNotFound } from "./common.js";
 import type { OperationHandler, RequestContext } from "./context.js";
 
 /** The kinds whose creation is a job that StopResource can stop. */
@@ -25,7 +25,7 @@ const STOPPABLE = new Set([
 
 function requireAny(ctx: RequestContext, arn: string): ResourceRecord {
   const record = findResource(ctx, arn);
-  if (!record) throw notFound(`No resource with the ARN ${arn} exists in this account and region.`);
+  if (!record) throw resourceNotFound(arn);
   return record;
 }
 

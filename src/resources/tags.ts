@@ -3,13 +3,13 @@ import type {
   TagResourceRequest,
   UntagResourceRequest,
 } from "../contract/generated/forecast.js";
-import { invalidInput, limitExceeded, notFound } from "../errors.js";
-import { checkUserTags, findResource, MAX_USER_TAGS } from "./common.js";
+import { invalidInput, limitExceeded } from "../errors.js";
+import { checkUserTags, findResource, MAX_USER_TAGS, resourceNotFound } from "./common.js";
 import type { OperationHandler, RequestContext } from "./context.js";
 
 function requireTaggable(ctx: RequestContext, arn: string) {
   const record = findResource(ctx, arn);
-  if (!record) throw notFound(`No resource with the ARN ${arn} exists in this account and region.`);
+  if (!record) throw resourceNotFound(arn);
   return record;
 }
 

@@ -3,29 +3,13 @@ import { execFile } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { setupDriverPredictor } from "../e2e/driver-data.js";
-import { ACCOUNTS, type Harness, REGION, startHarness } from "../e2e/harness.js";
+import { ACCOUNTS, type Harness, startHarness } from "../e2e/harness.js";
+import { awsEnv } from "./aws-env.js";
 import { findPython } from "./python.js";
 
 const run = promisify(execFile);
 const SCRIPT = new URL("../../../test/compat/boto3_flow.py", import.meta.url).pathname;
 const EXPLAIN_SCRIPT = new URL("../../../test/compat/boto3_explainability.py", import.meta.url).pathname;
-
-/** The environment an AWS program reads: endpoints by service, credentials, region. */
-function awsEnv(h: Harness, account = 0): NodeJS.ProcessEnv {
-  const a = ACCOUNTS[account] as (typeof ACCOUNTS)[number];
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_ACCESS_KEY_ID: a.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: a.secretAccessKey,
-    AWS_DEFAULT_REGION: REGION,
-    AWS_ENDPOINT_URL_FORECAST: h.service.forecastEndpoint,
-    AWS_ENDPOINT_URL_FORECASTQUERY: h.service.forecastEndpoint,
-    AWS_ENDPOINT_URL_S3: h.service.s3Endpoint,
-    AWS_CONFIG_FILE: "/dev/null",
-    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
-  };
-}
 
 describe("compatibility with boto3 and the AWS CLI", () => {
   let h: Harness;

@@ -320,7 +320,7 @@ describe("console", () => {
     } catch {
       assert.fail(
         `Chromium is not installed at ${CHROMIUM}; this test needs it (Debian: apt-get install chromium). ` +
-          "CI installs it.",
+          "`npm test` installs it (scripts/test-setup.sh).",
       );
     }
     const record = s.service.services.store.get(explainabilityArn);

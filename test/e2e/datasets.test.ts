@@ -240,6 +240,27 @@ describe("dataset groups and datasets through @aws-sdk/client-forecast", () => {
     const other = h.forecast(1);
     const e = await errorOf(other.send(new DescribeDatasetGroupCommand({ DatasetGroupArn })));
     assert.equal(e.name, "ResourceNotFoundException");
+    assert.equal(e.message, `No resource found ${DatasetGroupArn}`, "Amazon's words, as for a missing one");
+    const { DatasetArn } = await fc.send(
+      new CreateDatasetCommand({
+        DatasetName: "private_demand",
+        Domain: "RETAIL",
+        DatasetType: "TARGET_TIME_SERIES",
+        DataFrequency: "D",
+        Schema: RETAIL_TARGET,
+      }),
+    );
+    const foreignDataset = await errorOf(
+      other.send(
+        new CreateDatasetGroupCommand({
+          DatasetGroupName: "thief",
+          Domain: "RETAIL",
+          DatasetArns: [DatasetArn as string],
+        }),
+      ),
+    );
+    assert.equal(foreignDataset.name, "InvalidInputException");
+    assert.equal(foreignDataset.message, `Dataset arns: [${DatasetArn}] are not found`);
     const list = await other.send(new ListDatasetGroupsCommand({}));
     assert.equal(list.DatasetGroups?.length, 0);
     const otherRegion = await errorOf(

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import os from "node:os";
 import { after, before, describe, test } from "node:test";
+import { gzipSync } from "node:zlib";
 import {
   CreateDatasetCommand,
   CreateDatasetImportJobCommand,
@@ -249,5 +251,47 @@ describe("dataset import jobs", () => {
     );
     assert.equal(f.Status, "ACTIVE", f.Message);
     assert.equal(f.FieldStatistics?.timestamp?.Min?.slice(0, 10), "2023-01-02");
+  });
+  /** A failed job's Message may name the user's S3 objects, never a path of this machine. */
+  const assertNoLocalPath = (message: string) => {
+    assert.ok(!message.includes(h.dataDir), `the data directory shows in: ${message}`);
+    assert.ok(!message.includes(os.tmpdir()), `the temp directory shows in: ${message}`);
+    assert.doesNotMatch(message, /part-\d|j-[0-9a-f]/, `a scratch file shows in: ${message}`);
+  };
+
+  test("a file that is not Parquet, imported as Parquet, fails naming the S3 object and no local path", async () => {
+    await put("notpq/data.parquet", "item_id,timestamp,demand\nitem_a,2022-01-01 00:00:00,1\n");
+    const d = await waitForImport(
+      fc,
+      (await startImport(await dataset(), "s3://imports/notpq/data.parquet", { Format: "PARQUET" }))
+        .DatasetImportJobArn as string,
+    );
+    assert.equal(d.Status, "CREATE_FAILED");
+    const message = d.Message ?? "";
+    assert.match(message, /^s3:\/\/imports\/notpq\/data\.parquet is not a readable Parquet file: /);
+    assert.match(message, /does not end with PAR1/);
+    assertNoLocalPath(message);
+  });
+
+  test("a gzip-compressed CSV fails saying it is gzip-compressed (Amazon documents plain CSV and Parquet)", async () => {
+    await put("gz/a.csv.gz", gzipSync(`item_id,timestamp,demand\n${csvRows(100)}`));
+    const csv = await waitForImport(
+      fc,
+      (await startImport(await dataset(), "s3://imports/gz/a.csv.gz")).DatasetImportJobArn as string,
+    );
+    assert.equal(csv.Status, "CREATE_FAILED");
+    assert.equal(
+      csv.Message,
+      "s3://imports/gz/a.csv.gz is gzip-compressed; imports read uncompressed CSV or Parquet files only. " +
+        "Decompress it (gunzip) and import the result.",
+    );
+    // The same file under a prefix and as Parquet: the first bytes decide, not the name or the Format.
+    const parquet = await waitForImport(
+      fc,
+      (await startImport(await dataset(), "s3://imports/gz/", { Format: "PARQUET" }))
+        .DatasetImportJobArn as string,
+    );
+    assert.equal(parquet.Status, "CREATE_FAILED");
+    assert.match(parquet.Message ?? "", /^s3:\/\/imports\/gz\/a\.csv\.gz is gzip-compressed;/);
   });
 });

@@ -15,6 +15,7 @@ import {
 } from "@aws-sdk/client-forecast";
 import { ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
 import { createVerifier, type IncomingSigned } from "../../src/identity/sigv4.js";
+import { findPython } from "../compat/python.js";
 import { KEY } from "./signing.js";
 
 let server: Server;
@@ -126,8 +127,9 @@ q.query_forecast(ForecastArn="arn:aws:forecast:us-west-2:111122223333:forecast/f
       AWS_EC2_METADATA_DISABLED: "true",
     };
     const args = ["-c", script, endpoint, KEY.accessKeyId, KEY.secretAccessKey];
+    const python = await findPython();
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn("python3", args, { env, stdio: ["ignore", "ignore", "pipe"] });
+      const child = spawn(python, args, { env, stdio: ["ignore", "ignore", "pipe"] });
       let err = "";
       child.stderr.on("data", (d: Buffer) => {
         err += d.toString();

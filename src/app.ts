@@ -26,6 +26,10 @@ export interface RunningService {
   keys: AccessKey[];
   /** True when this start generated the access key (first start without configured keys). */
   generatedKey: boolean;
+  /** Where the keys are (a file path or environment variables), for the banner. */
+  keysLocation: string;
+  /** The keys are the generated ones in the data dir (not configured by an operator). */
+  keysInDataDir: boolean;
   services: Services;
   gateway: FastifyInstance;
   close(): Promise<void>;
@@ -40,7 +44,11 @@ export async function startService(
   env: NodeJS.ProcessEnv,
   log: Logger,
 ): Promise<RunningService> {
-  const { keys, generated } = await loadAccessKeys({ dataDir: config.dataDir, env, log: (m) => log.info(m) });
+  const { keys, generated, location, inDataDir } = await loadAccessKeys({
+    dataDir: config.dataDir,
+    env,
+    log: (m) => log.info(m),
+  });
   const embedded = config.s3Endpoint
     ? undefined
     : await startEmbeddedS3({
@@ -128,6 +136,8 @@ export async function startService(
     s3Endpoint,
     keys,
     generatedKey: generated,
+    keysLocation: location,
+    keysInDataDir: inDataDir,
     services,
     gateway,
     async close() {

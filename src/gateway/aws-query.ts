@@ -157,7 +157,10 @@ function sendXml(reply: FastifyReply, status: number, requestId: string, xml: st
     .send(`<?xml version="1.0" encoding="UTF-8"?>\n${xml}`);
 }
 
-/** One element (text escaped for element content only: no attributes are written); lists are `<member>` children, as the query protocol writes them; undefined members are left out. */
+/**
+ * One element; lists are `<member>` children, as the query protocol writes them; undefined members are left out.
+ * Text is escaped for element content (no attributes are written from values).
+ */
 export function element(name: string, value: XmlValue): string {
   if (value === undefined) return "";
   if (Array.isArray(value)) return `<${name}>${value.map((v) => element("member", v)).join("")}</${name}>`;

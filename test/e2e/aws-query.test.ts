@@ -122,6 +122,70 @@ describe("the awsQuery protocol of the STS and IAM stand-ins", () => {
       JSON.stringify({ Statement: [{ Effect: "Allow" }] }),
     );
   });
+
+  test("a role with a path, and ListAttachedRolePolicies page by page with Marker and MaxItems", async () => {
+    const post = (params: Record<string, string>) =>
+      queryPost(
+        h.service.forecastEndpoint,
+        new URLSearchParams({ Version: "2010-05-08", ...params }).toString(),
+        "iam",
+      );
+    const created = await post({
+      Action: "CreateRole",
+      RoleName: "Paged",
+      Path: "/team/",
+      AssumeRolePolicyDocument: JSON.stringify({ Statement: [] }),
+    });
+    assert.equal(xmlText(created.text, "Arn"), `arn:aws:iam::${KEY.accountId}:role/team/Paged`);
+    const names = ["AmazonS3FullAccess", "AmazonForecastFullAccess", "service-role/AWSLambdaRole"];
+    for (const name of names) {
+      const res = await post({
+        Action: "AttachRolePolicy",
+        RoleName: "Paged",
+        PolicyArn: `arn:aws:iam::aws:policy/${name}`,
+      });
+      assert.equal(res.status, 200, res.text);
+    }
+    const first = await post({ Action: "ListAttachedRolePolicies", RoleName: "Paged", MaxItems: "2" });
+    assert.equal(xmlText(first.text, "IsTruncated"), "true");
+    assert.deepEqual(
+      [...first.text.matchAll(/<PolicyName>([^<]*)</g)].map((m) => m[1]),
+      names.slice(0, 2),
+    );
+    const marker = xmlText(first.text, "Marker") as string;
+    const second = await post({
+      Action: "ListAttachedRolePolicies",
+      RoleName: "Paged",
+      MaxItems: "2",
+      Marker: marker,
+    });
+    assert.equal(xmlText(second.text, "IsTruncated"), "false");
+    assert.deepEqual(
+      [...second.text.matchAll(/<PolicyName>([^<]*)</g)].map((m) => m[1]),
+      ["AWSLambdaRole"],
+    );
+    const filtered = await post({
+      Action: "ListAttachedRolePolicies",
+      RoleName: "Paged",
+      PathPrefix: "/service-role/",
+    });
+    assert.deepEqual(
+      [...filtered.text.matchAll(/<PolicyName>([^<]*)</g)].map((m) => m[1]),
+      ["AWSLambdaRole"],
+    );
+    const otherAccount = await post({
+      Action: "AttachRolePolicy",
+      RoleName: "Paged",
+      PolicyArn: "arn:aws:iam::444455556666:policy/TheirPolicy",
+    });
+    assert.equal(xmlText(otherAccount.text, "Code"), "NoSuchEntity");
+    const notAnArn = await post({
+      Action: "AttachRolePolicy",
+      RoleName: "Paged",
+      PolicyArn: "arn:aws:s3:::not-a-policy",
+    });
+    assert.equal(xmlText(notAnArn.text, "Code"), "InvalidInput");
+  });
 });
 
 test("element writes lists as members, leaves out undefined members and escapes text", () => {

@@ -116,6 +116,17 @@ describe("first run: the printed environment and the banner", () => {
       timeout: 60_000,
     });
     assert.equal(JSON.parse(cli.stdout).DatasetGroups.length, 1);
+    const trust = JSON.stringify({
+      Statement: [{ Effect: "Allow", Principal: { Service: "forecast.amazonaws.com" } }],
+    });
+    await run(
+      "aws",
+      ["iam", "create-role", "--role-name", "KeptRole", "--assume-role-policy-document", trust],
+      {
+        env: isolated,
+        timeout: 60_000,
+      },
+    );
 
     // A restart with the keys already there prints the console, the credentials' place and the same environment.
     await stop(first.child);
@@ -124,5 +135,11 @@ describe("first run: the printed environment and the banner", () => {
     assert.match(second.banner, /Console: +http:\/\/127\.0\.0\.1:\d+\/console/);
     assert.ok(second.banner.includes(`Credentials:                  ${credentials}\n`), second.banner);
     assert.deepEqual(exportedEnv(second.banner), env);
+    // IAM roles are kept in the data dir like every other resource.
+    const kept = await run("aws", ["iam", "get-role", "--role-name", "KeptRole", "--output", "json"], {
+      env: isolated,
+      timeout: 60_000,
+    });
+    assert.equal(JSON.parse(kept.stdout).Role.Arn, `arn:aws:iam::${account}:role/KeptRole`);
   });
 });

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { ServiceConfig } from "./config/config.js";
+import { IAM_PROTOCOL, STS_PROTOCOL } from "./gateway/aws-query.js";
 import { buildGateway } from "./gateway/server.js";
 import { type AccessKey, loadAccessKeys } from "./identity/keys.js";
 import { createVerifier } from "./identity/sigv4.js";
@@ -10,10 +11,13 @@ import { WorkerPool } from "./jobs/worker-pool.js";
 import type { Services } from "./resources/context.js";
 import { DataFiles } from "./resources/data-files.js";
 import { forecastHandlers, forecastQueryHandlers, jobHandlers } from "./resources/handlers.js";
+import { iamActions } from "./resources/iam-roles.js";
 import { PageTokens } from "./resources/pagination.js";
+import { stsActions } from "./resources/sts.js";
 import { startEmbeddedS3 } from "./storage/embedded-s3.js";
 import { ObjectStore } from "./storage/object-store.js";
 import { openDatabase } from "./store/database.js";
+import { IamRoleStore } from "./store/iam-role-store.js";
 import { ResourceStore } from "./store/resource-store.js";
 
 export interface RunningService {
@@ -22,6 +26,10 @@ export interface RunningService {
   keys: AccessKey[];
   /** True when this start generated the access key (first start without configured keys). */
   generatedKey: boolean;
+  /** Where the keys are (a file path or environment variables), for the banner. */
+  keysLocation: string;
+  /** The keys are the generated ones in the data dir (not configured by an operator). */
+  keysInDataDir: boolean;
   services: Services;
   gateway: FastifyInstance;
   close(): Promise<void>;
@@ -36,7 +44,11 @@ export async function startService(
   env: NodeJS.ProcessEnv,
   log: Logger,
 ): Promise<RunningService> {
-  const { keys, generated } = await loadAccessKeys({ dataDir: config.dataDir, env, log: (m) => log.info(m) });
+  const { keys, generated, location, inDataDir } = await loadAccessKeys({
+    dataDir: config.dataDir,
+    env,
+    log: (m) => log.info(m),
+  });
   const embedded = config.s3Endpoint
     ? undefined
     : await startEmbeddedS3({
@@ -64,6 +76,7 @@ export async function startService(
   const services: Services = {
     config,
     store,
+    iamRoles: new IamRoleStore(db),
     jobs,
     pool,
     tokens: new PageTokens(store),
@@ -92,10 +105,24 @@ export async function startService(
   for (const [kind, handler] of Object.entries(jobHandlers(services))) jobs.register(kind, handler);
 
   const verifier = createVerifier({ keys, services: ["forecast"] });
+  // STS and IAM answer on the same port; their requests are signed for their own service names.
+  const queryVerifier = createVerifier({
+    keys,
+    services: [STS_PROTOCOL.signingName, IAM_PROTOCOL.signingName],
+  });
   const gateway = buildGateway({
     services,
     handlers: { forecast: forecastHandlers, forecastquery: forecastQueryHandlers },
     verify: (req) => verifier.verify(req),
+    awsQuery: {
+      services,
+      queryServices: [
+        { ...STS_PROTOCOL, actions: stsActions },
+        { ...IAM_PROTOCOL, actions: iamActions },
+      ],
+      verify: (req) => queryVerifier.verify(req),
+      log,
+    },
     keys,
     log,
   });
@@ -109,6 +136,8 @@ export async function startService(
     s3Endpoint,
     keys,
     generatedKey: generated,
+    keysLocation: location,
+    keysInDataDir: inDataDir,
     services,
     gateway,
     async close() {

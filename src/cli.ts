@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { pino } from "pino";
 import { startService } from "./app.js";
+import { formatBanner } from "./banner.js";
 import { ConfigError, OPTIONS, resolveConfig } from "./config/config.js";
-import { CredentialsError, formatKeyHelp } from "./identity/keys.js";
+import { CredentialsError } from "./identity/keys.js";
 
 const USAGE = `openforecast: an Amazon Forecast-compatible service
 
@@ -15,7 +16,9 @@ ${OPTIONS.map((o) => `  ${o.flag.padEnd(42)} ${o.env.padEnd(52)} ${o.help}`).joi
 
 Access keys: OPENFORECAST_ACCESS_KEY_ID, OPENFORECAST_SECRET_ACCESS_KEY and OPENFORECAST_ACCOUNT_ID, and/or
 OPENFORECAST_CREDENTIALS_FILE (JSON: {"accounts":[{"accountId","accessKeyId","secretAccessKey"}]}). Without any,
-the first start generates a key into <data dir>/credentials.json (mode 0600) and prints how to use it.
+the first start generates a key into <data dir>/credentials.json (mode 0600). Every start prints the console URL,
+where the credentials are and the environment for the AWS CLI, boto3 and the AWS SDK for JavaScript (with the
+secret when it is the generated one).
 External S3 credentials for jobs: OPENFORECAST_S3_ACCESS_KEY_ID and OPENFORECAST_S3_SECRET_ACCESS_KEY.
 `;
 
@@ -37,11 +40,18 @@ async function main(argv: string[]): Promise<number> {
     { forecast: service.forecastEndpoint, s3: service.s3Endpoint, dataDir: config.dataDir },
     "OpenForecast is serving",
   );
-  if (service.generatedKey && service.keys[0]) {
-    process.stdout.write(
-      `\n${formatKeyHelp(service.keys[0], { forecast: service.forecastEndpoint, s3: service.s3Endpoint, region })}\n\n`,
-    );
-  }
+  // On every start, not only the first: after a restart the user still needs the console and the environment.
+  process.stdout.write(
+    `\n${formatBanner({
+      forecastEndpoint: service.forecastEndpoint,
+      s3Endpoint: service.s3Endpoint,
+      region,
+      keys: service.keys,
+      location: service.keysLocation,
+      inDataDir: service.keysInDataDir,
+      generated: service.generatedKey,
+    })}\n\n`,
+  );
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

@@ -8,6 +8,7 @@ import type { AccessKey } from "../identity/keys.js";
 import type { Caller, IncomingSigned } from "../identity/sigv4.js";
 import type { OperationHandler, Services } from "../resources/context.js";
 import { internalError, parseJsonBody, sendError, sendResult } from "./aws-json.js";
+import { type AwsQueryOptions, isAwsQueryRequest, serveAwsQuery } from "./aws-query.js";
 import { notBuilt, routeTarget } from "./operations.js";
 
 /** Forecast requests are small; anything larger is refused before it is read into memory. */
@@ -20,6 +21,8 @@ export interface GatewayOptions {
     forecastquery: Readonly<Record<string, OperationHandler>>;
   };
   verify: (req: IncomingSigned) => Promise<Caller>;
+  /** The STS and IAM stand-ins (awsQuery protocol, form-encoded POST /); without it such requests are refused. */
+  awsQuery?: AwsQueryOptions;
   /** The accepted access keys; the console's sign-in checks against them (browsers cannot sign with SigV4). */
   keys: readonly AccessKey[];
   log: Logger;
@@ -40,6 +43,7 @@ export function buildGateway(opts: GatewayOptions): FastifyInstance {
   registerConsole(app, { services: opts.services, keys: opts.keys });
 
   app.post("/", async (request, reply) => {
+    if (opts.awsQuery && isAwsQueryRequest(request)) return serveAwsQuery(request, reply, opts.awsQuery);
     const requestId = randomUUID();
     try {
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);

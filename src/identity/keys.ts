@@ -7,7 +7,8 @@
  * When neither yields a key, `<dataDir>/credentials.json` (same format) is used, and created with fresh random keys
  * on first start. There is deliberately no built-in secret: a well-known default would be an open door.
  *
- * Secrets never appear in log lines or error messages; only `formatKeyHelp` prints one, for the CLI to show once.
+ * Secrets never appear in log lines or error messages; only `formatKeyHelp` prints one, for the CLI's banner (which
+ * shows a generated secret on every start, never a configured one: docs/decisions.md, "First run").
  */
 import { randomBytes, randomInt } from "node:crypto";
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
@@ -39,11 +40,22 @@ const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
 const SECRET = /^[\x21-\x7e]{1,128}$/;
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
+/** The accepted keys and where they come from. */
+export interface LoadedKeys {
+  keys: AccessKey[];
+  /** This start generated the key (first start without configured keys). */
+  generated: boolean;
+  /** Where the keys are, in words for the banner: a file path or the environment variables' names. */
+  location: string;
+  /** The keys are the ones generated into `<dataDir>/credentials.json`, not ones an operator configured. */
+  inDataDir: boolean;
+}
+
 export async function loadAccessKeys(opts: {
   dataDir: string;
   env: NodeJS.ProcessEnv;
   log?: (msg: string) => void;
-}): Promise<{ keys: AccessKey[]; generated: boolean }> {
+}): Promise<LoadedKeys> {
   const log = opts.log ?? (() => {});
   const configured: AccessKey[] = [];
 
@@ -58,7 +70,11 @@ export async function loadAccessKeys(opts: {
   if (configured.length > 0) {
     const keys = dedupe(configured);
     log(`Accepting ${keys.length} access key(s) from configuration`);
-    return { keys, generated: false };
+    const location = [
+      ...(fromEnv ? ["the environment (OPENFORECAST_ACCESS_KEY_ID, OPENFORECAST_SECRET_ACCESS_KEY)"] : []),
+      ...(file ? [file] : []),
+    ].join(" and ");
+    return { keys, generated: false, location, inDataDir: false };
   }
 
   const stored = join(opts.dataDir, GENERATED_CREDENTIALS_FILE);
@@ -66,35 +82,49 @@ export async function loadAccessKeys(opts: {
     await warnIfReadableByOthers(stored, log);
     const keys = dedupe(await readCredentialsFile(stored));
     log(`Accepting ${keys.length} access key(s) from ${stored}`);
-    return { keys, generated: false };
+    return { keys, generated: false, location: stored, inDataDir: true };
   }
 
   const key = generateAccessKey();
   const written = await writeGenerated(opts.dataDir, stored, key);
   if (!written) {
     // Another process created the file between our check and our write: use what it wrote.
-    return { keys: dedupe(await readCredentialsFile(stored)), generated: false };
+    return {
+      keys: dedupe(await readCredentialsFile(stored)),
+      generated: false,
+      location: stored,
+      inDataDir: true,
+    };
   }
   log(`Generated access key ${key.accessKeyId} for account ${key.accountId}, stored in ${stored}`);
-  return { keys: [key], generated: true };
+  return { keys: [key], generated: true, location: stored, inDataDir: true };
 }
 
-/** Text telling a user how to point AWS SDKs and CLIs at this service with the given key. Holds the secret. */
+/**
+ * Text telling a user how to point AWS SDKs and CLIs at this service with the given key: the variables boto3, the
+ * AWS CLI and the AWS SDK for JavaScript v3 read (the JS SDK reads AWS_REGION, the others AWS_DEFAULT_REGION).
+ * Holds the secret, unless `secret` says what to print in its place (shell text, pasted as is).
+ */
 export function formatKeyHelp(
   key: AccessKey,
   endpoints: { forecast: string; s3: string; region: string },
+  options: { secret?: string } = {},
 ): string {
   const vars: [string, string][] = [
-    ["AWS_ACCESS_KEY_ID", key.accessKeyId],
-    ["AWS_SECRET_ACCESS_KEY", key.secretAccessKey],
-    ["AWS_DEFAULT_REGION", endpoints.region],
-    ["AWS_ENDPOINT_URL_FORECAST", endpoints.forecast],
-    ["AWS_ENDPOINT_URL_FORECASTQUERY", endpoints.forecast],
-    ["AWS_ENDPOINT_URL_S3", endpoints.s3],
+    ["AWS_ACCESS_KEY_ID", shellQuote(key.accessKeyId)],
+    ["AWS_SECRET_ACCESS_KEY", options.secret ?? shellQuote(key.secretAccessKey)],
+    ["AWS_REGION", shellQuote(endpoints.region)],
+    ["AWS_DEFAULT_REGION", shellQuote(endpoints.region)],
+    ["AWS_ENDPOINT_URL_FORECAST", shellQuote(endpoints.forecast)],
+    ["AWS_ENDPOINT_URL_FORECASTQUERY", shellQuote(endpoints.forecast)],
+    // STS and IAM (for AWS's notebooks) answer on the Forecast port.
+    ["AWS_ENDPOINT_URL_STS", shellQuote(endpoints.forecast)],
+    ["AWS_ENDPOINT_URL_IAM", shellQuote(endpoints.forecast)],
+    ["AWS_ENDPOINT_URL_S3", shellQuote(endpoints.s3)],
   ];
   return [
-    `Access key for account ${key.accountId}. To use it with the AWS CLI or an AWS SDK:`,
-    ...vars.map(([name, value]) => `  export ${name}=${shellQuote(value)}`),
+    `Access key ${key.accessKeyId} of account ${key.accountId}. To use it with the AWS CLI, boto3 or the AWS SDK for JavaScript:`,
+    ...vars.map(([name, value]) => `  export ${name}=${value}`),
   ].join("\n");
 }
 

@@ -2,6 +2,7 @@ import { alreadyExists, invalidInput, limitExceeded, notFound } from "../errors.
 import type { ResourceRecord } from "../store/resource-store.js";
 import { kmsKeyArnScope, parseArn, roleArnAccount } from "./arn.js";
 import type { RequestContext } from "./context.js";
+import { findRoleByArn } from "./iam-roles.js";
 
 /** Amazon's limit on user tags per resource. */
 export const MAX_USER_TAGS = 50;
@@ -97,6 +98,14 @@ export function checkRoleArn(ctx: RequestContext, roleArn: string): void {
     throw invalidInput(
       `Passing a role across accounts is not allowed: the role ${roleArn} belongs to account ${account}, ` +
         `the request comes from account ${ctx.accountId}.`,
+    );
+  }
+  // Accounts that never used the IAM stand-in keep working with any role ARN of their own; once an account has
+  // roles, a RoleArn must name one of them, as on AWS (docs/decisions.md, "STS and IAM").
+  if (ctx.services.iamRoles.count(ctx.accountId) > 0 && !findRoleByArn(ctx, roleArn)) {
+    throw invalidInput(
+      `Could not assume the role ${roleArn}: account ${ctx.accountId} has no such IAM role. Create it with ` +
+        "CreateRole, or pass the ARN of one of the account's roles.",
     );
   }
 }

@@ -3,6 +3,7 @@ import type { ServiceConfig } from "../config/config.js";
 import type { JobRunner } from "../jobs/job-runner.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
 import type { ObjectStore } from "../storage/object-store.js";
+import type { IamRoleStore } from "../store/iam-role-store.js";
 import type { ResourceStore, Scope } from "../store/resource-store.js";
 import type { DataFiles } from "./data-files.js";
 import type { PageTokens } from "./pagination.js";
@@ -11,6 +12,8 @@ import type { PageTokens } from "./pagination.js";
 export interface Services {
   config: ServiceConfig;
   store: ResourceStore;
+  /** Roles of the IAM stand-in; Forecast RoleArns are checked against them (see checkRoleArn). */
+  iamRoles: IamRoleStore;
   jobs: JobRunner;
   /** Worker threads for numeric work. */
   pool: WorkerPool;

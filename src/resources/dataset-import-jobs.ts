@@ -80,7 +80,9 @@ export const CreateDatasetImportJob: OperationHandler<CreateDatasetImportJobRequ
     attrs: {
       DatasetArn: dataset.arn,
       DataSource: input.DataSource,
-      TimestampFormat: input.TimestampFormat ?? DEFAULT_TIMESTAMP_FORMAT,
+      // Only what the user gave: without a format the import also accepts plain dates for daily or longer data
+      // (see src/data/timestamp-format.ts), and Describe shows Amazon's default in its place.
+      TimestampFormat: input.TimestampFormat,
       TimeZone: input.TimeZone,
       UseGeolocationForTimeZone: input.UseGeolocationForTimeZone ?? false,
       GeolocationFormat: input.GeolocationFormat,
@@ -120,7 +122,7 @@ export const DescribeDatasetImportJob: OperationHandler<DescribeDatasetImportJob
     DatasetImportJobName: r.name,
     DatasetImportJobArn: r.arn,
     DatasetArn: r.attrs.DatasetArn,
-    TimestampFormat: r.attrs.TimestampFormat,
+    TimestampFormat: (r.attrs.TimestampFormat as string | undefined) ?? DEFAULT_TIMESTAMP_FORMAT,
     TimeZone: r.attrs.TimeZone,
     UseGeolocationForTimeZone: r.attrs.UseGeolocationForTimeZone,
     GeolocationFormat: r.attrs.GeolocationFormat,
@@ -218,7 +220,7 @@ export function datasetImportJobs(services: Services): JobHandler {
           fileLabels: labels,
           format: job.attrs.Format as "CSV" | "PARQUET",
           schema: (dataset.attrs.Schema as { Attributes: SchemaAttribute[] }).Attributes as never,
-          timestampFormat: job.attrs.TimestampFormat as string,
+          timestampFormat: job.attrs.TimestampFormat as string | undefined,
           timeZone: job.attrs.TimeZone as string | undefined,
           useGeolocationForTimeZone: job.attrs.UseGeolocationForTimeZone as boolean,
           geolocationFormat: job.attrs.GeolocationFormat as string | undefined,

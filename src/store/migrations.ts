@@ -42,4 +42,33 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   ) STRICT;
   `,
+  // 2: IAM roles of the STS/IAM stand-in (src/resources/iam-roles.ts). Role names are unique per account without
+  // regard to case, as in IAM, hence the lower-cased key; policies go when their role goes.
+  `
+  CREATE TABLE iam_roles (
+    account_id           TEXT NOT NULL,
+    name_key             TEXT NOT NULL,
+    name                 TEXT NOT NULL,
+    path                 TEXT NOT NULL,
+    role_id              TEXT NOT NULL,
+    arn                  TEXT NOT NULL,
+    assume_role_policy   TEXT NOT NULL,
+    description          TEXT,
+    max_session_duration INTEGER NOT NULL,
+    created_at           INTEGER NOT NULL,
+    tags                 TEXT NOT NULL,
+    PRIMARY KEY (account_id, name_key)
+  ) STRICT;
+
+  CREATE TABLE iam_role_policies (
+    account_id  TEXT NOT NULL,
+    name_key    TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('managed', 'inline')),
+    policy      TEXT NOT NULL,
+    document    TEXT,
+    attached_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, name_key, kind, policy),
+    FOREIGN KEY (account_id, name_key) REFERENCES iam_roles (account_id, name_key) ON DELETE CASCADE
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
+import { formatBanner } from "../../src/banner.js";
 import {
   type AccessKey,
   CredentialsError,
@@ -161,7 +162,7 @@ describe("generated access keys", () => {
     );
 
     const second = await loadAccessKeys({ dataDir, env: {} });
-    assert.deepEqual(second, { keys: [key], generated: false });
+    assert.deepEqual(second, { keys: [key], generated: false, location: path, inDataDir: true });
 
     const other = await loadAccessKeys({ dataDir: freshDir(), env: {} });
     assert.notEqual(other.keys[0].accessKeyId, key.accessKeyId);
@@ -203,9 +204,12 @@ test("formatKeyHelp lists the variables AWS SDKs and CLIs read", () => {
   const lines = [
     `export AWS_ACCESS_KEY_ID=${A.accessKeyId}`,
     "export AWS_SECRET_ACCESS_KEY=secret-A/+x",
+    "export AWS_REGION=us-east-1",
     "export AWS_DEFAULT_REGION=us-east-1",
     "export AWS_ENDPOINT_URL_FORECAST=http://127.0.0.1:8686",
     "export AWS_ENDPOINT_URL_FORECASTQUERY=http://127.0.0.1:8686",
+    "export AWS_ENDPOINT_URL_STS=http://127.0.0.1:8686",
+    "export AWS_ENDPOINT_URL_IAM=http://127.0.0.1:8686",
     "export AWS_ENDPOINT_URL_S3=http://127.0.0.1:8687",
   ];
   for (const line of lines) assert.ok(text.includes(line), `missing: ${line}\n${text}`);
@@ -214,4 +218,27 @@ test("formatKeyHelp lists the variables AWS SDKs and CLIs read", () => {
     formatKeyHelp({ ...A, secretAccessKey: "it's" }, { forecast: "x", s3: "y", region: "z" }),
     /='it'\\''s'/,
   );
+});
+
+test("the banner shows a generated secret but never a configured one, and always where the keys are", () => {
+  const base = {
+    forecastEndpoint: "http://127.0.0.1:8686",
+    s3Endpoint: "http://127.0.0.1:8687",
+    region: "us-east-1",
+    keys: [A],
+    generated: false,
+  };
+  const generated = formatBanner({ ...base, location: "/data/credentials.json", inDataDir: true });
+  assert.ok(generated.includes("export AWS_SECRET_ACCESS_KEY=secret-A/+x"));
+  assert.ok(generated.includes("Credentials:                  /data/credentials.json\n"));
+  assert.ok(generated.includes("Console:                      http://127.0.0.1:8686/console "));
+  const fromEnv = formatBanner({
+    ...base,
+    location: "the environment (OPENFORECAST_ACCESS_KEY_ID, OPENFORECAST_SECRET_ACCESS_KEY)",
+    inDataDir: false,
+  });
+  assert.ok(fromEnv.includes(`export AWS_SECRET_ACCESS_KEY="$OPENFORECAST_SECRET_ACCESS_KEY"`));
+  const fromFile = formatBanner({ ...base, location: "/etc/openforecast/keys.json", inDataDir: false });
+  for (const text of [fromEnv, fromFile]) assert.doesNotMatch(text, /secret-A/);
+  assert.match(fromFile, /Credentials: +\/etc\/openforecast\/keys\.json/);
 });

@@ -44,6 +44,7 @@ export async function startService(
         port: config.s3Port,
         directory: path.join(config.dataDir, "s3"),
         keys,
+        log: (message) => log.warn(message),
       });
   const s3Endpoint = config.s3Endpoint ?? (embedded?.endpoint as string);
 

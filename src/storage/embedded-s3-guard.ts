@@ -1,30 +1,60 @@
 import type S3rver from "s3rver";
 import S3Error from "s3rver/lib/models/error.js";
+import type { Caller } from "../identity/sigv4.js";
+import type { IncomingS3Request } from "../identity/sigv4-s3.js";
+import { S3SignatureRejection } from "../identity/sigv4-s3.js";
 import { AwsChunkedDecoder, isAwsChunked, withoutAwsChunked } from "./aws-chunked-decoder.js";
-import { authenticateS3Request, S3AuthRejection } from "./s3-request-auth.js";
+import { addressedBucket, copySourceBucket, decideAccess } from "./bucket-access.js";
+import type { BucketOwners } from "./bucket-owners.js";
+
+export interface GuardOptions {
+  /** src/identity's SigV4 verification, S3 flavour: who signed the request, or S3SignatureRejection. */
+  verify(request: IncomingS3Request): Promise<Caller>;
+  owners: BucketOwners;
+}
 
 /**
  * The first middleware of the embedded endpoint: what s3rver does not do for itself.
- *  - Authentication: every request (but CORS preflights) must be signed by one of our keys (s3-request-auth.ts).
+ *  - Authentication: every request (but CORS preflights) must be SigV4-signed by one of our keys (src/identity).
+ *  - Ownership: a bucket belongs to the account that created it; others are refused (bucket-access.ts), and
+ *    ListBuckets, which s3rver would answer with every bucket, is answered here with the caller's own.
  *  - Containment: s3rver maps bucket names, keys and upload ids straight onto file paths, so a `..` segment or a
  *    crafted upload id would reach outside the data directory; such requests are refused here.
  *  - Bodies in the aws-chunked encoding are decoded before s3rver stores them.
  */
-export function embeddedS3Guard(secrets: ReadonlyMap<string, string>): S3rver.Middleware {
+export function embeddedS3Guard(options: GuardOptions): S3rver.Middleware {
+  const { owners } = options;
   return async (ctx, next) => {
     const req = ctx.request.req;
     const method = req.method ?? "GET";
     const rawUrl = req.url ?? "/";
-    if (!(method === "OPTIONS" && req.headers.authorization === undefined)) {
-      try {
-        authenticateS3Request({ method, rawUrl, rawHeaders: req.rawHeaders }, secrets);
-      } catch (error) {
-        if (error instanceof S3AuthRejection) throw new S3Error(error.code, error.message);
-        throw error;
-      }
+    if (method === "OPTIONS" && req.headers.authorization === undefined) {
+      await next();
+      return;
     }
-    const unsafe = unsafeRequestReason(rawUrl, req.headers.host, header(req.headers["x-amz-copy-source"]));
+    let caller: Caller;
+    try {
+      caller = await options.verify({ method, rawUrl, rawHeaders: req.rawHeaders });
+    } catch (error) {
+      if (error instanceof S3SignatureRejection) throw new S3Error(error.code, error.message);
+      throw error;
+    }
+    const copySource = header(req.headers["x-amz-copy-source"]);
+    const unsafe = unsafeRequestReason(rawUrl, req.headers.host, copySource);
     if (unsafe !== undefined) throw new S3Error("InvalidArgument", unsafe);
+
+    const hostBucket = VIRTUAL_HOST.exec((req.headers.host ?? "").replace(/:\d+$/, ""))?.[1];
+    const addressed = addressedBucket(rawUrl, hostBucket);
+    const decision = decideAccess(
+      { method, ...addressed, copySourceBucket: copySourceBucket(copySource) },
+      caller.accountId,
+      (bucket) => owners.ownerOf(bucket),
+    );
+    if (decision.kind === "deny") throw new S3Error(decision.code, decision.message);
+    if (decision.kind === "list-buckets") {
+      await listOwnBuckets(ctx, owners, caller.accountId);
+      return;
+    }
 
     if (isAwsChunked(header(req.headers["content-encoding"]), header(req.headers["x-amz-content-sha256"]))) {
       const decoded = new AwsChunkedDecoder();
@@ -40,9 +70,53 @@ export function embeddedS3Guard(secrets: ReadonlyMap<string, string>): S3rver.Mi
       else req.headers["content-encoding"] = encoding;
       req.headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD";
     }
+
+    const bucket = addressed.bucket as string;
+    if (decision.kind === "create-bucket") {
+      // The claim is taken before s3rver creates the directory, so two accounts racing for a name get one winner.
+      const ownedBefore = owners.ownerOf(bucket) !== undefined;
+      owners.claim(bucket, caller.accountId);
+      try {
+        await next();
+      } catch (error) {
+        if (!ownedBefore) owners.release(bucket, caller.accountId);
+        throw error;
+      }
+      if (!ownedBefore) await owners.save();
+      return;
+    }
     await next();
+    if (decision.kind === "delete-bucket" && ctx.status === 204) {
+      owners.release(bucket, caller.accountId);
+      await owners.save();
+    }
   };
 }
+
+/** ListBuckets with the caller's buckets only (s3rver lists them all, owned by its dummy account). */
+async function listOwnBuckets(
+  ctx: Parameters<S3rver.Middleware>[0],
+  owners: BucketOwners,
+  accountId: string,
+): Promise<void> {
+  const own = owners.bucketsOf(accountId);
+  const buckets = (await ctx.store.listBuckets()).filter((bucket) => own.has(bucket.name));
+  ctx.type = "application/xml";
+  ctx.body = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<ListAllMyBucketsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
+    `<Owner><ID>${accountId}</ID><DisplayName>${accountId}</DisplayName></Owner>`,
+    "<Buckets>",
+    ...buckets.map(
+      (bucket) =>
+        `<Bucket><Name>${escapeXml(bucket.name)}</Name><CreationDate>${bucket.creationDate.toISOString()}</CreationDate></Bucket>`,
+    ),
+    "</Buckets>",
+    "</ListAllMyBucketsResult>",
+  ].join("");
+}
+
+const escapeXml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 

@@ -75,6 +75,13 @@ export function embeddedS3Guard(options: GuardOptions): S3rver.Middleware {
     if (decision.kind === "create-bucket") {
       // The claim is taken before s3rver creates the directory, so two accounts racing for a name get one winner.
       const ownedBefore = owners.ownerOf(bucket) !== undefined;
+      // s3rver answers BucketAlreadyExists to everyone; S3 tells the owner apart (outside us-east-1).
+      if (ownedBefore && (await ctx.store.getBucket(bucket)) !== null) {
+        throw new S3Error(
+          "BucketAlreadyOwnedByYou",
+          "Your previous request to create the named bucket succeeded and you already own it.",
+        );
+      }
       owners.claim(bucket, caller.accountId);
       try {
         await next();

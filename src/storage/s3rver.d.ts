@@ -53,6 +53,7 @@ declare module "s3rver" {
 
     interface FilesystemStore {
       listBuckets(): Promise<{ name: string; creationDate: Date }[]>;
+      getBucket(bucket: string): Promise<{ name: string; creationDate: Date } | null>;
       getResourcePath(bucket: string, key: string | undefined, resource: string): string;
       putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
       getBucketPath(bucket: string): string;

@@ -10,7 +10,37 @@ import type { BucketOwners } from "./bucket-owners.js";
 export interface GuardOptions {
   /** src/identity's SigV4 verification, S3 flavour: who signed the request, or S3SignatureRejection. */
   verify(request: IncomingS3Request): Promise<Caller>;
+  /** The account of an access key, undefined for an unknown key (for legacy presigned URLs). */
+  accountOfKey(accessKeyId: string): string | undefined;
   owners: BucketOwners;
+}
+
+const SIGV4_ONLY =
+  "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.";
+
+/**
+ * The access key of a legacy (signature version 2) presigned URL, `?AWSAccessKeyId=…&Expires=…&Signature=…`: what
+ * boto3 and the AWS CLI still make by default for us-east-1 (`generate_presigned_url`, `aws s3 presign`). Its
+ * signature is checked by s3rver, which implements version 2 (SigV4 is checked by src/identity alone). Other legacy
+ * forms (the `Authorization: AWS …` header, which no current SDK sends) are refused by the SigV4 verifier.
+ */
+function legacyPresignedKey(rawUrl: string, authorization: string | undefined): string | undefined {
+  const mark = rawUrl.indexOf("?");
+  if (mark === -1 || authorization !== undefined) return undefined;
+  const query = new URLSearchParams(rawUrl.slice(mark + 1));
+  if (query.has("X-Amz-Algorithm") || !query.has("Signature")) return undefined;
+  return query.get("AWSAccessKeyId") ?? undefined;
+}
+
+function legacyCaller(accessKeyId: string, accountOfKey: GuardOptions["accountOfKey"]): Caller {
+  const accountId = accountOfKey(accessKeyId);
+  if (accountId === undefined) {
+    throw new S3SignatureRejection(
+      "InvalidAccessKeyId",
+      "The AWS Access Key Id you provided does not exist in our records.",
+    );
+  }
+  return { accountId, region: "us-east-1", accessKeyId };
 }
 
 /**
@@ -33,8 +63,12 @@ export function embeddedS3Guard(options: GuardOptions): S3rver.Middleware {
       return;
     }
     let caller: Caller;
+    const legacyKey = legacyPresignedKey(rawUrl, req.headers.authorization);
     try {
-      caller = await options.verify({ method, rawUrl, rawHeaders: req.rawHeaders });
+      caller =
+        legacyKey === undefined
+          ? await options.verify({ method, rawUrl, rawHeaders: req.rawHeaders })
+          : legacyCaller(legacyKey, options.accountOfKey);
     } catch (error) {
       if (error instanceof S3SignatureRejection) throw new S3Error(error.code, error.message);
       throw error;
@@ -52,6 +86,8 @@ export function embeddedS3Guard(options: GuardOptions): S3rver.Middleware {
     );
     if (decision.kind === "deny") throw new S3Error(decision.code, decision.message);
     if (decision.kind === "list-buckets") {
+      // Answered here, before s3rver would check a legacy signature: only SigV4 (checked above) may list.
+      if (legacyKey !== undefined) throw new S3Error("InvalidRequest", SIGV4_ONLY);
       await listOwnBuckets(ctx, owners, caller.accountId);
       return;
     }

@@ -67,7 +67,14 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     // through a DNS name (a container's service name, say).
     vhostBuckets: false,
   });
-  server.middleware.unshift(embeddedS3Guard({ verify: (request) => verifier.verify(request), owners }));
+  const accounts = new Map(keys.map((key) => [key.accessKeyId, key.accountId]));
+  server.middleware.unshift(
+    embeddedS3Guard({
+      verify: (request) => verifier.verify(request),
+      accountOfKey: (accessKeyId) => accounts.get(accessKeyId),
+      owners,
+    }),
+  );
   makeWritesAtomic(server.store);
   makeListingOrdered(server.store);
   makeDeletesConcurrent(server.store);

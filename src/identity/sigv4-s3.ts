@@ -3,7 +3,8 @@
  *
  * It shares with the Forecast gateway's verifier everything that decides whether a signature is right: the
  * Authorization-header parser and the X-Amz-Date parser (sigv4-parse.ts, which refuses non-dates like 20240231),
- * and the signer that recomputes the signature (@smithy/signature-v4, the AWS SDK's own). What differs is S3's:
+ * and the recomputation of the signature (sigv4-recompute.ts, over the AWS SDK's own signer; presigned URLs use
+ * that signer's presign). What differs is S3's:
  *  - the path is signed as sent, each segment encoded once (no double encoding, no dot-segment removal);
  *  - the payload hash is whatever the client declared in `x-amz-content-sha256` (a digest, UNSIGNED-PAYLOAD or a
  *    STREAMING-* marker): the body streams to disk and is not hashed here, so the signature authenticates who
@@ -11,7 +12,6 @@
  *  - presigned URLs (the query-string form), which carry their signer's rights;
  *  - refusals are S3 error codes (`S3SignatureRejection.code`), not Forecast's exception names.
  */
-import { timingSafeEqual } from "node:crypto";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { ServiceError } from "../errors.js";
@@ -19,6 +19,7 @@ import type { AccessKey } from "./keys.js";
 import { NodeSha256 } from "./node-sha256.js";
 import type { Caller } from "./sigv4.js";
 import { parseAmzDate, parseAuthorization } from "./sigv4-parse.js";
+import { recomputeSignature, sameSignature } from "./sigv4-recompute.js";
 
 export interface IncomingS3Request {
   method: string;
@@ -128,28 +129,19 @@ export function createS3Verifier(opts: S3VerifierOptions): {
       );
     }
     requireSignedHost(auth.signedHeaders);
-    const signed = signedHeaderValues(auth.signedHeaders, headers);
-    delete signed["x-amz-date"];
-    signed[CONTENT_SHA256] = payloadHash;
+    signedHeaderValues(auth.signedHeaders, headers); // refuses a signed header that did not arrive
     for (const path of pathCandidates(url.path)) {
-      const request = new HttpRequest({
-        method: req.method.toUpperCase(),
-        protocol: "http:",
-        hostname: "localhost",
+      const expected = await recomputeSignature(signerFor(key), {
+        method: req.method,
         path,
         query: url.query,
-        headers: { ...signed },
-      });
-      const result = await signerFor(key).sign(request, {
+        signedHeaders: auth.signedHeaders,
+        headers,
         signingDate,
-        signingRegion: auth.region,
-        signingService: "s3",
-        signableHeaders: new Set(auth.signedHeaders),
-        // The declared payload hash is used as the hash; it is a canonical header only when it was signed.
-        unsignableHeaders: new Set([CONTENT_SHA256]),
+        region: auth.region,
+        service: "s3",
       });
-      const header = result.headers.authorization ?? "";
-      if (sameSignature(header.slice(header.lastIndexOf("Signature=") + 10), auth.signature)) {
+      if (sameSignature(expected, auth.signature)) {
         return { accountId: key.accountId, region: auth.region, accessKeyId: key.accessKeyId };
       }
     }
@@ -337,12 +329,6 @@ function signatureMismatch(): S3SignatureRejection {
     "SignatureDoesNotMatch",
     "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
   );
-}
-
-function sameSignature(expected: string, given: string): boolean {
-  const a = Buffer.from(expected, "latin1");
-  const b = Buffer.from(given, "latin1");
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 interface SplitUrl {

@@ -85,6 +85,16 @@ export function embeddedS3Guard(options: GuardOptions): S3rver.Middleware {
       (bucket) => owners.ownerOf(bucket),
     );
     if (decision.kind === "deny") throw new S3Error(decision.code, decision.message);
+    // Browser-form uploads (POST to a bucket) go through s3rver's busboy 0.3 → dicer 0.3, which a crafted form
+    // crashes (CVE-2022-24434, never fixed). No SDK or CLI sends them; refuse them before they reach it.
+    if (method === "POST" && addressed.bucket !== undefined && addressed.key === "") {
+      if (!addressed.queryNames.includes("delete")) {
+        throw new S3Error(
+          "NotImplemented",
+          "POST object (browser-form upload) is not supported; use PutObject.",
+        );
+      }
+    }
     if (decision.kind === "list-buckets") {
       // Answered here, before s3rver would check a legacy signature: only SigV4 (checked above) may list.
       if (legacyKey !== undefined) throw new S3Error("InvalidRequest", SIGV4_ONLY);

@@ -367,3 +367,44 @@ describe("embedded S3: data directories from before per-account buckets", () => 
     }
   });
 });
+
+describe("embedded S3: browser-form uploads", () => {
+  test("are refused before s3rver's form parser (busboy 0.3 / dicer, CVE-2022-24434) sees them", async () => {
+    const directory = await mkdtemp(join(tmpdir(), "openforecast-s3-form-"));
+    const s3 = await startEmbeddedS3({ host: "127.0.0.1", port: 0, directory, keys: [ONE] });
+    const one = client(s3.endpoint, ONE);
+    try {
+      await one.send(new CreateBucketCommand({ Bucket: "forms" }));
+      const url = new URL(s3.endpoint);
+      const signer = new SignatureV4({
+        service: "s3",
+        region: "us-east-1",
+        credentials: { accessKeyId: ONE.accessKeyId, secretAccessKey: ONE.secretAccessKey },
+        sha256: Sha256,
+        uriEscapePath: false,
+      });
+      const body = '--x\r\nContent-Disposition: form-data; name="key"\r\n\r\nk\r\n--x--\r\n';
+      const signed = await signer.sign(
+        new HttpRequest({
+          method: "POST",
+          protocol: "http:",
+          hostname: url.hostname,
+          port: Number(url.port),
+          path: "/forms",
+          headers: {
+            host: url.host,
+            "content-type": "multipart/form-data; boundary=x",
+            "x-amz-content-sha256": "UNSIGNED-PAYLOAD",
+          },
+        }),
+      );
+      const response = await fetch(`${s3.endpoint}/forms`, { method: "POST", headers: signed.headers, body });
+      assert.equal(response.status, 501);
+      assert.match(await response.text(), /<Code>NotImplemented<\/Code>/);
+    } finally {
+      one.destroy();
+      await s3.close();
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});

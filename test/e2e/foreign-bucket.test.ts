@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
+  CreateAutoPredictorCommand,
   CreateDatasetCommand,
+  CreateDatasetGroupCommand,
   CreateDatasetImportJobCommand,
   CreateExplainabilityExportCommand,
   CreateForecastCommand,
   CreateForecastExportJobCommand,
   CreatePredictorBacktestExportJobCommand,
+  DescribeDatasetImportJobCommand,
   DescribeForecastCommand,
   type ForecastClient,
   ListDatasetImportJobsCommand,
@@ -17,12 +20,15 @@ import {
 } from "@aws-sdk/client-forecast";
 import {
   CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { setupDriverPredictor } from "./driver-data.js";
-import { eventually, type Harness, startHarness } from "./harness.js";
+import { generateDriverData, setupDriverPredictor } from "./driver-data.js";
+import { eventually, type Harness, importDailyDataset, startHarness, waitForImport } from "./harness.js";
 
 const FOREIGN = "account-one-private";
 const SECRET_ROWS = "item_id,timestamp,demand\nsecret_item,2024-01-01 00:00:00,42\n";
@@ -200,5 +206,80 @@ describe("Forecast imports and exports into a bucket of another account", () => 
       }),
     );
     assert.ok(own.ForecastExportJobArn);
+  });
+});
+
+describe("an import whose bucket changes hands between create and run", () => {
+  let h: Harness;
+  after(async () => h?.close());
+
+  test("fails with AccessDenied at run time and holds none of the new owner's rows", async () => {
+    // One job at a time, so that a training holds the import back while the bucket changes hands.
+    h = await startHarness({ OPENFORECAST_JOB_CONCURRENCY: "1" });
+    const fc = h.forecast(1);
+    const two = h.s3(1);
+    const owner = h.s3(0);
+    const data = generateDriverData();
+    await two.send(new CreateBucketCommand({ Bucket: "two-training" }));
+    await two.send(new PutObjectCommand({ Bucket: "two-training", Key: "target.csv", Body: data.target }));
+    const target = await importDailyDataset(fc, {
+      name: "busy_target",
+      type: "TARGET_TIME_SERIES",
+      fields: ["demand:float"],
+      path: "s3://two-training/target.csv",
+      roleArn: h.roleArn(1),
+    });
+    const { DatasetGroupArn } = await fc.send(
+      new CreateDatasetGroupCommand({ DatasetGroupName: "busy", Domain: "RETAIL", DatasetArns: [target] }),
+    );
+    await fc.send(
+      new CreateAutoPredictorCommand({
+        PredictorName: "busy_predictor",
+        ForecastHorizon: 14,
+        ForecastFrequency: "D",
+        DataConfig: { DatasetGroupArn },
+      }),
+    );
+
+    await two.send(new CreateBucketCommand({ Bucket: "changing-hands" }));
+    await two.send(
+      new PutObjectCommand({ Bucket: "changing-hands", Key: "data.csv", Body: "item_id,timestamp,demand\n" }),
+    );
+    const { DatasetArn } = await fc.send(
+      new CreateDatasetCommand({
+        DatasetName: "late_demand",
+        Domain: "RETAIL",
+        DatasetType: "TARGET_TIME_SERIES",
+        DataFrequency: "D",
+        Schema: {
+          Attributes: [
+            { AttributeName: "item_id", AttributeType: "string" },
+            { AttributeName: "timestamp", AttributeType: "timestamp" },
+            { AttributeName: "demand", AttributeType: "float" },
+          ],
+        },
+      }),
+    );
+    const { DatasetImportJobArn } = await fc.send(
+      new CreateDatasetImportJobCommand({
+        DatasetImportJobName: "late_import",
+        DatasetArn,
+        DataSource: { S3Config: { Path: "s3://changing-hands/data.csv", RoleArn: h.roleArn(1) } },
+      }),
+    );
+    const queued = await fc.send(new DescribeDatasetImportJobCommand({ DatasetImportJobArn }));
+    assert.equal(queued.Status, "CREATE_PENDING", "the training should hold the import back");
+
+    await two.send(new DeleteObjectCommand({ Bucket: "changing-hands", Key: "data.csv" }));
+    await two.send(new DeleteBucketCommand({ Bucket: "changing-hands" }));
+    await owner.send(new CreateBucketCommand({ Bucket: "changing-hands" }));
+    await owner.send(new PutObjectCommand({ Bucket: "changing-hands", Key: "data.csv", Body: SECRET_ROWS }));
+
+    const done = await waitForImport(fc, DatasetImportJobArn as string);
+    assert.equal(done.Status, "CREATE_FAILED");
+    assert.match(done.Message ?? "", /Access denied to .*changing-hands/);
+    assert.equal(h.service.services.store.get(DatasetArn as string)?.attrs.DataFile, undefined);
+    const kept = await owner.send(new GetObjectCommand({ Bucket: "changing-hands", Key: "data.csv" }));
+    assert.equal(await kept.Body?.transformToString(), SECRET_ROWS);
   });
 });

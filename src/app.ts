@@ -56,6 +56,7 @@ export async function startService(
         port: config.s3Port,
         directory: path.join(config.dataDir, "s3"),
         keys,
+        log: (message) => log.warn(message),
       });
   const s3Endpoint = config.s3Endpoint ?? (embedded?.endpoint as string);
 
@@ -71,6 +72,13 @@ export async function startService(
           secretAccessKey: env.OPENFORECAST_S3_SECRET_ACCESS_KEY,
         }
       : undefined;
+  if (config.s3Endpoint && externalCredentials && new Set(keys.map((k) => k.accountId)).size > 1) {
+    log.warn(
+      "All accounts reach the external S3 with the one OPENFORECAST_S3_ACCESS_KEY_ID: accounts are not isolated from " +
+        "each other in S3 (any account can import from and export to any bucket that key reaches). Leave those " +
+        "variables unset to have each account use its own key on the S3 store.",
+    );
+  }
   const dataFiles = new DataFiles(config.dataDir);
   await dataFiles.clearScratch();
   const services: Services = {

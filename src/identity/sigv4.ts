@@ -2,17 +2,16 @@
  * Verification of AWS Signature Version 4, Authorization-header form.
  *
  * Rather than re-implementing canonicalisation, the signature is recomputed with @smithy/signature-v4 (the signer the
- * AWS SDK for JavaScript itself uses) over exactly what the client declared it signed: the headers named in
- * SignedHeaders with their values as received, the same method, path, query and body, the client's X-Amz-Date as
- * signing date, and the region and service of the credential scope. The two signatures are compared in constant time.
+ * AWS SDK for JavaScript itself uses) by sigv4-recompute.ts, which the embedded S3 endpoint's verification
+ * (sigv4-s3.ts) shares: one SigV4 implementation.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
-import { HttpRequest } from "@smithy/protocol-http";
+import { createHash } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { ServiceError } from "../errors.js";
 import type { AccessKey } from "./keys.js";
 import { NodeSha256 } from "./node-sha256.js";
 import { type ParsedAuthorization, parseAmzDate, parseAuthorization } from "./sigv4-parse.js";
+import { recomputeSignature, sameSignature } from "./sigv4-recompute.js";
 
 export interface IncomingSigned {
   method: string;
@@ -142,34 +141,23 @@ async function recompute(
   auth: ParsedAuthorization,
   signingDate: Date,
 ): Promise<string> {
-  const signed: Record<string, string> = {};
-  // A declared header that did not arrive counts as empty, which can only match if the client signed it empty.
-  for (const name of auth.signedHeaders) signed[name] = headers.get(name) ?? "";
-  // The signer would add these two itself and drop any other value; the date is the one we parsed from it anyway.
-  delete signed.authorization;
-  delete signed["x-amz-date"];
   // A signed x-amz-content-sha256 is what the signer hashes in place of the body; it must then be the body's hash,
   // or a client could sign "UNSIGNED-PAYLOAD" (or any digest) and send another body.
-  const declared = signed[CONTENT_SHA256];
+  const declared = auth.signedHeaders.includes(CONTENT_SHA256)
+    ? (headers.get(CONTENT_SHA256) ?? "")
+    : undefined;
   if (declared !== undefined && declared !== createHash("sha256").update(req.body).digest("hex")) return "";
-  const request = new HttpRequest({
-    method: req.method.toUpperCase(),
-    protocol: "http:",
-    hostname: "localhost",
-    path: req.path === "" ? "/" : req.path,
+  return recomputeSignature(signer, {
+    method: req.method,
+    path: req.path,
     query: req.query,
-    headers: signed,
+    signedHeaders: auth.signedHeaders,
+    headers,
+    signingDate,
+    region: auth.region,
+    service: auth.service,
     body: req.body,
   });
-  const result = await signer.sign(request, {
-    signingDate,
-    signingRegion: auth.region,
-    signingService: auth.service,
-    // Without this the signer would skip headers it never signs itself (user-agent, expect, ...) even if the client did.
-    signableHeaders: new Set(auth.signedHeaders),
-  });
-  const header = result.headers.authorization ?? "";
-  return header.slice(header.lastIndexOf("Signature=") + "Signature=".length);
 }
 
 /** Scope problems AWS reports as InvalidSignatureException: the credential is well formed but not for us. */
@@ -214,13 +202,6 @@ function lowerCaseHeaders(headers: IncomingSigned["headers"]): Map<string, strin
     out.set(name.toLowerCase(), Array.isArray(value) ? value.join(",") : value);
   }
   return out;
-}
-
-function sameSignature(expected: string, given: string): boolean {
-  const a = Buffer.from(expected, "latin1");
-  const b = Buffer.from(given, "latin1");
-  // Lengths are not secret (a signature is always 64 hex digits); only the content comparison must not leak.
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function amzBasic(date: Date): string {

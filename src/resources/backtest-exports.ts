@@ -88,7 +88,7 @@ export const BACKTEST_EXPORT: ExportKind = {
 export const CreatePredictorBacktestExportJob: OperationHandler<
   CreatePredictorBacktestExportJobRequest
 > = async (ctx, input) => ({
-  PredictorBacktestExportJobArn: createExport(ctx, BACKTEST_EXPORT, {
+  PredictorBacktestExportJobArn: await createExport(ctx, BACKTEST_EXPORT, {
     name: input.PredictorBacktestExportJobName,
     parentArn: input.PredictorArn,
     destination: input.Destination,

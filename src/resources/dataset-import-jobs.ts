@@ -26,6 +26,7 @@ import {
 import type { OperationHandler, Services } from "./context.js";
 import type { SchemaAttribute } from "./domains.js";
 import { listPage } from "./listing.js";
+import { requireS3Access } from "./s3-access.js";
 import { toJobFailure } from "./storage-errors.js";
 
 const KIND = "dataset-import-job";
@@ -48,6 +49,7 @@ export const CreateDatasetImportJob: OperationHandler<CreateDatasetImportJobRequ
   } catch (error) {
     throw invalidInput((error as Error).message);
   }
+  await requireS3Access(ctx, s3.Path, "read", s3.RoleArn);
   const attributes = (dataset.attrs.Schema as { Attributes: SchemaAttribute[] }).Attributes;
   const hasGeolocation = attributes.some((a) => a.AttributeType === "geolocation");
   if (input.UseGeolocationForTimeZone) {

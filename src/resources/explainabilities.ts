@@ -25,6 +25,7 @@ import type { OperationHandler, RequestContext, Services } from "./context.js";
 import { computeExplainability, MAX_EXPLAINED_TIME_POINTS } from "./explainability-compute.js";
 import { groupDatasets } from "./group-data.js";
 import { listPage } from "./listing.js";
+import { requireS3Access } from "./s3-access.js";
 
 const KIND = "explainability";
 
@@ -126,6 +127,7 @@ export const CreateExplainability: OperationHandler<CreateExplainabilityRequest>
       } catch (error) {
         throw invalidInput((error as Error).message);
       }
+      await requireS3Access(ctx, input.DataSource.S3Config.Path, "read", input.DataSource.S3Config.RoleArn);
     } else if (input.DataSource || input.Schema) {
       throw invalidInput("DataSource and Schema go with TimeSeriesGranularity SPECIFIC only.");
     }

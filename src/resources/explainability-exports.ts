@@ -34,7 +34,7 @@ export const CreateExplainabilityExport: OperationHandler<CreateExplainabilityEx
   ctx,
   input,
 ) => ({
-  ExplainabilityExportArn: createExport(ctx, EXPLAINABILITY_EXPORT, {
+  ExplainabilityExportArn: await createExport(ctx, EXPLAINABILITY_EXPORT, {
     name: input.ExplainabilityExportName,
     parentArn: input.ExplainabilityArn,
     destination: input.Destination,

@@ -26,6 +26,7 @@ import {
 } from "./common.js";
 import type { RequestContext, Services } from "./context.js";
 import { type ListInput, listPage } from "./listing.js";
+import { requireS3Access } from "./s3-access.js";
 
 export interface S3Destination {
   S3Config: { Path: string; RoleArn: string; KMSKeyArn?: string };
@@ -53,7 +54,7 @@ export interface ExportKind {
   parts(services: Services, parent: ResourceRecord): ExportPartSet[];
 }
 
-export function createExport(
+export async function createExport(
   ctx: RequestContext,
   spec: ExportKind,
   input: {
@@ -63,7 +64,7 @@ export function createExport(
     format?: string;
     tags?: readonly Tag[];
   },
-): string {
+): Promise<string> {
   const tags = checkUserTags(input.tags);
   const parent = requireResource(ctx, input.parentArn, [spec.parentKind]);
   if (parent.status !== STATUS.ACTIVE) {
@@ -79,6 +80,7 @@ export function createExport(
   } catch (error) {
     throw invalidInput((error as Error).message);
   }
+  await requireS3Access(ctx, s3.Path, "write", s3.RoleArn);
   const arn = buildArn(ctx, spec.kind, input.name, parent.name);
   const record = newRecord(ctx, {
     arn,

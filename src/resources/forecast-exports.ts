@@ -37,7 +37,7 @@ export const CreateForecastExportJob: OperationHandler<CreateForecastExportJobRe
   ctx,
   input,
 ) => ({
-  ForecastExportJobArn: createExport(ctx, FORECAST_EXPORT, {
+  ForecastExportJobArn: await createExport(ctx, FORECAST_EXPORT, {
     name: input.ForecastExportJobName,
     parentArn: input.ForecastArn,
     destination: input.Destination,

@@ -33,6 +33,7 @@ import { forecastTimestamp, writeForecastFile } from "./forecast-files.js";
 import { listPage } from "./listing.js";
 import { parseForecastTypes } from "./predictor-config.js";
 import { chunks, GLOBAL_MEMBER, keyOf, type PredictorModel } from "./predictor-training.js";
+import { requireS3Access } from "./s3-access.js";
 import { readSeriesIdentifiers } from "./series-identifiers.js";
 import { predictorSeries } from "./series-input.js";
 
@@ -70,6 +71,12 @@ export const CreateForecast: OperationHandler<CreateForecastRequest> = async (ct
     } catch (error) {
       throw invalidInput((error as Error).message);
     }
+    await requireS3Access(
+      ctx,
+      selector.DataSource.S3Config.Path,
+      "read",
+      selector.DataSource.S3Config.RoleArn,
+    );
   }
   const arn = buildArn(ctx, KIND, input.ForecastName);
   const record = newRecord(ctx, {

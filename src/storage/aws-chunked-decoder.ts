@@ -5,7 +5,7 @@ import { Transform, type TransformCallback } from "node:stream";
  * (a file stream, for instance) as `<hex size>[;chunk-signature=...]\r\n<bytes>\r\n ... 0\r\n<trailers>\r\n`;
  * s3rver does not understand that framing and would store it verbatim as the object's content.
  *
- * Chunk signatures and trailing checksums are read past, not checked (see s3-request-auth.ts on payloads).
+ * Chunk signatures and trailing checksums are read past, not checked (see src/identity/sigv4-s3.ts on payloads).
  */
 export class AwsChunkedDecoder extends Transform {
   private state: "size" | "data" | "data-end" | "trailers" | "done" = "size";

@@ -2,6 +2,9 @@ import { mkdir } from "node:fs/promises";
 import S3rver from "s3rver";
 import AWSAccount from "s3rver/lib/models/account.js";
 import S3Object from "s3rver/lib/models/object.js";
+import { DEFAULT_ACCOUNT_ID } from "../identity/keys.js";
+import { createS3Verifier } from "../identity/sigv4-s3.js";
+import { BucketOwners } from "./bucket-owners.js";
 import { embeddedS3Guard } from "./embedded-s3-guard.js";
 import { makeWritesAtomic } from "./s3rver-atomic-store.js";
 import { makeDeletesConcurrent } from "./s3rver-concurrent-delete.js";
@@ -11,7 +14,7 @@ import { makeListingOrdered } from "./s3rver-ordered-listing.js";
 export interface EmbeddedS3Key {
   accessKeyId: string;
   secretAccessKey: string;
-  /** The 12-digit account the key belongs to; s3rver shows it as the owner of buckets. */
+  /** The 12-digit account the key belongs to, which owns the buckets it creates (default 000000000000). */
   accountId?: string;
 }
 
@@ -23,6 +26,8 @@ export interface EmbeddedS3Options {
   directory: string;
   /** The only keys the endpoint accepts; requests are SigV4-checked against them. */
   keys: EmbeddedS3Key[];
+  /** Told about buckets found without an owner (data directories from before ownership) and given to the first key's account. */
+  log?: (message: string) => void;
 }
 
 export interface EmbeddedS3 {
@@ -35,8 +40,8 @@ export interface EmbeddedS3 {
  * Starts the S3-compatible endpoint over a directory: s3rver, hardened and mended (see embedded-s3-guard.ts,
  * s3rver-atomic-store.ts, s3rver-concurrent-delete.ts, s3rver-ordered-listing.ts and s3rver-list-pagination.ts).
  *
- * Buckets are shared by all keys: s3rver has no per-account buckets or policies. SSE headers are accepted and
- * echoed back on HEAD/GET like S3 does, but nothing is encrypted.
+ * A bucket belongs to the account that created it (bucket-owners.ts, bucket-access.ts); other accounts are refused.
+ * SSE headers are accepted and echoed back on HEAD/GET like S3 does, but nothing is encrypted.
  */
 export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<EmbeddedS3> {
   if (options.keys.length === 0) throw new Error("The embedded S3 endpoint needs at least one access key.");
@@ -44,7 +49,14 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   rememberEncryptionHeaders();
   fixListPagination();
 
-  const secrets = new Map(options.keys.map((key) => [key.accessKeyId, key.secretAccessKey]));
+  const keys = options.keys.map((key) => ({ ...key, accountId: key.accountId ?? DEFAULT_ACCOUNT_ID }));
+  const verifier = createS3Verifier({ keys });
+  const legacyOwner = keys[0].accountId;
+  const owners = await BucketOwners.open(options.directory, legacyOwner, (bucket, accountId) =>
+    options.log?.(
+      `Bucket "${bucket}" of the embedded S3 had no owner (data directory from before per-account buckets); it now belongs to account ${accountId}.`,
+    ),
+  );
   const server = new S3rver({
     address: options.host,
     port: options.port,
@@ -55,7 +67,14 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     // through a DNS name (a container's service name, say).
     vhostBuckets: false,
   });
-  server.middleware.unshift(embeddedS3Guard(secrets));
+  const accounts = new Map(keys.map((key) => [key.accessKeyId, key.accountId]));
+  server.middleware.unshift(
+    embeddedS3Guard({
+      verify: (request) => verifier.verify(request),
+      accountOfKey: (accessKeyId) => accounts.get(accessKeyId),
+      owners,
+    }),
+  );
   makeWritesAtomic(server.store);
   makeListingOrdered(server.store);
   makeDeletesConcurrent(server.store);

@@ -34,6 +34,12 @@ declare module "s3rver" {
       /** The body s3rver's controllers read; replaceable. */
       req: Readable;
       request: { req: IncomingMessage };
+      /** The store (same as S3rver.store). */
+      store: FilesystemStore;
+      /** The response status, once a controller has answered. */
+      status: number;
+      type: string;
+      body: unknown;
     }
 
     type Middleware = (ctx: Context, next: () => Promise<void>) => Promise<void>;
@@ -46,6 +52,8 @@ declare module "s3rver" {
     }
 
     interface FilesystemStore {
+      listBuckets(): Promise<{ name: string; creationDate: Date }[]>;
+      getBucket(bucket: string): Promise<{ name: string; creationDate: Date } | null>;
       getResourcePath(bucket: string, key: string | undefined, resource: string): string;
       putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
       getBucketPath(bucket: string): string;

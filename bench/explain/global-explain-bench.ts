@@ -11,16 +11,10 @@
 //     to the mean |raw impact| per attribute;
 // (c) brute force (2^8 coalitions per row) on the first `bruteRows` rows of (a), against TreeSHAP on the same.
 
+import { explainGlobal, explainGlobalBruteForce, type GlobalExplanation } from "../../src/explain/index.js";
 import { maxAbs, normalizeImpacts } from "../../src/explain/normalize.js";
 import { nTrees } from "../../src/forecasting/gbdt/index.js";
-import {
-  explainGlobal,
-  explainGlobalBruteForce,
-  featureNames,
-  fitGlobalModel,
-  forecastGlobal,
-  type GlobalExplanation,
-} from "../../src/forecasting/global/index.js";
+import { featureNames, fitGlobalModel, forecastGlobal } from "../../src/forecasting/global/index.js";
 import { averageWeightedQuantileLoss, mase, wape } from "../../src/forecasting/metrics.js";
 import type { SeriesSet } from "../../src/forecasting/series-set.js";
 import { retailDemand } from "./global-demand.js";

@@ -10,6 +10,8 @@ export {
   popcount,
   shapleyFromCoalitionValues,
 } from "./exact-shapley.js";
+export type { ExplainPoints, GlobalExplainOptions, GlobalExplanation } from "./global-model.js";
+export { explainedEnsemble, explainGlobal, explainGlobalBruteForce } from "./global-model.js";
 export { checkGroups, MAX_MASK_PLAYERS } from "./groups.js";
 export type { CoalitionValueBatch } from "./hybrid-rows.js";
 export { coalitionValueBatch, hybridRow, hybridRows } from "./hybrid-rows.js";

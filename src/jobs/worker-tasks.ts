@@ -5,6 +5,7 @@
 
 import os from "node:os";
 import { isMainThread } from "node:worker_threads";
+import { explainGlobal, type GlobalExplanation } from "../explain/index.js";
 import {
   type AutoPredictorOptions,
   type AutoPredictorResult,
@@ -12,10 +13,8 @@ import {
   forecastWithChoices,
 } from "../forecasting/auto/auto-predictor.js";
 import {
-  explainGlobal,
   fitGlobalModel,
   forecastGlobal,
-  type GlobalExplanation,
   type GlobalModelJson,
   globalModelFromJson,
   globalModelToJson,
@@ -98,7 +97,7 @@ export function forecastWithGlobal(input: { model: GlobalModelJson; set: PackedS
 }
 
 /**
- * Impact scores of the global model's forecasts at `steps` of each of `series` (see forecasting/global/explain.ts),
+ * Impact scores of the global model's forecasts at `steps` of each of `series` (see explain/global-model.ts),
  * with the rows as two arrays: an object per row would cost the event loop its clone.
  */
 export function explainWithGlobal(input: {

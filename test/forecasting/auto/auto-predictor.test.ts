@@ -1,12 +1,18 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { formatLevel, WindowAccumulator } from "../../../src/forecasting/auto/accuracy.js";
+import {
+  formatLevel,
+  WindowAccumulator,
+  type WindowAccuracy,
+} from "../../../src/forecasting/auto/accuracy.js";
 import {
   backtestAutoPredictor,
   chooseMember,
-  forecastWithChoices,
+  forecastCombined,
 } from "../../../src/forecasting/auto/auto-predictor.js";
+import { SERIES_CHOICE, soleComponent } from "../../../src/forecasting/auto/combined-model.js";
 import { bridgeGaps } from "../../../src/forecasting/auto/members.js";
+import { learnWeights } from "../../../src/forecasting/auto/weights.js";
 import type { PreparedSeries } from "../../../src/forecasting/series-set.js";
 
 const DAY = 86_400_000;
@@ -75,12 +81,19 @@ describe("AutoPredictor engine", () => {
       nonNegative: true,
     });
     const choice = result.choices[0] as string;
-    const window = WindowAccumulator.combine([result.windows[0] as never]);
+    const window = learnWeights([result.weights], "WAPE").windows[0] as WindowAccuracy;
     assert.ok(
       (window.ErrorMetrics[0]?.WAPE ?? 1) < 0.02,
       `chosen ${choice} has WAPE ${window.ErrorMetrics[0]?.WAPE}`,
     );
-    const [f] = forecastWithChoices({ horizon: 7, period: 7 }, [s], result.choices, [0.1, 0.5, 0.9], true);
+    const [f] = forecastCombined(
+      { horizon: 7, period: 7 },
+      [s],
+      result.choices,
+      soleComponent(SERIES_CHOICE),
+      [0.1, 0.5, 0.9],
+      true,
+    );
     for (let t = 0; t < 7; t++) {
       assert.ok(Math.abs((f?.mean[t] as number) - (pattern[t] as number)) < 1, `step ${t}`);
       assert.ok((f?.quantiles[0]?.[t] as number) <= (f?.quantiles[1]?.[t] as number));

@@ -2,6 +2,8 @@
 // exact and fast for tree ensembles, exact by enumeration or sampled for any model with batch prediction.
 
 export { BaselineTreeShap, baselineTreeShap, baselineTreeShapBatch } from "./baseline-tree-shap.js";
+export type { CombinedExplanation, MemberExplanation } from "./combined.js";
+export { addScaled, combineExplanations } from "./combined.js";
 export {
   allCoalitions,
   exactShapley,

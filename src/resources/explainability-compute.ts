@@ -4,7 +4,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { withConnection } from "../data/duckdb.js";
 import { sqlString } from "../data/sql.js";
-import { normalizeImpacts } from "../explain/index.js";
+import { addScaled, normalizeImpacts } from "../explain/index.js";
 import { memberTraits } from "../forecasting/auto/members.js";
 import { attributeNames, type PreparedSeries, type SeriesSet } from "../forecasting/series-set.js";
 import { type JobContext, JobFailure } from "../jobs/job-runner.js";
@@ -285,9 +285,11 @@ async function rawImpacts(
     );
     phi.rowSeries.forEach((s, r) => {
       const into = rowOf[s * set.horizon + (phi.rowSteps[r] as number)] as number;
-      const w = weight[s] as number;
-      for (let a = 0; a < k; a++)
-        raw[into * k + a] = (raw[into * k + a] as number) + w * (phi.raw[r * k + a] as number);
+      addScaled(
+        raw.subarray(into * k, (into + 1) * k),
+        phi.raw.subarray(r * k, (r + 1) * k),
+        weight[s] as number,
+      );
     });
   }
   return { rowOf, raw };

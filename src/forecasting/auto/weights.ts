@@ -81,15 +81,19 @@ export class WeightLearner {
   }
 }
 
-/** The finished combination of `parts` with `weights`, or undefined when no weighted part has a forecast. */
+/**
+ * The finished combination of `parts` with `weights`, or undefined when no weighted part has a forecast. A part
+ * with a non-finite mean counts as missing, so that one member's failure on a series leaves it to the others.
+ */
 export function combined(
   parts: readonly (SeriesForecast | undefined)[],
   weights: readonly number[],
   levels: readonly number[],
   nonNegative: boolean,
 ): SeriesForecast | undefined {
-  if (!parts.some((p, m) => p !== undefined && (weights[m] as number) > 0)) return undefined;
-  return finishForecast(weightedForecast(parts, weights), levels, nonNegative);
+  const usable = parts.map((p) => (p?.mean.every(Number.isFinite) ? p : undefined));
+  if (!usable.some((p, m) => p !== undefined && (weights[m] as number) > 0)) return undefined;
+  return finishForecast(weightedForecast(usable, weights), levels, nonNegative);
 }
 
 /** The optimization metric of one window's accuracy (lower is better). */

@@ -103,6 +103,10 @@ describe("weight learner", () => {
     const c = combined([a, undefined], [0.5, 0.5], levels, true);
     close(c?.mean as Float64Array, [10, 12, 14]);
     assert.equal(combined([undefined, b], [1, 0], levels, true), undefined);
+    close(
+      combined([a, f([Number.NaN, 1, 2], [1, 1, 1])], [0.5, 0.5], levels, true)?.mean as Float64Array,
+      [10, 12, 14],
+    );
   });
 });
 

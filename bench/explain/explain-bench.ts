@@ -22,7 +22,7 @@ import {
   readRow,
   trainGbdt,
 } from "../../src/forecasting/gbdt/index.js";
-import { createRng, type Rng } from "../../src/forecasting/gbdt/rng.js";
+import { createRng, type Rng } from "../../src/forecasting/rng.js";
 
 const bruteRows = Number(process.argv[2] ?? 2_500);
 const bigSeries = Number(process.argv[3] ?? 10_000);

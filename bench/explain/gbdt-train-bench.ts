@@ -2,7 +2,7 @@
 // core. Run: node dist/bench/explain/gbdt-train-bench.js [rows]
 
 import { featureMatrix, predict, trainGbdt } from "../../src/forecasting/gbdt/index.js";
-import { createRng } from "../../src/forecasting/gbdt/rng.js";
+import { createRng } from "../../src/forecasting/rng.js";
 
 const nRows = Number(process.argv[2] ?? 1_000_000);
 const nFeatures = 20;

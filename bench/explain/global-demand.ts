@@ -6,7 +6,7 @@
 //            normal price, relative to it. Temperature (related) and brand (metadata) have no effect;
 //            store_size only sets the level (it is numeric metadata).
 
-import { createRng, type Rng } from "../../src/forecasting/gbdt/rng.js";
+import { createRng, type Rng } from "../../src/forecasting/rng.js";
 import type { PreparedSeries, SeriesSet } from "../../src/forecasting/series-set.js";
 
 const DAY_MS = 86_400_000;

@@ -2,6 +2,8 @@
 // exact and fast for tree ensembles, exact by enumeration or sampled for any model with batch prediction.
 
 export { BaselineTreeShap, baselineTreeShap, baselineTreeShapBatch } from "./baseline-tree-shap.js";
+export type { CombinedExplanation, MemberExplanation } from "./combined.js";
+export { addScaled, combineExplanations } from "./combined.js";
 export {
   allCoalitions,
   exactShapley,
@@ -10,6 +12,8 @@ export {
   popcount,
   shapleyFromCoalitionValues,
 } from "./exact-shapley.js";
+export type { ExplainPoints, GlobalExplainOptions, GlobalExplanation } from "./global-model.js";
+export { explainedEnsemble, explainGlobal, explainGlobalBruteForce } from "./global-model.js";
 export { checkGroups, MAX_MASK_PLAYERS } from "./groups.js";
 export type { CoalitionValueBatch } from "./hybrid-rows.js";
 export { coalitionValueBatch, hybridRow, hybridRows } from "./hybrid-rows.js";

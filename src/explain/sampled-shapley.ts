@@ -2,7 +2,7 @@
 // v(all) − v(none), so the estimate keeps efficiency exactly; antithetic pairs (a permutation and its reverse)
 // cancel much of the order effect and lower the variance at no extra cost.
 
-import { createRng, randomInt } from "../forecasting/gbdt/rng.js";
+import { createRng, randomInt } from "../forecasting/rng.js";
 import { checkMaskPlayers } from "./groups.js";
 import type { CoalitionValueBatch } from "./hybrid-rows.js";
 

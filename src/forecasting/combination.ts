@@ -1,8 +1,10 @@
-// Equal-weight combinations of members, which on the M3/M4/tourism data beat most single members. Quantiles are
-// combined level by level (Vincentization), which keeps them ordered when every member's are.
+// Combinations of members: equal-weight ones (mean, median), which on the M3/M4/tourism data beat most single
+// members, and the weighted sum the AutoPredictor forecasts with. Quantiles are combined level by level
+// (Vincentization), which keeps them ordered when every member's are.
 
 import {
   checkQuantileLevels,
+  clampNonNegative,
   enforceMonotoneQuantiles,
   type FitContext,
   type FittedSeries,
@@ -96,4 +98,51 @@ export class CombinationModel implements SeriesModel {
       this.how,
     );
   }
+}
+
+/**
+ * The weighted sum Σ_m w_m·f_m of member forecasts, mean and each quantile level alike, with the weights of the
+ * members present (an undefined forecast or a zero weight is left out, and the others' weights are rescaled to
+ * sum 1). Linear in each member's output, so Shapley values of the sum are the weighted sums of the members'
+ * (explain/combined.ts). Not finished: make it monotone and floor it with finishForecast.
+ */
+export function weightedForecast(
+  forecasts: readonly (SeriesForecast | undefined)[],
+  weights: readonly number[],
+): SeriesForecast {
+  if (forecasts.length !== weights.length) throw new RangeError("one weight per forecast");
+  let total = 0;
+  let first: SeriesForecast | undefined;
+  forecasts.forEach((f, m) => {
+    const w = weights[m] as number;
+    if (!(w >= 0 && Number.isFinite(w))) throw new RangeError(`weights must be finite and >= 0, got ${w}`);
+    if (f && w > 0) {
+      total += w;
+      first ??= f;
+    }
+  });
+  if (!first) throw new RangeError("no member with a positive weight has a forecast");
+  const h = first.mean.length;
+  const mean = new Float64Array(h);
+  const quantiles = first.quantiles.map(() => new Float64Array(h));
+  forecasts.forEach((f, m) => {
+    const w = (weights[m] as number) / total;
+    if (!f || w === 0) return;
+    for (let t = 0; t < h; t++) mean[t] += w * f.mean[t];
+    quantiles.forEach((q, k) => {
+      const from = f.quantiles[k];
+      for (let t = 0; t < h; t++) q[t] += w * from[t];
+    });
+  });
+  return { mean, quantiles };
+}
+
+/** Quantiles made non-crossing, then (for non-negative targets) everything floored at 0, in place. */
+export function finishForecast(
+  f: SeriesForecast,
+  levels: readonly number[],
+  nonNegative: boolean,
+): SeriesForecast {
+  enforceMonotoneQuantiles(levels, f.quantiles);
+  return nonNegative ? clampNonNegative(f) : f;
 }

@@ -1,7 +1,11 @@
-// A small seeded generator so sampled forecasts (NPTS, simulations) are reproducible run to run.
+// The one seeded generator of the numeric code, so sampled forecasts (NPTS, simulations), the GBDT's row and bin
+// sampling and sampled Shapley permutations reproduce run to run.
 
-/** Mulberry32: 32-bit state, fast, good enough for Monte Carlo quantiles; returns uniforms in [0, 1). */
-export function createRng(seed: number): () => number {
+export type Rng = () => number;
+
+/** Mulberry32: 32-bit state, fast, good enough for Monte Carlo and sampling (not for cryptography); returns
+ * uniforms in [0, 1), fully determined by `seed`. */
+export function createRng(seed: number): Rng {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -10,6 +14,11 @@ export function createRng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Uniform integer in [0, n). */
+export function randomInt(rng: Rng, n: number): number {
+  return Math.floor(rng() * n);
 }
 
 /** A standard normal draw from `random` (Box–Muller; 1 − u keeps the logarithm finite). */

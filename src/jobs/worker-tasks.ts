@@ -5,17 +5,17 @@
 
 import os from "node:os";
 import { isMainThread } from "node:worker_threads";
+import { explainGlobal, type GlobalExplanation } from "../explain/index.js";
 import {
   type AutoPredictorOptions,
   type AutoPredictorResult,
   backtestAutoPredictor,
-  forecastWithChoices,
+  forecastCombined,
 } from "../forecasting/auto/auto-predictor.js";
+import type { CombinationRecord } from "../forecasting/auto/combined-model.js";
 import {
-  explainGlobal,
   fitGlobalModel,
   forecastGlobal,
-  type GlobalExplanation,
   type GlobalModelJson,
   globalModelFromJson,
   globalModelToJson,
@@ -68,7 +68,7 @@ export async function backtestChunk(input: {
 }
 
 /**
- * Backtests the global model: one fit on the history before the earliest window (the largest of `cutoffs`, in
+ * Backtests the global model (its raw output: the combination it takes part in is finished after): one fit on the history before the earliest window (the largest of `cutoffs`, in
  * points from each end), then a forecast from each cutoff with the history up to it. One fit instead of one per
  * window keeps every window free of the data it forecasts and halves the global model's training time; the later
  * windows are judged with a model somewhat older than a refit would be.
@@ -81,7 +81,7 @@ export function backtestGlobal(input: {
   const set = unpackSeriesSet(input.set);
   const model = fitGlobalModel(set, { quantiles: input.quantiles, cutoff: Math.max(...input.cutoffs) });
   return input.cutoffs.map((cutoff) =>
-    packForecasts(forecastGlobal(model, set, { cutoff }), set.horizon, input.quantiles.length),
+    packForecasts(forecastGlobal(model, set, { cutoff, raw: true }), set.horizon, input.quantiles.length),
   );
 }
 
@@ -90,15 +90,15 @@ export function fitGlobal(input: { set: PackedSeriesSet; quantiles: number[] }):
   return globalModelToJson(fitGlobalModel(unpackSeriesSet(input.set), { quantiles: input.quantiles }));
 }
 
-/** Forecasts the horizon after each series' history with a fitted global model. */
+/** Forecasts the horizon after each series' history with a fitted global model (raw output, as in backtests). */
 export function forecastWithGlobal(input: { model: GlobalModelJson; set: PackedSeriesSet }): PackedForecasts {
   const model = globalModelFromJson(input.model);
-  const forecasts = forecastGlobal(model, unpackSeriesSet(input.set));
+  const forecasts = forecastGlobal(model, unpackSeriesSet(input.set), { raw: true });
   return packForecasts(forecasts, input.set.horizon, model.quantiles.length);
 }
 
 /**
- * Impact scores of the global model's forecasts at `steps` of each of `series` (see forecasting/global/explain.ts),
+ * Impact scores of the global model's forecasts at `steps` of each of `series` (see explain/global-model.ts),
  * with the rows as two arrays: an object per row would cost the event loop its clone.
  */
 export function explainWithGlobal(input: {
@@ -123,26 +123,31 @@ export function explainWithGlobal(input: {
   };
 }
 
-/** Forecasts a chunk of series with their chosen members; `external` holds forecasts made apart, by member. */
+/**
+ * Forecasts a chunk of series with their combinations (forecastCombined); `external` holds the raw forecasts of
+ * members computed apart, by member.
+ */
 export async function forecastChunk(input: {
   grid: GridInfo;
   series: PackedSeries;
   choices: string[];
+  combination: CombinationRecord;
   quantiles: number[];
   nonNegative: boolean;
   external: Record<string, PackedForecasts>;
 }): Promise<PackedForecasts> {
-  await loadMembers(input.choices);
+  await loadMembers([...input.choices, ...input.combination.components]);
   const external = Object.fromEntries(
     Object.entries(input.external).map(([name, forecasts]) => [
       name,
       (i: number) => (i < forecasts.count ? forecastAt(forecasts, i) : undefined),
     ]),
   );
-  const forecasts = forecastWithChoices(
+  const forecasts = forecastCombined(
     input.grid,
     unpackSeries(input.series),
     input.choices,
+    input.combination,
     input.quantiles,
     input.nonNegative,
     external,

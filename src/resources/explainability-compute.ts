@@ -4,15 +4,16 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { withConnection } from "../data/duckdb.js";
 import { sqlString } from "../data/sql.js";
-import { normalizeImpacts } from "../explain/index.js";
-import type { GlobalModelJson } from "../forecasting/global/index.js";
+import { addScaled, normalizeImpacts } from "../explain/index.js";
+import { memberTraits } from "../forecasting/auto/members.js";
 import { attributeNames, type PreparedSeries, type SeriesSet } from "../forecasting/series-set.js";
 import { type JobContext, JobFailure } from "../jobs/job-runner.js";
 import { packSeriesSet } from "../jobs/series-transfer.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import type { Services } from "./context.js";
+import { datasetMemberRunner } from "./dataset-members.js";
 import { forecastTimestamp } from "./forecast-files.js";
-import { GLOBAL_MEMBER, keyOf, type PredictorModel } from "./predictor-training.js";
+import { keyOf, type PredictorModel, readPredictorModel, seriesWeightsOf } from "./predictor-training.js";
 import { readSeriesIdentifiers } from "./series-identifiers.js";
 import { predictorSeries } from "./series-input.js";
 
@@ -122,8 +123,8 @@ async function explainedPoints(
 /**
  * Computes an explainability's impact scores and writes them as a Parquet file shaped like the export: one row
  * per explained series and time point (raw scores), an Aggregate row per series (mean of its raw scores, and
- * those normalized), and one overall Aggregate row. Series whose chosen member uses no attributes (ETS, ARIMA,
- * ...) have zero impact, as Amazon documents.
+ * those normalized), and one overall Aggregate row. A series' raw scores are Σ_m w_m·φ_m over its members
+ * (rawImpacts): members that use no attributes (ETS, ARIMA, ...) add exactly 0, as Amazon documents.
  */
 export async function computeExplainability(
   services: Services,
@@ -140,9 +141,7 @@ export async function computeExplainability(
       );
     },
   );
-  const model = JSON.parse(
-    await fs.readFile(String(target.predictor.attrs.ModelFile), "utf8"),
-  ) as PredictorModel;
+  const model = await readPredictorModel(String(target.predictor.attrs.ModelFile));
   const { series, steps, cutoff } = await explainedPoints(
     services,
     explainability,
@@ -153,32 +152,8 @@ export async function computeExplainability(
   const attributes = attributeNames(fullSet);
   if (attributes.length === 0)
     throw new JobFailure("The predictor uses no attributes, so there is nothing to explain.");
-  const explained = series.filter(
-    (i) => model.choices[keyOf(fullSet.series[i] as PreparedSeries)] === GLOBAL_MEMBER,
-  );
   const k = attributes.length;
-  // The explanation's row of (series, step) at series · horizon + step; −1 where nothing was explained.
-  const rowOf = new Int32Array(explained.length > 0 ? fullSet.series.length * fullSet.horizon : 0).fill(-1);
-  let raw: Float64Array = new Float64Array(0);
-  if (explained.length > 0 && model.globalModelFile) {
-    const globalModel = JSON.parse(await fs.readFile(model.globalModelFile, "utf8")) as GlobalModelJson;
-    const explanation = await services.pool.run(
-      "explainWithGlobal",
-      {
-        model: globalModel,
-        set: await packSeriesSet(fullSet),
-        series: Int32Array.from(explained),
-        steps,
-        quantile: "mean",
-        cutoff,
-      },
-      ctx.signal,
-    );
-    raw = explanation.raw;
-    explanation.rowSeries.forEach((series, r) => {
-      rowOf[series * fullSet.horizon + (explanation.rowSteps[r] as number)] = r;
-    });
-  }
+  const { rowOf, raw } = await rawImpacts(services, ctx, model, fullSet, series, steps, cutoff);
   const rawAt = (series: number, step: number): Float64Array | undefined => {
     const r = rowOf[series * fullSet.horizon + step] ?? -1;
     return r >= 0 ? raw.subarray(r * k, (r + 1) * k) : undefined;
@@ -253,4 +228,69 @@ export async function computeExplainability(
       normalized: overallNormalized[a] as number,
     })),
   };
+}
+
+/**
+ * The raw impact scores of the explained points: per series, Σ_m w_m·φ_m over its members m with weight w_m
+ * (the predictor's model: seriesWeightsOf), φ_m the exact Shapley values of member m's output. The forecast is
+ * linear in the members' outputs, so these are the exact Shapley values of the combined forecast (before the
+ * quantile ordering and the 0 floor), and they add up to it minus its value at the baseline. Members that use no
+ * attribute contribute 0; a member that uses attributes but has no explanation yet (Prophet) contributes 0 too.
+ * `rowOf[series · horizon + step]` is the row in `raw` (k scores each), −1 where the series has no impact at all.
+ */
+async function rawImpacts(
+  services: Services,
+  ctx: JobContext,
+  model: PredictorModel,
+  set: SeriesSet,
+  series: readonly number[],
+  steps: readonly number[],
+  cutoff: number,
+): Promise<{ rowOf: Int32Array; raw: Float64Array }> {
+  const k = attributeNames(set).length;
+  // Per explaining member, the explained series and their weights.
+  const byMember = new Map<string, { series: number[]; weight: Float64Array }>();
+  for (const i of series) {
+    for (const [member, w] of seriesWeightsOf(model, keyOf(set.series[i] as PreparedSeries))) {
+      if (!memberTraits(member).usesAttributes || !model.memberFiles[member]) continue;
+      let entry = byMember.get(member);
+      if (!entry) {
+        entry = { series: [], weight: new Float64Array(set.series.length) };
+        byMember.set(member, entry);
+      }
+      entry.series.push(i);
+      entry.weight[i] = w;
+    }
+  }
+  const withImpact = new Set([...byMember.values()].flatMap((e) => e.series));
+  const rowOf = new Int32Array(withImpact.size > 0 ? set.series.length * set.horizon : 0).fill(-1);
+  let rows = 0;
+  for (const i of series) {
+    if (!withImpact.has(i)) continue;
+    for (const step of steps) rowOf[i * set.horizon + step] = rows++;
+  }
+  const raw = new Float64Array(rows * k);
+  if (rows === 0) return { rowOf, raw };
+  const shared = await packSeriesSet(set);
+  for (const [member, { series: explained, weight }] of byMember) {
+    const file = model.memberFiles[member] as string;
+    const phi = await datasetMemberRunner(member).explain(
+      services.pool,
+      JSON.parse(await fs.readFile(file, "utf8")),
+      shared,
+      Int32Array.from(explained),
+      [...steps],
+      cutoff,
+      ctx.signal,
+    );
+    phi.rowSeries.forEach((s, r) => {
+      const into = rowOf[s * set.horizon + (phi.rowSteps[r] as number)] as number;
+      addScaled(
+        raw.subarray(into * k, (into + 1) * k),
+        phi.raw.subarray(r * k, (r + 1) * k),
+        weight[s] as number,
+      );
+    });
+  }
+  return { rowOf, raw };
 }

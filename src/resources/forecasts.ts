@@ -7,9 +7,9 @@ import type {
   ListForecastsRequest,
 } from "../contract/generated/forecast.js";
 import { inUse, invalidInput } from "../errors.js";
-import type { GlobalModelJson } from "../forecasting/global/index.js";
+import { isDatasetMember } from "../forecasting/auto/members.js";
 import type { PreparedSeries } from "../forecasting/series-set.js";
-import { concatForecastsAt, sliceForecasts } from "../jobs/forecast-transfer.js";
+import { concatForecastsAt, type PackedForecasts, sliceForecasts } from "../jobs/forecast-transfer.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { packSeriesSet, sliceSeries } from "../jobs/series-transfer.js";
 import { DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
@@ -29,10 +29,11 @@ import {
   storeCreationTags,
 } from "./common.js";
 import type { OperationHandler, Services } from "./context.js";
+import { datasetMemberRunner } from "./dataset-members.js";
 import { forecastTimestamp, writeForecastFile } from "./forecast-files.js";
 import { listPage } from "./listing.js";
 import { parseForecastTypes } from "./predictor-config.js";
-import { chunks, GLOBAL_MEMBER, keyOf, type PredictorModel } from "./predictor-training.js";
+import { chunks, keyOf, readPredictorModel, seriesWeightsOf } from "./predictor-training.js";
 import { requireS3Access } from "./s3-access.js";
 import { readSeriesIdentifiers } from "./series-identifiers.js";
 import { predictorSeries } from "./series-input.js";
@@ -191,7 +192,7 @@ async function selectedKeys(
   return new Set(keys);
 }
 
-/** Forecasting: the latest data of the group, each series through its chosen member, into a Parquet file. */
+/** Forecasting: the latest data of the group, each series through its combination, into a Parquet file. */
 export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
   return {
     async run(ctx: JobContext) {
@@ -212,26 +213,32 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
         if (series.length === 0)
           throw new JobFailure("The TimeSeriesSelector matches none of the dataset's series.");
       }
-      const model = JSON.parse(
-        await fs.readFile(String(predictor.attrs.ModelFile), "utf8"),
-      ) as PredictorModel;
+      const model = await readPredictorModel(String(predictor.attrs.ModelFile));
       const types = forecast.attrs.ForecastTypes as string[];
       const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
       const grid = { horizon: set.horizon, period: set.period };
-      const choiceOf = (s: PreparedSeries) => model.choices[keyOf(s)] ?? model.fallback ?? "combination";
+      // A series new since training gets the fallback, else the combination (the member best on average).
+      const choiceOf = (s: PreparedSeries) => model.choices[keyOf(s)] ?? model.fallback ?? "";
       // Workers read the series from shared memory: a task clones a description of them, not their arrays.
       const shared = await packSeriesSet(set, series);
-      const globalForecasts =
-        model.globalModelFile && series.some((s) => choiceOf(s) === GLOBAL_MEMBER)
-          ? await pool.run(
-              "forecastWithGlobal",
-              {
-                model: JSON.parse(await fs.readFile(model.globalModelFile, "utf8")) as GlobalModelJson,
-                set: shared,
-              },
-              ctx.signal,
-            )
-          : undefined;
+      // Members fitted across all series forecast every series at once, before the chunks, if any series uses them.
+      const needed = new Set<string>();
+      for (const s of series) {
+        for (const member of seriesWeightsOf(model, keyOf(s)).keys())
+          if (isDatasetMember(member)) needed.add(member);
+      }
+      const datasetForecasts: Record<string, PackedForecasts> = {};
+      for (const member of needed) {
+        const file = model.memberFiles[member];
+        if (!file)
+          throw new JobFailure(`The predictor's ${member} model is missing; train the predictor again.`);
+        datasetForecasts[member] = await datasetMemberRunner(member).forecast(
+          pool,
+          JSON.parse(await fs.readFile(file, "utf8")),
+          shared,
+          ctx.signal,
+        );
+      }
       const parts = chunks(series, CHUNK_SERIES);
       // Extrapolated from the chunks' own pace, not counting the preparation and the global model before them.
       const chunksStarted = Date.now();
@@ -245,13 +252,13 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
             {
               grid,
               series: sliceSeries(shared.series, offset, end),
-              // A series new since training gets the combination, the member that is best on average.
               choices: part.map(choiceOf),
+              combination: model.combination,
               quantiles,
               nonNegative: model.nonNegative,
-              external: globalForecasts
-                ? { [GLOBAL_MEMBER]: sliceForecasts(globalForecasts, offset, end) }
-                : {},
+              external: Object.fromEntries(
+                Object.entries(datasetForecasts).map(([m, f]) => [m, sliceForecasts(f, offset, end)]),
+              ),
             },
             ctx.signal,
           );

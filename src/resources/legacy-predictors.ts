@@ -18,7 +18,7 @@ import { checkHolidayCountries } from "../data/series-holidays.js";
 import { parseTransformations } from "../data/series-transformations.js";
 import { inUse, invalidInput } from "../errors.js";
 import type { WindowAccuracy } from "../forecasting/auto/accuracy.js";
-import { ALGORITHM_OF, FITTED_MEMBERS } from "../forecasting/auto/members.js";
+import { ALGORITHM_OF, FITTED_MEMBERS, GLOBAL_MEMBER } from "../forecasting/auto/members.js";
 import type { MemberName } from "../forecasting/members.js";
 import { STATUS } from "../jobs/statuses.js";
 import type { ResourceRecord } from "../store/resource-store.js";
@@ -36,7 +36,6 @@ import {
 import type { OperationHandler, RequestContext } from "./context.js";
 import { dataFileOf, type GroupDatasets, groupDatasets, schemaOf } from "./group-data.js";
 import { frequencyMinutes, MAX_FORECAST_HORIZON, parseForecastTypes } from "./predictor-config.js";
-import { GLOBAL_MEMBER } from "./predictor-training.js";
 
 const KIND = "predictor";
 const ALGORITHM_PREFIX = "arn:aws:forecast:::algorithm/";

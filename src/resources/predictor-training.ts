@@ -3,16 +3,25 @@ import { createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { TimeSlice } from "../data/time-slice.js";
-import { WindowAccumulator, type WindowAccuracy } from "../forecasting/auto/accuracy.js";
+import type { WindowAccuracy } from "../forecasting/auto/accuracy.js";
 import type { AutoPredictorOptions, AutoPredictorResult } from "../forecasting/auto/auto-predictor.js";
+import {
+  type CombinationRecord,
+  SERIES_CHOICE,
+  seriesWeights,
+  soleComponent,
+} from "../forecasting/auto/combined-model.js";
+import { COMBINATION, GLOBAL_MEMBER, isDatasetMember } from "../forecasting/auto/members.js";
+import { combined, learnWeights } from "../forecasting/auto/weights.js";
 import type { MemberName } from "../forecasting/members.js";
 import { attributeNames, type PreparedSeries, type SeriesSet } from "../forecasting/series-set.js";
-import { type PackedForecasts, sliceForecasts } from "../jobs/forecast-transfer.js";
+import { forecastAt, type PackedForecasts, sliceForecasts } from "../jobs/forecast-transfer.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { packSeriesSet, sliceSeries } from "../jobs/series-transfer.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import type { Services } from "./context.js";
+import { datasetMemberRunner } from "./dataset-members.js";
 import { explainabilityOf, insertExplainability } from "./explainabilities.js";
 import { parseForecastTypes } from "./predictor-config.js";
 import { predictorSeries } from "./series-input.js";
@@ -33,19 +42,53 @@ export function chunkSize(seriesCount: number, threads: number): number {
   return Math.max(1, Math.min(MAX_CHUNK_SERIES, Math.ceil(seriesCount / (threads * CHUNKS_PER_THREAD))));
 }
 
+/**
+ * A trained predictor, stored as model.json: what every series is forecast with. Version 2: a series' forecast is
+ * Σ_m w_m·f_m over `combination` (forecasting/auto/combined-model.ts), its SERIES_CHOICE component being the
+ * series' own member in `choices`; seriesWeightsOf gives a series' members and weights. Forecasts, explanations
+ * and what-if analyses read the weights here and nowhere else. Version 1 (before the combination: one member per
+ * series, the global model among them) is read as a combination of the series' choice alone.
+ */
 export interface PredictorModel {
-  version: 1;
-  /** Chosen member per series, by the series key (JSON of the key values). */
+  version: 2;
+  /** Each series' own member (the SERIES_CHOICE component), by the series key (JSON of the key values). */
   choices: Record<string, string>;
+  /** The components and their dataset-level weights, learned from the backtests. */
+  combination: CombinationRecord;
   nonNegative: boolean;
-  /** The global covariate model fitted on all the history, when it took part. */
-  globalModelFile?: string;
-  /** The member for a series new since training; unset means the combination (AutoPredictor). */
+  /** Members fitted across all series (the global model), by member name: the file holding each fitted model. */
+  memberFiles: Record<string, string>;
+  /** The own member of a series new since training; unset means the combination (AutoPredictor). */
   fallback?: string;
 }
 
-/** The member name of the global covariate model (a GBDT across all series). */
-export const GLOBAL_MEMBER = "global";
+interface PredictorModelV1 {
+  version: 1;
+  choices: Record<string, string>;
+  nonNegative: boolean;
+  globalModelFile?: string;
+  fallback?: string;
+}
+
+/** Reads a predictor's model.json, either version. */
+export async function readPredictorModel(file: string): Promise<PredictorModel> {
+  const stored = JSON.parse(await fs.readFile(file, "utf8")) as PredictorModel | PredictorModelV1;
+  if (stored.version === 2) return stored;
+  return {
+    version: 2,
+    choices: stored.choices,
+    combination: soleComponent(SERIES_CHOICE),
+    nonNegative: stored.nonNegative,
+    memberFiles: stored.globalModelFile ? { [GLOBAL_MEMBER]: stored.globalModelFile } : {},
+    fallback: stored.fallback,
+  };
+}
+
+/** A series' members and their weights (zero weights left out), by the series key. */
+export function seriesWeightsOf(model: PredictorModel, key: string): Map<string, number> {
+  return seriesWeights(model.combination, model.choices[key] ?? model.fallback ?? COMBINATION);
+}
+
 /** Below this many history points in all, a model across series has too little to learn from. */
 const MIN_GLOBAL_POINTS = 200;
 
@@ -78,8 +121,9 @@ function windowsThatFit(set: SeriesSet, wanted: number, shift: number): number {
 interface TrainingPlan {
   /** Statistical members to backtest; undefined means all of them (and their combination). */
   members?: MemberName[];
-  /** Whether the global model takes part: named by a legacy predictor, or an AutoPredictor's data has attributes. */
-  global: boolean | "with-attributes";
+  /** Members fitted across all series that take part (named by a legacy predictor), or "with-attributes": the
+   * global model when the data has attributes (an AutoPredictor). */
+  datasetMembers: string[] | "with-attributes";
   windows: number;
   /** Whether fewer windows than asked for is an error rather than a fallback. */
   exactWindows: boolean;
@@ -91,8 +135,8 @@ function trainingPlan(predictor: ResourceRecord, horizon: number): TrainingPlan 
   const requested = predictor.attrs.BacktestWindows as number | undefined;
   const offset = (predictor.attrs.BacktestWindowOffset as number | undefined) ?? horizon;
   return {
-    members: named?.filter((m) => m !== GLOBAL_MEMBER) as MemberName[] | undefined,
-    global: named === undefined ? "with-attributes" : named.includes(GLOBAL_MEMBER),
+    members: named?.filter((m) => !isDatasetMember(m)) as MemberName[] | undefined,
+    datasetMembers: named === undefined ? "with-attributes" : named.filter(isDatasetMember),
     windows: requested ?? AUTO_BACKTEST_WINDOWS,
     exactWindows: requested !== undefined,
     shift: Math.max(0, offset - horizon),
@@ -128,11 +172,18 @@ function backtestColumns(set: SeriesSet, levels: readonly number[]): string[] {
   ];
 }
 
+/**
+ * Writes every series' backtest forecasts as the predictor forecasts them: its own member's forecast combined
+ * with the external members' (their backtests of the whole set, per window) by the learned weights.
+ */
 async function writeBacktests(
   file: string,
   set: SeriesSet,
   results: { offset: number; result: AutoPredictorResult }[],
+  external: PackedForecasts[][],
+  weights: readonly number[],
   levels: readonly number[],
+  nonNegative: boolean,
 ): Promise<void> {
   const out = createWriteStream(file);
   const header = backtestColumns(set, levels);
@@ -141,13 +192,24 @@ async function writeBacktests(
   };
   await write(header.join(","));
   for (const { offset, result } of results) {
+    const hasOwn = result.components[0] === SERIES_CHOICE;
     for (const b of result.backtests) {
-      const s = set.series[offset + b.series] as PreparedSeries;
+      const i = offset + b.series;
+      const parts = [
+        ...(hasOwn ? [b.forecast] : []),
+        ...external.map((perWindow) => {
+          const packed = perWindow[b.window];
+          return packed && i < packed.count ? forecastAt(packed, i) : undefined;
+        }),
+      ];
+      const forecast = combined(parts, weights, levels, nonNegative);
+      if (!forecast) continue;
+      const s = set.series[i] as PreparedSeries;
       const keys = s.key.map(csvField).join(",");
       for (let t = 0; t < b.actual.length; t++) {
         const ts = new Date(s.timestamps[b.offset + t] as number).toISOString().slice(0, 19);
-        const qs = b.forecast.quantiles.map((q) => q[t]).join(",");
-        await write(`${b.window},${keys},${ts},${b.actual[t]},${b.forecast.mean[t]}${qs ? `,${qs}` : ""}`);
+        const qs = forecast.quantiles.map((q) => q[t]).join(",");
+        await write(`${b.window},${keys},${ts},${b.actual[t]},${forecast.mean[t]}${qs ? `,${qs}` : ""}`);
       }
     }
   }
@@ -210,10 +272,15 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
       };
       const grid = { horizon: set.horizon, period: set.period };
       const historyPoints = set.series.reduce((sum, s) => sum + s.target.length, 0);
-      const useGlobal =
-        (plan.global === true || (plan.global === "with-attributes" && attributeNames(set).length > 0)) &&
-        historyPoints >= MIN_GLOBAL_POINTS;
-      if (plan.members?.length === 0 && !useGlobal) {
+      const datasetMembers =
+        historyPoints < MIN_GLOBAL_POINTS
+          ? []
+          : plan.datasetMembers === "with-attributes"
+            ? attributeNames(set).length > 0
+              ? [GLOBAL_MEMBER]
+              : []
+            : plan.datasetMembers;
+      if (plan.members?.length === 0 && datasetMembers.length === 0) {
         throw new JobFailure(
           `The global model (what Deep_AR_Plus and CNN-QR run as) learns across all series and needs at least ` +
             `${MIN_GLOBAL_POINTS} history points in all; the data has ${historyPoints}. Use ETS, ARIMA or NPTS.`,
@@ -221,22 +288,18 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
       }
       // Workers read the series from shared memory: a task clones a description of them, not their arrays.
       const shared = await packSeriesSet(set);
-      // The global model's backtests (one fit for all windows) and its final fit run while the members backtest.
-      const globalRuns = useGlobal
-        ? {
-            backtests: pool.run(
-              "backtestGlobal",
-              {
-                set: shared,
-                quantiles,
-                cutoffs: Array.from({ length: windows }, (_, w) => plan.shift + (w + 1) * set.horizon),
-              },
-              ctx.signal,
-            ),
-            final: pool.run("fitGlobal", { set: shared, quantiles }, ctx.signal),
-          }
-        : undefined;
-      const globalBacktests = globalRuns ? await globalRuns.backtests : [];
+      // Members fitted across all series backtest first (the chunks combine their forecasts); their final fits
+      // run while the statistical members backtest.
+      const cutoffs = Array.from({ length: windows }, (_, w) => plan.shift + (w + 1) * set.horizon);
+      const datasetRuns = datasetMembers.map((name) => {
+        const runner = datasetMemberRunner(name);
+        return {
+          name,
+          backtests: runner.backtest(pool, shared, quantiles, cutoffs, ctx.signal),
+          final: runner.fit(pool, shared, quantiles, ctx.signal),
+        };
+      });
+      const datasetBacktests = await Promise.all(datasetRuns.map((r) => r.backtests));
       const seriesPerChunk = chunkSize(set.series.length, pool.threads);
       const backtested =
         plan.shift === 0 ? shared.series : (await packSeriesSet(set, shifted(set.series, plan.shift))).series;
@@ -250,11 +313,11 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
           const offset = i * seriesPerChunk;
           const end = offset + part.length;
           const external: Record<string, PackedForecasts[]> = {};
-          if (useGlobal) {
-            external[GLOBAL_MEMBER] = globalBacktests.map((perWindow) =>
+          datasetMembers.forEach((name, m) => {
+            external[name] = (datasetBacktests[m] as PackedForecasts[]).map((perWindow) =>
               sliceForecasts(perWindow, offset, end),
             );
-          }
+          });
           const series = sliceSeries(backtested, offset, end);
           const result = await pool.run("backtestChunk", { grid, series, options, external }, ctx.signal);
           done++;
@@ -265,34 +328,54 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
           return { offset, result };
         }),
       );
-      const accuracy: WindowAccuracy[] = [];
-      for (let w = 0; w < windows; w++) {
-        accuracy.push(WindowAccumulator.combine(results.map((r) => r.result.windows[w] as never)));
-      }
+      // The dataset-level weights: the weighting with the best metric over all chunks' backtests.
+      const components = (results[0] as { result: AutoPredictorResult }).result.components;
+      const learned = learnWeights(
+        results.map((r) => r.result.weights),
+        options.metric,
+      );
+      const combination: CombinationRecord = {
+        components,
+        weights: learned.weights,
+        ...(components.length > 1
+          ? { learned: { metric: options.metric, candidates: learned.candidates, scores: learned.scores } }
+          : {}),
+      };
+      const accuracy: WindowAccuracy[] = learned.windows;
       const choices: Record<string, string> = {};
       const memberCounts: Record<string, number> = {};
       const slice = new TimeSlice();
       for (const { offset, result } of results) {
         result.choices.forEach((choice, i) => {
-          choices[keyOf(set.series[offset + i] as PreparedSeries)] = choice;
-          memberCounts[choice] = (memberCounts[choice] ?? 0) + 1;
+          const key = keyOf(set.series[offset + i] as PreparedSeries);
+          if (choice) choices[key] = choice;
+          for (const member of seriesWeights(combination, choice).keys())
+            memberCounts[member] = (memberCounts[member] ?? 0) + 1;
         });
         if (slice.due()) await slice.pause();
       }
       const dir = predictorDir(services, predictor);
       await fs.mkdir(dir, { recursive: true });
-      const model: PredictorModel = { version: 1, choices, nonNegative };
-      // A single-algorithm predictor forecasts a series new since training with that algorithm too.
-      if (plan.members && plan.members.length + (useGlobal ? 1 : 0) === 1)
-        model.fallback = plan.members[0] ?? GLOBAL_MEMBER;
-      if (globalRuns) {
-        model.globalModelFile = path.join(dir, "global-model.json");
-        await fs.writeFile(model.globalModelFile, JSON.stringify(await globalRuns.final));
+      const memberFiles: Record<string, string> = {};
+      for (const run of datasetRuns) {
+        memberFiles[run.name] = path.join(dir, `${run.name}-model.json`);
+        await fs.writeFile(memberFiles[run.name] as string, JSON.stringify(await run.final));
       }
+      const model: PredictorModel = { version: 2, choices, combination, nonNegative, memberFiles };
+      // A single-algorithm predictor forecasts a series new since training with that algorithm too.
+      if (plan.members?.length === 1) model.fallback = plan.members[0];
       const modelFile = path.join(dir, "model.json");
       await fs.writeFile(modelFile, JSON.stringify(model));
       const backtestFile = path.join(dir, "backtests.csv");
-      await writeBacktests(backtestFile, set, results, quantiles);
+      await writeBacktests(
+        backtestFile,
+        set,
+        results,
+        datasetBacktests,
+        learned.weights,
+        quantiles,
+        nonNegative,
+      );
       return {
         Accuracy: accuracy,
         MemberCounts: memberCounts,

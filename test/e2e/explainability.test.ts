@@ -25,6 +25,8 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { GLOBAL_MEMBER } from "../../src/forecasting/auto/members.js";
+import { readPredictorModel } from "../../src/resources/predictor-training.js";
 import { DAYS, HORIZON, ITEMS, START, setupDriverPredictor } from "./driver-data.js";
 import { ACCOUNTS, eventually, type Harness, startHarness } from "./harness.js";
 
@@ -153,6 +155,30 @@ describe("explainability and its export", () => {
       points.reduce((s, r) => s + Math.abs(Number(r[`${a}-RawImpactScore`])), 0) / points.length;
     assert.ok(meanAbs("noise_feature") < 0.2 * meanAbs("price"), "the no-effect attribute is near zero");
     assert.ok(meanAbs("price") > 1 && meanAbs("promo") > 1, "the drivers have impact");
+  });
+
+  test("with the global model weighted in, every explained series has non-zero impact", async () => {
+    // The weights are the predictor's own record (model.json), read from the in-process service: the API has no
+    // field for them.
+    const store = h.service.services.store;
+    const model = await readPredictorModel(String(store.get(predictorArn)?.attrs.ModelFile));
+    const m = model.combination.components.indexOf(GLOBAL_MEMBER);
+    const alpha = m >= 0 ? (model.combination.weights[m] as number) : 0;
+    // Demand here is driven by price and promotions: the backtests must find that the covariate model helps.
+    assert.ok(alpha > 0, `the global model's weight is ${alpha}`);
+    const impactFile = String(store.get(explainabilityArn)?.attrs.ImpactFile);
+    const db = await DuckDBInstance.create(":memory:");
+    const con = await db.connect();
+    const rows = (
+      await con.runAndReadAll(
+        `SELECT item_id, sum(abs("price-RawImpactScore") + abs("promo-RawImpactScore") + abs("noise_feature-RawImpactScore")) AS total
+         FROM read_parquet('${impactFile}') WHERE timestamp <> 'Aggregate' GROUP BY item_id`,
+      )
+    ).getRowObjectsJS() as { item_id: string; total: number }[];
+    con.closeSync();
+    assert.equal(rows.length, ITEMS);
+    const silent = rows.filter((r) => !(r.total > 0)).map((r) => r.item_id);
+    assert.deepEqual(silent, [], "series without any impact");
   });
 
   test("forecast explainability for 3 series and 5 time points, exported as Parquet", async () => {

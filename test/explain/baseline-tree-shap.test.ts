@@ -9,7 +9,7 @@ import {
   hybridRow,
 } from "../../src/explain/index.js";
 import { featureMatrix, predict, predictRow, readRow, trainGbdt } from "../../src/forecasting/gbdt/index.js";
-import { createRng } from "../../src/forecasting/gbdt/rng.js";
+import { createRng } from "../../src/forecasting/rng.js";
 import { randomEnsemble, randomGroups, randomPoint } from "./random-ensemble.js";
 
 const sum = (a: Float64Array) => a.reduce((s, v) => s + v, 0);

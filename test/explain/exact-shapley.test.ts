@@ -9,7 +9,7 @@ import {
   popcount,
 } from "../../src/explain/index.js";
 import type { FeatureMatrix } from "../../src/forecasting/gbdt/matrix.js";
-import { createRng } from "../../src/forecasting/gbdt/rng.js";
+import { createRng } from "../../src/forecasting/rng.js";
 import { linearModel } from "./linear-model.js";
 
 describe("exactShapley", () => {

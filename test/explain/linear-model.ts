@@ -1,7 +1,7 @@
 // A linear model with a random grouping of its columns into players: Shapley values known in closed form.
 
 import type { FeatureMatrix } from "../../src/forecasting/gbdt/matrix.js";
-import type { Rng } from "../../src/forecasting/gbdt/rng.js";
+import type { Rng } from "../../src/forecasting/rng.js";
 
 export function linearModel(rng: Rng, nFeatures: number, nPlayers: number) {
   const weights = new Float64Array(nFeatures);

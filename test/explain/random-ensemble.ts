@@ -2,7 +2,7 @@
 // missing values take default directions: the cases where an explainer's branching is easiest to get wrong.
 
 import type { GbdtEnsemble } from "../../src/forecasting/gbdt/ensemble.js";
-import type { Rng } from "../../src/forecasting/gbdt/rng.js";
+import type { Rng } from "../../src/forecasting/rng.js";
 
 const THRESHOLDS = [0.5, 1, 1.5, 2, 2.5, Number.POSITIVE_INFINITY];
 const VALUES = [0, 1, 2, 3, Number.NaN];

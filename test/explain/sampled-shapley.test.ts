@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { coalitionValueBatch, exactShapley, popcount, sampledShapley } from "../../src/explain/index.js";
-import { createRng } from "../../src/forecasting/gbdt/rng.js";
+import { createRng } from "../../src/forecasting/rng.js";
 import { linearModel } from "./linear-model.js";
 
 // A non-additive game: pairwise interactions and a threshold effect.

@@ -160,7 +160,8 @@ describe("worker tasks leave the shared series as they found them", () => {
     const forecasts = await forecastChunk({
       grid,
       series: chunk,
-      choices: ["global", "combination", "npts", "snaive", "global", "arima", "theta", "ets-damped"],
+      choices: ["combination", "combination", "npts", "snaive", "theta", "arima", "theta", "ets-damped"],
+      combination: { components: ["choice", "global"], weights: [0.7, 0.3] },
       quantiles,
       nonNegative: true,
       external: { global: sliceForecasts(globalForecasts, 8, 16) },

@@ -1,5 +1,6 @@
-// The AutoPredictor engine: backtests every member on every series, picks per series the member with the best
-// optimization metric, and reports the accuracy of those choices per backtest window. Pure and synchronous over
+// The AutoPredictor engine: backtests every member on every series, picks per series the statistical member with
+// the best optimization metric, and scores every weighting of the combination [that member, external members]
+// per backtest window, so that the caller learns the weights (weights.ts). Pure and synchronous over
 // the series it is given, so a worker thread can run it on a chunk of a SeriesSet.
 
 import { combineForecasts } from "../combination.js";
@@ -13,6 +14,7 @@ import {
   seriesScore,
   WindowAccumulator,
 } from "./accuracy.js";
+import { type CombinationRecord, SERIES_CHOICE, seriesWeights } from "./combined-model.js";
 import {
   bridgeGaps,
   COMBINATION,
@@ -21,6 +23,7 @@ import {
   memberModels,
   seriesRegressors,
 } from "./members.js";
+import { combined, simplexGrid, WeightLearner, type WeightLearnerState } from "./weights.js";
 
 export interface AutoPredictorOptions {
   /** Quantile levels to forecast (ForecastTypes other than "mean"). */
@@ -28,9 +31,12 @@ export interface AutoPredictorOptions {
   metric: OptimizationMetric;
   /** Backtest windows, each `horizon` long, ending at the end of the history (Amazon allows 1 to 5). */
   backtestWindows: number;
+  /** Statistical members fitted per series; undefined means all of them (and their combination). */
   members?: MemberName[];
   /** Floor forecasts at zero (the target was never negative). */
   nonNegative: boolean;
+  /** Candidate weightings of the components (default: the simplexGrid of their number). */
+  weightCandidates?: number[][];
 }
 
 /** A member's forecasts for the series the caller computed apart (the global model), by series index. */
@@ -42,18 +48,22 @@ export interface BacktestRecord {
   /** Grid index in the series where the window starts. */
   offset: number;
   actual: Float64Array;
-  forecast: SeriesForecast;
+  /** The forecast of the series' own member (the SERIES_CHOICE component); absent without statistical members.
+   * The combined forecast adds the external members' with the learned weights (combined()). */
+  forecast?: SeriesForecast;
 }
 
 export interface AutoPredictorResult {
-  /** The member chosen for each series, by index in the set. */
+  /** Each series' own member (the SERIES_CHOICE component), by index in the set; "" when there is none. */
   choices: string[];
-  /** Accuracy sums of the chosen members, one per window (window 0 is the most recent); merge chunks with
-   * WindowAccumulator.combine. */
-  windows: AccumulatorState[];
+  /** The components of the combination: SERIES_CHOICE when there are statistical members, then the external
+   * members in the order given. */
+  components: string[];
+  /** Every candidate weighting's accuracy sums per window: merge the chunks with learnWeights. */
+  weights: WeightLearnerState;
   /** Accuracy sums of each member alone, per window. */
   memberWindows: Record<string, AccumulatorState[]>;
-  /** The chosen member's backtest forecasts (for backtest exports). */
+  /** The series' own members' backtest forecasts (for backtest exports). */
   backtests: BacktestRecord[];
 }
 
@@ -97,8 +107,10 @@ function finish(f: SeriesForecast, levels: readonly number[], nonNegative: boole
 }
 
 /**
- * Backtests the members on `series` (a chunk of `set`). `external` adds members computed outside (the global
- * model), as a function per window returning the member's forecast for a series index of the chunk.
+ * Backtests the members on `series` (a chunk of `set`): chooses each series' own statistical member (level 1, as
+ * chooseMember says) and scores every candidate weighting of the combination [series' member, ...external] on
+ * every window. `external` adds members computed outside (the global model), as a function per window returning
+ * the member's forecast for a series index of the chunk (its raw output: the combination is finished after).
  */
 export function backtestAutoPredictor(
   set: Pick<SeriesSet, "horizon" | "period">,
@@ -111,9 +123,13 @@ export function backtestAutoPredictor(
   const names = options.members ?? [...FITTED_MEMBERS];
   const models = memberModels(names);
   const combine = COMBINED_MEMBERS.every((m) => names.includes(m));
-  const candidates = [...names, ...(combine ? [COMBINATION] : []), ...Object.keys(external)];
+  const statistical = [...names, ...(combine ? [COMBINATION] : [])];
+  const externalNames = Object.keys(external);
+  const components = [...(statistical.length > 0 ? [SERIES_CHOICE] : []), ...externalNames];
+  if (components.length === 0) throw new RangeError("no member to backtest");
+  const candidates = options.weightCandidates ?? simplexGrid(components.length);
   const memberAcc: Record<string, WindowAccumulator[]> = {};
-  const windows: WindowAccumulator[] = [];
+  const windowDates: { start: number; end: number }[] = [];
   const choices: string[] = [];
   const backtests: BacktestRecord[] = [];
   // Window accumulators need the window's dates: take them from the first series long enough.
@@ -122,22 +138,22 @@ export function backtestAutoPredictor(
     const bounds = ref ? windowBounds(ref, horizon, w) : undefined;
     const start = ref && bounds ? (ref.timestamps[bounds.cut] as number) : Number.NaN;
     const end = ref && bounds ? (ref.timestamps[bounds.end - 1] as number) : Number.NaN;
-    windows.push(new WindowAccumulator(levels, start, end));
-    for (const c of candidates) {
+    windowDates.push({ start, end });
+    for (const c of [...statistical, ...externalNames]) {
       memberAcc[c] ??= [];
       (memberAcc[c] as WindowAccumulator[]).push(new WindowAccumulator(levels, start, end));
     }
   }
-  const externalByWindow = Object.fromEntries(
-    Object.entries(external).map(([name, make]) => [
-      name,
-      Array.from({ length: options.backtestWindows }, (_, w) => make(w)),
-    ]),
+  const learner = new WeightLearner(candidates, levels, windowDates, options.nonNegative);
+  const externalByWindow = externalNames.map((name) =>
+    Array.from({ length: options.backtestWindows }, (_, w) =>
+      (external[name] as (w: number) => ExternalMember)(w),
+    ),
   );
 
   series.forEach((s, index) => {
     const y = bridgeGaps(s.target);
-    // Each candidate's score per window (windows too early for this series are left out).
+    // Each statistical candidate's score per window (windows too early for this series are left out).
     const scores = new Map<string, number[]>();
     const perWindow: Map<string, SeriesForecast>[] = [];
     for (let w = 0; w < options.backtestWindows; w++) {
@@ -164,10 +180,6 @@ export function backtestAutoPredictor(
         const parts = COMBINED_MEMBERS.map((m) => forecasts.get(m) as SeriesForecast);
         forecasts.set(COMBINATION, combineForecasts(parts, levels, "median"));
       }
-      for (const [name, perW] of Object.entries(externalByWindow)) {
-        const f = perW[w]?.(index);
-        if (f) forecasts.set(name, f);
-      }
       for (const [name, f] of forecasts) {
         const score = seriesScore(options.metric, actual, f, history, set.period, levels);
         let perWindowScores = scores.get(name);
@@ -178,33 +190,54 @@ export function backtestAutoPredictor(
         perWindowScores.push(Number.isFinite(score) ? score : Number.POSITIVE_INFINITY);
         memberAcc[name]?.[w]?.add(actual, f, history, set.period);
       }
+      externalNames.forEach((name, m) => {
+        const f = externalByWindow[m]?.[w]?.(index);
+        if (f)
+          memberAcc[name]?.[w]?.add(
+            actual,
+            finish(cloneForecast(f), levels, options.nonNegative),
+            history,
+            set.period,
+          );
+      });
     }
-    const best = chooseMember(scores, combine ? COMBINATION : (candidates[0] as string));
+    const best =
+      statistical.length > 0 ? chooseMember(scores, combine ? COMBINATION : (statistical[0] as string)) : "";
     choices.push(best);
     for (let w = 0; w < options.backtestWindows; w++) {
-      const f = perWindow[w]?.get(best);
-      if (!f) continue;
       const { cut, end } = windowBounds(s, horizon, w);
+      if (cut < MIN_TRAIN) continue;
+      const own = perWindow[w]?.get(best);
+      const parts = [
+        ...(statistical.length > 0 ? [own] : []),
+        ...externalByWindow.map((perW) => perW[w]?.(index)),
+      ];
       const actual = s.target.subarray(cut, end);
-      windows[w]?.add(actual, f, y.subarray(0, cut), set.period);
+      learner.add(w, actual, parts, y.subarray(0, cut), set.period);
+      if (parts.every((p) => p === undefined)) continue;
       backtests.push({
         window: w,
         series: index,
         offset: cut,
         actual: Float64Array.from(actual),
-        forecast: f,
+        forecast: own,
       });
     }
   });
 
   return {
     choices,
-    windows: windows.map((w) => w.state()),
+    components,
+    weights: learner.state(),
     memberWindows: Object.fromEntries(
       Object.entries(memberAcc).map(([k, v]) => [k, v.map((w) => w.state())]),
     ),
     backtests,
   };
+}
+
+function cloneForecast(f: SeriesForecast): SeriesForecast {
+  return { mean: Float64Array.from(f.mean), quantiles: f.quantiles.map((q) => Float64Array.from(q)) };
 }
 
 /**
@@ -239,11 +272,17 @@ export function chooseMember(scores: ReadonlyMap<string, readonly number[]>, fal
   return best;
 }
 
-/** Forecasts the horizon after each series' history with its chosen statistical member. */
-export function forecastWithChoices(
+/**
+ * Forecasts the horizon after each series' history with its combination: Σ_m w_m·f_m over the series' members
+ * (seriesWeights of `combination` and the series' own member `choices[i]`), finished (quantiles non-crossing,
+ * floored at 0 for non-negative targets). Members fitted per series are fitted here; the others' forecasts come
+ * from `external` (their raw output).
+ */
+export function forecastCombined(
   set: Pick<SeriesSet, "horizon" | "period">,
   series: readonly PreparedSeries[],
   choices: readonly string[],
+  combination: CombinationRecord,
   quantiles: readonly number[],
   nonNegative: boolean,
   external: Record<string, ExternalMember> = {},
@@ -258,15 +297,27 @@ export function forecastWithChoices(
     return model;
   };
   return series.map((s, i) => {
-    const choice = choices[i] ?? COMBINATION;
-    const outside = external[choice]?.(i);
-    if (outside) return outside;
-    const model = modelOf(choice);
-    const n = s.target.length;
-    const recent = recentHistory(bridgeGaps(s.target), set.period);
-    const f = model
-      .fit(recent, fitContext(model, set.period, s, n - recent.length, n + set.horizon))
-      .forecast(set.horizon, quantiles);
-    return finish(f, quantiles, nonNegative);
+    const weights = seriesWeights(combination, choices[i] || COMBINATION);
+    const parts: (SeriesForecast | undefined)[] = [];
+    for (const member of weights.keys()) {
+      const outside = external[member];
+      if (outside) {
+        parts.push(outside(i));
+        continue;
+      }
+      const model = modelOf(member);
+      const n = s.target.length;
+      const recent = recentHistory(bridgeGaps(s.target), set.period);
+      const f = model
+        .fit(recent, fitContext(model, set.period, s, n - recent.length, n + set.horizon))
+        .forecast(set.horizon, quantiles);
+      parts.push(finish(f, quantiles, nonNegative));
+    }
+    const f = combined(parts, [...weights.values()], quantiles, nonNegative);
+    if (!f)
+      throw new RangeError(
+        `series ${i}: none of its members (${[...weights.keys()].join(", ")}) forecast it`,
+      );
+    return f;
   });
 }

@@ -1,5 +1,6 @@
-// The statistical members the AutoPredictor backtests per series (built by ../members.ts); the global
-// covariate model is handled apart because it learns across all series at once.
+// The member registry of the AutoPredictor: the statistical members it backtests per series (built by
+// ../members.ts), and the members fitted across all series at once (the global covariate model, computed apart
+// by the caller before the per-series chunks). Callers ask memberTraits instead of testing names.
 
 import { createMember, type MemberName } from "../members.js";
 import type { SeriesModel } from "../model.js";
@@ -17,6 +18,32 @@ export const ALGORITHM_OF: Record<string, string> = {
   combination: "Ensemble",
   global: "GBDT",
 };
+
+/** The member name of the global covariate model (a GBDT across all series, ../global/). */
+export const GLOBAL_MEMBER = "global";
+
+export interface MemberTraits {
+  /** "series": fitted on each series alone; "dataset": one model fitted across all series, by the caller. */
+  scope: "series" | "dataset";
+  /** Whether its forecasts depend on the attributes (related series, metadata, holidays), so it has impacts. */
+  usesAttributes: boolean;
+}
+
+/** Members fitted across all series; every other member name is fitted per series. */
+const DATASET_MEMBERS: Readonly<Record<string, MemberTraits>> = {
+  [GLOBAL_MEMBER]: { scope: "dataset", usesAttributes: true },
+};
+
+/** Prophet takes related series and holidays as additive regressors; the other statistical members none. */
+const ATTRIBUTE_MEMBERS = new Set(["prophet"]);
+
+export function memberTraits(name: string): MemberTraits {
+  return DATASET_MEMBERS[name] ?? { scope: "series", usesAttributes: ATTRIBUTE_MEMBERS.has(name) };
+}
+
+export function isDatasetMember(name: string): boolean {
+  return memberTraits(name).scope === "dataset";
+}
 
 /**
  * Members fitted one by one in a backtest. ETS takes part as its damped-trend family: measured on the tourism

@@ -2,8 +2,8 @@
 // small histograms instead of sorted raw values. Bin k holds values in (upper[k-1], upper[k]]; a split
 // "bin <= k" is therefore exactly "value <= upper[k]" on raw values, which is what the ensemble stores.
 
+import { type Rng, randomInt } from "../rng.js";
 import type { FeatureMatrix } from "./matrix.js";
-import { type Rng, randomInt } from "./rng.js";
 
 /** Bin code reserved for missing values (NaN); value bins are 0..254. */
 export const MISSING_BIN = 255;

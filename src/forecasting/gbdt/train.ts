@@ -1,11 +1,11 @@
 // The boosting loop: bin once, then per round compute gradients, grow a tree on a (sub)sample of rows, set its
 // leaves through the loss, and update the running predictions; optionally stop early on a validation set.
 
+import { createRng } from "../rng.js";
 import { binMatrix, fitBinMapper } from "./binning.js";
 import type { GbdtEnsemble, GbdtObjective } from "./ensemble.js";
 import { type Loss, quantileLoss, squaredLoss } from "./loss.js";
 import type { FeatureMatrix } from "./matrix.js";
-import { createRng } from "./rng.js";
 import { type GrownTree, leafOfBinnedRow, TreeGrower } from "./tree-grower.js";
 
 export interface GbdtParams {

@@ -1,11 +1,9 @@
 // The covariate-aware global forecasting model (one GBDT across all series) and the attribution of its
-// forecasts to the attributes: related fields, item metadata and holiday calendars. See README.md.
+// forecasts to the attributes is in explain/global-model.ts (explain depends on forecasting, not the reverse).
 
 export { baselineRows, typicalMetadata } from "./baseline.js";
 export type { CalendarField } from "./calendar.js";
 export { calendarFields, calendarValue } from "./calendar.js";
-export type { ExplainPoints, GlobalExplainOptions, GlobalExplanation } from "./explain.js";
-export { explainedEnsemble, explainGlobal, explainGlobalBruteForce } from "./explain.js";
 export type { FeatureRows, RowRefs } from "./features.js";
 export { featureRows } from "./features.js";
 export type { ColumnOffsets, FeatureLayout } from "./layout.js";

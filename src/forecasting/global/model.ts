@@ -163,12 +163,14 @@ const FORECAST_BATCH_ROWS = 16_384;
 
 /**
  * One forecast per series for the `horizon` points after its history (or after n − cutoff for a backtest):
- * quantiles made non-crossing, everything floored at 0 when the training targets were non-negative.
+ * quantiles made non-crossing, everything floored at 0 when the training targets were non-negative. With `raw`,
+ * the ensembles' output as it is (what a weighted combination sums before finishing it, and what the
+ * explanation's efficiency refers to).
  */
 export function forecastGlobal(
   model: GlobalModel,
   set: SeriesSet,
-  opts: { cutoff?: number } = {},
+  opts: { cutoff?: number; raw?: boolean } = {},
 ): SeriesForecast[] {
   const { layout } = model;
   checkSetMatches(layout, set);
@@ -189,6 +191,10 @@ export function forecastGlobal(
         mean: mean.slice(k * H, (k + 1) * H),
         quantiles: qs.map((q) => q.slice(k * H, (k + 1) * H)),
       };
+      if (opts.raw) {
+        out.push(f);
+        return;
+      }
       enforceMonotoneQuantiles(model.quantiles, f.quantiles);
       out.push(model.nonNegative ? clampNonNegative(f) : f);
     });

@@ -2,7 +2,7 @@
 // whose target is known is a candidate; when there are more than the budget, each series gets a share
 // proportional to its candidates (as window samplers of global models do) and draws that many, seeded.
 
-import { createRng, type Rng, randomInt } from "../gbdt/rng.js";
+import { createRng, type Rng, randomInt } from "../rng.js";
 import type { RowRefs } from "./features.js";
 import type { SeriesContext } from "./series-context.js";
 

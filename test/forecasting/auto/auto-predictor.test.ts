@@ -1,12 +1,18 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { formatLevel, WindowAccumulator } from "../../../src/forecasting/auto/accuracy.js";
+import {
+  formatLevel,
+  WindowAccumulator,
+  type WindowAccuracy,
+} from "../../../src/forecasting/auto/accuracy.js";
 import {
   backtestAutoPredictor,
   chooseMember,
-  forecastWithChoices,
+  forecastCombined,
 } from "../../../src/forecasting/auto/auto-predictor.js";
+import { SERIES_CHOICE, soleComponent } from "../../../src/forecasting/auto/combined-model.js";
 import { bridgeGaps } from "../../../src/forecasting/auto/members.js";
+import { learnWeights } from "../../../src/forecasting/auto/weights.js";
 import type { PreparedSeries } from "../../../src/forecasting/series-set.js";
 
 const DAY = 86_400_000;
@@ -75,18 +81,75 @@ describe("AutoPredictor engine", () => {
       nonNegative: true,
     });
     const choice = result.choices[0] as string;
-    const window = WindowAccumulator.combine([result.windows[0] as never]);
+    const window = learnWeights([result.weights], "WAPE").windows[0] as WindowAccuracy;
     assert.ok(
       (window.ErrorMetrics[0]?.WAPE ?? 1) < 0.02,
       `chosen ${choice} has WAPE ${window.ErrorMetrics[0]?.WAPE}`,
     );
-    const [f] = forecastWithChoices({ horizon: 7, period: 7 }, [s], result.choices, [0.1, 0.5, 0.9], true);
+    const [f] = forecastCombined(
+      { horizon: 7, period: 7 },
+      [s],
+      result.choices,
+      soleComponent(SERIES_CHOICE),
+      [0.1, 0.5, 0.9],
+      true,
+    );
     for (let t = 0; t < 7; t++) {
       assert.ok(Math.abs((f?.mean[t] as number) - (pattern[t] as number)) < 1, `step ${t}`);
       assert.ok((f?.quantiles[0]?.[t] as number) <= (f?.quantiles[1]?.[t] as number));
       assert.ok((f?.quantiles[1]?.[t] as number) <= (f?.quantiles[2]?.[t] as number));
     }
     assert.equal(result.backtests.length, 2);
+  });
+
+  test("an external member that knows the future gets all the weight, and the combination forecasts with it", () => {
+    // A noisy random walk the statistical members cannot foresee; the external member forecasts it exactly.
+    let v = 100;
+    const values = Array.from({ length: 90 }, (_, i) => (v += ((i * 7919) % 13) - 6));
+    const s = series(values, 7);
+    const exact = (cut: number) => ({
+      mean: Float64Array.from(values.slice(cut, cut + 7)),
+      quantiles: [0, 1, 2].map(() => Float64Array.from(values.slice(cut, cut + 7))),
+    });
+    const result = backtestAutoPredictor(
+      { horizon: 7, period: 1 },
+      [s],
+      { quantiles: [0.1, 0.5, 0.9], metric: "WAPE", backtestWindows: 2, nonNegative: true },
+      { oracle: (w) => () => exact(90 - (w + 1) * 7) },
+    );
+    assert.deepEqual(result.components, [SERIES_CHOICE, "oracle"]);
+    const learned = learnWeights([result.weights], "WAPE");
+    assert.deepEqual(learned.weights, [0, 1]);
+    assert.ok((learned.windows[0]?.ErrorMetrics[0]?.WAPE as number) < 1e-12);
+    // Forecasting with a record: 0.25 of the series' own member, 0.75 of the external member.
+    const record = { components: [SERIES_CHOICE, "oracle"], weights: [0.25, 0.75] };
+    const external = {
+      mean: new Float64Array(7).fill(1000),
+      quantiles: [0, 1, 2].map(() => new Float64Array(7).fill(1000)),
+    };
+    const [own] = forecastCombined(
+      { horizon: 7, period: 1 },
+      [s],
+      result.choices,
+      soleComponent(SERIES_CHOICE),
+      [0.1, 0.5, 0.9],
+      true,
+    );
+    const [both] = forecastCombined(
+      { horizon: 7, period: 1 },
+      [s],
+      result.choices,
+      record,
+      [0.1, 0.5, 0.9],
+      true,
+      {
+        oracle: () => external,
+      },
+    );
+    for (let t = 0; t < 7; t++) {
+      const expected = 0.25 * (own?.mean[t] as number) + 0.75 * 1000;
+      assert.ok(Math.abs((both?.mean[t] as number) - expected) < 1e-9, `step ${t}`);
+    }
   });
 
   test("another member replaces the combination only by winning every window by the margin", () => {

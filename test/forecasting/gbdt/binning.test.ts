@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { binMatrix, binOf, fitBinMapper, MISSING_BIN } from "../../../src/forecasting/gbdt/binning.js";
 import { featureMatrix } from "../../../src/forecasting/gbdt/matrix.js";
-import { createRng } from "../../../src/forecasting/gbdt/rng.js";
+import { createRng } from "../../../src/forecasting/rng.js";
 
 describe("binning", () => {
   test("few distinct values get one bin each, bounds halfway between them", () => {

@@ -10,7 +10,7 @@ import {
   readRow,
   trainGbdt,
 } from "../../../src/forecasting/gbdt/index.js";
-import { createRng } from "../../../src/forecasting/gbdt/rng.js";
+import { createRng } from "../../../src/forecasting/rng.js";
 import { linearData, normal, rmse, uniformMatrix } from "./synthetic.js";
 
 describe("gbdt, squared error", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { quantileInPlace, selectKth } from "../../../src/forecasting/gbdt/quantile-select.js";
-import { createRng } from "../../../src/forecasting/gbdt/rng.js";
+import { createRng } from "../../../src/forecasting/rng.js";
 
 test("selectKth matches sorting, with many ties", () => {
   const rng = createRng(11);

@@ -1,7 +1,7 @@
 // Synthetic data shared by the GBDT tests.
 
 import { type FeatureMatrix, featureMatrix } from "../../../src/forecasting/gbdt/matrix.js";
-import { createRng, type Rng } from "../../../src/forecasting/gbdt/rng.js";
+import { createRng, type Rng } from "../../../src/forecasting/rng.js";
 
 export function normal(rng: Rng): number {
   const u = 1 - rng();

@@ -3,7 +3,7 @@
 //            + 20·promo + noise,
 // floored at 0. Temperature (related) and category (metadata) have no effect at all.
 
-import { createRng, type Rng } from "../../../src/forecasting/gbdt/rng.js";
+import { createRng, type Rng } from "../../../src/forecasting/rng.js";
 import type { PreparedSeries, SeriesSet } from "../../../src/forecasting/series-set.js";
 
 export interface DemandData {

@@ -4,18 +4,18 @@
 // TreeSHAP gives the Shapley values in O(trees·leaves·depth) per row; the brute-force path enumerates all 2^k
 // coalitions of the same game and exists to check it.
 
-import { baselineTreeShapBatch } from "../../explain/baseline-tree-shap.js";
-import { exactShapleyBatched } from "../../explain/exact-shapley.js";
-import { coalitionValueBatch } from "../../explain/hybrid-rows.js";
-import type { GbdtEnsemble } from "../gbdt/ensemble.js";
-import { predict } from "../gbdt/ensemble.js";
-import { type FeatureMatrix, readRow } from "../gbdt/matrix.js";
-import { attributeNames, type SeriesSet } from "../series-set.js";
-import { baselineRows } from "./baseline.js";
-import { featureRows, type RowRefs } from "./features.js";
-import { checkSetMatches, nPlayers, playerGroups } from "./layout.js";
-import { type GlobalModel, meanEnsemble, predictUnits, seriesContexts } from "./model.js";
-import type { SeriesContext } from "./series-context.js";
+import type { GbdtEnsemble } from "../forecasting/gbdt/ensemble.js";
+import { predict } from "../forecasting/gbdt/ensemble.js";
+import { type FeatureMatrix, readRow } from "../forecasting/gbdt/matrix.js";
+import { baselineRows } from "../forecasting/global/baseline.js";
+import { featureRows, type RowRefs } from "../forecasting/global/features.js";
+import { checkSetMatches, nPlayers, playerGroups } from "../forecasting/global/layout.js";
+import { type GlobalModel, meanEnsemble, predictUnits, seriesContexts } from "../forecasting/global/model.js";
+import type { SeriesContext } from "../forecasting/global/series-context.js";
+import { attributeNames, type SeriesSet } from "../forecasting/series-set.js";
+import { baselineTreeShapBatch } from "./baseline-tree-shap.js";
+import { exactShapleyBatched } from "./exact-shapley.js";
+import { coalitionValueBatch } from "./hybrid-rows.js";
 
 export interface ExplainPoints {
   series: number;

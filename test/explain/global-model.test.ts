@@ -1,16 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { explainGlobal, explainGlobalBruteForce } from "../../src/explain/index.js";
 import {
   baselineRows,
-  explainGlobal,
-  explainGlobalBruteForce,
   featureRows,
   fitGlobalModel,
   forecastGlobal,
   layoutFor,
   seriesContexts,
-} from "../../../src/forecasting/global/index.js";
-import { demandData } from "./demand-data.js";
+} from "../../src/forecasting/global/index.js";
+import { demandData } from "../forecasting/global/demand-data.js";
 
 const HORIZON = 14;
 const data = demandData({ nSeries: 60, n: 200, horizon: HORIZON, seed: 2 });

@@ -3,60 +3,17 @@
 // Run: node dist/bench/accuracy/tourism-members.js   (TOURISM_DIR overrides the data folder,
 // MEMBERS=ets,theta picks members, LIMIT=50 takes the first series of each period only.)
 
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { combineForecasts } from "../../src/forecasting/combination.js";
 import { averageWeightedQuantileLoss, mase, smape } from "../../src/forecasting/metrics.js";
 import type { SeriesForecast, SeriesModel } from "../../src/forecasting/model.js";
 import { defaultMembers } from "./members.js";
-
-interface Series {
-  readonly name: string;
-  readonly period: string;
-  readonly frequency: number;
-  readonly h: number;
-  readonly train: Float64Array;
-  readonly test: Float64Array;
-}
-
-function parseCsv(text: string): string[][] {
-  return text
-    .trim()
-    .split(/\r?\n/)
-    .map((line) => line.split(",").map((cell) => cell.replace(/^"|"$/g, "")));
-}
-
-function loadTourism(dir: string): Series[] {
-  const info = parseCsv(readFileSync(join(dir, "tourism-info.csv"), "utf8")).slice(1);
-  const rows = parseCsv(readFileSync(join(dir, "tourism-long.csv"), "utf8")).slice(1);
-  const values = new Map<string, { train: number[]; test: number[] }>();
-  for (const [sn, split, t, y] of rows) {
-    let entry = values.get(sn);
-    if (!entry) {
-      entry = { train: [], test: [] };
-      values.set(sn, entry);
-    }
-    (split === "train" ? entry.train : entry.test)[Number(t) - 1] = Number(y);
-  }
-  return info.map(([sn, period, , h, freq]) => {
-    const entry = values.get(sn);
-    if (!entry) throw new Error(`no values for ${sn}`);
-    return {
-      name: sn,
-      period,
-      frequency: Number(freq),
-      h: Number(h),
-      train: Float64Array.from(entry.train.filter((v) => v !== undefined)),
-      test: Float64Array.from(entry.test.filter((v) => v !== undefined)).subarray(0, Number(h)),
-    };
-  });
-}
+import { loadTourism, type Series, tourismDir } from "./tourism-data.js";
 
 const LEVELS = [0.1, 0.5, 0.9];
 const COMBINED = ["ets", "theta", "arima"];
 
 function main(): void {
-  const dir = process.env.TOURISM_DIR ?? "/work/shared/data/tourism";
+  const dir = tourismDir();
   const limit = Number(process.env.LIMIT ?? "0");
   const wanted = process.env.MEMBERS?.split(",");
   const members: SeriesModel[] = defaultMembers().filter((m) => !wanted || wanted.includes(m.name));

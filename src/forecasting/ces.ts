@@ -158,11 +158,25 @@ export interface CesFit {
   readonly period: number;
 }
 
-export function fitCes(y: Float64Array, kind: CesKind, m: number, from: number): CesFit | null {
+export function fitCes(
+  y: Float64Array,
+  kind: CesKind,
+  m: number,
+  from: number,
+  optimizeStart = false,
+): CesFit | null {
   const start = startState(y, kind, m);
   const k = SMOOTHING_COUNT[kind];
   const params: CesParams = { a0: 1.3, a1: 1, b0: 1.3, b1: 1, gamma: 0.1 };
+  // Optionally the non-seasonal pair's starting states are estimated with the smoothing constants; the seasonal
+  // starting states always keep their heuristic values.
+  const estimateStart = optimizeStart && kind !== "S";
+  const work = estimateStart ? copyState(start) : start;
   const unpack = (x: Float64Array) => {
+    if (estimateStart) {
+      work.level = x[x.length - 2];
+      work.potential = x[x.length - 1];
+    }
     if (kind === "S") {
       params.b0 = x[0];
       params.b1 = x[1];
@@ -179,22 +193,28 @@ export function fitCes(y: Float64Array, kind: CesKind, m: number, from: number):
   const objective = (x: Float64Array) => {
     unpack(x);
     if (!admissible(kind, params)) return Number.POSITIVE_INFINITY;
-    const { sse } = runCes(y, kind, params, start, m, from);
+    const { sse } = runCes(y, kind, params, work, m, from);
     return Number.isFinite(sse) ? sse : Number.POSITIVE_INFINITY;
   };
-  const x0 =
+  const smoothing =
     kind === "P"
       ? Float64Array.of(1.3, 1, 0.1)
       : kind === "F"
         ? Float64Array.of(1.3, 1, 1.3, 1)
         : Float64Array.of(1.3, 1);
-  const steps = x0.map((v) => (v === 0.1 ? 0.05 : 0.1));
-  const result = nelderMead(objective, x0, steps, 200 * k, 1e-8);
+  const x0 = estimateStart ? Float64Array.of(...smoothing, start.level, start.potential) : smoothing;
+  let scale = 0;
+  for (let t = 0; t < y.length; t++) scale += Math.abs(y[t]);
+  scale = scale / y.length || 1;
+  const steps = x0.map((v, i) =>
+    i >= smoothing.length ? 0.1 * Math.max(Math.abs(v), scale) : v === 0.1 ? 0.05 : 0.1,
+  );
+  const result = nelderMead(objective, x0, steps, 200 * x0.length, 1e-8);
   if (!Number.isFinite(result.value)) return null;
   unpack(result.x);
-  const { sse, state } = runCes(y, kind, params, start, m, from);
+  const { sse, state } = runCes(y, kind, params, work, m, from);
   const n = y.length - from;
-  const np = k + 1;
+  const np = k + 1 + (estimateStart ? 2 : 0);
   if (n - np - 1 <= 0) return null;
   const loglikTerm = n * Math.log(Math.max(sse, 1e-300) / n);
   const aicc = loglikTerm + 2 * np + (2 * np * (np + 1)) / (n - np - 1);
@@ -244,6 +264,12 @@ export interface CesOptions {
   /** Forms to choose among (default all that the series allows). */
   readonly kinds?: readonly CesKind[];
   readonly name?: string;
+  /**
+   * Estimate the non-seasonal starting states with the smoothing constants (default false: on the last backtest
+   * window of the tourism train parts it scored MASE 3.188 / 2.034 / 1.860 yearly / quarterly / monthly against
+   * 3.014 / 2.039 / 1.860 for the heuristic states, at two to three times the cost).
+   */
+  readonly estimateStartingStates?: boolean;
 }
 
 export class CesModel implements SeriesModel {
@@ -261,7 +287,7 @@ export class CesModel implements SeriesModel {
     let best: CesFit | null = null;
     if (y.every(Number.isFinite) && y.length >= 4) {
       for (const kind of kinds) {
-        const fit = fitCes(y, kind, m, from);
+        const fit = fitCes(y, kind, m, from, this.options.estimateStartingStates ?? false);
         if (fit && Number.isFinite(fit.aicc) && (!best || fit.aicc < best.aicc)) best = fit;
       }
     }

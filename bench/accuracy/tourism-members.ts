@@ -20,7 +20,7 @@ import {
 } from "../../src/forecasting/competition-metrics.js";
 import { createMember, loadMembers, type MemberName } from "../../src/forecasting/members.js";
 import { smape } from "../../src/forecasting/metrics.js";
-import type { SeriesForecast } from "../../src/forecasting/model.js";
+import { enforceMonotoneQuantiles, type SeriesForecast } from "../../src/forecasting/model.js";
 import { learnSimplexWeights } from "./learned-weights.js";
 import { loadTourism, type Series, tourismDir } from "./tourism-data.js";
 
@@ -103,6 +103,25 @@ function weightedCombination(parts: SeriesForecast[], weights: Float64Array): Se
   return { mean, quantiles };
 }
 
+/** Point forecast with one set of weights, each quantile level with its own (then made non-crossing). */
+function levelCombination(
+  parts: SeriesForecast[],
+  meanWeights: Float64Array,
+  perLevel: Float64Array[],
+): SeriesForecast {
+  const h = parts[0].mean.length;
+  const mean = new Float64Array(h);
+  const quantiles = LEVELS.map(() => new Float64Array(h));
+  parts.forEach((p, k) => {
+    for (let t = 0; t < h; t++) {
+      mean[t] += meanWeights[k] * p.mean[t];
+      for (let q = 0; q < LEVELS.length; q++) quantiles[q][t] += perLevel[q][k] * p.quantiles[q][t];
+    }
+  });
+  enforceMonotoneQuantiles(LEVELS, quantiles);
+  return { mean, quantiles };
+}
+
 function inSampleScale(history: Float64Array, m: number): number {
   const lag = history.length > m ? m : 1;
   let s = 0;
@@ -149,7 +168,8 @@ async function main(): Promise<void> {
   // Combinations: fixed sets (chosen from the literature and today's engine, not from these results) and one
   // learned-weights combination per period over every member, fitted on the backtest windows only.
   const have = (set: MemberName[]) => set.every((m) => names.includes(m));
-  const combos: { name: string; set: MemberName[]; how: "median" | "mean" | "learned" }[] = [];
+  const combos: { name: string; set: MemberName[]; how: "median" | "mean" | "learned" | "learned-levels" }[] =
+    [];
   if (have(CURRENT)) combos.push({ name: "median(current 3) [engine today]", set: CURRENT, how: "median" });
   if (have(CURRENT)) combos.push({ name: "mean(current 3)", set: CURRENT, how: "mean" });
   const withNew = [...CURRENT, ...NEW_MEMBERS];
@@ -158,14 +178,24 @@ async function main(): Promise<void> {
   if (have(NIXTLA)) combos.push({ name: "median(arima, ets, ces, dotm)", set: NIXTLA, how: "median" });
   if (have(NIXTLA)) combos.push({ name: "mean(arima, ets, ces, dotm)", set: NIXTLA, how: "mean" });
   const learnable = names.filter((n) => n !== "snaive");
-  if (learnable.length > 1)
+  if (learnable.length > 1) {
     combos.push({ name: "learned weights (backtests)", set: learnable, how: "learned" });
+    combos.push({
+      name: "learned weights, own set per quantile level",
+      set: learnable,
+      how: "learned-levels",
+    });
+  }
 
+  // Per period: the weights of the point forecast (learned on the members' means, MASE) and one set per quantile
+  // level (learned on the members' quantiles at that level, pinball loss).
   const weights = new Map<string, Float64Array>();
+  const levelWeights = new Map<string, Float64Array[]>();
   for (const period of periods) {
     const actuals: number[] = [];
     const inverse: number[] = [];
     const columns: number[][] = learnable.map(() => []);
+    const levelColumns: number[][][] = LEVELS.map(() => learnable.map(() => []));
     series.forEach((s, i) => {
       if (s.period !== period) return;
       for (const w of runs[i].slice(1)) {
@@ -175,18 +205,38 @@ async function main(): Promise<void> {
           actuals.push(w.actual[t]);
           inverse.push(1 / scale);
           learnable.forEach((name, k) => {
-            columns[k].push((w.forecasts.get(name) as SeriesForecast).mean[t]);
+            const f = w.forecasts.get(name) as SeriesForecast;
+            columns[k].push(f.mean[t]);
+            LEVELS.forEach((_, q) => {
+              levelColumns[q][k].push(f.quantiles[q][t]);
+            });
           });
         }
       }
     });
+    const actualArray = Float64Array.from(actuals);
+    const inverseArray = Float64Array.from(inverse);
     weights.set(
       period,
       learnSimplexWeights({
         forecasts: columns.map((c) => Float64Array.from(c)),
-        actuals: Float64Array.from(actuals),
-        inverseScales: Float64Array.from(inverse),
+        actuals: actualArray,
+        inverseScales: inverseArray,
       }),
+    );
+    levelWeights.set(
+      period,
+      LEVELS.map((tau, q) =>
+        learnSimplexWeights(
+          {
+            forecasts: levelColumns[q].map((c) => Float64Array.from(c)),
+            actuals: actualArray,
+            inverseScales: inverseArray,
+          },
+          300,
+          tau,
+        ),
+      ),
     );
   }
 
@@ -199,9 +249,14 @@ async function main(): Promise<void> {
     if (member) return member;
     const combo = combos.find((c) => c.name === row) as (typeof combos)[number];
     const parts = combo.set.map((m) => w.forecasts.get(m) as SeriesForecast);
-    return combo.how === "learned"
-      ? weightedCombination(parts, weights.get(period) as Float64Array)
-      : combineForecasts(parts, LEVELS, combo.how);
+    if (combo.how === "learned") return weightedCombination(parts, weights.get(period) as Float64Array);
+    if (combo.how === "learned-levels")
+      return levelCombination(
+        parts,
+        weights.get(period) as Float64Array,
+        levelWeights.get(period) as Float64Array[],
+      );
+    return combineForecasts(parts, LEVELS, combo.how);
   };
   series.forEach((s, i) => {
     const test = runs[i][0];
@@ -226,7 +281,7 @@ async function main(): Promise<void> {
     let best = "";
     let bestScore = Number.POSITIVE_INFINITY;
     for (const row of rows) {
-      if (combos.find((c) => c.name === row)?.how === "learned") continue;
+      if (combos.find((c) => c.name === row)?.how.startsWith("learned")) continue;
       const b = backtest.get(row)?.get(period) as { sum: number; count: number };
       if (b.count > 0 && b.sum / b.count < bestScore) {
         bestScore = b.sum / b.count;
@@ -259,7 +314,7 @@ async function main(): Promise<void> {
       const wql = c.pinball.map((p) => p / c.volume);
       const meanWql = wql.reduce((a, b) => a + b, 0) / wql.length;
       const b = backtest.get(row)?.get(period) as { sum: number; count: number };
-      const learned = combos.find((x) => x.name === row)?.how === "learned";
+      const learned = combos.find((x) => x.name === row)?.how.startsWith("learned");
       const label = row === CHOSEN ? `${row}: ${chosen.get(period)}` : row;
       console.log(
         `| ${label} | ${(b.sum / b.count).toFixed(3)}${learned ? " (in-sample)" : ""} | ${(c.mase / c.count).toFixed(3)} | ${pooledMape(c.mape).toFixed(2)} | ` +
@@ -276,6 +331,17 @@ async function main(): Promise<void> {
           .map(([n, v]) => `${n} ${v.toFixed(2)}`)
           .join(", ")}`,
       );
+    const lw = levelWeights.get(period);
+    if (lw)
+      LEVELS.forEach((tau, q) => {
+        console.log(
+          `learned weights of the ${tau} quantile (${period}): ${learnable
+            .map((n, k) => [n, lw[q][k]] as const)
+            .filter(([, v]) => v >= 0.005)
+            .map(([n, v]) => `${n} ${v.toFixed(2)}`)
+            .join(", ")}`,
+        );
+      });
   }
   // The papers' "average" column: MAPE pooled over every test point of the three periods.
   console.log("\n| member / combination | MAPE, all periods pooled |\n|---|---|");

@@ -26,4 +26,17 @@ describe("learned simplex weights (bench)", () => {
     assert.ok(Math.abs(w[0] - 0.5) < 0.02, `${w[0]}`);
     assert.ok(weightedLoss(problem, w) < 0.05);
   });
+
+  test("at τ = 0.9 the weight goes to the member that sits above the actuals nine times in ten", () => {
+    const actuals = Float64Array.from({ length: 100 }, (_, i) => 100 + (i % 10));
+    // Member 0 is the empirical 0.9 quantile of the actuals' cycle (108); member 1 is their median (104.5).
+    const problem = {
+      forecasts: [new Float64Array(100).fill(108), new Float64Array(100).fill(104.5)],
+      actuals,
+      inverseScales: new Float64Array(100).fill(1),
+    };
+    const w = learnSimplexWeights(problem, 300, 0.9);
+    assert.ok(w[0] > 0.9, `${w[0]}`);
+    assert.ok(learnSimplexWeights(problem, 300, 0.5)[1] > 0.9);
+  });
 });

@@ -1,13 +1,17 @@
 // The statistical members by name, so predictors and benches can build them from configuration.
 
 import { ArimaModel } from "./arima/auto-arima.js";
+import { CesModel } from "./ces.js";
 import { CombinationModel } from "./combination.js";
 import { EtsModel } from "./ets/auto-ets.js";
 import { AugursEtsModel } from "./ets-augurs.js";
+import { MultiplicativeSeasonEtsModel } from "./ets-mseason.js";
 import type { SeriesModel } from "./model.js";
 import { NaiveModel, SeasonalNaiveModel } from "./naive.js";
 import { NptsModel } from "./npts.js";
 import { ThetaModel } from "./theta.js";
+import { ThetaM3Model } from "./theta-m3.js";
+import { OptimizedThetaModel } from "./theta-optimized.js";
 
 export const MEMBER_NAMES = [
   "naive",
@@ -20,6 +24,12 @@ export const MEMBER_NAMES = [
   "npts",
   "prophet",
   "combination",
+  // Measured on tourism (bench/accuracy/README.md), not in the AutoPredictor's defaults.
+  "theta-m3",
+  "otm",
+  "dotm",
+  "ces",
+  "ets-mseason",
 ] as const;
 export type MemberName = (typeof MEMBER_NAMES)[number];
 
@@ -69,6 +79,16 @@ export function createMember(name: MemberName): SeriesModel {
       if (!prophetModule)
         throw new Error('The "prophet" member is loaded on demand: await loadMembers first.');
       return new prophetModule.ProphetModel();
+    case "theta-m3":
+      return new ThetaM3Model();
+    case "otm":
+      return new OptimizedThetaModel({ dynamic: false });
+    case "dotm":
+      return new OptimizedThetaModel({ dynamic: true });
+    case "ces":
+      return new CesModel();
+    case "ets-mseason":
+      return new MultiplicativeSeasonEtsModel(createMember("ets-damped"));
     case "combination":
       return new CombinationModel([createMember("ets-damped"), new ThetaModel(), new ArimaModel()], "median");
   }

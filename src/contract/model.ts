@@ -14,11 +14,24 @@ export type ShapeType =
   | "boolean"
   | "timestamp";
 
-/** Constraints as the model states them; `pattern` is the model's Java regular expression, verbatim. */
+/**
+ * How a pattern is matched. Every pattern runs on RE2 (re2js), in time linear in the value, from `source`: the
+ * model's Java pattern translated to RE2 syntax with the same meaning (see linear-pattern.ts).
+ */
+export interface PatternMatch {
+  readonly engine: "re2";
+  readonly source: string;
+}
+
+/**
+ * Constraints as the model states them; `pattern` is the model's Java regular expression, verbatim (messages
+ * print it), and `patternMatch` how it is matched. A value longer than `max` is never matched.
+ */
 export interface Constraints {
   readonly min?: number;
   readonly max?: number;
   readonly pattern?: string;
+  readonly patternMatch?: PatternMatch;
   readonly enum?: readonly string[];
 }
 

@@ -76,7 +76,18 @@ describe("generated tables mirror the model", () => {
 
   test("known answers", () => {
     const { shapes } = contractOf("forecast");
-    assert.deepEqual(shapes.Name, { type: "string", min: 1, max: 63, pattern: "^[a-zA-Z][a-zA-Z0-9_]*" });
+    assert.deepEqual(shapes.Name, {
+      type: "string",
+      min: 1,
+      max: 63,
+      pattern: "^[a-zA-Z][a-zA-Z0-9_]*",
+      patternMatch: { engine: "re2", source: "^[a-zA-Z][a-zA-Z0-9_]*" },
+    });
+    // Java's '.' excludes its line terminators; RE2's only \n, so the generator spells the class out.
+    assert.deepEqual(shapes.NextToken?.patternMatch, {
+      engine: "re2",
+      source: "[^\\n\\r\\x{85}\\x{2028}\\x{2029}]+",
+    });
     assert.deepEqual(shapes.SchemaAttributes, { type: "list", member: "SchemaAttribute", min: 1, max: 100 });
     assert.equal(shapes.TagKey?.sensitive, true);
     assert.equal(shapes.ResourceNotFoundException?.exception, true);

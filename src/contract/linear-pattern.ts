@@ -1,0 +1,110 @@
+/**
+ * The model's `pattern` constraints are Java regular expressions (Coral matches them with java.util.regex against
+ * the whole value). A backtracking engine, V8's included, takes polynomial or exponential time on some of them:
+ * the Forecast ARN pattern `arn:([a-z\d-]+):forecast:.*:.*:.+` is cubic on `arn:aws:forecast:` followed by many
+ * colons and a newline. So no pattern runs on V8's RegExp here: each is translated to RE2 syntax with the same
+ * meaning and matched by re2js, a pure-JavaScript RE2 that runs in time linear in the input whatever the pattern.
+ *
+ * The translation keeps Java's meaning where the engines differ:
+ * - `.` outside a class matches anything but Java's line terminators (\n \r \u0085 \u2028 \u2029); RE2's `.`
+ *   only excludes \n.
+ * - `\s` is Java's ASCII whitespace [ \t\n\x0B\f\r]; RE2's lacks \x0B.
+ * - `\uXXXX` becomes `\x{XXXX}`.
+ * Everything RE2 cannot express (lookaround, back-references, possessive quantifiers, nested classes, `\Q..\E`,
+ * POSIX names like `\p{Alpha}`) throws, so that a model update with such a pattern fails generation loudly
+ * instead of being matched with another meaning.
+ */
+import { RE2JS } from "re2js";
+import type { Constraints, PatternMatch } from "./model.js";
+
+const JAVA_DOT = "[^\\n\\r\\x{85}\\x{2028}\\x{2029}]";
+const JAVA_SPACE_CLASS_BODY = "\\t\\n\\x0B\\f\\r ";
+/** Unicode general categories RE2 knows by the same one- or two-letter names as Java. */
+const CATEGORY = /^\\[pP](?:\{[A-Z][a-z]?\}|[A-Z])/;
+/** Escapes with the same meaning in Java and RE2. */
+const SAME_ESCAPES = new Set(["d", "D", "w", "W", "n", "t", "r", "f"]);
+
+function unsupported(pattern: string, what: string): Error {
+  return new Error(`pattern ${JSON.stringify(pattern)}: ${what} has no linear-time (RE2) equivalent`);
+}
+
+/** The RE2 source with the meaning of Java pattern `pattern` (to be matched against the whole value). */
+export function javaPatternToRe2(pattern: string): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charAt(i);
+    if (c === "\\") {
+      const next = pattern.charAt(i + 1);
+      if (next === "") throw unsupported(pattern, "a trailing backslash");
+      const category = CATEGORY.exec(pattern.slice(i));
+      if (category) {
+        out += category[0];
+        i += category[0].length - 1;
+      } else if (next === "s") {
+        out += inClass ? JAVA_SPACE_CLASS_BODY : `[${JAVA_SPACE_CLASS_BODY}]`;
+        i++;
+      } else if (next === "S" && !inClass) {
+        out += `[^${JAVA_SPACE_CLASS_BODY}]`;
+        i++;
+      } else if (next === "u" && /^[0-9a-fA-F]{4}$/.test(pattern.slice(i + 2, i + 6))) {
+        out += `\\x{${pattern.slice(i + 2, i + 6)}}`;
+        i += 5;
+      } else if (SAME_ESCAPES.has(next) || !/[0-9A-Za-z]/.test(next)) {
+        out += `\\${next}`;
+        i++;
+      } else {
+        throw unsupported(pattern, `the escape \\${next}`);
+      }
+      continue;
+    }
+    if (inClass) {
+      if (c === "[") throw unsupported(pattern, "a nested character class");
+      if (c === "&" && pattern.charAt(i + 1) === "&") throw unsupported(pattern, "a class intersection");
+      if (c === "]" && !out.endsWith("[") && !out.endsWith("[^")) inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === "[") {
+      inClass = true;
+      out += c;
+    } else if (c === ".") {
+      out += JAVA_DOT;
+    } else if (c === "(" && pattern.charAt(i + 1) === "?" && pattern.charAt(i + 2) !== ":") {
+      throw unsupported(pattern, "a group construct other than (?:");
+    } else if ("*+?}".includes(c) && pattern.charAt(i + 1) === "+") {
+      throw unsupported(pattern, "a possessive quantifier");
+    } else {
+      out += c;
+    }
+  }
+  if (inClass) throw unsupported(pattern, "an unclosed character class");
+  // Let RE2 itself refuse anything else it cannot parse.
+  RE2JS.compile(out);
+  return out;
+}
+
+/** How a pattern is matched; the generator records it for each model pattern. */
+export function patternMatchOf(pattern: string): PatternMatch {
+  return { engine: "re2", source: javaPatternToRe2(pattern) };
+}
+
+/** Constraints with their pattern's match recorded, for hand-written constraints (quirks.ts). */
+export function withPatternMatch(constraints: Constraints): Constraints {
+  return constraints.pattern === undefined
+    ? constraints
+    : { ...constraints, patternMatch: patternMatchOf(constraints.pattern) };
+}
+
+const compiled = new Map<string, RE2JS>();
+
+/** Whether the whole of `value` matches; linear in value.length. */
+export function matchesWhole(constraints: Constraints & { pattern: string }, value: string): boolean {
+  const source = constraints.patternMatch?.source ?? javaPatternToRe2(constraints.pattern);
+  let re = compiled.get(source);
+  if (!re) {
+    re = RE2JS.compile(source);
+    compiled.set(source, re);
+  }
+  return re.testExact(value);
+}

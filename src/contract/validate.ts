@@ -250,7 +250,7 @@ function sizeProblems(size: number, rules: Constraints): string[] {
   return problems;
 }
 
-function stringProblems(value: string, rules: Constraints): string[] {
+export function stringProblems(value: string, rules: Constraints): string[] {
   const problems = sizeProblems(value.length, rules);
   // Too long is reason enough; the pattern is never run on more than `max` characters (linear-pattern.ts).
   const tooLong = rules.max !== undefined && value.length > rules.max;

@@ -40,7 +40,7 @@ export const shapes: Readonly<Record<string, ShapeDef>> = {
     type: "string",
     max: 256,
     pattern: "arn:([a-z\\d-]+):forecast:.*:.*:.+",
-    patternMatch: { engine: "re2", source: "arn:([a-z\\d-]+):forecast:[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*:[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*:[^\\n\\r\\x{85}\\x{2028}\\x{2029}]+" },
+    patternMatch: { engine: "re2", source: "arn:(?:[a-z\\d-]+):forecast:[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*:[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*:[^\\n\\r\\x{85}\\x{2028}\\x{2029}]+" },
   },
   AttributeName: {
     type: "string",
@@ -62,7 +62,7 @@ export const shapes: Readonly<Record<string, ShapeDef>> = {
     type: "string",
     max: 300,
     pattern: "arn:([a-z\\d-]+):forecast:.*:.*:.+",
-    patternMatch: { engine: "re2", source: "arn:([a-z\\d-]+):forecast:[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*:[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*:[^\\n\\r\\x{85}\\x{2028}\\x{2029}]+" },
+    patternMatch: { engine: "re2", source: "arn:(?:[a-z\\d-]+):forecast:[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*:[^\\n\\r\\x{85}\\x{2028}\\x{2029}]*:[^\\n\\r\\x{85}\\x{2028}\\x{2029}]+" },
   },
   NextToken: { type: "string", min: 1, max: 3000 },
   Predictions: { type: "map", key: "Statistic", value: "TimeSeries" },

@@ -2,20 +2,26 @@
  * The model's `pattern` constraints are Java regular expressions (Coral matches them with java.util.regex against
  * the whole value). A backtracking engine, V8's included, takes polynomial or exponential time on some of them:
  * the Forecast ARN pattern `arn:([a-z\d-]+):forecast:.*:.*:.+` is cubic on `arn:aws:forecast:` followed by many
- * colons and a newline. So no pattern runs on V8's RegExp here: each is translated to RE2 syntax with the same
- * meaning and matched by re2js, a pure-JavaScript RE2 that runs in time linear in the input whatever the pattern.
+ * colons and a newline. So every pattern is matched in time linear in the value, by one of two means that the
+ * generator picks and records in the contract (`patternMatch`):
+ * - `v8`: the pattern, or a hand-made rewrite of it with the same meaning (LINEAR_REWRITES, with its proof),
+ *   passes the structural rule of backtracking-safe.ts, under which V8's backtracking cannot blow up;
+ * - `re2`: any other pattern runs on re2js, a pure-JavaScript RE2, linear whatever the pattern (and several
+ *   times slower than V8 on the short values of this API, hence not used for everything).
+ * A value longer than the member's max length is never matched (validate.ts).
  *
- * The translation keeps Java's meaning where the engines differ:
+ * Both translations keep Java's meaning where the engines differ:
  * - `.` outside a class matches anything but Java's line terminators (\n \r \u0085 \u2028 \u2029); RE2's `.`
- *   only excludes \n.
- * - `\s` is Java's ASCII whitespace [ \t\n\x0B\f\r]; RE2's lacks \x0B.
- * - `\uXXXX` becomes `\x{XXXX}`.
- * - Groups become non-capturing: only whether the whole value matches is asked.
+ *   only excludes \n, JavaScript's keeps \u0085.
+ * - `\s` is Java's ASCII whitespace [ \t\n\x0B\f\r]; RE2's lacks \x0B, JavaScript's has Unicode spaces.
+ * - `\uXXXX` becomes `\x{XXXX}` for RE2.
+ * - Groups become non-capturing for RE2: only whether the whole value matches is asked.
  * Everything RE2 cannot express (lookaround, back-references, possessive quantifiers, nested classes, `\Q..\E`,
  * POSIX names like `\p{Alpha}`) throws, so that a model update with such a pattern fails generation loudly
  * instead of being matched with another meaning.
  */
 import { RE2JS } from "re2js";
+import { backtracksLinearly, javaPatternToJs } from "./backtracking-safe.js";
 import type { Constraints, PatternMatch } from "./model.js";
 
 const JAVA_DOT = "[^\\n\\r\\x{85}\\x{2028}\\x{2029}]";
@@ -89,9 +95,34 @@ export function javaPatternToRe2(pattern: string): string {
   return out;
 }
 
-/** How a pattern is matched; the generator records it for each model pattern. */
+/**
+ * Hand-made rewrites of model patterns into forms that backtrack linearly, each with the same meaning (the
+ * proof beside it; test/contract/linear-pattern.test.ts compares the two on every short string of the
+ * characters that matter). Keyed by the model's pattern, verbatim.
+ */
+export const LINEAR_REWRITES: Readonly<Record<string, string>> = {
+  // The Forecast ARN. After the fixed `arn:<partition>:forecast:` (the partition cannot hold ':'), `.*:.*:.+`
+  // accepts a rest without line terminators that has two colons before its last character. Taking the first
+  // two colons for the two literal ones shows `[^:T]*:[^:T]*:.+` (T: line terminators) accepts the same rests;
+  // and now each run stops at the next colon, so backtracking has one way to split.
+  "arn:([a-z\\d-]+):forecast:.*:.*:.+":
+    "arn:([a-z\\d-]+):forecast:[^:\\n\\r\\u0085\\u2028\\u2029]*:[^:\\n\\r\\u0085\\u2028\\u2029]*:.+",
+};
+
+/**
+ * How a pattern is matched; the generator records it for each model pattern. V8 when the pattern (or its
+ * rewrite) provably backtracks in linear time (backtracking-safe.ts), as V8 is several times faster than re2js;
+ * RE2 otherwise, which is linear whatever the pattern.
+ */
 export function patternMatchOf(pattern: string): PatternMatch {
-  return { engine: "re2", source: javaPatternToRe2(pattern) };
+  const re2 = javaPatternToRe2(pattern); // also checks that RE2 could take it
+  const candidate = LINEAR_REWRITES[pattern] ?? pattern;
+  if (backtracksLinearly(candidate)) {
+    const source = javaPatternToJs(candidate);
+    new RegExp(`^(?:${source})$`, "u"); // throws if the translation is not valid JavaScript
+    return { engine: "v8", source };
+  }
+  return { engine: "re2", source: re2 };
 }
 
 /** Constraints with their pattern's match recorded, for hand-written constraints (quirks.ts). */
@@ -101,15 +132,28 @@ export function withPatternMatch(constraints: Constraints): Constraints {
     : { ...constraints, patternMatch: patternMatchOf(constraints.pattern) };
 }
 
-const compiled = new Map<string, RE2JS>();
+interface Matcher {
+  test(value: string): boolean;
+}
+
+const compiled = new Map<string, Matcher>();
+
+function compile(match: PatternMatch): Matcher {
+  const key = `${match.engine}:${match.source}`;
+  let matcher = compiled.get(key);
+  if (!matcher) {
+    if (match.engine === "v8") {
+      matcher = new RegExp(`^(?:${match.source})$`, "u");
+    } else {
+      const re = RE2JS.compile(match.source);
+      matcher = { test: (value) => re.testExact(value) };
+    }
+    compiled.set(key, matcher);
+  }
+  return matcher;
+}
 
 /** Whether the whole of `value` matches; linear in value.length. */
 export function matchesWhole(constraints: Constraints & { pattern: string }, value: string): boolean {
-  const source = constraints.patternMatch?.source ?? javaPatternToRe2(constraints.pattern);
-  let re = compiled.get(source);
-  if (!re) {
-    re = RE2JS.compile(source);
-    compiled.set(source, re);
-  }
-  return re.testExact(value);
+  return compile(constraints.patternMatch ?? patternMatchOf(constraints.pattern)).test(value);
 }

@@ -15,11 +15,12 @@ export type ShapeType =
   | "timestamp";
 
 /**
- * How a pattern is matched. Every pattern runs on RE2 (re2js), in time linear in the value, from `source`: the
- * model's Java pattern translated to RE2 syntax with the same meaning (see linear-pattern.ts).
+ * How a pattern is matched, always in time linear in the value (see linear-pattern.ts): `v8` when the pattern,
+ * or a rewrite of it with the same meaning, provably backtracks linearly (V8's RegExp, `u` flag, `source` in
+ * JavaScript syntax); `re2` otherwise (re2js, `source` in RE2 syntax). Either way with Java's meaning.
  */
 export interface PatternMatch {
-  readonly engine: "re2";
+  readonly engine: "v8" | "re2";
   readonly source: string;
 }
 

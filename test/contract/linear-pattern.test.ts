@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { javaPatternToRe2, matchesWhole } from "../../src/contract/linear-pattern.js";
+import { backtracksLinearly, javaPatternToJs } from "../../src/contract/backtracking-safe.js";
+import {
+  javaPatternToRe2,
+  LINEAR_REWRITES,
+  matchesWhole,
+  patternMatchOf,
+} from "../../src/contract/linear-pattern.js";
 import { contractOf } from "../../src/contract/services.js";
 import { stringProblems } from "../../src/contract/validate.js";
 import { adversarialStrings, patternSample, patternSites } from "./adversarial.js";
@@ -52,16 +58,108 @@ describe("Java patterns translated to RE2", () => {
       assert.throws(() => javaPatternToRe2(bad), /no linear-time \(RE2\) equivalent|error/, bad);
   });
 
-  test("the generated contract records the RE2 form of every model pattern", () => {
+  test("the generated contract records how every model pattern is matched", () => {
     for (const site of patternSites()) {
       if (site.where.startsWith("quirk")) continue;
       assert.deepEqual(
         site.rules.patternMatch,
-        { engine: "re2", source: javaPatternToRe2(site.rules.pattern) },
+        patternMatchOf(site.rules.pattern),
         `${site.service} ${site.where}`,
       );
     }
-    assert.ok(contractOf("forecastquery").shapes.Arn?.patternMatch);
+    assert.equal(contractOf("forecastquery").shapes.Arn?.patternMatch?.engine, "v8");
+  });
+});
+
+describe("which patterns may run on V8's backtracking engine", () => {
+  test("known answers for the rule", () => {
+    for (const safe of [
+      "^[a-zA-Z][a-zA-Z0-9_]*",
+      "[a-z]*[0-9]",
+      "^s3://[a-z0-9].+$",
+      "(^0?\\.\\d\\d?$|^mean$)",
+      "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",
+      "^([1-9][0-9]?)?(Y|M|W|D|H)$|^[1-9][0-9]?min$",
+      LINEAR_REWRITES[ARN_PATTERN] as string,
+    ])
+      assert.equal(backtracksLinearly(safe), true, safe);
+    for (const unsafe of [
+      ARN_PATTERN,
+      "arn:aws:kms:.*:key/.*",
+      "(a+)+",
+      "(a|aa)*",
+      "a*a*",
+      "[a-z]*[a-c]",
+      "\\p{L}*\\p{N}",
+      "[^:]*[^a]",
+      "a*b?a",
+      "(?=a)a*",
+    ])
+      assert.equal(backtracksLinearly(unsafe), false, unsafe);
+  });
+
+  test("each rewrite means the same as the model's pattern, on every short string that matters", () => {
+    for (const [pattern, rewrite] of Object.entries(LINEAR_REWRITES)) {
+      const original = new RegExp(`^(?:${javaPatternToJs(pattern)})$`, "u");
+      const rewritten = new RegExp(`^(?:${javaPatternToJs(rewrite)})$`, "u");
+      const alphabet = ["a", ":", "\n", "\u0085", "-"];
+      let compared = 0;
+      for (const prefix of ["arn:", "arn:a:forecast:", "arn:aws-cn:forecast:a:", ""]) {
+        const tails: string[] = [""];
+        for (let length = 1; length <= 7; length++) {
+          for (const tail of tails.filter((t) => t.length === length - 1))
+            for (const c of alphabet) tails.push(tail + c);
+        }
+        for (const tail of tails) {
+          const value = prefix + tail;
+          assert.equal(rewritten.test(value), original.test(value), JSON.stringify(value));
+          compared++;
+        }
+      }
+      assert.ok(compared > 90_000);
+    }
+  });
+
+  test("the V8 and RE2 translations of every pattern agree (both with Java's meaning)", () => {
+    const extra = [
+      "\n",
+      "\r",
+      "\u0085",
+      "\u000b",
+      "\u00a0",
+      "é",
+      "𝔘",
+      " ",
+      ":",
+      "-",
+      "_",
+      "0",
+      "a",
+      "Z",
+      "/",
+    ];
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (const site of patternSites()) {
+      const { pattern } = site.rules;
+      const alphabet = [...new Set([...patternSample(pattern), ...extra])];
+      const re2 = { pattern, patternMatch: { engine: "re2" as const, source: javaPatternToRe2(pattern) } };
+      const v8 = { pattern, patternMatch: { engine: "v8" as const, source: javaPatternToJs(pattern) } };
+      const sample = patternSample(pattern);
+      for (let i = 0; i < 400; i++) {
+        let value = random() < 0.5 ? sample.slice(0, Math.floor(random() * (sample.length + 1))) : "";
+        const n = Math.floor(random() * 8);
+        for (let k = 0; k < n; k++) value += alphabet[Math.floor(random() * alphabet.length)];
+        assert.equal(
+          matchesWhole(v8, value),
+          matchesWhole(re2, value),
+          `${pattern} on ${JSON.stringify(value)}`,
+        );
+      }
+    }
   });
 
   test("each model pattern accepts its own sample spelt out (the generator reaches past the prefix)", () => {
@@ -105,13 +203,22 @@ describe("every pattern answers in linear time, and only within its max length",
     ]);
   });
 
-  test("the generator hits the ARN pattern's backtracking (the old V8 path is slow on it; RE2 is not)", () => {
+  test("the generator hits the ARN pattern's backtracking (slow on the old V8 path, not on the chosen matcher)", () => {
     const attack = `arn:a:forecast:${":".repeat(600 - 16)}\n`;
     assert.ok(adversarialStrings(ARN_PATTERN, 600).includes(attack));
     // What the validator did before: V8's backtracking RegExp, anchored. Cubic in the colons.
     const v8 = new RegExp(`^(?:${ARN_PATTERN})$`, "u");
     const v8Ms = fastestMs(() => assert.equal(v8.test(attack), false));
-    const re2Ms = fastestMs(() => assert.equal(matchesWhole({ pattern: ARN_PATTERN }, attack), false));
-    assert.ok(v8Ms > 5 * re2Ms && v8Ms > LIMIT_MS, `V8 ${v8Ms.toFixed(1)} ms, RE2 ${re2Ms.toFixed(2)} ms`);
+    const arn = contractOf("forecast").shapes.Arn as { pattern: string };
+    const linearMs = fastestMs(() => assert.equal(matchesWhole(arn, attack), false));
+    const re2Only = {
+      pattern: ARN_PATTERN,
+      patternMatch: { engine: "re2" as const, source: javaPatternToRe2(ARN_PATTERN) },
+    };
+    assert.ok(fastestMs(() => matchesWhole(re2Only, attack)) < LIMIT_MS);
+    assert.ok(
+      v8Ms > 5 * linearMs && v8Ms > LIMIT_MS,
+      `old V8 path ${v8Ms.toFixed(1)} ms, now ${linearMs.toFixed(2)} ms`,
+    );
   });
 });

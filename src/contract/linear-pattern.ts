@@ -136,11 +136,12 @@ interface Matcher {
   test(value: string): boolean;
 }
 
-const compiled = new Map<string, Matcher>();
+// Keyed by the contract's own PatternMatch objects (stable), so a lookup allocates nothing.
+const compiled = new WeakMap<PatternMatch, Matcher>();
+const derived = new Map<string, PatternMatch>();
 
 function compile(match: PatternMatch): Matcher {
-  const key = `${match.engine}:${match.source}`;
-  let matcher = compiled.get(key);
+  let matcher = compiled.get(match);
   if (!matcher) {
     if (match.engine === "v8") {
       matcher = new RegExp(`^(?:${match.source})$`, "u");
@@ -148,12 +149,23 @@ function compile(match: PatternMatch): Matcher {
       const re = RE2JS.compile(match.source);
       matcher = { test: (value) => re.testExact(value) };
     }
-    compiled.set(key, matcher);
+    compiled.set(match, matcher);
   }
   return matcher;
 }
 
+/** The match for constraints written without one (tests, hand-made constraints), derived once per pattern. */
+function matchOf(constraints: Constraints & { pattern: string }): PatternMatch {
+  if (constraints.patternMatch) return constraints.patternMatch;
+  let match = derived.get(constraints.pattern);
+  if (!match) {
+    match = patternMatchOf(constraints.pattern);
+    derived.set(constraints.pattern, match);
+  }
+  return match;
+}
+
 /** Whether the whole of `value` matches; linear in value.length. */
 export function matchesWhole(constraints: Constraints & { pattern: string }, value: string): boolean {
-  return compile(constraints.patternMatch ?? patternMatchOf(constraints.pattern)).test(value);
+  return compile(matchOf(constraints)).test(value);
 }

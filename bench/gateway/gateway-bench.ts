@@ -8,6 +8,10 @@
  * installed, else a Node.js loop in this process (which saturates before the server does: its figures are a floor).
  *
  * Run: npm run bench:gateway   (env BENCH_SECONDS per run, default 5; BENCH_LOAD=node forces the Node loop)
+ *
+ * Side by side with another build: BENCH_BASELINE_CLI=<other checkout>/dist/src/cli.js starts that build too, and
+ * each cell is measured on both, runs interleaved (baseline, this, baseline, ...) so that both see the same load
+ * from the rest of the machine; the table then has a row per build and the ratio of medians.
  */
 import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
@@ -153,47 +157,96 @@ function hasWrk(): boolean {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-async function main() {
+interface Target {
+  label: string;
+  child: Awaited<ReturnType<typeof startChild>>;
+  dataDir: string;
+  operations: Record<string, Awaited<ReturnType<typeof signed>>>;
+}
+
+async function startTarget(label: string, cli?: string): Promise<Target> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-bench-gw-"));
-  const child = await startChild(dataDir);
+  const child = await startChild(dataDir, cli);
+  const fc = forecastClient(child.forecastEndpoint);
+  const { DatasetGroupArn } = await fc.send(
+    new CreateDatasetGroupCommand({ DatasetGroupName: "bench", Domain: "RETAIL" }),
+  );
+  for (let i = 0; i < 20; i++) {
+    await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: `bench_${i}`, Domain: "RETAIL" }));
+  }
+  fc.destroy();
+  const operations = {
+    DescribeDatasetGroup: await signed(
+      child.forecastEndpoint,
+      "AmazonForecast.DescribeDatasetGroup",
+      JSON.stringify({ DatasetGroupArn }),
+    ),
+    ListDatasetGroups: await signed(child.forecastEndpoint, "AmazonForecast.ListDatasetGroups", "{}"),
+  };
+  return { label, child, dataDir, operations };
+}
+
+async function stopTarget(t: Target): Promise<void> {
+  await t.child.kill("SIGTERM");
+  await fs.rm(t.dataDir, { recursive: true, force: true });
+}
+
+async function main() {
+  const baselineCli = process.env.BENCH_BASELINE_CLI;
+  const targets: Target[] = [];
   try {
-    const fc = forecastClient(child.forecastEndpoint);
-    const { DatasetGroupArn } = await fc.send(
-      new CreateDatasetGroupCommand({ DatasetGroupName: "bench", Domain: "RETAIL" }),
-    );
-    for (let i = 0; i < 20; i++) {
-      await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: `bench_${i}`, Domain: "RETAIL" }));
-    }
-    fc.destroy();
-    const operations = {
-      DescribeDatasetGroup: await signed(
-        child.forecastEndpoint,
-        "AmazonForecast.DescribeDatasetGroup",
-        JSON.stringify({ DatasetGroupArn }),
-      ),
-      ListDatasetGroups: await signed(child.forecastEndpoint, "AmazonForecast.ListDatasetGroups", "{}"),
-    };
+    if (baselineCli) targets.push(await startTarget("baseline", path.resolve(baselineCli)));
+    targets.push(await startTarget(baselineCli ? "this build" : ""));
+    const scratch = targets[0]?.dataDir as string;
     console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; node ${process.version}`);
+    console.log(
+      `load average at start: ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(", ")}`,
+    );
     const useWrk = hasWrk();
     const load = (req: Awaited<ReturnType<typeof signed>>, c: number) =>
-      useWrk ? runWrk(req, c, dataDir) : runLoad(req, c);
+      useWrk ? runWrk(req, c, scratch) : runLoad(req, c);
     console.log(`load generator: ${useWrk ? "wrk (1 thread)" : "Node.js loop in the bench process"}`);
-    console.log(`${SECONDS} s per run, median of ${RUNS} runs\n`);
-    console.log("| operation | clients | requests/s | p50 ms | p99 ms | errors |");
-    console.log("|---|---|---|---|---|---|");
-    for (const [name, req] of Object.entries(operations)) {
-      await load(req, 16); // warm up the server's JIT
+    console.log(`${SECONDS} s per run, median of ${RUNS} runs${baselineCli ? ", builds interleaved" : ""}\n`);
+    const build = baselineCli ? " build |" : "";
+    console.log(`| operation | clients |${build} requests/s | p50 ms | p99 ms | errors |`);
+    console.log(`|---|---|${baselineCli ? "---|" : ""}---|---|---|---|`);
+    for (const name of Object.keys(targets[0]?.operations ?? {})) {
+      for (const t of targets) await load(t.operations[name] as Awaited<ReturnType<typeof signed>>, 16); // JIT warm-up
       for (const c of CONCURRENCY) {
-        const cells: Cell[] = [];
-        for (let r = 0; r < RUNS; r++) cells.push(await load(req, c));
-        console.log(
-          `| ${name} | ${c} | ${median(cells.map((x) => x.requestsPerSecond)).toFixed(0)} | ${median(cells.map((x) => x.p50)).toFixed(2)} | ${median(cells.map((x) => x.p99)).toFixed(2)} | ${cells.reduce((s, x) => s + x.errors, 0)} |`,
-        );
+        const cells = new Map<Target, Cell[]>(targets.map((t) => [t, []]));
+        for (let r = 0; r < RUNS; r++) {
+          for (const t of targets) {
+            cells.get(t)?.push(await load(t.operations[name] as Awaited<ReturnType<typeof signed>>, c));
+          }
+        }
+        const medians: number[] = [];
+        for (const t of targets) {
+          const runs = cells.get(t) as Cell[];
+          const rps = median(runs.map((x) => x.requestsPerSecond));
+          medians.push(rps);
+          const label = baselineCli ? ` ${t.label} |` : "";
+          console.log(
+            `| ${name} | ${c} |${label} ${rps.toFixed(0)} | ${median(runs.map((x) => x.p50)).toFixed(2)} | ${median(runs.map((x) => x.p99)).toFixed(2)} | ${runs.reduce((s, x) => s + x.errors, 0)} |`,
+          );
+        }
+        if (baselineCli && medians.length === 2) {
+          console.log(
+            `| ${name} | ${c} | ratio | ${((medians[1] as number) / (medians[0] as number)).toFixed(3)} | | | |`,
+          );
+        }
       }
     }
+    console.log(
+      `\nload average at end: ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(", ")}`,
+    );
   } finally {
-    await child.kill("SIGTERM");
-    await fs.rm(dataDir, { recursive: true, force: true });
+    for (const t of targets) await stopTarget(t);
   }
 }
 

@@ -10,8 +10,10 @@
  * Run: npm run bench:gateway   (env BENCH_SECONDS per run, default 5; BENCH_LOAD=node forces the Node loop)
  *
  * Side by side with another build: BENCH_BASELINE_CLI=<other checkout>/dist/src/cli.js starts that build too, and
- * each cell is measured on both, runs interleaved (baseline, this, baseline, ...) so that both see the same load
- * from the rest of the machine; the table then has a row per build and the ratio of medians.
+ * each cell is measured on both, runs interleaved (baseline, this; this, baseline; ...) so that both see the same
+ * load from the rest of the machine; the table then has a row per build and the ratio of medians. The server's
+ * CPU time per request (from /proc) is printed too: unlike requests/s, load elsewhere on the machine barely
+ * changes it.
  */
 import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
@@ -62,6 +64,30 @@ interface Cell {
   p50: number;
   p99: number;
   errors: number;
+  /** the server's CPU time per request, µs (Linux /proc), NaN elsewhere: load elsewhere barely changes it */
+  cpuMicros?: number;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; NaN where unavailable. */
+async function cpuSeconds(pid: number | undefined): Promise<number> {
+  try {
+    const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+    return ticks / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Runs `run` and adds the server's CPU time per request to its cell. */
+async function withCpu(pid: number | undefined, run: () => Promise<Cell>): Promise<Cell> {
+  const before = await cpuSeconds(pid);
+  const started = performance.now();
+  const cell = await run();
+  const seconds = (performance.now() - started) / 1000;
+  const used = (await cpuSeconds(pid)) - before;
+  return { ...cell, cpuMicros: (used / (cell.requestsPerSecond * seconds)) * 1e6 };
 }
 
 async function runLoad(req: Awaited<ReturnType<typeof signed>>, concurrency: number): Promise<Cell> {
@@ -211,15 +237,19 @@ async function main() {
     console.log(`load generator: ${useWrk ? "wrk (1 thread)" : "Node.js loop in the bench process"}`);
     console.log(`${SECONDS} s per run, median of ${RUNS} runs${baselineCli ? ", builds interleaved" : ""}\n`);
     const build = baselineCli ? " build |" : "";
-    console.log(`| operation | clients |${build} requests/s | p50 ms | p99 ms | errors |`);
-    console.log(`|---|---|${baselineCli ? "---|" : ""}---|---|---|---|`);
+    console.log(
+      `| operation | clients |${build} requests/s | p50 ms | p99 ms | errors | server CPU µs/request |`,
+    );
+    console.log(`|---|---|${baselineCli ? "---|" : ""}---|---|---|---|---|`);
     for (const name of Object.keys(targets[0]?.operations ?? {})) {
       for (const t of targets) await load(t.operations[name] as Awaited<ReturnType<typeof signed>>, 16); // JIT warm-up
       for (const c of CONCURRENCY) {
         const cells = new Map<Target, Cell[]>(targets.map((t) => [t, []]));
         for (let r = 0; r < RUNS; r++) {
-          for (const t of targets) {
-            cells.get(t)?.push(await load(t.operations[name] as Awaited<ReturnType<typeof signed>>, c));
+          // Alternate which build goes first, so neither always follows the other's load.
+          for (const t of r % 2 === 0 ? targets : [...targets].reverse()) {
+            const req = t.operations[name] as Awaited<ReturnType<typeof signed>>;
+            cells.get(t)?.push(await withCpu(t.child.process.pid, () => load(req, c)));
           }
         }
         const medians: number[] = [];

@@ -253,19 +253,24 @@ async function main() {
           }
         }
         const medians: number[] = [];
+        const cpus: number[] = [];
         for (const t of targets) {
           const runs = cells.get(t) as Cell[];
           const rps = median(runs.map((x) => x.requestsPerSecond));
+          const cpu = median(runs.map((x) => x.cpuMicros ?? Number.NaN));
           medians.push(rps);
+          cpus.push(cpu);
           const label = baselineCli ? ` ${t.label} |` : "";
+          const p50 = median(runs.map((x) => x.p50)).toFixed(2);
+          const p99 = median(runs.map((x) => x.p99)).toFixed(2);
+          const errors = runs.reduce((s, x) => s + x.errors, 0);
           console.log(
-            `| ${name} | ${c} |${label} ${rps.toFixed(0)} | ${median(runs.map((x) => x.p50)).toFixed(2)} | ${median(runs.map((x) => x.p99)).toFixed(2)} | ${runs.reduce((s, x) => s + x.errors, 0)} |`,
+            `| ${name} | ${c} |${label} ${rps.toFixed(0)} | ${p50} | ${p99} | ${errors} | ${cpu.toFixed(0)} |`,
           );
         }
         if (baselineCli && medians.length === 2) {
-          console.log(
-            `| ${name} | ${c} | ratio | ${((medians[1] as number) / (medians[0] as number)).toFixed(3)} | | | |`,
-          );
+          const ratio = (xs: number[]) => ((xs[1] as number) / (xs[0] as number)).toFixed(3);
+          console.log(`| ${name} | ${c} | this / baseline | ${ratio(medians)} | | | | ${ratio(cpus)} |`);
         }
       }
     }

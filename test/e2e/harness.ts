@@ -123,13 +123,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startChild(dataDir: string): Promise<ChildService> {
+/** `cli` runs another build of the service (e.g. a baseline in a benchmark); default this one. */
+export async function startChild(dataDir: string, cli = CLI): Promise<ChildService> {
   const credentials = await writeCredentials(dataDir);
   const port = await freePort();
   const s3Port = await freePort();
   const child = spawn(
     process.execPath,
-    [CLI, "serve", "--port", String(port), "--s3-port", String(s3Port), "--data-dir", dataDir],
+    [cli, "serve", "--port", String(port), "--s3-port", String(s3Port), "--data-dir", dataDir],
     {
       env: { ...process.env, OPENFORECAST_CREDENTIALS_FILE: credentials, OPENFORECAST_LOG_LEVEL: "warn" },
       stdio: ["ignore", "ignore", "inherit"],

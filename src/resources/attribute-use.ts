@@ -3,6 +3,9 @@
 // later) changes only this function. An explainability reports the series that use no attribute as such, in
 // its Message, its export and the console, instead of showing zeros that look like a fault.
 
+import fs from "node:fs/promises";
+import type { ResourceRecord } from "../store/resource-store.js";
+import type { Services } from "./context.js";
 import { GLOBAL_MEMBER, type PredictorModel } from "./predictor-training.js";
 
 export type AttributeUse = { uses: true } | { uses: false; reason: string };
@@ -52,4 +55,26 @@ export function attributeUseMessage(reasons: readonly string[], explained: numbe
     `${reasons.length} of ${explained} explained series use no attribute, so their impact scores are empty ` +
     `(not 0) in the export: ${why}.`
   );
+}
+
+/**
+ * For the console: whether the series with these key values, in an explainability of a predictor or of a
+ * forecast, uses attributes; undefined when the predictor or its model can no longer be read.
+ */
+export async function explainedSeriesAttributeUse(
+  services: Services,
+  explainability: ResourceRecord,
+  key: readonly string[],
+): Promise<AttributeUse | undefined> {
+  const resource = services.store.get(String(explainability.attrs.ResourceArn));
+  const predictor =
+    resource?.kind === "predictor" ? resource : services.store.get(String(resource?.attrs.PredictorArn));
+  const file = predictor?.attrs.ModelFile;
+  if (typeof file !== "string") return undefined;
+  try {
+    const model = JSON.parse(await fs.readFile(file, "utf8")) as PredictorModel;
+    return attributeUseOf(model, JSON.stringify(key));
+  } catch {
+    return undefined;
+  }
 }

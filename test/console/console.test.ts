@@ -369,19 +369,46 @@ describe("console", () => {
 
       await page.getByRole("link", { name, exact: true }).click();
       await page.waitForURL(`**/console/explainabilities/${name}`);
-      checkChart(await readChart(page, "overall"), overallRow, "overall");
+      const overallChart = await readChart(page, "overall");
+      checkChart(overallChart, overallRow, "overall");
+      // The drivers' directions, in Amazon's colours: a higher price lowers demand, a promotion raises it.
+      const colourOf = (a: string) => overallChart.bars.find((b) => b.attribute === a)?.colour;
+      assert.equal(colourOf("price"), RED, "price lowers the forecast");
+      assert.equal(colourOf("promo"), BLUE, "promo raises the forecast");
+      const legend = (await page.locator("[data-legend=aggregate]").textContent()) ?? "";
+      assert.match(legend, /mean absolute impact/, "the legend defines the bar length");
+      assert.match(legend, /as its value rises/, "the legend defines a numeric attribute's direction");
+      // The note on series that use no attribute is the explainability's Message, shown when there is one.
+      const described = await fc.send(
+        new DescribeExplainabilityCommand({ ExplainabilityArn: explainabilityArn }),
+      );
+      const note = page.locator("[data-note=attribute-use]");
+      if (described.Message) assert.equal((await note.textContent())?.trim(), described.Message);
+      else assert.equal(await note.count(), 0, "no note when every series uses attributes");
 
       // The series selector lists the explained series; pick the fourth one.
       const options = page.locator("#series option");
       assert.equal(await options.count(), ITEMS);
-      const choice = (await options.nth(3).textContent()) as string;
+      const NO_ATTRIBUTE = " (uses no attribute)";
+      const labels = await options.allTextContents();
+      const choice = labels[3] as string;
       await page.selectOption("#series", "3");
       await page.click(".series-form button");
       await page.waitForURL("**?series=3");
       assert.equal(await page.locator("#series option:checked").textContent(), choice);
-      const seriesRow = rows.find((r) => r.item_id === choice) as Row;
-      assert.ok(seriesRow, `the file has ${choice}'s aggregate row`);
-      checkChart(await readChart(page, "series"), seriesRow, choice);
+      const item = choice.replace(NO_ATTRIBUTE, "");
+      const seriesRow = rows.find((r) => r.item_id === item) as Row;
+      assert.ok(seriesRow, `the file has ${item}'s aggregate row`);
+      const usesNone = ATTRIBUTES.every((a) => seriesRow[`${a}-NormalizedImpactScore`] === null);
+      assert.equal(choice.endsWith(NO_ATTRIBUTE), usesNone, "the list marks series that use no attribute");
+      if (usesNone) {
+        const why = (await page.locator("[data-reason=no-attribute]").textContent()) ?? "";
+        assert.match(why, /uses no attribute: its forecast comes from/);
+      } else checkChart(await readChart(page, "series"), seriesRow, item);
+      // Every series without attributes is counted in the Message.
+      const without = labels.filter((l) => l.endsWith(NO_ATTRIBUTE)).length;
+      if (without > 0)
+        assert.match(described.Message ?? "", new RegExp(`^${without} of ${ITEMS} explained series`));
 
       const shot = path.join(os.tmpdir(), `openforecast-console-${Date.now()}.png`);
       await page.screenshot({ path: shot, fullPage: true });

@@ -19,7 +19,7 @@ import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/c
 import { type EffectData, type EffectSpec, generateEffectData, setupPredictor } from "./driver-data.js";
 import { readParts } from "./export-parts.js";
 import { type ExportRow, rowScores, trueMagnitudes } from "./fidelity.js";
-import { eventually, type Harness, startHarness } from "./harness.js";
+import { ACCOUNTS, eventually, type Harness, REGION, startHarness } from "./harness.js";
 
 /**
  * Daily, 420 days of history from Monday 2023-05-01, horizon 14: the last backtest window (2024-06-10..23)
@@ -69,6 +69,7 @@ function checkFidelity(data: EffectData, rows: ExportRow[], origin: number, mess
     (a, i) => `${a}: true ${truth[i]?.toFixed(2)}, normalized ${overall.normalized[i]}`,
   );
   const context = `\n${shown.join("\n")}`;
+  console.log(context);
   // The truth itself is well separated: price > promo > holiday > noise.
   const byTruth = [...attributes].sort(
     (a, b) => (truth[attributes.indexOf(b)] as number) - (truth[attributes.indexOf(a)] as number),
@@ -210,5 +211,82 @@ describe("explainability fidelity on data with known drivers", () => {
     assert.equal(points.length, CHOSEN.length * 13);
     const { marked, series } = checkFidelity(data, rows, FIDELITY_SPEC.points, described.Message);
     console.log(`forecast explainability: ${marked} of ${series} series use no attribute`);
+  });
+});
+
+describe("series whose forecast uses no attribute carry the marker and the reason", () => {
+  let h: Harness;
+  after(async () => h?.close());
+
+  test("too little data for the model with attributes: empty scores, Message, and the console's reason", async () => {
+    h = await startHarness();
+    const fc = h.forecast();
+    const s3 = h.s3();
+    // 3 series × 60 days is under the 200 history points the global model needs: no member uses attributes.
+    const data = generateEffectData({
+      ...FIDELITY_SPEC,
+      name: "unused",
+      items: 3,
+      points: 60,
+      horizon: 7,
+      holidayEffect: undefined,
+    });
+    const { explainabilityArn } = await setupPredictor(fc, s3, h.roleArn(), "unused-data", data);
+    const described = await fc.send(
+      new DescribeExplainabilityCommand({ ExplainabilityArn: explainabilityArn }),
+    );
+    assert.equal(described.Status, "ACTIVE");
+    assert.match(
+      described.Message ?? "",
+      /^3 of 3 explained series use no attribute, so their impact scores are empty \(not 0\) in the export: the predictor has no model that uses attributes/,
+    );
+    await s3.send(new CreateBucketCommand({ Bucket: "unused-out" }));
+    for (const format of ["CSV", "PARQUET"] as const) {
+      const name = `unused_${format.toLowerCase()}`;
+      const { ExplainabilityExportArn } = await fc.send(
+        new CreateExplainabilityExportCommand({
+          ExplainabilityExportName: name,
+          ExplainabilityArn: explainabilityArn,
+          Format: format,
+          Destination: { S3Config: { Path: `s3://unused-out/${name}/`, RoleArn: h.roleArn() } },
+        }),
+      );
+      await settle(() => fc.send(new DescribeExplainabilityExportCommand({ ExplainabilityExportArn })), name);
+      const rows = await readParts(s3, "unused-out", `${name}/`, format === "CSV" ? "csv" : "parquet");
+      assert.equal(rows.length, 3 * 7 + 3 + 1);
+      for (const r of rows) {
+        const { raw, normalized } = rowScores(r, data.attributes);
+        assert.ok(
+          [...raw, ...normalized].every((v) => v === null),
+          `${format}: every score is empty`,
+        );
+      }
+    }
+    // The console says why, for a selected series and above the charts.
+    const endpoint = h.service.forecastEndpoint;
+    const one = ACCOUNTS[0];
+    const signIn = await fetch(`${endpoint}/console/session`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        accessKeyId: one.accessKeyId,
+        secretAccessKey: one.secretAccessKey,
+        region: REGION,
+      }),
+    });
+    assert.equal(signIn.status, 303);
+    const cookie = (signIn.headers.getSetCookie()[0] ?? "").split(";")[0] as string;
+    const name = explainabilityArn.split("/").pop() as string;
+    const page = await (
+      await fetch(`${endpoint}/console/explainabilities/${name}?series=1`, { headers: { cookie } })
+    ).text();
+    assert.match(
+      page,
+      /data-reason="no-attribute">The forecast of item_1 uses no attribute: the predictor has no model/,
+    );
+    assert.match(page, /data-note="attribute-use">3 of 3 explained series use no attribute/);
+    assert.match(page, /No explained series uses an attribute/);
+    assert.ok(!page.includes("<svg"), "no chart of zeros");
   });
 });

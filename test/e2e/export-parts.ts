@@ -22,7 +22,7 @@ export async function readParts(
   for (const key of keys) {
     assert.match(
       path.basename(key),
-      new RegExp(`^[a-z_]+_\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}Z_part\\d+\\.${ext}$`),
+      new RegExp(`^[A-Za-z0-9_]+_\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}Z_part\\d+\\.${ext}$`),
     );
     const body = await (
       await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))

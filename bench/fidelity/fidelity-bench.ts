@@ -6,7 +6,10 @@
  *   - sign accuracy of the overall Aggregate (attributes with an effect), and of the per-series Aggregates
  *     (series × attributes whose true impact in that series' window is not 0, among series that use attributes);
  *   - the largest |normalized| score of a no-effect attribute;
- *   - the share of explained series with non-zero impact (the rest carry the marker: empty scores).
+ *   - the share of explained series with non-zero impact (the rest carry the marker: empty scores);
+ *   - for comparison, the former aggregate (signed mean of the point scores) on the same points.
+ * d4_half_inert: half the items ignore every driver (level and noise only), so a statistical member may forecast
+ * them; the others as d3.
  * Prints a Markdown table.
  *
  * Run: npm run bench:fidelity   [env FIDELITY_ITEMS, default 10]
@@ -36,6 +39,18 @@ const weekly = {
 const numeric = (effects: number[]) => effects.map((effect, i) => ({ name: `x${i + 1}`, effect }));
 
 const SETS: EffectSpec[] = [
+  {
+    ...daily,
+    name: "d4_half_inert",
+    seed: 6,
+    numeric: [
+      { name: "price", effect: -60 },
+      { name: "noise", effect: 0 },
+    ],
+    binary: [{ name: "promo", effect: 25, rate: 0.4 }],
+    holidayEffect: 60,
+    unaffectedItems: Math.floor(ITEMS / 2),
+  },
   {
     ...daily,
     name: "d3",
@@ -94,6 +109,8 @@ interface Result {
   seriesSigns: string;
   noEffectMax: string;
   nonZeroShare: string;
+  /** The aggregate before issue 10 (signed mean of the point scores), on the same points: Spearman, signs. */
+  before: string;
   minutes: number;
 }
 
@@ -148,6 +165,14 @@ async function run(spec: EffectSpec): Promise<Result> {
       counted++;
       if (Math.sign(overall.normalized[a] ?? 0) === sign) right++;
     });
+    // The former aggregate, the signed mean of the point rows' raw scores, for comparison on the same points.
+    const signedMean = attributes.map(
+      (_, a) => points.reduce((sum, r) => sum + (rowScores(r, attributes).raw[a] ?? 0), 0) / points.length,
+    );
+    const beforeRight = attributes.filter(
+      (_, a) => data.trueSigns[a] !== 0 && Math.sign(signedMean[a] as number) === data.trueSigns[a],
+    ).length;
+    const before = `${spearman(signedMean.map(Math.abs), truth).toFixed(3)}, ${beforeRight}/${counted}`;
     // Per series: its Aggregate row's signs, where the attribute truly moves that series in the window.
     let seriesRight = 0;
     let seriesCounted = 0;
@@ -179,6 +204,7 @@ async function run(spec: EffectSpec): Promise<Result> {
       seriesSigns: `${seriesRight}/${seriesCounted} (${((100 * seriesRight) / Math.max(1, seriesCounted)).toFixed(0)}%)`,
       noEffectMax: attributes.some((_, a) => data.trueSigns[a] === 0) ? noEffectMax.toFixed(3) : "–",
       nonZeroShare: `${nonZero}/${items.length}`,
+      before,
       minutes: (Date.now() - started) / 60_000,
     };
   } finally {
@@ -194,11 +220,11 @@ for (const spec of SETS.filter((s) => only.length === 0 || only.includes(s.name)
   console.error(JSON.stringify(r));
 }
 console.log(
-  "| data set | frequency | attributes | Spearman (magnitude vs truth) | overall signs right | series signs right | max no-effect normalized | series with non-zero impact | minutes |",
+  "| data set | frequency | attributes | Spearman (magnitude vs truth) | overall signs right | series signs right | max no-effect normalized | series with non-zero impact | before (signed mean): Spearman, overall signs | minutes |",
 );
-console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const r of results) {
   console.log(
-    `| ${r.name} | ${r.frequency} | ${r.attributes} | ${r.spearman.toFixed(3)} | ${r.overallSigns} | ${r.seriesSigns} | ${r.noEffectMax} | ${r.nonZeroShare} | ${r.minutes.toFixed(1)} |`,
+    `| ${r.name} | ${r.frequency} | ${r.attributes} | ${r.spearman.toFixed(3)} | ${r.overallSigns} | ${r.seriesSigns} | ${r.noEffectMax} | ${r.nonZeroShare} | ${r.before} | ${r.minutes.toFixed(1)} |`,
   );
 }

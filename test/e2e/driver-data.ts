@@ -205,6 +205,8 @@ export interface EffectSpec {
   numeric: { name: string; effect: number }[];
   binary: { name: string; effect: number; rate: number }[];
   holidayEffect?: number;
+  /** How many of the items (the last ones) ignore every driver: level and noise only. Default 0. */
+  unaffectedItems?: number;
 }
 
 export interface EffectData extends PredictorData {
@@ -237,22 +239,24 @@ export function generateEffectData(spec: EffectSpec): EffectData {
     ["item_id", "timestamp", ...spec.numeric.map((f) => f.name), ...spec.binary.map((f) => f.name)].join(","),
   ];
   const stamp = (ms: number) => `${new Date(ms).toISOString().slice(0, 10)} 00:00:00`;
+  const affected = (i: number) => i < spec.items - (spec.unaffectedItems ?? 0);
   for (let i = 0; i < spec.items; i++) {
     const level = 150 + 10 * i;
+    const gain = affected(i) ? 1 : 0;
     const fields = Array.from({ length: nN + nB }, () => new Float64Array(total));
     for (let t = 0; t < total; t++) {
       let demand = level + (r() - 0.5) * 2 * Math.sqrt(3) * 2; // uniform noise with sd 2
       spec.numeric.forEach((f, k) => {
         const u = 2 * r() - 1;
         (fields[k] as Float64Array)[t] = Math.round((10 + 3 * u) * 100) / 100;
-        demand += (f.effect * ((fields[k] as Float64Array)[t] - 10)) / 3;
+        demand += (gain * f.effect * ((fields[k] as Float64Array)[t] - 10)) / 3;
       });
       spec.binary.forEach((f, k) => {
         const x = r() < f.rate ? 1 : 0;
         (fields[nN + k] as Float64Array)[t] = x;
-        demand += f.effect * x;
+        demand += gain * f.effect * x;
       });
-      if (holiday) demand += (spec.holidayEffect as number) * (holiday[t] as number);
+      if (holiday) demand += gain * (spec.holidayEffect as number) * (holiday[t] as number);
       const ts = stamp(timestamps[t] as number);
       related.push([`item_${i}`, ts, ...fields.map((x) => String(x[t]))].join(","));
       if (t < spec.points) target.push(`item_${i},${ts},${Math.max(0, demand).toFixed(3)}`);
@@ -292,6 +296,7 @@ export function generateEffectData(spec: EffectSpec): EffectData {
     attributes,
     timestamps,
     trueImpacts(i, origin, t) {
+      if (!affected(i)) return attributes.map(() => 0);
       const b = baselineOf(i, origin);
       const x = values[i] as Float64Array[];
       return [

@@ -121,7 +121,13 @@ async function run(spec: EffectSpec): Promise<Result> {
     const fc = h.forecast();
     const s3 = h.s3();
     const data = generateEffectData(spec);
-    const { explainabilityArn } = await setupPredictor(fc, s3, h.roleArn(), `${spec.name.replaceAll("_", "-")}-data`, data);
+    const { explainabilityArn } = await setupPredictor(
+      fc,
+      s3,
+      h.roleArn(),
+      `${spec.name.replaceAll("_", "-")}-data`,
+      data,
+    );
     await s3.send(new CreateBucketCommand({ Bucket: "out" }));
     const { ExplainabilityExportArn } = await fc.send(
       new CreateExplainabilityExportCommand({

@@ -6,7 +6,7 @@
 import fs from "node:fs/promises";
 import type { ResourceRecord } from "../store/resource-store.js";
 import type { Services } from "./context.js";
-import { GLOBAL_MEMBER, type PredictorModel } from "./predictor-training.js";
+import { GLOBAL_MEMBER, MIN_GLOBAL_POINTS, type PredictorModel } from "./predictor-training.js";
 
 export type AttributeUse = { uses: true } | { uses: false; reason: string };
 
@@ -30,9 +30,11 @@ export function noAttributeReason(member: string): string {
   return `its forecast comes from ${label}, which uses no attribute (it forecast this series better in backtests than the model with attributes)`;
 }
 
-/** The reason when the predictor has no member that uses attributes at all. */
+/** The reason when the predictor has no member that uses attributes at all (an explained predictor has
+ * attributes, so the model that learns from them was left out for want of data). */
 export const NO_ATTRIBUTE_MODEL =
-  "the predictor has no model that uses attributes (no related data, item metadata or holidays took part)";
+  "the predictor has no model that uses attributes: the model that learns from them needs at least " +
+  `${MIN_GLOBAL_POINTS} history points across all series, and the data has fewer`;
 
 /** Does the forecast of the series with this key (keyOf) use any attribute, and if not, why. */
 export function attributeUseOf(model: PredictorModel, seriesKey: string): AttributeUse {

@@ -47,7 +47,7 @@ export interface PredictorModel {
 /** The member name of the global covariate model (a GBDT across all series). */
 export const GLOBAL_MEMBER = "global";
 /** Below this many history points in all, a model across series has too little to learn from. */
-const MIN_GLOBAL_POINTS = 200;
+export const MIN_GLOBAL_POINTS = 200;
 
 export function predictorDir(services: Services, predictor: ResourceRecord): string {
   return services.dataFiles.resourceDir(predictor, "predictor", predictor.name);

@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-forecast";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { chromium, type Locator, type Page } from "playwright-core";
+import { generateEffectData, setupPredictor } from "../e2e/driver-data.js";
 import { ACCOUNTS, REGION } from "../e2e/harness.js";
 import { ATTRIBUTES, ITEMS, settle, setupConsolePredictor } from "./console-data.js";
 import { type ConsoleService, startConsoleService } from "./console-service.js";
@@ -141,6 +142,7 @@ describe("console", () => {
   let explainabilityArn = "";
   let name = "";
   let hiddenName = "";
+  let unusedName = "";
 
   before(async () => {
     s = await startConsoleService();
@@ -168,6 +170,25 @@ describe("console", () => {
       "explainability without visualization",
     );
     assert.equal(hidden.Status, "ACTIVE", hidden.Message);
+    // A third, of a predictor with too little data for the model with attributes: no series uses an attribute.
+    const unused = await setupPredictor(
+      fc,
+      s.s3(),
+      s.roleArn(),
+      "console-unused",
+      generateEffectData({
+        name: "unused",
+        frequency: "D",
+        start: Date.UTC(2024, 0, 1),
+        items: 3,
+        points: 60,
+        horizon: 7,
+        seed: 5,
+        numeric: [{ name: "price", effect: -30 }],
+        binary: [{ name: "promo", effect: 20, rate: 0.4 }],
+      }),
+    );
+    unusedName = unused.explainabilityArn.split("/").pop() as string;
   });
   after(async () => s?.close());
 
@@ -414,6 +435,23 @@ describe("console", () => {
       await page.screenshot({ path: shot, fullPage: true });
       console.log(`console screenshot: ${shot}`);
       assert.ok((await fs.stat(shot)).size > 10_000, "the screenshot has content");
+      assert.deepEqual(problems, [], "no script errors or blocked resources");
+
+      // An explainability whose series use no attribute: the note, the marked list, the reason, no chart.
+      await page.goto(`${s.endpoint}/console/explainabilities/${unusedName}?series=1`);
+      assert.match(
+        (await page.locator("[data-note=attribute-use]").textContent()) ?? "",
+        /^3 of 3 explained series use no attribute/,
+      );
+      assert.equal(await page.locator("#series option:checked").textContent(), "item_1 (uses no attribute)");
+      assert.match(
+        (await page.locator("[data-reason=no-attribute]").last().textContent()) ?? "",
+        /The forecast of item_1 uses no attribute: the predictor has no model that uses attributes: the model that learns from them needs at least 200 history points/,
+      );
+      assert.equal(await page.locator("svg.impact-chart").count(), 0, "no chart of zeros");
+      const unusedShot = path.join(os.tmpdir(), `openforecast-console-unused-${Date.now()}.png`);
+      await page.screenshot({ path: unusedShot, fullPage: true });
+      console.log(`console screenshot (no attribute): ${unusedShot}`);
       assert.deepEqual(problems, [], "no script errors or blocked resources");
 
       await page.click("header button");

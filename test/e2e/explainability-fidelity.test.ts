@@ -238,7 +238,7 @@ describe("series whose forecast uses no attribute carry the marker and the reaso
     assert.equal(described.Status, "ACTIVE");
     assert.match(
       described.Message ?? "",
-      /^3 of 3 explained series use no attribute, so their impact scores are empty \(not 0\) in the export: the predictor has no model that uses attributes/,
+      /^3 of 3 explained series use no attribute, so their impact scores are empty \(not 0\) in the export: the predictor has no model that uses attributes: the model that learns from them needs at least 200 history points/,
     );
     await s3.send(new CreateBucketCommand({ Bucket: "unused-out" }));
     for (const format of ["CSV", "PARQUET"] as const) {

@@ -90,7 +90,7 @@ export function seriesWeightsOf(model: PredictorModel, key: string): Map<string,
 }
 
 /** Below this many history points in all, a model across series has too little to learn from. */
-const MIN_GLOBAL_POINTS = 200;
+export const MIN_GLOBAL_POINTS = 200;
 
 export function predictorDir(services: Services, predictor: ResourceRecord): string {
   return services.dataFiles.resourceDir(predictor, "predictor", predictor.name);

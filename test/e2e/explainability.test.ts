@@ -1,7 +1,4 @@
 import assert from "node:assert/strict";
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
   CreateExplainabilityCommand,
@@ -18,7 +15,6 @@ import {
 } from "@aws-sdk/client-forecast";
 import {
   CreateBucketCommand,
-  GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -28,6 +24,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { GLOBAL_MEMBER } from "../../src/forecasting/auto/members.js";
 import { readPredictorModel } from "../../src/resources/predictor-training.js";
 import { DAYS, HORIZON, ITEMS, START, setupDriverPredictor } from "./driver-data.js";
+import { readParts as readExportParts } from "./export-parts.js";
 import { ACCOUNTS, eventually, type Harness, startHarness } from "./harness.js";
 
 const DAY = 86_400_000;
@@ -46,41 +43,8 @@ async function settle<T extends { Status?: string; Message?: string }>(
   );
 }
 
-async function readParts(
-  s3: S3Client,
-  prefix: string,
-  ext: "csv" | "parquet",
-): Promise<Record<string, unknown>[]> {
-  const listed = await s3.send(new ListObjectsV2Command({ Bucket: "explain", Prefix: prefix }));
-  const keys = (listed.Contents ?? []).map((o) => o.Key as string).filter((k) => k.endsWith(`.${ext}`));
-  assert.ok(keys.length > 0, `parts under ${prefix}`);
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "explain-parts-"));
-  const files: string[] = [];
-  for (const key of keys) {
-    assert.match(
-      path.basename(key),
-      new RegExp(`^[a-z_]+_\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}Z_part\\d+\\.${ext}$`),
-    );
-    const body = await (
-      await s3.send(new GetObjectCommand({ Bucket: "explain", Key: key }))
-    ).Body?.transformToByteArray();
-    const file = path.join(dir, path.basename(key));
-    await fs.writeFile(file, body as Uint8Array);
-    files.push(file);
-  }
-  const db = await DuckDBInstance.create(":memory:");
-  const con = await db.connect();
-  const list = files.map((f) => `'${f}'`).join(", ");
-  const reader =
-    ext === "csv" ? `read_csv([${list}], header = true, all_varchar = true)` : `read_parquet([${list}])`;
-  const rows = (await con.runAndReadAll(`SELECT * FROM ${reader}`)).getRowObjectsJS() as Record<
-    string,
-    unknown
-  >[];
-  con.closeSync();
-  await fs.rm(dir, { recursive: true, force: true });
-  return rows;
-}
+const readParts = (s3: S3Client, prefix: string, ext: "csv" | "parquet") =>
+  readExportParts(s3, "explain", prefix, ext);
 
 describe("explainability and its export", () => {
   let h: Harness;

@@ -199,14 +199,22 @@ export async function waitForImport(
  */
 export async function importDailyDataset(
   fc: ForecastClient,
-  options: { name: string; type: DatasetType; fields: readonly string[]; path: string; roleArn: string },
+  options: {
+    name: string;
+    type: DatasetType;
+    fields: readonly string[];
+    path: string;
+    roleArn: string;
+    /** DataFrequency; "D" unless given. */
+    frequency?: string;
+  },
 ): Promise<string> {
   const { DatasetArn } = await fc.send(
     new CreateDatasetCommand({
       DatasetName: options.name,
       Domain: "RETAIL",
       DatasetType: options.type,
-      DataFrequency: "D",
+      DataFrequency: options.frequency ?? "D",
       Schema: {
         Attributes: [
           { AttributeName: "item_id", AttributeType: "string" },

@@ -4,6 +4,7 @@
 import type { Incident, OperationClass, Stats } from "./calls.js";
 import type { Problem } from "./ledger.js";
 import type { RestartWindow } from "./server.js";
+import type { LogGroup } from "./service-log.js";
 import type { ResourceStatus } from "./settle.js";
 
 export interface MemorySample {
@@ -29,6 +30,7 @@ export interface SoakResult {
   memory: MemorySample[];
   health: { probes: number; overOneSecond: number; maxMs: number };
   fatal: string[];
+  serviceLog: LogGroup[];
 }
 
 const CLASSES: OperationClass[] = [
@@ -46,21 +48,34 @@ const mb = (kb: number) => Math.round(kb / 1024);
 const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s+/g, " ").slice(0, 160);
 
-/** Incidents grouped by operation, type and the start of the message (numbers masked), with counts. */
+/**
+ * Incidents grouped by status, type and message (numbers masked): how many, which operations (a few named), and
+ * for fuzzed requests the mutations every request of the group had in common (the likely trigger).
+ */
 function grouped(incidents: Incident[]): string[] {
-  const groups = new Map<string, { count: number; first: Incident }>();
+  const groups = new Map<string, Incident[]>();
   for (const i of incidents) {
-    const key = `${i.operation}|${i.status}|${i.type}|${i.message.replace(/\d+/g, "#").slice(0, 90)}|${(i.detail ?? "").replace(/\(\d+ bytes\)/, "")}`;
+    const key = `${i.status}|${i.type}|${i.message.replace(/\d+/g, "#").slice(0, 90)}`;
     const g = groups.get(key);
-    if (g) g.count++;
-    else groups.set(key, { count: 1, first: i });
+    if (g) g.push(i);
+    else groups.set(key, [i]);
   }
   return [...groups.values()]
-    .sort((a, b) => b.count - a.count)
-    .map(
-      ({ count, first: i }) =>
-        `| ${count} | ${cell(i.operation)} | ${i.status} ${cell(i.type)} | ${cell(i.message)} | ${cell(i.detail ?? "")} | ${clock(i.at)} |`,
-    );
+    .sort((a, b) => b.length - a.length)
+    .map((g) => {
+      const first = g[0] as Incident;
+      const operations = [...new Set(g.map((i) => i.operation))];
+      const named = `${operations.slice(0, 4).join(", ")}${operations.length > 4 ? ` and ${operations.length - 4} more` : ""}`;
+      const mutationSets = g
+        .filter((i) => i.detail)
+        .map((i) => new Set((i.detail as string).split(" ")[0]?.split("+")));
+      const common = mutationSets.length
+        ? [...(mutationSets[0] as Set<string>)]
+            .filter((m) => mutationSets.every((set) => set.has(m)))
+            .join("+") || "(none in common)"
+        : "";
+      return `| ${g.length} | ${first.status} ${cell(first.type)} | ${cell(first.message)} | ${cell(named)} | ${common} | ${clock(first.at)} |`;
+    });
 }
 
 /** Least-squares slope of RSS in MB per minute over the samples given. */
@@ -163,6 +178,18 @@ export function renderReport(r: SoakResult): string {
   table("Connection errors and timeouts while the service was up (grouped):", grouped(r.stats.unexpected));
   table("Responses slower than 2 s (grouped):", grouped(r.stats.slow));
   table("Fuzzed error answers that were not AWS-shaped (grouped):", grouped(r.stats.notAwsShaped));
+  if (r.serviceLog.length > 0) {
+    out.push(
+      "The service log, warn and up (grouped; numbers masked):",
+      "",
+      "| count | level | message | error | where |",
+      "| --- | --- | --- | --- | --- |",
+      ...r.serviceLog
+        .slice(0, 25)
+        .map((g) => `| ${g.count} | ${g.level} | ${cell(g.msg)} | ${cell(g.error)} | ${g.where} |`),
+      "",
+    );
+  }
   if (r.stuck.length > 0) {
     out.push(
       "Resources still transitional after settling:",

@@ -25,7 +25,7 @@ export interface SoakServerOptions {
   credentialsFile: string;
   port: number;
   s3Port: number;
-  /** The service's stderr (pino at warn level) goes here, appended across restarts. */
+  /** The service's output (pino JSON lines at warn level and up) goes here, appended across restarts. */
   logFile: string;
   jobConcurrency?: number;
 }
@@ -82,9 +82,11 @@ export class SoakServer {
         OPENFORECAST_CREDENTIALS_FILE: this.options.credentialsFile,
         OPENFORECAST_LOG_LEVEL: "warn",
       },
-      stdio: ["ignore", "ignore", "pipe"],
+      stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
+    // pino writes JSON lines to stdout; warnings of Node.js itself go to stderr.
+    child.stdout?.pipe(this.log, { end: false });
     child.stderr?.pipe(this.log, { end: false });
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
@@ -156,7 +158,7 @@ export class SoakServer {
     return kb === undefined ? undefined : Number(kb);
   }
 
-  closeLog(): void {
-    this.log.end();
+  closeLog(done: () => void): void {
+    this.log.end(done);
   }
 }

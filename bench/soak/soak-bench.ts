@@ -27,6 +27,7 @@ import { call, Stats } from "./calls.js";
 import { Ledger, verifyLedger } from "./ledger.js";
 import { type MemorySample, renderReport } from "./report.js";
 import { SoakServer } from "./server.js";
+import { groupServiceLog } from "./service-log.js";
 import { isTransitional, type ResourceStatus, resourceStatuses } from "./settle.js";
 import { type Role, SoakClient, type SoakShared } from "./workloads.js";
 
@@ -244,7 +245,7 @@ async function main(): Promise<void> {
     memory.push({ at: stats.seconds(), generation: server.generation, rssKb: finalRss });
   for (const c of [...admin, ...s3s]) c.destroy();
   await server.stop();
-  server.closeLog();
+  await new Promise<void>((resolve) => server.closeLog(resolve));
 
   const loadAfter = os.loadavg();
   const kills = server.windows.filter((w) => w.kind === "kill -9").length;
@@ -273,6 +274,7 @@ async function main(): Promise<void> {
     memory,
     health,
     fatal,
+    serviceLog: await groupServiceLog(server.logFile),
   });
   writeFileSync(outFile, `${report}\n`);
   console.log(report);

@@ -497,8 +497,10 @@ export class SoakClient {
     } else if (choice < 0.95) {
       await this.readBack();
     } else {
+      // A bucket of a client of the same account (fuzzers have none; it may not be made yet: NoSuchBucket).
+      const other = this.account * 8 + Math.floor(this.r() * 6);
       await this.s(
-        new ListObjectsV2Command({ Bucket: `soak-a${this.account + 1}-c${Math.floor(this.r() * 16)}` }),
+        new ListObjectsV2Command({ Bucket: `soak-a${this.account + 1}-c${other}`, MaxKeys: 100 }),
       ).catch((e) => {
         if (errorName(e) !== "NoSuchBucket") throw e;
       });

@@ -168,7 +168,7 @@ export function renderReport(r: SoakResult): string {
     out.push(
       title,
       "",
-      "| count | operation | status | message | request | first at |",
+      "| count | status | message | operations | fuzz mutations all had | first at |",
       "| --- | --- | --- | --- | --- | --- |",
       ...rows,
       "",

@@ -277,6 +277,24 @@ async function main(): Promise<void> {
     serviceLog: await groupServiceLog(server.logFile),
   });
   writeFileSync(outFile, `${report}\n`);
+  // Every incident in full, for routing what the grouped tables summarise.
+  writeFileSync(
+    outFile.replace(/\.md$/, ".details.json"),
+    JSON.stringify(
+      {
+        fiveXX: stats.fiveXX,
+        unexpectedConnectionErrors: stats.unexpected,
+        slow: stats.slow,
+        stuck,
+        problems: [...shared.problems, ...verified.problems],
+        failedJobs: shared.failedJobs,
+        restartWindows: server.windows,
+        memory,
+      },
+      null,
+      1,
+    ),
+  );
   console.log(report);
   log(`written to ${outFile}; service log ${server.logFile}`);
 }

@@ -107,6 +107,7 @@ async function main(): Promise<void> {
   });
 
   const loadBefore = os.loadavg();
+  const cpuBefore = process.cpuUsage();
   const startedAt = Date.now();
   log(`service data in ${dataDir}; output ${outFile}`);
   await server.start();
@@ -187,6 +188,11 @@ async function main(): Promise<void> {
     }
   }
 
+  // Whether the clients' own process could keep up: its CPU time over the load, as a share of one core.
+  const cpu = process.cpuUsage(cpuBefore);
+  const clientCpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const clientCpuShare = clientCpuSeconds / ((Date.now() - startedAt) / 1000);
+
   // Stop the load; clients finish the request in flight and give up their scenarios.
   log("load over; stopping the clients");
   stopping = true;
@@ -259,7 +265,8 @@ async function main(): Promise<void> {
         `16 clients (per account: 2 pipelines, 2 create/import/delete, 2 readers, 2 fuzzers), seed ${SEED}, ` +
         `pipelines on ${SHAPE.items} series × ${SHAPE.days} days, horizon ${SHAPE.horizon}. Tree at ${commit()}.`,
       `Machine: ${os.availableParallelism()} cores, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB, Node.js ${process.version}; ` +
-        `load average ${loadBefore[0]?.toFixed(1)} at the start, ${loadAfter[0]?.toFixed(1)} at the end (1-min).`,
+        `load average ${loadBefore[0]?.toFixed(1)} at the start, ${loadAfter[0]?.toFixed(1)} at the end (1-min). ` +
+        `The clients' process used ${clientCpuSeconds.toFixed(0)} CPU s during the load (${(clientCpuShare * 100).toFixed(0)}% of one core).`,
     ],
     stats,
     windows: server.windows,

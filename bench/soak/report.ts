@@ -78,6 +78,42 @@ function grouped(incidents: Incident[]): string[] {
     });
 }
 
+/**
+ * Slow responses clustered into moments (within 3 s of each other): a stall of the whole service shows as many
+ * operations slow at once, and the fuzzed requests among them hint at what caused it.
+ */
+export function slowMoments(slow: Incident[]): string[] {
+  if (slow.length === 0) return [];
+  const moments: Incident[][] = [];
+  for (const i of [...slow].sort((a, b) => a.at - b.at)) {
+    const last = moments.at(-1);
+    if (last && i.at - (last.at(-1) as Incident).at < 3) last.push(i);
+    else moments.push([i]);
+  }
+  const seconds = (i: Incident) => Number.parseFloat(i.message);
+  const rows = moments.map((m) => {
+    // The slowest fuzzed request first: a request that stalls the service waits longest itself.
+    const fuzzed = m
+      .filter((i) => i.detail)
+      .sort((a, b) => seconds(b) - seconds(a))
+      .map((i) => {
+        const found = /Value '([^']*)/.exec(i.message)?.[1];
+        const value = found === undefined ? undefined : [...found].slice(0, 30).join("");
+        return `${i.operation} ${i.detail?.split(" ")[0]} ${seconds(i).toFixed(1)} s${value ? ` ('${value}…')` : ""}`;
+      });
+    const slowest = Math.max(...m.map(seconds));
+    return `| ${clock((m[0] as Incident).at)} | ${m.length} | ${slowest.toFixed(1)} s | ${cell(fuzzed.slice(0, 3).join("; "))} |`;
+  });
+  return [
+    "Moments with responses slower than 2 s (responses within 3 s of each other):",
+    "",
+    "| at | responses over 2 s | slowest | fuzzed requests among them |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    "",
+  ];
+}
+
 /** Least-squares slope of RSS in MB per minute over the samples given. */
 function slope(samples: MemorySample[]): number {
   if (samples.length < 3) return Number.NaN;
@@ -176,7 +212,7 @@ export function renderReport(r: SoakResult): string {
   };
   table("5xx answers (grouped):", grouped(r.stats.fiveXX));
   table("Connection errors and timeouts while the service was up (grouped):", grouped(r.stats.unexpected));
-  table("Responses slower than 2 s (grouped):", grouped(r.stats.slow));
+  out.push(...slowMoments(r.stats.slow));
   table("Fuzzed error answers that were not AWS-shaped (grouped):", grouped(r.stats.notAwsShaped));
   if (r.serviceLog.length > 0) {
     out.push(

@@ -106,6 +106,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
+  const tree = commit();
   const loadBefore = os.loadavg();
   const cpuBefore = process.cpuUsage();
   const startedAt = Date.now();
@@ -261,9 +262,10 @@ async function main(): Promise<void> {
   const report = renderReport({
     title: `Soak run of ${new Date(startedAt).toISOString().slice(0, 16).replace("T", " ")} UTC`,
     setup: [
-      `${MINUTES} min of load, kill -9 every ${KILL_EVERY} min (${kills} kills; restarts took ${restartSeconds.map((s) => s.toFixed(1)).join(", ")} s), ` +
+      `${MINUTES} min of load, ${KILL_EVERY > 0 ? `kill -9 every ${KILL_EVERY} min (${kills} kills)` : "no kill -9"}; ` +
+        `restarts took ${restartSeconds.map((s) => s.toFixed(1)).join(", ")} s (the last one clean); ` +
         `16 clients (per account: 2 pipelines, 2 create/import/delete, 2 readers, 2 fuzzers), seed ${SEED}, ` +
-        `pipelines on ${SHAPE.items} series × ${SHAPE.days} days, horizon ${SHAPE.horizon}. Tree at ${commit()}.`,
+        `pipelines on ${SHAPE.items} series × ${SHAPE.days} days, horizon ${SHAPE.horizon}. Tree at ${tree} when it started.`,
       `Machine: ${os.availableParallelism()} cores, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB, Node.js ${process.version}; ` +
         `load average ${loadBefore[0]?.toFixed(1)} at the start, ${loadAfter[0]?.toFixed(1)} at the end (1-min). ` +
         `The clients' process used ${clientCpuSeconds.toFixed(0)} CPU s during the load (${(clientCpuShare * 100).toFixed(0)}% of one core).`,

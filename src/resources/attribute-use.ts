@@ -4,14 +4,10 @@
 // its Message, its export and the console, instead of showing zeros that look like a fault.
 
 import { memberTraits } from "../forecasting/auto/members.js";
+import { MIN_GLOBAL_POINTS } from "../forecasting/global/index.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import type { Services } from "./context.js";
-import {
-  MIN_GLOBAL_POINTS,
-  type PredictorModel,
-  readPredictorModel,
-  seriesWeightsOf,
-} from "./predictor-training.js";
+import { type PredictorModel, readPredictorModel, seriesWeightsOf } from "./predictor-training.js";
 
 export type AttributeUse = { uses: true } | { uses: false; reason: string };
 

@@ -13,6 +13,7 @@ import {
 } from "../forecasting/auto/combined-model.js";
 import { COMBINATION, GLOBAL_MEMBER, isDatasetMember } from "../forecasting/auto/members.js";
 import { combined, learnWeights } from "../forecasting/auto/weights.js";
+import { MIN_GLOBAL_POINTS } from "../forecasting/global/index.js";
 import type { MemberName } from "../forecasting/members.js";
 import { attributeNames, type PreparedSeries, type SeriesSet } from "../forecasting/series-set.js";
 import { forecastAt, type PackedForecasts, sliceForecasts } from "../jobs/forecast-transfer.js";
@@ -88,9 +89,6 @@ export async function readPredictorModel(file: string): Promise<PredictorModel> 
 export function seriesWeightsOf(model: PredictorModel, key: string): Map<string, number> {
   return seriesWeights(model.combination, model.choices[key] ?? model.fallback ?? COMBINATION);
 }
-
-/** Below this many history points in all, a model across series has too little to learn from. */
-export const MIN_GLOBAL_POINTS = 200;
 
 export function predictorDir(services: Services, predictor: ResourceRecord): string {
   return services.dataFiles.resourceDir(predictor, "predictor", predictor.name);

@@ -202,10 +202,14 @@ async function admit(options: S3EndpointOptions, req: IncomingMessage): Promise<
     resource: bucket === undefined ? "/" : `/${bucket}${key === "" ? "" : `/${key}`}`,
     body() {
       if (body !== undefined) return body;
+      // Errors before a handler pipes the body somewhere must not go unhandled (the process would end); the
+      // stream keeps them (`errored`) and the handler's pipeline rejects with them.
+      req.on("error", ignore);
       if (isAwsChunked(header("content-encoding"), header("x-amz-content-sha256"))) {
         const decoder = new AwsChunkedDecoder();
         req.on("error", (error) => decoder.destroy(error));
         req.on("aborted", () => decoder.destroy(new Error("aborted")));
+        decoder.on("error", ignore);
         body = req.pipe(decoder);
       } else {
         body = req;
@@ -239,6 +243,8 @@ function checkAccess(backend: S3Backend, call: S3Call): void {
     );
   }
 }
+
+const ignore = () => {};
 
 const newRequestId = () => randomBytes(8).toString("hex").toUpperCase();
 
@@ -326,6 +332,15 @@ export function createS3Endpoint(options: S3EndpointOptions): FastifyInstance {
     exposeHeadRoutes: false,
     return503OnClosing: true,
     clientErrorHandler,
+    // A path fastify's router cannot decode (`%zz`) never reaches the route.
+    frameworkErrors: (_error, request, reply) => {
+      const raw = reply as unknown as { hijack(): void; raw: ServerResponse };
+      raw.hijack();
+      const requestId = newRequestId();
+      const method = request.raw.method ?? "GET";
+      const error = new S3Error("InvalidURI", "Couldn't parse the specified URI.");
+      void send(raw.raw, errorAnswer(error, "/", requestId, method), requestId, method);
+    },
     routerOptions: { ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 65_535 },
   });
   app.removeAllContentTypeParsers();

@@ -18,19 +18,30 @@ const malformed = () =>
     "The XML you provided was not well-formed or did not validate against our published schema",
   );
 
-/** The body as text, refused past `limit` bytes (the rest is not read into memory). */
-export async function readBoundedBody(body: Readable, limit = MAX_XML_BODY_BYTES): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
+/**
+ * The body as text, refused past `limit` bytes: the rest is read and dropped, not kept, so that the client, still
+ * sending, gets the answer rather than a reset connection.
+ */
+export function readBoundedBody(body: Readable, limit = MAX_XML_BODY_BYTES): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      body.off("data", onData);
+      body.off("end", onEnd);
       body.resume();
-      throw new S3Error("MaxMessageLengthExceeded", "Your request was too big.");
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+      reject(new S3Error("MaxMessageLengthExceeded", "Your request was too big."));
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks).toString("utf8"));
+    body.on("data", onData);
+    body.once("end", onEnd);
+    body.once("error", reject);
+  });
 }
 
 /** How deep elements nest, in one pass over the text (comments, declarations and CDATA are not elements). */
@@ -58,6 +69,8 @@ const parser = new XMLParser({
   parseTagValue: false,
   trimValues: false,
   processEntities: true,
+  // Numeric character references (&#13;, &#x0A;), which SDKs use for control characters in keys.
+  htmlEntities: true,
   isArray: (_name, path) => path === "Delete.Object" || path === "CompleteMultipartUpload.Part",
 });
 

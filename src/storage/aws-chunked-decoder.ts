@@ -1,12 +1,5 @@
 import { Transform, type TransformCallback } from "node:stream";
 
-/**
- * Strips the `aws-chunked` content encoding from a request body. AWS SDKs send a streamed upload of known length
- * (a file stream, for instance) as `<hex size>[;chunk-signature=...]\r\n<bytes>\r\n ... 0\r\n<trailers>\r\n`;
- * s3rver does not understand that framing and would store it verbatim as the object's content.
- *
- * Chunk signatures and trailing checksums are read past, not checked (see src/identity/sigv4-s3.ts on payloads).
- */
 /** A body that does not follow the aws-chunked framing: the client's fault (400), not the endpoint's. */
 export class AwsChunkedError extends Error {
   constructor(message: string) {
@@ -15,6 +8,13 @@ export class AwsChunkedError extends Error {
   }
 }
 
+/**
+ * Strips the `aws-chunked` content encoding from a request body. AWS SDKs send a streamed upload of known length
+ * (a file stream, for instance) as `<hex size>[;chunk-signature=...]\r\n<bytes>\r\n ... 0\r\n<trailers>\r\n`;
+ * stored as received, the framing would become part of the object's content.
+ *
+ * Chunk signatures and trailing checksums are read past, not checked (see src/identity/sigv4-s3.ts on payloads).
+ */
 export class AwsChunkedDecoder extends Transform {
   private state: "size" | "data" | "data-end" | "trailers" | "done" = "size";
   private pending: Buffer = Buffer.alloc(0);

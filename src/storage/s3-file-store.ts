@@ -1,10 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
-import { createWriteStream } from "node:fs";
 import { mkdir, open, readFile, rename, rm, rmdir, stat, writeFile } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { S3Error } from "./s3-error.js";
+import { noSuchBucket, S3Error } from "./s3-error.js";
 import {
   INTERNAL_DIRECTORY,
   type Listing,
@@ -159,7 +158,7 @@ export class S3FileStore {
   ): Promise<Written> {
     const objectPath = this.objectPath(bucket, key, "object");
     return this.writeObjectFiles(objectPath, bucket, key, headers, async (temporary) => {
-      const written = await writeChecked(body, temporary, checks);
+      const written = await writeChecked(body, temporary, checks, this.bucketDirectory(bucket));
       return { written, etag: written.md5Hex };
     });
   }
@@ -176,7 +175,6 @@ export class S3FileStore {
     headers: Record<string, string>,
     produce: (temporary: string) => Promise<{ written: Written; etag: string }>,
   ): Promise<Written> {
-    await mkdir(dirname(objectPath), { recursive: true }).catch(keyTooLong(key));
     const id = randomUUID();
     const temporary = `${objectPath}.${id}.partial`;
     const md5Path = this.objectPath(bucket, key, "object.md5");
@@ -191,10 +189,13 @@ export class S3FileStore {
       return written;
     } catch (error) {
       await Promise.all(
+        // Clean-up only: a path that could not be made (too long) cannot be removed either.
         [temporary, `${md5Path}.${id}.partial`, `${metadataPath}.${id}.partial`].map((file) =>
-          rm(file, { force: true }),
+          rm(file, { force: true }).catch(() => {}),
         ),
       );
+      // The bucket's folder went away meanwhile (DeleteBucket won the race).
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noSuchBucket(bucket);
       throw error;
     }
   }
@@ -215,7 +216,12 @@ export class S3FileStore {
         to.key,
         headers ?? source.info.headers,
         async (temporary) => {
-          const written = await writeChecked(source.body, temporary, { maxBytes: Number.POSITIVE_INFINITY });
+          const written = await writeChecked(
+            source.body,
+            temporary,
+            { maxBytes: Number.POSITIVE_INFINITY },
+            this.bucketDirectory(to.bucket),
+          );
           return { written, etag };
         },
       );
@@ -284,7 +290,13 @@ export class S3FileStore {
 }
 
 /** Streams `body` into `path`, measuring and hashing it; refuses it (and removes the file) when a check fails. */
-export async function writeChecked(body: Readable, path: string, checks: WriteChecks): Promise<Written> {
+export async function writeChecked(
+  body: Readable,
+  path: string,
+  checks: WriteChecks,
+  /** The folder that must exist already (the bucket's, the upload's); those between it and `path` are made. */
+  root: string,
+): Promise<Written> {
   const md5 = createHash("md5");
   const sha256 = checks.sha256Hex === undefined ? undefined : createHash("sha256");
   let size = 0;
@@ -305,7 +317,8 @@ export async function writeChecked(body: Readable, path: string, checks: WriteCh
     },
   });
   try {
-    await pipeline(body, measure, createWriteStream(path));
+    const file = await createFile(path, root);
+    await pipeline(body, measure, file.createWriteStream());
     const digest = md5.digest();
     if (checks.contentMd5 !== undefined && digest.toString("base64") !== checks.contentMd5) {
       throw new S3Error("BadDigest", "The Content-MD5 you specified did not match what we received.");
@@ -318,8 +331,35 @@ export async function writeChecked(body: Readable, path: string, checks: WriteCh
     }
     return { size, md5Hex: digest.toString("hex") };
   } catch (error) {
-    await rm(path, { force: true });
+    await rm(path, { force: true }).catch(() => {});
     throw error;
+  }
+}
+
+/**
+ * Creates a new file, and the folders between `root` (which must exist: a bucket's folder, an upload's) and it.
+ * A concurrent delete of a folder's last key removes the folder (and its emptied parents) while it is empty, which
+ * it is between its creation and the file's: then the folders are made again. Once the file exists its folder is
+ * not empty, so the delete's rmdir leaves it alone. `root` itself is never made again: a bucket or upload removed
+ * meanwhile stays removed (ENOENT).
+ */
+async function createFile(path: string, root: string): Promise<Awaited<ReturnType<typeof open>>> {
+  const folders = relative(root, dirname(path))
+    .split(sep)
+    .filter((part) => part !== "");
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      let folder = root;
+      for (const part of folders) {
+        folder = join(folder, part);
+        await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== "EEXIST") throw error;
+        });
+      }
+      return await open(path, "wx");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT" || attempt >= 5) throw error;
+    }
   }
 }
 

@@ -70,7 +70,7 @@ export class S3MultipartStore {
     const partPath = join(directory, String(partNumber));
     const temporary = `${partPath}.${randomUUID()}.partial`;
     try {
-      const written = await writeChecked(body, temporary, checks);
+      const written = await writeChecked(body, temporary, checks, directory);
       await writeFile(`${temporary}.md5`, written.md5Hex);
       await rename(temporary, partPath);
       await rename(`${temporary}.md5`, `${partPath}.md5`);
@@ -140,6 +140,7 @@ export class S3MultipartStore {
           concatenate(parts.map((part) => join(directory, String(part.partNumber)))),
           temporary,
           { maxBytes: Number.POSITIVE_INFINITY },
+          this.files.bucketDirectory(bucket),
         );
         return { written, etag };
       },

@@ -254,6 +254,26 @@ describe("embedded S3 endpoint: operations s3rver lacked, ranges, containment, h
     await client.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: "small.bin", UploadId }));
   });
 
+  test("a write racing the delete that empties its folder succeeds (no 500), and so does the delete", async () => {
+    const client = s3.userClient();
+    for (let round = 0; round < 30; round += 1) {
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `race/${round}/old`, Body: "old" }));
+      await Promise.all([
+        client.send(
+          new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: [{ Key: `race/${round}/old` }] } }),
+        ),
+        client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `race/${round}/new`, Body: "new" })),
+      ]);
+      const listed = await client.send(
+        new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `race/${round}/` }),
+      );
+      assert.deepEqual(
+        listed.Contents?.map((o) => o.Key),
+        [`race/${round}/new`],
+      );
+    }
+  });
+
   test("Range GETs: first bytes, from an offset, the last bytes, past the end, unsatisfiable", async () => {
     const client = s3.userClient();
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: "range.txt", Body: "0123456789" }));

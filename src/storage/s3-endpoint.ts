@@ -330,7 +330,8 @@ export function createS3Endpoint(options: S3EndpointOptions): FastifyInstance {
   const app = Fastify({
     logger: false,
     exposeHeadRoutes: false,
-    return503OnClosing: true,
+    // While closing, requests still get S3's answers (fastify's own 503 is not an S3 document).
+    return503OnClosing: false,
     clientErrorHandler,
     // A path fastify's router cannot decode (`%zz`) never reaches the route.
     frameworkErrors: (_error, request, reply) => {
@@ -389,32 +390,30 @@ export function createS3Endpoint(options: S3EndpointOptions): FastifyInstance {
       await handle(request.raw, reply.raw);
     },
   });
+  /** Fastify's own answers (an unrouted method, an error before the route), as S3 documents. */
   const refuse =
-    (code: string, message: string, status: number) =>
+    (code: string, message: string) =>
     async (request: { raw: IncomingMessage }, reply: { hijack(): void; raw: ServerResponse }) => {
       reply.hijack();
       const requestId = newRequestId();
-      const error = Object.assign(new S3Error(code, message), { status });
+      const method = request.raw.method ?? "GET";
       await send(
         reply.raw,
-        errorAnswer(error, "/", requestId, request.raw.method ?? "GET"),
+        errorAnswer(new S3Error(code, message), "/", requestId, method),
         requestId,
-        request.raw.method ?? "GET",
+        method,
       );
     };
   app.setNotFoundHandler(
-    refuse("MethodNotAllowed", "The specified method is not allowed against this resource.", 405),
+    refuse("MethodNotAllowed", "The specified method is not allowed against this resource."),
   );
   app.setErrorHandler((error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) options.log?.(`Embedded S3: ${(error as Error).stack ?? error}`);
-    return refuse(
-      status >= 500 ? "InternalError" : "InvalidRequest",
-      status >= 500
-        ? "We encountered an internal error. Please try again."
-        : "The request could not be understood.",
-      status >= 500 ? 500 : 400,
-    )(request, reply);
+    if (status >= 500) {
+      options.log?.(`Embedded S3: ${(error as Error).stack ?? error}`);
+      return refuse("InternalError", "We encountered an internal error. Please try again.")(request, reply);
+    }
+    return refuse("InvalidRequest", "The request could not be understood.")(request, reply);
   });
   return app;
 }

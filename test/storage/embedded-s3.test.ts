@@ -111,7 +111,7 @@ describe("embedded S3 endpoint", () => {
     });
   });
 
-  test("refuses s3rver's built-in S3RVER key", async () => {
+  test("refuses s3rver's well-known S3RVER key (data directories from s3rver days)", async () => {
     const client = s3.userClient({ accessKeyId: "S3RVER", secretAccessKey: "S3RVER" });
     await assert.rejects(client.send(new ListBucketsCommand({})), { name: "InvalidAccessKeyId" });
   });

@@ -2,9 +2,6 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
   CreateAutoPredictorCommand,
-  CreateDatasetCommand,
-  CreateDatasetGroupCommand,
-  CreateDatasetImportJobCommand,
   CreateForecastCommand,
   CreateForecastExportJobCommand,
   CreatePredictorBacktestExportJobCommand,
@@ -18,15 +15,9 @@ import {
   ListForecastsCommand,
   ListPredictorsCommand,
 } from "@aws-sdk/client-forecast";
-import { ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from "@aws-sdk/client-s3";
-import { ACCOUNTS, eventually, type Harness, REGION, startHarness, waitForImport } from "./harness.js";
+import { type ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { eventually, forecastqueryClient, type Harness, importDemandGroup, startHarness } from "./harness.js";
 
 const DAY = 86_400_000;
 const START = Date.UTC(2024, 0, 1);
@@ -86,45 +77,16 @@ describe("AutoPredictor, forecast and QueryForecast", () => {
   before(async () => {
     h = await startHarness();
     fc = h.forecast();
-    const a = ACCOUNTS[0];
-    query = new ForecastqueryClient({
-      endpoint: h.service.forecastEndpoint,
-      region: REGION,
-      credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
-      maxAttempts: 1,
-    });
+    query = forecastqueryClient(h.service.forecastEndpoint);
     s3 = h.s3();
-    await s3.send(new CreateBucketCommand({ Bucket: "train" }));
-    await s3.send(new PutObjectCommand({ Bucket: "train", Key: "demand.csv", Body: demandCsv() }));
-    groupArn = (await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: "shop", Domain: "RETAIL" })))
-      .DatasetGroupArn as string;
-    const { DatasetArn } = await fc.send(
-      new CreateDatasetCommand({
-        DatasetName: "shop_demand",
-        Domain: "RETAIL",
-        DatasetType: "TARGET_TIME_SERIES",
-        DataFrequency: "D",
-        Schema: {
-          Attributes: [
-            { AttributeName: "item_id", AttributeType: "string" },
-            { AttributeName: "timestamp", AttributeType: "timestamp" },
-            { AttributeName: "demand", AttributeType: "float" },
-          ],
-        },
-      }),
-    );
-    const { DatasetImportJobArn } = await fc.send(
-      new CreateDatasetImportJobCommand({
-        DatasetImportJobName: "demand_import",
-        DatasetArn,
-        DataSource: { S3Config: { Path: "s3://train/demand.csv", RoleArn: h.roleArn() } },
-      }),
-    );
-    assert.equal((await waitForImport(fc, DatasetImportJobArn as string)).Status, "ACTIVE");
-    const { UpdateDatasetGroupCommand } = await import("@aws-sdk/client-forecast");
-    await fc.send(
-      new UpdateDatasetGroupCommand({ DatasetGroupArn: groupArn, DatasetArns: [DatasetArn as string] }),
-    );
+    groupArn = await importDemandGroup(fc, s3, {
+      group: "shop",
+      dataset: "shop_demand",
+      bucket: "train",
+      key: "demand.csv",
+      csv: demandCsv(),
+      roleArn: h.roleArn(),
+    });
   });
   after(async () => {
     query.destroy();

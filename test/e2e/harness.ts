@@ -192,23 +192,50 @@ export async function eventually<T>(
   }
 }
 
+/**
+ * Polls `describe` until the resource has ended its creation (ACTIVE, CREATE_FAILED or CREATE_STOPPED) and
+ * returns that description.
+ */
+export async function settled<T extends { Status?: string }>(
+  describe: () => Promise<T>,
+  what: string,
+  timeoutMs = 240_000,
+): Promise<T> {
+  return eventually(
+    async () => {
+      const d = await describe();
+      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(d.Status as string) ? d : undefined;
+    },
+    timeoutMs,
+    what,
+  );
+}
+
+/** As settled, but throws unless the resource ended ACTIVE. */
+export async function untilActive<T extends { Status?: string; Message?: string }>(
+  describe: () => Promise<T>,
+  what: string,
+  timeoutMs = 240_000,
+): Promise<T> {
+  const d = await settled(describe, what, timeoutMs);
+  if (d.Status !== "ACTIVE") throw new Error(`${what}: ${d.Status} ${d.Message ?? ""}`);
+  return d;
+}
+
 /** Waits for an import job to end (ACTIVE, CREATE_FAILED or CREATE_STOPPED) and returns its description. */
 export async function waitForImport(
   fc: ForecastClient,
   arn: string,
 ): Promise<DescribeDatasetImportJobCommandOutput> {
-  return eventually(
-    async () => {
-      const d = await fc.send(new DescribeDatasetImportJobCommand({ DatasetImportJobArn: arn }));
-      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(d.Status as string) ? d : undefined;
-    },
-    120_000,
+  return settled(
+    () => fc.send(new DescribeDatasetImportJobCommand({ DatasetImportJobArn: arn })),
     `import ${arn}`,
+    120_000,
   );
 }
 
 /**
- * Creates a dataset of item_id, timestamp and `fields` ("name:type", e.g. "demand:float"): daily (DataFrequency
+ * Creates a dataset of item_id, `dimensions`, timestamp and `fields` ("name:type", e.g. "demand:float"): daily (DataFrequency
  * "D") and RETAIL unless `frequency` and `domain` say otherwise; returns its ARN.
  */
 export async function createDailyDataset(
@@ -219,6 +246,8 @@ export async function createDailyDataset(
     fields: readonly string[];
     frequency?: string;
     domain?: Domain;
+    /** String attributes after item_id (forecast dimensions such as store_id). */
+    dimensions?: readonly string[];
   },
 ): Promise<string> {
   const { DatasetArn } = await fc.send(
@@ -230,6 +259,10 @@ export async function createDailyDataset(
       Schema: {
         Attributes: [
           { AttributeName: "item_id", AttributeType: "string" },
+          ...(options.dimensions ?? []).map((name) => ({
+            AttributeName: name,
+            AttributeType: "string" as const,
+          })),
           { AttributeName: "timestamp", AttributeType: "timestamp" },
           ...options.fields.map((field) => {
             const [name, type] = field.split(":") as [string, AttributeType];

@@ -17,11 +17,11 @@ import {
 import { type ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import {
-  eventually,
   forecastqueryClient,
   type Harness,
   importDailyDataset,
   importDemandGroup,
+  settled,
   startHarness,
 } from "./harness.js";
 
@@ -61,20 +61,6 @@ function promotionCsvs(): { demand: string; promotions: string } {
     }
   }
   return { demand: `${demand.join("\n")}\n`, promotions: `${promotions.join("\n")}\n` };
-}
-
-async function waitFor<T extends { Status?: string; Message?: string }>(
-  get: () => Promise<T>,
-  what: string,
-): Promise<T> {
-  return eventually(
-    async () => {
-      const d = await get();
-      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(d.Status as string) ? d : undefined;
-    },
-    240_000,
-    what,
-  );
 }
 
 const dayAt = (d: number) => new Date(START + d * DAY).getTime();
@@ -220,7 +206,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     );
     const [windows, offset] = await Promise.all(
       arns.map((PredictorArn) =>
-        waitFor(() => fc.send(new DescribePredictorCommand({ PredictorArn })), "a failure"),
+        settled(() => fc.send(new DescribePredictorCommand({ PredictorArn })), "a failure"),
       ),
     );
     assert.equal(windows?.Status, "CREATE_FAILED");
@@ -261,7 +247,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     await assert.rejects(fc.send(new CreatePredictorCommand(input)), {
       name: "ResourceAlreadyExistsException",
     });
-    const d = await waitFor(() => fc.send(new DescribePredictorCommand({ PredictorArn })), "ETS to train");
+    const d = await settled(() => fc.send(new DescribePredictorCommand({ PredictorArn })), "ETS to train");
     assert.equal(d.Status, "ACTIVE", d.Message);
     assert.equal(d.IsAutoPredictor, false);
     assert.equal(d.AlgorithmArn, `${ALGORITHM}ETS`);
@@ -307,7 +293,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     const { ForecastArn } = await fc.send(
       new CreateForecastCommand({ ForecastName: "ets_forecast", PredictorArn }),
     );
-    const forecast = await waitFor(
+    const forecast = await settled(
       () => fc.send(new DescribeForecastCommand({ ForecastArn })),
       "the forecast",
     );
@@ -325,7 +311,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     const { PredictorArn } = await fc.send(
       new CreatePredictorCommand(request("shop_prophet", { AlgorithmArn: `${ALGORITHM}Prophet` })),
     );
-    const d = await waitFor(
+    const d = await settled(
       () => fc.send(new DescribePredictorCommand({ PredictorArn })),
       "Prophet to train",
     );
@@ -392,7 +378,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
         }),
       ),
     );
-    const d = await waitFor(
+    const d = await settled(
       () => fc.send(new DescribePredictorCommand({ PredictorArn })),
       "Prophet to train",
     );
@@ -406,7 +392,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     const { ForecastArn } = await fc.send(
       new CreateForecastCommand({ ForecastName: "promo_prophet_forecast", PredictorArn }),
     );
-    const f = await waitFor(() => fc.send(new DescribeForecastCommand({ ForecastArn })), "the forecast");
+    const f = await settled(() => fc.send(new DescribeForecastCommand({ ForecastArn })), "the forecast");
     assert.equal(f.Status, "ACTIVE", f.Message);
     const answer = await query.send(
       new QueryForecastCommand({ ForecastArn, Filters: { item_id: "item_1" } }),
@@ -436,7 +422,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
       ),
     );
 
-    const a = await waitFor(
+    const a = await settled(
       () => fc.send(new DescribePredictorCommand({ PredictorArn: automl.PredictorArn })),
       "AutoML to train",
     );
@@ -460,7 +446,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     const automlMetrics = await fc.send(new GetAccuracyMetricsCommand({ PredictorArn: automl.PredictorArn }));
     assert.equal(automlMetrics.PredictorEvaluationResults?.[0]?.TestWindows?.length, 2);
 
-    const c = await waitFor(
+    const c = await settled(
       () => fc.send(new DescribePredictorCommand({ PredictorArn: cnn.PredictorArn })),
       "CNN-QR to train",
     );
@@ -473,7 +459,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     const { ForecastArn } = await fc.send(
       new CreateForecastCommand({ ForecastName: "cnn_forecast", PredictorArn: cnn.PredictorArn }),
     );
-    const forecast = await waitFor(
+    const forecast = await settled(
       () => fc.send(new DescribeForecastCommand({ ForecastArn })),
       "the forecast",
     );
@@ -496,7 +482,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
         },
       }),
     );
-    const d = await waitFor(
+    const d = await settled(
       () => fc.send(new DescribePredictorCommand({ PredictorArn })),
       "the AutoPredictor to train",
     );

@@ -17,7 +17,7 @@ import {
 } from "@aws-sdk/client-forecast";
 import { type ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
-import { eventually, forecastqueryClient, type Harness, importDemandGroup, startHarness } from "./harness.js";
+import { forecastqueryClient, type Harness, importDemandGroup, settled, startHarness } from "./harness.js";
 
 const DAY = 86_400_000;
 const START = Date.UTC(2024, 0, 1);
@@ -35,20 +35,6 @@ function demandCsv(): string {
     }
   }
   return `${lines.join("\n")}\n`;
-}
-
-async function waitFor<T extends { Status?: string; Message?: string }>(
-  get: () => Promise<T>,
-  what: string,
-): Promise<T> {
-  return eventually(
-    async () => {
-      const d = await get();
-      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(d.Status as string) ? d : undefined;
-    },
-    240_000,
-    what,
-  );
 }
 
 describe("AutoPredictor, forecast and QueryForecast", () => {
@@ -141,7 +127,7 @@ describe("AutoPredictor, forecast and QueryForecast", () => {
         DataConfig: { DatasetGroupArn: groupArn },
       }),
     );
-    const predictor = await waitFor(
+    const predictor = await settled(
       () => fc.send(new DescribeAutoPredictorCommand({ PredictorArn })),
       "the predictor to train",
     );
@@ -168,7 +154,7 @@ describe("AutoPredictor, forecast and QueryForecast", () => {
     const { ForecastArn } = await fc.send(
       new CreateForecastCommand({ ForecastName: "shop_forecast", PredictorArn }),
     );
-    const forecast = await waitFor(
+    const forecast = await settled(
       () => fc.send(new DescribeForecastCommand({ ForecastArn })),
       "the forecast",
     );
@@ -218,7 +204,7 @@ describe("AutoPredictor, forecast and QueryForecast", () => {
         Destination: { S3Config: { Path: "s3://train/exports/forecast", RoleArn: h.roleArn() } },
       }),
     );
-    const exported = await waitFor(
+    const exported = await settled(
       () => fc.send(new DescribeForecastExportJobCommand({ ForecastExportJobArn })),
       "the forecast export",
     );
@@ -243,7 +229,7 @@ describe("AutoPredictor, forecast and QueryForecast", () => {
         Destination: { S3Config: { Path: "s3://train/exports/backtest/", RoleArn: h.roleArn() } },
       }),
     );
-    const backtest = await waitFor(
+    const backtest = await settled(
       () => fc.send(new DescribePredictorBacktestExportJobCommand({ PredictorBacktestExportJobArn })),
       "the backtest export",
     );

@@ -16,34 +16,10 @@ import {
 } from "@aws-sdk/client-forecast";
 import { type ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import {
-  forecastqueryClient,
-  type Harness,
-  importDailyDataset,
-  importDemandGroup,
-  settled,
-  startHarness,
-} from "./harness.js";
+import { type Harness, importDailyDataset, settled } from "./harness.js";
+import { DAY, DAYS, type Shop, START, startShop } from "./shop-data.js";
 
-const DAY = 86_400_000;
-const START = Date.UTC(2024, 0, 1);
-const DAYS = 140;
 const ALGORITHM = "arn:aws:forecast:::algorithm/";
-
-/** 12 items × 140 days: a level per item, a weekly pattern, a slow trend; non-negative demand. */
-function demandCsv(): string {
-  const weekly = [1.0, 0.9, 0.95, 1.05, 1.2, 1.5, 1.4];
-  const lines: string[] = [];
-  for (let item = 0; item < 12; item++) {
-    const level = 20 + item * 7;
-    for (let d = 0; d < DAYS; d++) {
-      const day = new Date(START + d * DAY).toISOString().slice(0, 10);
-      const value = level * (weekly[d % 7] as number) * (1 + d / 700) + ((item * 31 + d * 17) % 7) - 3;
-      lines.push(`item_${item},${day} 00:00:00,${value.toFixed(2)}`);
-    }
-  }
-  return `${lines.join("\n")}\n`;
-}
 
 /** Whether item i is on promotion on day d: about one day in four, irregularly, so no season predicts it. */
 const onPromotion = (item: number, d: number): boolean => (item * 3 + d * 7) % 11 < 3;
@@ -83,24 +59,12 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     ...extra,
   });
 
+  let shop: Shop;
   before(async () => {
-    h = await startHarness();
-    fc = h.forecast();
-    query = forecastqueryClient(h.service.forecastEndpoint);
-    const s3 = h.s3();
-    groupArn = await importDemandGroup(fc, s3, {
-      group: "shop",
-      dataset: "shop_demand",
-      bucket: "train",
-      key: "demand.csv",
-      csv: demandCsv(),
-      roleArn: h.roleArn(),
-    });
+    shop = await startShop();
+    ({ h, fc, query, groupArn } = shop);
   });
-  after(async () => {
-    query.destroy();
-    await h.close();
-  });
+  after(async () => shop.close());
 
   test("bad requests get Amazon's error types", async () => {
     const refused = async (input: CreatePredictorCommandInput, name: string, message?: RegExp) =>

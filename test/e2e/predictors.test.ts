@@ -17,25 +17,8 @@ import {
 } from "@aws-sdk/client-forecast";
 import { type ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
-import { forecastqueryClient, type Harness, importDemandGroup, settled, startHarness } from "./harness.js";
-
-const DAY = 86_400_000;
-const START = Date.UTC(2024, 0, 1);
-
-/** 12 items × 140 days: a level per item, a weekly pattern, a slow trend; non-negative demand. */
-function demandCsv(): string {
-  const weekly = [1.0, 0.9, 0.95, 1.05, 1.2, 1.5, 1.4];
-  const lines: string[] = [];
-  for (let item = 0; item < 12; item++) {
-    const level = 20 + item * 7;
-    for (let d = 0; d < 140; d++) {
-      const day = new Date(START + d * DAY).toISOString().slice(0, 10);
-      const value = level * (weekly[d % 7] as number) * (1 + d / 700) + ((item * 31 + d * 17) % 7) - 3;
-      lines.push(`item_${item},${day} 00:00:00,${value.toFixed(2)}`);
-    }
-  }
-  return `${lines.join("\n")}\n`;
-}
+import { type Harness, settled } from "./harness.js";
+import { DAY, DAYS, type Shop, START, startShop } from "./shop-data.js";
 
 describe("AutoPredictor, forecast and QueryForecast", () => {
   let h: Harness;
@@ -60,24 +43,13 @@ describe("AutoPredictor, forecast and QueryForecast", () => {
   let fc: ForecastClient;
   let query: ForecastqueryClient;
   let groupArn = "";
+  let shop: Shop;
   before(async () => {
-    h = await startHarness();
-    fc = h.forecast();
-    query = forecastqueryClient(h.service.forecastEndpoint);
-    s3 = h.s3();
-    groupArn = await importDemandGroup(fc, s3, {
-      group: "shop",
-      dataset: "shop_demand",
-      bucket: "train",
-      key: "demand.csv",
-      csv: demandCsv(),
-      roleArn: h.roleArn(),
-    });
+    shop = await startShop();
+    ({ h, fc, query, groupArn } = shop);
+    s3 = shop.s3;
   });
-  after(async () => {
-    query.destroy();
-    await h.close();
-  });
+  after(async () => shop.close());
 
   test("bad configurations are refused up front", async () => {
     await assert.rejects(
@@ -168,7 +140,7 @@ describe("AutoPredictor, forecast and QueryForecast", () => {
     const p = answer.Forecast?.Predictions ?? {};
     assert.deepEqual(Object.keys(p).sort(), ["mean", "p10", "p50", "p90"]);
     assert.equal(p.p50?.length, 14);
-    assert.equal(p.p50?.[0]?.Timestamp, new Date(START + 140 * DAY).toISOString().slice(0, 19));
+    assert.equal(p.p50?.[0]?.Timestamp, new Date(START + DAYS * DAY).toISOString().slice(0, 19));
     for (let t = 0; t < 14; t++) {
       const [lo, mid, hi] = [p.p10?.[t]?.Value, p.p50?.[t]?.Value, p.p90?.[t]?.Value] as number[];
       assert.ok(

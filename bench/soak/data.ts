@@ -1,20 +1,10 @@
 // Small seeded data for the soak's imports and trainings: a few dozen short daily series, so that a training
 // finishes in a minute or two on a loaded machine, and a related file (price, promo) covering the horizon.
 
+import { createRng } from "../../src/forecasting/rng.js";
+
 const DAY = 86_400_000;
 const START = Date.UTC(2024, 0, 1);
-
-/** mulberry32: a small seeded generator, so a run can be repeated with SOAK_SEED. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 export interface SeriesShape {
   items: number;
@@ -26,7 +16,7 @@ const day = (d: number) => `${new Date(START + d * DAY).toISOString().slice(0, 1
 
 /** item_id,timestamp,demand (no header, as Amazon's imports expect by default) and the related price/promo. */
 export function seriesCsv(shape: SeriesShape, seed: number): { target: string; related: string } {
-  const r = rng(seed);
+  const r = createRng(seed);
   const weekly = [1, 0.95, 0.95, 1, 1.1, 1.3, 1.25];
   const target: string[] = [];
   const related: string[] = [];

@@ -49,9 +49,10 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { createRng } from "../../src/forecasting/rng.js";
 import { ACCOUNTS, REGION } from "../../test/e2e/harness.js";
 import { call, errorName, type Stats, StepAborted } from "./calls.js";
-import { rng, type SeriesShape, seriesCsv } from "./data.js";
+import { type SeriesShape, seriesCsv } from "./data.js";
 import { generate, sendFuzzed } from "./fuzz.js";
 import { type Ledger, type Problem, readObject, type S3Send, sha256, snapshotExport } from "./ledger.js";
 import type { SoakServer } from "./server.js";
@@ -120,7 +121,7 @@ export class SoakClient {
       maxAttempts: 1,
       requestHandler,
     });
-    this.r = rng(seed);
+    this.r = createRng(seed);
     this.bucket = `soak-a${account + 1}-c${index}`;
     this.roleArn = `arn:aws:iam::${key.accountId}:role/SoakAccess`;
   }

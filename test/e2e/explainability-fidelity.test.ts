@@ -19,7 +19,7 @@ import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/c
 import { type EffectData, type EffectSpec, generateEffectData, setupPredictor } from "./driver-data.js";
 import { readParts } from "./export-parts.js";
 import { type ExportRow, rowScores, trueMagnitudes } from "./fidelity.js";
-import { ACCOUNTS, eventually, type Harness, REGION, startHarness } from "./harness.js";
+import { ACCOUNTS, type Harness, REGION, settled, startHarness } from "./harness.js";
 
 /**
  * Daily, 420 days of history from Monday 2023-05-01, horizon 14: the last backtest window (2024-06-10..23)
@@ -45,14 +45,7 @@ export const FIDELITY_SPEC: EffectSpec = {
 const CHOSEN = ["item_2", "item_5", "item_11", "item_13", "item_17", "item_19"];
 
 async function settle<T extends { Status?: string; Message?: string }>(get: () => Promise<T>, what: string) {
-  const d = await eventually(
-    async () => {
-      const r = await get();
-      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(r.Status as string) ? r : undefined;
-    },
-    600_000,
-    what,
-  );
+  const d = await settled(get, what, 600_000);
   assert.equal(d.Status, "ACTIVE", `${what}: ${d.Message}`);
   return d;
 }

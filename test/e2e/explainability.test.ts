@@ -25,23 +25,9 @@ import { GLOBAL_MEMBER } from "../../src/forecasting/auto/members.js";
 import { readPredictorModel } from "../../src/resources/predictor-training.js";
 import { DAYS, HORIZON, ITEMS, START, setupDriverPredictor } from "./driver-data.js";
 import { readParts as readExportParts } from "./export-parts.js";
-import { ACCOUNTS, eventually, type Harness, startHarness } from "./harness.js";
+import { ACCOUNTS, type Harness, settled, startHarness } from "./harness.js";
 
 const DAY = 86_400_000;
-
-async function settle<T extends { Status?: string; Message?: string }>(
-  get: () => Promise<T>,
-  what: string,
-): Promise<T> {
-  return eventually(
-    async () => {
-      const d = await get();
-      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(d.Status as string) ? d : undefined;
-    },
-    240_000,
-    what,
-  );
-}
 
 const readParts = (s3: S3Client, prefix: string, ext: "csv" | "parquet") =>
   readExportParts(s3, "explain", prefix, ext);
@@ -67,7 +53,7 @@ describe("explainability and its export", () => {
         new CreateForecastCommand({ ForecastName: "drivers_forecast", PredictorArn: predictorArn }),
       )
     ).ForecastArn as string;
-    const forecast = await settle(
+    const forecast = await settled(
       () => fc.send(new DescribeForecastCommand({ ForecastArn: forecastArn })),
       "forecast",
     );
@@ -86,7 +72,7 @@ describe("explainability and its export", () => {
         },
       }),
     );
-    const done = await settle(
+    const done = await settled(
       () => fc.send(new DescribeExplainabilityExportCommand({ ExplainabilityExportArn })),
       "the CSV export",
     );
@@ -162,7 +148,7 @@ describe("explainability and its export", () => {
         EnableVisualization: true,
       }),
     );
-    const described = await settle(
+    const described = await settled(
       () => fc.send(new DescribeExplainabilityCommand({ ExplainabilityArn })),
       "forecast explainability",
     );
@@ -176,7 +162,7 @@ describe("explainability and its export", () => {
         Destination: { S3Config: { Path: "s3://explain/out/three/", RoleArn: h.roleArn() } },
       }),
     );
-    const done = await settle(
+    const done = await settled(
       () => fc.send(new DescribeExplainabilityExportCommand({ ExplainabilityExportArn })),
       "export",
     );
@@ -218,7 +204,7 @@ describe("explainability and its export", () => {
       assert.equal((error as Error).name, "InvalidInputException");
       stopped = false;
     }
-    const done = await settle(
+    const done = await settled(
       () => fc.send(new DescribeExplainabilityExportCommand({ ExplainabilityExportArn })),
       "stop",
     );
@@ -328,7 +314,7 @@ describe("explainability and its export", () => {
           }),
         );
       });
-    const failed = await settle(
+    const failed = await settled(
       () => fc.send(new DescribeExplainabilityExportCommand({ ExplainabilityExportArn })),
       "failing export",
     );

@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { ShapeDef } from "../../src/contract/model.js";
 import { contractOf, type ServiceName, serviceNames } from "../../src/contract/services.js";
+import { createRng } from "../../src/forecasting/rng.js";
 import { adversarialStrings, patternSample } from "../contract/adversarial.js";
 import { type Harness, startHarness } from "../e2e/harness.js";
 import { awsErrorProblem, type SignedOptions, send, signPost, type WireResponse } from "./wire.js";
@@ -19,18 +20,6 @@ import { awsErrorProblem, type SignedOptions, send, signPost, type WireResponse 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const PER_OPERATION = 12;
 const LIMIT_MS = 100;
-
-/** mulberry32: small, seedable, good enough to pick cases. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -40,7 +29,7 @@ const RAW = "\u0000raw:";
 class Fuzzer {
   readonly random: () => number;
   constructor(seed: number) {
-    this.random = rng(seed);
+    this.random = createRng(seed);
   }
 
   int(n: number): number {

@@ -18,26 +18,31 @@ export interface WireResponse {
 
 export interface SignedOptions {
   target?: string;
-  /** extra headers, signed with the rest */
+  /** extra headers, signed with the rest (a content-type here replaces awsJson's) */
   headers?: Record<string, string>;
   /** query string parameters, signed */
   query?: Record<string, string>;
   account?: number;
+  /** the signing scope: "forecast" in REGION unless given */
+  service?: string;
+  region?: string;
+  /** a secret key other than the account's (a wrong one) */
+  secret?: string;
+  signingDate?: Date;
 }
 
-const signers = new Map<number, SignatureV4>();
+const signers = new Map<string, SignatureV4>();
 
-function signerFor(account: number): SignatureV4 {
-  let signer = signers.get(account);
+function signerFor(opts: SignedOptions): SignatureV4 {
+  const key = ACCOUNTS[opts.account ?? 0] as (typeof ACCOUNTS)[number];
+  const credentials = { accessKeyId: key.accessKeyId, secretAccessKey: opts.secret ?? key.secretAccessKey };
+  const region = opts.region ?? REGION;
+  const service = opts.service ?? "forecast";
+  const id = JSON.stringify([credentials, region, service]);
+  let signer = signers.get(id);
   if (!signer) {
-    const key = ACCOUNTS[account] as (typeof ACCOUNTS)[number];
-    signer = new SignatureV4({
-      credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
-      region: REGION,
-      service: "forecast",
-      sha256: Sha256,
-    });
-    signers.set(account, signer);
+    signer = new SignatureV4({ credentials, region, service, sha256: Sha256 });
+    signers.set(id, signer);
   }
   return signer;
 }
@@ -56,7 +61,7 @@ export async function signPost(
     ...opts.headers,
   };
   if (opts.target !== undefined) headers["x-amz-target"] = opts.target;
-  const signed = await signerFor(opts.account ?? 0).sign(
+  const signed = await signerFor(opts).sign(
     new HttpRequest({
       method: "POST",
       protocol: url.protocol,
@@ -67,6 +72,7 @@ export async function signPost(
       headers,
       body: bytes,
     }),
+    { signingDate: opts.signingDate },
   );
   const query = new URLSearchParams(opts.query ?? {}).toString();
   return { path: query ? `/?${query}` : "/", headers: signed.headers, body: bytes };

@@ -58,6 +58,12 @@ export class S3MultipartStore {
     return directory;
   }
 
+  /** How many parts the upload holds (a bound on how long a CompleteMultipartUpload body may be). */
+  async partCount(bucket: string, key: string, uploadId: string): Promise<number> {
+    const directory = await this.requireUpload(bucket, uploadId, key);
+    return (await readdir(directory)).filter((name) => /^\d+$/.test(name)).length;
+  }
+
   async putPart(
     bucket: string,
     key: string,

@@ -5,12 +5,16 @@ import { S3Error } from "./s3-error.js";
 /**
  * The request bodies the endpoint reads as XML (DeleteObjects, CompleteMultipartUpload), read and parsed within
  * bounds: the body is read up to a size limit, refused if it declares a DTD (no entity expansion), if its elements
- * nest deeper than the document shapes need (checked in one linear pass before the parser sees it), or if it is
- * not well-formed. Every refusal is S3's 400 MalformedXML (or MaxMessageLengthExceeded), never a server error.
+ * nest deeper than the document shapes need or are more than the request can hold (both checked in one linear
+ * pass before the parser sees it: the parser costs about 10 µs an element, so a 2 MiB body of tiny elements would
+ * hold the event loop for most of a second), or if it is not well-formed. Every refusal is S3's 400 MalformedXML (or MaxMessageLengthExceeded), never a server error.
  */
 export const MAX_XML_BODY_BYTES = 2 * 1024 * 1024;
 const MAX_DEPTH = 8;
 const MAX_DELETE_KEYS = 1000;
+/** Elements an <Object> of DeleteObjects or a <Part> of CompleteMultipartUpload holds at most (Key, VersionId,
+ * ETag, LastModifiedTime, Size; PartNumber, ETag and the checksums), with the element itself. */
+const ELEMENTS_PER_ITEM = 9;
 
 const malformed = () =>
   new S3Error(
@@ -44,23 +48,27 @@ export function readBoundedBody(body: Readable, limit = MAX_XML_BODY_BYTES): Pro
   });
 }
 
-/** How deep elements nest, in one pass over the text (comments, declarations and CDATA are not elements). */
-export function nestingDepth(text: string): number {
+/** How deep elements nest and how many there are, in one pass over the text (comments, declarations and CDATA
+ * are not elements). */
+export function elementShape(text: string): { depth: number; elements: number } {
   let depth = 0;
   let deepest = 0;
+  let elements = 0;
   let at = text.indexOf("<");
   while (at !== -1) {
     const end = text.indexOf(">", at);
     if (end === -1) break;
     const next = text[at + 1];
     if (next === "/") depth -= 1;
-    else if (next !== "?" && next !== "!" && text[end - 1] !== "/") {
-      depth += 1;
+    else if (next !== "?" && next !== "!") {
+      elements += 1;
+      // A self-closing element (<Quiet/>) opens nothing.
+      if (text[end - 1] !== "/") depth += 1;
       if (depth > deepest) deepest = depth;
     }
     at = text.indexOf("<", end + 1);
   }
-  return deepest;
+  return { depth: deepest, elements };
 }
 
 const parser = new XMLParser({
@@ -74,8 +82,10 @@ const parser = new XMLParser({
   isArray: (_name, path) => path === "Delete.Object" || path === "CompleteMultipartUpload.Part",
 });
 
-function parse(text: string, root: string): Record<string, unknown> {
-  if (/<!DOCTYPE|<!ENTITY/i.test(text) || nestingDepth(text) > MAX_DEPTH) throw malformed();
+function parse(text: string, root: string, maxItems: number): Record<string, unknown> {
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw malformed();
+  const shape = elementShape(text);
+  if (shape.depth > MAX_DEPTH || shape.elements > 2 + maxItems * ELEMENTS_PER_ITEM) throw malformed();
   if (XMLValidator.validate(text) !== true) throw malformed();
   let parsed: Record<string, unknown>;
   try {
@@ -92,7 +102,7 @@ const text = (value: unknown): string | undefined => (typeof value === "string" 
 
 /** DeleteObjects: the keys (1 to 1,000) and whether the answer is to be quiet. */
 export function parseDeleteRequest(body: string): { keys: string[]; quiet: boolean } {
-  const content = parse(body, "Delete");
+  const content = parse(body, "Delete", MAX_DELETE_KEYS);
   const objects = content.Object;
   if (!Array.isArray(objects) || objects.length === 0 || objects.length > MAX_DELETE_KEYS) throw malformed();
   const keys = objects.map((object) => {
@@ -103,9 +113,12 @@ export function parseDeleteRequest(body: string): { keys: string[]; quiet: boole
   return { keys, quiet: text(content.Quiet)?.trim().toLowerCase() === "true" };
 }
 
-/** CompleteMultipartUpload: the parts, as listed (1 to 10,000). */
-export function parseCompleteRequest(body: string): { partNumber: number; etag: string }[] {
-  const content = parse(body, "CompleteMultipartUpload");
+/** CompleteMultipartUpload: the parts, as listed (1 to 10,000, and no more than the upload holds). */
+export function parseCompleteRequest(
+  body: string,
+  uploadedParts = 10_000,
+): { partNumber: number; etag: string }[] {
+  const content = parse(body, "CompleteMultipartUpload", Math.max(1, Math.min(uploadedParts, 10_000)));
   const parts = content.Part;
   if (!Array.isArray(parts) || parts.length === 0 || parts.length > 10_000) throw malformed();
   return parts.map((part) => {

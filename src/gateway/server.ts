@@ -55,6 +55,16 @@ export function buildGateway(opts: GatewayOptions): FastifyInstance {
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
   app.get("/health", async () => ({ status: "ok" }));
+  // A browser opening the service's address lands on the console; an API client's GET / stays an AWS error.
+  app.get("/", (request, reply) => {
+    if (/\btext\/html\b/.test(String(request.headers.accept ?? "").slice(0, 1024)))
+      return reply.code(303).header("location", "/console").send();
+    return sendError(
+      reply,
+      new ServiceError("UnknownOperationException", "Nothing is served at GET /; use POST /.", 404),
+      randomUUID(),
+    );
+  });
   registerConsole(app, { services: opts.services, keys: opts.keys });
 
   app.post("/", async (request, reply) => {

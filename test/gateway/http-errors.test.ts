@@ -96,6 +96,16 @@ describe("HTTP-level errors are AWS-shaped", () => {
     }
   });
 
+  test("a browser's GET / is sent to the console; an API client's stays a 404", async () => {
+    const browser = await send(endpoint, {
+      method: "GET",
+      path: "/",
+      headers: { connection: "close", accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8" },
+    });
+    assert.equal(browser.status, 303);
+    assert.equal(browser.headers.location, "/console");
+  });
+
   test("malformed JSON, a JSON array, an odd content type: 400, AWS-shaped", async () => {
     const target = "AmazonForecast.ListDatasetGroups";
     assertAwsError(await signedPost(endpoint, "{", { target }), 400, "SerializationException");

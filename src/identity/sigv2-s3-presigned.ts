@@ -13,7 +13,7 @@ import type { AccessKey } from "./keys.js";
 import type { Caller } from "./sigv4.js";
 import { sameSignature } from "./sigv4-recompute.js";
 import type { IncomingS3Request } from "./sigv4-s3.js";
-import { S3SignatureRejection } from "./sigv4-s3.js";
+import { collectHeaders, S3SignatureRejection } from "./sigv4-s3.js";
 
 // Query parameters that are part of the signed resource (botocore's HmacV1Auth.QSAOfInterest).
 const SIGNED_QUERY = new Set([
@@ -93,7 +93,7 @@ export function createSigV2PresignedVerifier(opts: { keys: readonly AccessKey[];
       if (now().getTime() > Number(expires) * 1000) {
         throw new S3SignatureRejection("AccessDenied", "Request has expired");
       }
-      const headers = lowerCaseHeaders(req.rawHeaders);
+      const headers = collectHeaders(req.rawHeaders);
       const amzHeaders = [...headers.keys()]
         .filter((name) => name.startsWith("x-amz-"))
         .sort()
@@ -150,16 +150,6 @@ function pathCandidates(rawPath: string): string[] {
     )
     .join("/");
   return once === rawPath ? [rawPath] : [rawPath, once];
-}
-
-function lowerCaseHeaders(rawHeaders: readonly string[]): Map<string, string> {
-  const headers = new Map<string, string>();
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i].toLowerCase();
-    const seen = headers.get(name);
-    headers.set(name, seen === undefined ? rawHeaders[i + 1] : `${seen},${rawHeaders[i + 1]}`);
-  }
-  return headers;
 }
 
 function decodePath(value: string): string {

@@ -70,7 +70,11 @@ export async function createSecretBucket(one: S3Client, bucket: string): Promise
 }
 
 /** A presigned GET URL made with the SDK's signer for `key`. */
-export async function presignGet(endpoint: string, path: string, key: AccountKey): Promise<string> {
+export async function presignGet(
+  endpoint: string,
+  path: string,
+  key: Pick<AccountKey, "accessKeyId" | "secretAccessKey">,
+): Promise<string> {
   const url = new URL(endpoint);
   const signer = new SignatureV4({
     service: "s3",

@@ -6,7 +6,7 @@ import type {
   GetAccuracyMetricsRequest,
   ListPredictorsRequest,
 } from "../contract/generated/forecast.js";
-import { inUse, invalidInput } from "../errors.js";
+import { alreadyExists, inUse, invalidInput } from "../errors.js";
 import type { WindowAccuracy } from "../forecasting/auto/accuracy.js";
 import { DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
 import type { ResourceRecord } from "../store/resource-store.js";
@@ -26,6 +26,7 @@ import type { OperationHandler, RequestContext } from "./context.js";
 import { explainabilityOf, hasAttributes, NO_ATTRIBUTES } from "./explainabilities.js";
 import { dataFileOf, groupDatasets, schemaOf } from "./group-data.js";
 import { listPage } from "./listing.js";
+import { insertMonitor, monitorOf } from "./monitors.js";
 import {
   checkTimeAlignmentBoundary,
   frequencyMinutes,
@@ -60,10 +61,6 @@ function checkNewAutoPredictor(
   group: ResourceRecord;
   attrs: Record<string, unknown>;
 } {
-  if (input.MonitorConfig)
-    throw invalidInput(
-      "MonitorConfig is not built yet in OpenForecast: predictor monitoring is not available.",
-    );
   if (input.EncryptionConfig) {
     checkRoleArn(ctx, input.EncryptionConfig.RoleArn);
     checkKmsKeyArn(ctx, input.EncryptionConfig.KMSKeyArn);
@@ -192,9 +189,14 @@ export const CreateAutoPredictor: OperationHandler<CreateAutoPredictorRequest> =
     status: STATUS.CREATE_PENDING,
     attrs,
   });
+  const monitorName = input.MonitorConfig?.MonitorName;
   ctx.services.store.transaction(() => {
     insertNew(ctx, record);
     storeCreationTags(ctx, arn, tags);
+    // The monitor comes with the predictor or not at all (a taken name undoes both).
+    if (monitorName !== undefined && !insertMonitor(ctx, arn, monitorName, [])) {
+      throw alreadyExists(`A monitor already exists with the arn: ${buildArn(ctx, "monitor", monitorName)}`);
+    }
   });
   ctx.services.jobs.kick();
   return { PredictorArn: arn };
@@ -205,6 +207,7 @@ export const DescribeAutoPredictor: OperationHandler<DescribeAutoPredictorReques
   if (!r.attrs.IsAutoPredictor) throw invalidInput(`${r.arn} is a legacy predictor; use DescribePredictor.`);
   const reference = r.attrs.ReferencePredictorArn as string | undefined;
   const explainability = explainabilityOf(ctx.services.store, r.arn);
+  const monitor = monitorOf(ctx.services.store, r.arn);
   return {
     PredictorArn: r.arn,
     PredictorName: r.name,
@@ -228,6 +231,7 @@ export const DescribeAutoPredictor: OperationHandler<DescribeAutoPredictorReques
       ? { ExplainabilityArn: explainability.arn, Status: explainability.status }
       : undefined,
     TimeAlignmentBoundary: r.attrs.TimeAlignmentBoundary,
+    MonitorInfo: monitor ? { MonitorArn: monitor.arn, Status: monitor.status } : undefined,
   };
 };
 

@@ -1,0 +1,380 @@
+// Predictor monitoring's evaluations. When new target data is imported into a monitored predictor's dataset group,
+// or the predictor (or one retrained from it) makes a new forecast, a "monitor check" job is queued for the monitor,
+// in the same transaction that makes the import or forecast ACTIVE. The check compares every earlier forecast whose
+// whole horizon the data now covers with the actuals, and publishes one evaluation record per such forecast in the
+// transaction that ends the check. Evaluation records are keyed by the forecast they score, so a check that runs
+// twice (after kill -9, or two checks racing) still leaves exactly one evaluation per forecast.
+
+import { withConnection } from "../data/duckdb.js";
+import { sqlIdent, sqlString } from "../data/sql.js";
+import { TimeSlice } from "../data/time-slice.js";
+import { formatLevel, WindowAccumulator, type WindowAccuracy } from "../forecasting/auto/accuracy.js";
+import type { PreparedSeries } from "../forecasting/series-set.js";
+import type { JobContext, JobHandler } from "../jobs/job-runner.js";
+import { internalRoots, publicMessage } from "../jobs/public-message.js";
+import { STATUS } from "../jobs/statuses.js";
+import type { ResourceRecord, ResourceStore } from "../store/resource-store.js";
+import { buildArn } from "./arn.js";
+import type { Services } from "./context.js";
+import { forecastTypeColumn } from "./forecast-files.js";
+import { groupDatasets } from "./group-data.js";
+import { keyOf } from "./predictor-training.js";
+import { predictorSeries } from "./series-input.js";
+
+export const MONITOR_KIND = "monitor";
+/** The job that looks for forecasts to evaluate (internal: never named by a client). */
+export const CHECK_KIND = "monitor-check";
+/** One evaluation result (internal record; ListMonitorEvaluations shows them). */
+export const EVALUATION_KIND = "monitor-evaluation";
+
+/** How far a chain of retrained predictors is followed (a bound on user-made data, not a limit in practice). */
+const MAX_LINEAGE = 100;
+
+export interface MetricResult {
+  MetricName: string;
+  MetricValue: number;
+}
+
+/**
+ * A window's accuracy as monitor metrics: RMSE, WAPE, MAPE and MASE of the mean forecast, wQL per quantile
+ * ("wQL[0.1]") and AverageWeightedQuantileLoss when quantiles were forecast. Metrics that cannot be computed
+ * (no volume, say) are left out: JSON has no NaN.
+ */
+export function accuracyMetricResults(w: WindowAccuracy): MetricResult[] {
+  const mean = w.ErrorMetrics.find((e) => e.ForecastType === "mean");
+  const out: MetricResult[] = [];
+  if (mean) {
+    out.push(
+      { MetricName: "RMSE", MetricValue: mean.RMSE },
+      { MetricName: "WAPE", MetricValue: mean.WAPE },
+      { MetricName: "MAPE", MetricValue: mean.MAPE },
+      { MetricName: "MASE", MetricValue: mean.MASE },
+    );
+  }
+  for (const q of w.WeightedQuantileLosses) {
+    out.push({ MetricName: `wQL[${formatLevel(q.Quantile)}]`, MetricValue: q.LossValue });
+  }
+  if (w.WeightedQuantileLosses.length > 0) {
+    out.push({ MetricName: "AverageWeightedQuantileLoss", MetricValue: w.AverageWeightedQuantileLoss });
+  }
+  return out.filter((m) => Number.isFinite(m.MetricValue));
+}
+
+let lastCreatedAt = 0;
+/** Strictly increasing creation times, so that "newest first" orders evaluations made in one millisecond. */
+function nextTime(): number {
+  lastCreatedAt = Math.max(Date.now(), lastCreatedAt + 1);
+  return lastCreatedAt;
+}
+
+/**
+ * Queues a check for an ACTIVE monitor (inside the caller's transaction). `trigger` names what caused it and makes
+ * the check's identity, so the same import or forecast never queues two checks.
+ */
+export function enqueueMonitorCheck(store: ResourceStore, monitor: ResourceRecord, trigger: string): void {
+  if (monitor.status !== STATUS.ACTIVE) return;
+  const now = nextTime();
+  store.insert({
+    arn: buildArn(monitor, CHECK_KIND, trigger, monitor.name),
+    accountId: monitor.accountId,
+    region: monitor.region,
+    kind: CHECK_KIND,
+    name: trigger,
+    parentArn: monitor.arn,
+    status: STATUS.CREATE_PENDING,
+    message: null,
+    createdAt: now,
+    modifiedAt: now,
+    attrs: { Trigger: trigger },
+  });
+}
+
+function monitorOfPredictor(store: ResourceStore, predictorArn: string): ResourceRecord | undefined {
+  return store.children(predictorArn).find((r) => r.kind === MONITOR_KIND);
+}
+
+/** A predictor and the predictors it was retrained from, nearest first. */
+function ancestry(store: ResourceStore, predictor: ResourceRecord): ResourceRecord[] {
+  const out = [predictor];
+  let current: ResourceRecord | undefined = predictor;
+  while (out.length < MAX_LINEAGE && current?.attrs.ReferencePredictorArn) {
+    current = store.get(String(current.attrs.ReferencePredictorArn));
+    if (current) out.push(current);
+  }
+  return out;
+}
+
+/** A monitored predictor and every predictor retrained from it (transitively): their forecasts are evaluated. */
+function lineage(store: ResourceStore, predictor: ResourceRecord): ResourceRecord[] {
+  const group = predictor.parentArn;
+  const siblings = group ? store.children(group).filter((r) => r.kind === "predictor") : [];
+  const members = new Map([[predictor.arn, predictor]]);
+  for (let grew = true; grew && members.size < MAX_LINEAGE; ) {
+    grew = false;
+    for (const p of siblings) {
+      if (!members.has(p.arn) && members.has(String(p.attrs.ReferencePredictorArn))) {
+        members.set(p.arn, p);
+        grew = true;
+      }
+    }
+  }
+  return [...members.values()];
+}
+
+/** Called as a dataset import job becomes ACTIVE: new target data queues a check for every monitor of the group. */
+export function importTriggers(store: ResourceStore, job: ResourceRecord): void {
+  const dataset = store.get(String(job.attrs.DatasetArn));
+  if (dataset?.attrs.DatasetType !== "TARGET_TIME_SERIES") return;
+  for (const group of store.referrers(dataset.arn)) {
+    if (group.kind !== "dataset-group") continue;
+    for (const predictor of store.children(group.arn)) {
+      if (predictor.kind !== "predictor") continue;
+      const monitor = monitorOfPredictor(store, predictor.arn);
+      if (monitor) enqueueMonitorCheck(store, monitor, `import/${dataset.name}/${job.name}`);
+    }
+  }
+}
+
+/** Called as a forecast becomes ACTIVE: the monitors of its predictor and of the ones it was retrained from check. */
+export function forecastTriggers(store: ResourceStore, forecast: ResourceRecord): void {
+  const predictor = store.get(String(forecast.attrs.PredictorArn));
+  if (!predictor) return;
+  for (const p of ancestry(store, predictor)) {
+    const monitor = monitorOfPredictor(store, p.arn);
+    if (monitor) enqueueMonitorCheck(store, monitor, `forecast/${forecast.name}`);
+  }
+}
+
+/** Wraps a job handler so that its ACTIVE transaction also runs `trigger` (queuing monitor checks atomically). */
+export function withMonitorTriggers(
+  handler: JobHandler,
+  store: ResourceStore,
+  trigger: (store: ResourceStore, record: ResourceRecord) => void,
+): JobHandler {
+  return {
+    ...handler,
+    publish(record, result) {
+      handler.publish?.(record, result);
+      trigger(store, record);
+    },
+  };
+}
+
+/** One evaluation to publish: the record's identity and what ListMonitorEvaluations shows. */
+interface EvaluationResult {
+  key: string;
+  state: "SUCCESS" | "FAILURE";
+  message?: string;
+  attrs: Record<string, unknown>;
+}
+
+/** Parses the forecast's own yyyy-MM-ddTHH:mm:ss (UTC) bounds. */
+const utcMs = (text: string): number => Date.parse(`${text}Z`);
+
+/** Index of the first grid point at or after `ms`. */
+function firstAtOrAfter(timestamps: Float64Array, ms: number): number {
+  let lo = 0;
+  let hi = timestamps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((timestamps[mid] as number) < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Scores one forecast against the actuals of the prepared series: the forecast file's rows series by series, each
+ * aligned on the grid by date, through the accumulator that also scores the predictor's backtests (so the numbers
+ * compare with the Baseline).
+ */
+async function scoreForecast(
+  forecast: ResourceRecord,
+  seriesByKey: Map<string, PreparedSeries>,
+  period: number,
+  signal: AbortSignal,
+): Promise<{ accuracy: WindowAccuracy; items: number }> {
+  const keyNames = forecast.attrs.KeyNames as string[];
+  const types = forecast.attrs.ForecastTypes as string[];
+  const levels = types.filter((t) => t !== "mean").map(Number);
+  const meanColumn = types.includes("mean") ? "mean" : levels.includes(0.5) ? "p50" : undefined;
+  const quantileColumns = levels.map((l) => forecastTypeColumn(String(l)));
+  const columns = [...new Set([...(meanColumn ? [meanColumn] : []), ...quantileColumns])];
+  const rows = await withConnection(signal, async (connection) => {
+    const reader = await connection.runAndReadAll(
+      `SELECT ${keyNames.map(sqlIdent).join(", ")}, date, ${columns.map(sqlIdent).join(", ")}
+       FROM read_parquet(${sqlString(String(forecast.attrs.ForecastFile))})
+       ORDER BY ${keyNames.map(sqlIdent).join(", ")}, date`,
+    );
+    return reader.getRowObjectsJS() as Record<string, unknown>[];
+  });
+  const start = utcMs(String(forecast.attrs.ForecastStart));
+  const end = utcMs(String(forecast.attrs.ForecastEnd));
+  const acc = new WindowAccumulator(levels, start, end);
+  const slice = new TimeSlice();
+  let items = 0;
+  for (let i = 0; i < rows.length; ) {
+    const first = rows[i] as Record<string, unknown>;
+    const key = JSON.stringify(keyNames.map((k) => String(first[k])));
+    let j = i;
+    while (j < rows.length && JSON.stringify(keyNames.map((k) => String(rows[j]?.[k]))) === key) j++;
+    const series = seriesByKey.get(key);
+    if (series) {
+      const n = series.target.length;
+      const h = j - i;
+      const at = firstAtOrAfter(series.timestamps, utcMs(String(first.date)));
+      const actual = new Float64Array(h);
+      const mean = new Float64Array(h);
+      const quantiles = levels.map(() => new Float64Array(h));
+      for (let t = 0; t < h; t++) {
+        const row = rows[i + t] as Record<string, unknown>;
+        const index = at + t;
+        // The grid point must be the forecast's date; a gap in the grid leaves the point unscored.
+        const onGrid = index < n && series.timestamps[index] === utcMs(String(row.date));
+        actual[t] = onGrid ? (series.target[index] as number) : Number.NaN;
+        mean[t] = meanColumn ? Number(row[meanColumn]) : Number.NaN;
+        quantileColumns.forEach((c, q) => {
+          (quantiles[q] as Float64Array)[t] = Number(row[c]);
+        });
+      }
+      if (actual.some((y) => !Number.isNaN(y))) {
+        acc.add(actual, { mean, quantiles }, series.target.subarray(0, Math.min(at, n)), period);
+        items++;
+      }
+    }
+    i = j;
+    if (slice.due()) {
+      if (signal.aborted) throw signal.reason;
+      await slice.pause();
+    }
+  }
+  return { accuracy: acc.result(), items };
+}
+
+/** The check job: evaluates each not-yet-evaluated forecast whose horizon the current data covers. */
+export function monitorCheckJobs(services: Services): JobHandler {
+  const { store } = services;
+  const internal = internalRoots(services.config.dataDir);
+  const messageOf = (e: unknown) => publicMessage(e instanceof Error ? e.message : String(e), internal);
+  return {
+    async run(ctx: JobContext) {
+      const check = ctx.record;
+      const monitor = check.parentArn ? store.get(check.parentArn) : undefined;
+      if (!monitor || monitor.status !== STATUS.ACTIVE) return { Results: [] };
+      const predictor = store.get(String(monitor.attrs.ResourceArn));
+      if (!predictor || predictor.status !== STATUS.ACTIVE) return { Results: [] };
+      const evaluationTime = Date.now();
+      const evaluated = new Set(
+        store
+          .children(monitor.arn)
+          .filter((r) => r.kind === EVALUATION_KIND)
+          .map((r) => String(r.attrs.ForecastArn)),
+      );
+      const candidates = lineage(store, predictor)
+        .flatMap((p) => store.children(p.arn))
+        .filter(
+          (f) =>
+            f.kind === "forecast" &&
+            f.status === STATUS.ACTIVE &&
+            f.attrs.ForecastFile !== undefined &&
+            !evaluated.has(f.arn),
+        )
+        .sort((a, b) => a.createdAt - b.createdAt);
+      if (candidates.length === 0) return { Results: [] };
+      const group = store.get(String(predictor.attrs.DatasetGroupArn));
+      const importJob = group ? groupDatasets(store, group).target?.attrs.LatestImportJobArn : undefined;
+      const common = { EvaluationTime: evaluationTime };
+      let prepared: Awaited<ReturnType<typeof predictorSeries>>;
+      try {
+        prepared = await predictorSeries(store, predictor, ctx.signal);
+      } catch (e) {
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        const failure: EvaluationResult = {
+          key: `check/${check.name}`,
+          state: "FAILURE",
+          message: `Could not read the dataset group's data to evaluate the forecasts: ${messageOf(e)}`,
+          attrs: {
+            ...common,
+            MonitorDataSource: { DatasetImportJobArn: importJob, PredictorArn: predictor.arn },
+          },
+        };
+        return { Results: [failure] };
+      }
+      const { set } = prepared;
+      let dataEnd = Number.NEGATIVE_INFINITY;
+      const seriesByKey = new Map<string, PreparedSeries>();
+      for (const s of set.series) {
+        seriesByKey.set(keyOf(s), s);
+        const n = s.target.length;
+        if (n > 0) dataEnd = Math.max(dataEnd, s.timestamps[n - 1] as number);
+      }
+      const results: EvaluationResult[] = [];
+      for (const forecast of candidates) {
+        // No result until the data covers the forecast's whole horizon (Amazon: "a full forecast horizon").
+        if (dataEnd < utcMs(String(forecast.attrs.ForecastEnd))) continue;
+        const forecastPredictor = String(forecast.attrs.PredictorArn);
+        const retrained = forecastPredictor !== predictor.arn ? store.get(forecastPredictor) : undefined;
+        const attrs = {
+          ...common,
+          ForecastArn: forecast.arn,
+          WindowStart: utcMs(String(forecast.attrs.ForecastStart)),
+          WindowEnd: utcMs(String(forecast.attrs.ForecastEnd)),
+          MonitorDataSource: {
+            DatasetImportJobArn: importJob,
+            ForecastArn: forecast.arn,
+            PredictorArn: forecastPredictor,
+          },
+          PredictorEvent: retrained ? { Detail: "Retrain", Datetime: retrained.createdAt } : undefined,
+        };
+        const key = `forecast/${forecast.name}`;
+        try {
+          const { accuracy, items } = await scoreForecast(forecast, seriesByKey, set.period, ctx.signal);
+          if (items === 0) {
+            results.push({
+              key,
+              state: "FAILURE",
+              message: "None of the forecast's series has actual values in its window in the imported data.",
+              attrs: { ...attrs, NumItemsEvaluated: 0 },
+            });
+          } else {
+            results.push({
+              key,
+              state: "SUCCESS",
+              attrs: { ...attrs, NumItemsEvaluated: items, MetricResults: accuracyMetricResults(accuracy) },
+            });
+          }
+        } catch (e) {
+          if (ctx.signal.aborted) throw ctx.signal.reason;
+          results.push({
+            key,
+            state: "FAILURE",
+            message: `Could not evaluate the forecast ${forecast.arn}: ${messageOf(e)}`,
+            attrs,
+          });
+        }
+      }
+      return { Results: results };
+    },
+    publish(check, result) {
+      const monitor = check.parentArn ? store.get(check.parentArn) : undefined;
+      if (!monitor) return;
+      for (const r of (result?.Results as EvaluationResult[] | undefined) ?? []) {
+        const now = nextTime();
+        // ON CONFLICT DO NOTHING: a forecast already evaluated (by a racing or re-run check) keeps its result.
+        store.insert({
+          arn: buildArn(monitor, EVALUATION_KIND, r.key, monitor.name),
+          accountId: monitor.accountId,
+          region: monitor.region,
+          kind: EVALUATION_KIND,
+          name: r.key,
+          parentArn: monitor.arn,
+          status: r.state === "SUCCESS" ? STATUS.ACTIVE : STATUS.CREATE_FAILED,
+          message: r.message ?? null,
+          createdAt: now,
+          modifiedAt: now,
+          attrs: { ...r.attrs, EvaluationState: r.state },
+        });
+      }
+    },
+  };
+}

@@ -21,8 +21,14 @@ export function demandAt(i: number, d: number): number {
   return Number((20 + 3 * i + 5 * Math.sin((2 * Math.PI * d) / 7) + ((i * 7 + d * 3) % 5) + lift).toFixed(2));
 }
 
-export function demandCsv(days: number): string {
+/** `extra` more items (other_0, ...) than the forecast knows make the data, and so an evaluation, bigger. */
+export function demandCsv(days: number, extra = 0): string {
   const lines: string[] = [];
+  for (let k = 0; k < extra; k++) {
+    for (let d = 0; d < days; d++) {
+      lines.push(`other_${k},${new Date(START + d * DAY).toISOString().slice(0, 10)} 00:00:00,${10 + (k % 7) + (d % 5)}`);
+    }
+  }
   for (let i = 0; i < ITEMS; i++) {
     for (let d = 0; d < days; d++) {
       lines.push(

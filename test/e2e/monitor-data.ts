@@ -26,7 +26,9 @@ export function demandCsv(days: number, extra = 0): string {
   const lines: string[] = [];
   for (let k = 0; k < extra; k++) {
     for (let d = 0; d < days; d++) {
-      lines.push(`other_${k},${new Date(START + d * DAY).toISOString().slice(0, 10)} 00:00:00,${10 + (k % 7) + (d % 5)}`);
+      lines.push(
+        `other_${k},${new Date(START + d * DAY).toISOString().slice(0, 10)} 00:00:00,${10 + (k % 7) + (d % 5)}`,
+      );
     }
   }
   for (let i = 0; i < ITEMS; i++) {

@@ -74,7 +74,9 @@ describe("kill -9 during a monitor evaluation", () => {
     query.destroy();
     await evaluationsIdle(fc, MonitorArn);
 
-    await s3.send(new PutObjectCommand({ Bucket: "monitor-restart", Key: "d67.csv", Body: demandCsv(67, 6000) }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: "monitor-restart", Key: "d67.csv", Body: demandCsv(67, 6000) }),
+    );
     const { DatasetImportJobArn } = await fc.send(
       new CreateDatasetImportJobCommand({
         DatasetImportJobName: "more",

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { CreateMonitorCommand, DescribeDatasetGroupCommand, ForecastClient } from "@aws-sdk/client-forecast";
+import { DescribeDatasetGroupCommand, ForecastClient } from "@aws-sdk/client-forecast";
+import type { ResolvedTarget } from "../../src/contract/services.js";
+import { contractOf } from "../../src/contract/services.js";
+import { notBuilt } from "../../src/gateway/operations.js";
+import { forecastHandlers } from "../../src/resources/handlers.js";
 import { signPost } from "../gateway/wire.js";
 import { ACCOUNTS, type Harness, REGION, startHarness } from "./harness.js";
 
@@ -128,19 +132,18 @@ describe("the gateway: authentication, protocol errors, operations not built", (
   });
 
   test("an operation not built yet says so, and never succeeds", async () => {
-    const fc = h.forecast();
-    await assert.rejects(
-      fc.send(
-        new CreateMonitorCommand({
-          MonitorName: "m",
-          ResourceArn: "arn:aws:forecast:us-west-2:111122223333:predictor/p",
-        }),
-      ),
-      (error: Error) => {
-        assert.equal(error.name, "InvalidInputException");
-        assert.match(error.message, /CreateMonitor is not built yet/);
-        return true;
-      },
+    // Every operation of the model may be built by now: then the refusal is checked as the gateway words it.
+    const unbuilt = Object.keys(contractOf("forecast").operations).filter(
+      (op) => op.startsWith("List") && !(op in forecastHandlers),
     );
+    const route = { service: "forecast", operation: unbuilt[0] ?? "ListEverything" } as ResolvedTarget;
+    const refusal = notBuilt(route);
+    assert.equal(refusal.code, "InvalidInputException");
+    assert.match(refusal.message, new RegExp(`${route.operation} is not built yet`));
+    if (unbuilt[0] === undefined) return;
+    const res = await signedPost(h.service.forecastEndpoint, `AmazonForecast.${unbuilt[0]}`, "{}");
+    assert.equal(res.status, 400);
+    assert.equal(res.json.__type, "InvalidInputException");
+    assert.match(res.json.message ?? "", new RegExp(`${unbuilt[0]} is not built yet`));
   });
 });

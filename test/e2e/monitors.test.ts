@@ -281,6 +281,27 @@ describe("predictor monitoring", () => {
       "ResourceNotFoundException",
     );
     await rejectsWith(
+      fc.send(
+        new CreateMonitorCommand({
+          MonitorName: "tagged",
+          ResourceArn: predictorArn,
+          Tags: [{ Key: "aws:owner", Value: "me" }],
+        }),
+      ),
+      "InvalidInputException",
+      /reserved/,
+    );
+    await rejectsWith(
+      fc.send(
+        new CreateMonitorCommand({
+          MonitorName: "tagged",
+          ResourceArn: predictorArn,
+          Tags: Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: "v" })),
+        }),
+      ),
+      "LimitExceededException",
+    );
+    await rejectsWith(
       fc.send(new CreateMonitorCommand({ MonitorName: "x", ResourceArn: "not-an-arn" })),
       "ValidationException",
     );

@@ -6,8 +6,8 @@
 // twice (after kill -9, or two checks racing) still leaves exactly one evaluation per forecast.
 
 import { withConnection } from "../data/duckdb.js";
+import { doubles, forEachChunk, integers } from "../data/series-chunks.js";
 import { sqlIdent, sqlString } from "../data/sql.js";
-import { TimeSlice } from "../data/time-slice.js";
 import { formatLevel, WindowAccumulator, type WindowAccuracy } from "../forecasting/auto/accuracy.js";
 import type { PreparedSeries } from "../forecasting/series-set.js";
 import type { JobContext, JobHandler } from "../jobs/job-runner.js";
@@ -186,7 +186,8 @@ function firstAtOrAfter(timestamps: Float64Array, ms: number): number {
 /**
  * Scores one forecast against the actuals of the prepared series: the forecast file's rows series by series, each
  * aligned on the grid by date, through the accumulator that also scores the predictor's backtests (so the numbers
- * compare with the Baseline).
+ * compare with the Baseline). The rows come from DuckDB in chunks of typed arrays (never as one array of row
+ * objects), so the event loop works a chunk at a time.
  */
 async function scoreForecast(
   forecast: ResourceRecord,
@@ -198,56 +199,78 @@ async function scoreForecast(
   const types = forecast.attrs.ForecastTypes as string[];
   const levels = types.filter((t) => t !== "mean").map(Number);
   const meanColumn = types.includes("mean") ? "mean" : levels.includes(0.5) ? "p50" : undefined;
-  const quantileColumns = levels.map((l) => forecastTypeColumn(String(l)));
-  const columns = [...new Set([...(meanColumn ? [meanColumn] : []), ...quantileColumns])];
-  const rows = await withConnection(signal, async (connection) => {
-    const reader = await connection.runAndReadAll(
-      `SELECT ${keyNames.map(sqlIdent).join(", ")}, date, ${columns.map(sqlIdent).join(", ")}
-       FROM read_parquet(${sqlString(String(forecast.attrs.ForecastFile))})
-       ORDER BY ${keyNames.map(sqlIdent).join(", ")}, date`,
-    );
-    return reader.getRowObjectsJS() as Record<string, unknown>[];
-  });
+  const valueColumns = [meanColumn, ...levels.map((l) => forecastTypeColumn(String(l)))];
+  const file = sqlString(String(forecast.attrs.ForecastFile));
+  const keys = keyNames.map(sqlIdent).join(", ");
+  const number = (c: string | undefined) =>
+    c ? `COALESCE(${sqlIdent(c)}::DOUBLE, 'NaN'::DOUBLE)` : "'NaN'::DOUBLE";
   const start = utcMs(String(forecast.attrs.ForecastStart));
   const end = utcMs(String(forecast.attrs.ForecastEnd));
   const acc = new WindowAccumulator(levels, start, end);
-  const slice = new TimeSlice();
   let items = 0;
-  for (let i = 0; i < rows.length; ) {
-    const first = rows[i] as Record<string, unknown>;
-    const key = JSON.stringify(keyNames.map((k) => String(first[k])));
-    let j = i;
-    while (j < rows.length && JSON.stringify(keyNames.map((k) => String(rows[j]?.[k]))) === key) j++;
-    const series = seriesByKey.get(key);
-    if (series) {
+  // One series' rows, gathered across chunks until the next series begins.
+  let current = -1;
+  let dates: number[] = [];
+  let values: number[][] = valueColumns.map(() => []);
+  let seriesKeys: string[] = [];
+  const flush = () => {
+    const series = current >= 0 ? seriesByKey.get(seriesKeys[current] as string) : undefined;
+    if (series && dates.length > 0) {
       const n = series.target.length;
-      const h = j - i;
-      const at = firstAtOrAfter(series.timestamps, utcMs(String(first.date)));
+      const h = dates.length;
+      const at = firstAtOrAfter(series.timestamps, dates[0] as number);
       const actual = new Float64Array(h);
-      const mean = new Float64Array(h);
-      const quantiles = levels.map(() => new Float64Array(h));
       for (let t = 0; t < h; t++) {
-        const row = rows[i + t] as Record<string, unknown>;
-        const index = at + t;
         // The grid point must be the forecast's date; a gap in the grid leaves the point unscored.
-        const onGrid = index < n && series.timestamps[index] === utcMs(String(row.date));
+        const index = at + t;
+        const onGrid = index < n && series.timestamps[index] === dates[t];
         actual[t] = onGrid ? (series.target[index] as number) : Number.NaN;
-        mean[t] = meanColumn ? Number(row[meanColumn]) : Number.NaN;
-        quantileColumns.forEach((c, q) => {
-          (quantiles[q] as Float64Array)[t] = Number(row[c]);
-        });
       }
       if (actual.some((y) => !Number.isNaN(y))) {
-        acc.add(actual, { mean, quantiles }, series.target.subarray(0, Math.min(at, n)), period);
+        const [mean, ...quantiles] = values.map((v) => Float64Array.from(v));
+        acc.add(
+          actual,
+          { mean: mean as Float64Array, quantiles },
+          series.target.subarray(0, Math.min(at, n)),
+          period,
+        );
         items++;
       }
     }
-    i = j;
-    if (slice.due()) {
-      if (signal.aborted) throw signal.reason;
-      await slice.pause();
-    }
-  }
+    dates = [];
+    values = valueColumns.map(() => []);
+  };
+  await withConnection(signal, async (connection) => {
+    const distinct = await connection.runAndReadAll(
+      `SELECT DISTINCT ${keys} FROM read_parquet(${file}) ORDER BY ${keys}`,
+    );
+    seriesKeys = (distinct.getRowObjectsJS() as Record<string, unknown>[]).map((r) =>
+      JSON.stringify(keyNames.map((k) => String(r[k]))),
+    );
+    await forEachChunk(
+      connection,
+      `SELECT (dense_rank() OVER (ORDER BY ${keys}) - 1)::INTEGER AS sid,
+         epoch_ms(CAST(date AS TIMESTAMP))::DOUBLE AS ms, ${valueColumns.map(number).join(", ")}
+       FROM read_parquet(${file}) ORDER BY ${keys}, date`,
+      signal,
+      (chunk) => {
+        const sid = integers(chunk, 0);
+        const ms = doubles(chunk, 1);
+        const columns = valueColumns.map((_, c) => doubles(chunk, c + 2));
+        for (let r = 0; r < chunk.rowCount; r++) {
+          if (sid[r] !== current) {
+            flush();
+            current = sid[r] as number;
+          }
+          dates.push(ms[r] as number);
+          for (let c = 0; c < columns.length; c++) {
+            (values[c] as number[]).push((columns[c] as Float64Array)[r] as number);
+          }
+        }
+      },
+    );
+  });
+  flush();
   return { accuracy: acc.result(), items };
 }
 

@@ -125,12 +125,19 @@ async function main(): Promise<void> {
     );
 
     global.gc?.();
+    const heap = () => {
+      const m = process.memoryUsage();
+      return m.heapUsed + m.external;
+    };
     const rssBefore = process.memoryUsage().rss;
+    const heapBefore = heap();
     let peak = rssBefore;
+    let heapPeak = heapBefore;
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
         peak = Math.max(peak, process.memoryUsage().rss);
+        heapPeak = Math.max(heapPeak, heap());
         await sleep(20);
       }
     })();
@@ -169,6 +176,9 @@ async function main(): Promise<void> {
     );
     console.log(
       `RSS ${(rssBefore / 2 ** 20).toFixed(0)} MiB before, peak ${(peak / 2 ** 20).toFixed(0)} MiB during (+${((peak - rssBefore) / 2 ** 20).toFixed(0)} MiB)`,
+    );
+    console.log(
+      `JS heap + external (typed arrays): ${(heapBefore / 2 ** 20).toFixed(0)} MiB before, peak ${(heapPeak / 2 ** 20).toFixed(0)} MiB during (+${((heapPeak - heapBefore) / 2 ** 20).toFixed(0)} MiB; DuckDB's own memory is not in it)`,
     );
     console.log(
       `DescribeMonitor meanwhile: ${latencies.length} calls, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,

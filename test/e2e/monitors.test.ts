@@ -264,6 +264,30 @@ describe("predictor monitoring", () => {
     );
   });
 
+  test("a retrained predictor's forecasts are evaluated by the original's monitor, with a Retrain event", async () => {
+    const { PredictorArn: retrained } = await fc.send(
+      new CreateAutoPredictorCommand({ PredictorName: "watched_again", ReferencePredictorArn: predictorArn }),
+    );
+    const p2 = await untilActive(
+      () => fc.send(new DescribeAutoPredictorCommand({ PredictorArn: retrained })),
+      "retrained predictor",
+    );
+    const { ForecastArn } = await fc.send(
+      new CreateForecastCommand({ ForecastName: "fourth", PredictorArn: retrained }),
+    );
+    await untilActive(() => fc.send(new DescribeForecastCommand({ ForecastArn })), "fourth");
+    const values = await forecastValues(query, ForecastArn as string);
+    await importDays(fc, s3, { bucket: "monitoring", datasetArn: DATASET, days: 88, roleArn: ROLE });
+    await evaluationsIdle(fc, monitorArn);
+    const [e4] = await evaluations();
+    assert.equal(e4?.MonitorDataSource?.ForecastArn, ForecastArn);
+    assert.equal(e4?.MonitorDataSource?.PredictorArn, retrained);
+    assert.equal(e4?.PredictorEvent?.Detail, "Retrain");
+    assert.equal(e4?.PredictorEvent?.Datetime?.getTime(), p2.CreationTime?.getTime());
+    checkMetrics(e4 as PredictorMonitorEvaluation, expectedMetrics(values, 81));
+    await fc.send(new DeleteResourceTreeCommand({ ResourceArn: retrained }));
+  });
+
   test("every error of the monitor operations, as a user meets it", async () => {
     const missing = `arn:aws:forecast:us-west-2:${ACCOUNTS[0].accountId}:monitor/nothing`;
     await rejectsWith(
@@ -444,7 +468,11 @@ describe("predictor monitoring", () => {
     // Creating a monitor evaluates the forecasts whose horizons the data already covers.
     await evaluationsIdle(fc, MonitorArn as string);
     const list = await fc.send(new ListMonitorEvaluationsCommand({ MonitorArn }));
-    assert.equal(list.PredictorMonitorEvaluations?.length, 3);
+    assert.equal(
+      list.PredictorMonitorEvaluations?.length,
+      3,
+      "the retrained predictor's forecast went with its tree",
+    );
     await fc.send(new DeleteResourceTreeCommand({ ResourceArn: predictorArn }));
     await eventually(
       async () => {

@@ -16,9 +16,7 @@ import { PageTokens } from "./resources/pagination.js";
 import { stsActions } from "./resources/sts.js";
 import { startEmbeddedS3 } from "./storage/embedded-s3.js";
 import { ObjectStore } from "./storage/object-store.js";
-import { openDatabase } from "./store/database.js";
-import { IamRoleStore } from "./store/iam-role-store.js";
-import { ResourceStore } from "./store/resource-store.js";
+import { openStateStore } from "./store/state-store.js";
 
 export interface RunningService {
   forecastEndpoint: string;
@@ -60,9 +58,12 @@ export async function startService(
       });
   const s3Endpoint = config.s3Endpoint ?? (embedded?.endpoint as string);
 
-  const db = openDatabase(path.join(config.dataDir, "state.sqlite"));
-  const store = new ResourceStore(db);
-  const jobs = new JobRunner(store, config.jobConcurrency, log, config.dataDir);
+  const state = await openStateStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const store = state.resources;
+  const jobs = new JobRunner(store, config.jobConcurrency, log, {
+    dataDir: config.dataDir,
+    singleRunner: state.singleRunner,
+  });
   const pool = new WorkerPool();
   const objectStores = new Map<string, ObjectStore>();
   const externalCredentials =
@@ -84,10 +85,10 @@ export async function startService(
   const services: Services = {
     config,
     store,
-    iamRoles: new IamRoleStore(db),
+    iamRoles: state.iamRoles,
     jobs,
     pool,
-    tokens: new PageTokens(store),
+    tokens: await PageTokens.open(store),
     dataFiles,
     log,
     objectStoreFor(accountId) {
@@ -137,7 +138,7 @@ export async function startService(
   await gateway.listen({ host: config.host, port: config.port });
   const address = gateway.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  jobs.start();
+  await jobs.start();
 
   return {
     forecastEndpoint: `http://${config.host}:${port}`,
@@ -153,7 +154,7 @@ export async function startService(
       await jobs.close();
       await pool.close();
       await embedded?.close();
-      db.close();
+      await state.close();
     },
   };
 }

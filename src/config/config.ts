@@ -5,6 +5,11 @@ export interface ServiceConfig {
   host: string;
   port: number;
   dataDir: string;
+  /**
+   * PostgreSQL URL (postgres://user:pass@host:port/db) of a shared state store; when absent the state is an
+   * SQLite file in the data dir, served by this one process.
+   */
+  databaseUrl?: string;
   /** External S3 endpoint; when absent the embedded S3-compatible endpoint is started. */
   s3Endpoint?: string;
   s3Host: string;
@@ -38,6 +43,11 @@ export const OPTIONS = [
   },
   { flag: "--port", env: "OPENFORECAST_PORT", help: `port of the Forecast API (default ${DEFAULTS.port})` },
   { flag: "--data-dir", env: "OPENFORECAST_DATA_DIR", help: `state and data (default ${DEFAULTS.dataDir})` },
+  {
+    flag: "--database-url",
+    env: "OPENFORECAST_DATABASE_URL",
+    help: "keep resources and job state in this PostgreSQL (13+) database, postgres://… (default: SQLite in the data dir)",
+  },
   {
     flag: "--s3-endpoint",
     env: "OPENFORECAST_S3_ENDPOINT",
@@ -86,6 +96,25 @@ function parsePositive(value: string, what: string): number {
   return n;
 }
 
+/** A PostgreSQL URL, refused early (before anything starts) when it is not one. */
+function checkDatabaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(
+      "--database-url must be a URL of the form postgres://user:password@host:5432/database",
+    );
+  }
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+    throw new ConfigError(
+      `--database-url must be a postgres:// (or postgresql://) URL, not ${url.protocol}//…; leave it unset for SQLite`,
+    );
+  }
+  return value;
+}
+
 /** Reads `--flag value` / `--flag=value` pairs; unknown flags are an error so typos do not pass silently. */
 export function parseFlags(argv: readonly string[]): Map<string, string> {
   const known = new Set<string>(OPTIONS.map((o) => o.flag));
@@ -122,6 +151,7 @@ export function resolveConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     host,
     port: portText === undefined ? DEFAULTS.port : parsePort(portText, "--port"),
     dataDir: path.resolve(pick("--data-dir", "OPENFORECAST_DATA_DIR") ?? DEFAULTS.dataDir),
+    databaseUrl: checkDatabaseUrl(pick("--database-url", "OPENFORECAST_DATABASE_URL")),
     s3Endpoint: pick("--s3-endpoint", "OPENFORECAST_S3_ENDPOINT"),
     s3Host: host,
     s3Port: s3PortText === undefined ? DEFAULTS.s3Port : parsePort(s3PortText, "--s3-port"),

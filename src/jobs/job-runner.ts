@@ -304,11 +304,11 @@ export class JobRunner {
       // Shut down: left CREATE_IN_PROGRESS on purpose, the next start (or another runner) runs it again. Lease
       // lost: the runner that took it over owns its files and its status now.
       if (reason === SHUTDOWN || reason === LEASE_LOST) return;
-      await handler.cleanup?.(record).catch((e: unknown) => this.log.warn({ err: e }, "cleanup failed"));
       if (reason === STOP) {
-        await this.finishStop(record);
+        await this.finishStop(record, handler);
         return;
       }
+      await handler.cleanup?.(record).catch((e: unknown) => this.log.warn({ err: e }, "cleanup failed"));
       const message =
         error instanceof JobFailure
           ? error.message

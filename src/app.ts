@@ -63,6 +63,7 @@ export async function startService(
   const jobs = new JobRunner(store, config.jobConcurrency, log, {
     dataDir: config.dataDir,
     singleRunner: state.singleRunner,
+    leaseMs: config.jobLeaseSeconds * 1000,
   });
   const pool = new WorkerPool();
   const objectStores = new Map<string, ObjectStore>();

@@ -18,6 +18,11 @@ export interface ServiceConfig {
   s3Region: string;
   /** How many jobs (imports, trainings, exports) run at once in this process. */
   jobConcurrency: number;
+  /**
+   * How long a job's claim holds without a heartbeat: when processes share a PostgreSQL state store, a job whose
+   * process died is taken over by another this long after its last heartbeat.
+   */
+  jobLeaseSeconds: number;
   /** Explainability exports that may run at once per account before LimitExceededException. */
   maxConcurrentExplainabilityExports: number;
   logLevel: string;
@@ -30,6 +35,7 @@ export const DEFAULTS = {
   dataDir: "./.openforecast",
   s3Region: "us-east-1",
   jobConcurrency: 2,
+  jobLeaseSeconds: 60,
   maxConcurrentExplainabilityExports: 5,
   logLevel: "info",
 } as const;
@@ -67,6 +73,11 @@ export const OPTIONS = [
     flag: "--job-concurrency",
     env: "OPENFORECAST_JOB_CONCURRENCY",
     help: `jobs run at once (default ${DEFAULTS.jobConcurrency})`,
+  },
+  {
+    flag: "--job-lease-seconds",
+    env: "OPENFORECAST_JOB_LEASE_SECONDS",
+    help: `with --database-url: a dead process's jobs are taken over after this (default ${DEFAULTS.jobLeaseSeconds})`,
   },
   {
     flag: "--max-concurrent-explainability-exports",
@@ -143,6 +154,7 @@ export function resolveConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
   const portText = pick("--port", "OPENFORECAST_PORT");
   const s3PortText = pick("--s3-port", "OPENFORECAST_S3_PORT");
   const concurrencyText = pick("--job-concurrency", "OPENFORECAST_JOB_CONCURRENCY");
+  const leaseText = pick("--job-lease-seconds", "OPENFORECAST_JOB_LEASE_SECONDS");
   const exportsText = pick(
     "--max-concurrent-explainability-exports",
     "OPENFORECAST_MAX_CONCURRENT_EXPLAINABILITY_EXPORTS",
@@ -160,6 +172,8 @@ export function resolveConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
       concurrencyText === undefined
         ? DEFAULTS.jobConcurrency
         : parsePositive(concurrencyText, "--job-concurrency"),
+    jobLeaseSeconds:
+      leaseText === undefined ? DEFAULTS.jobLeaseSeconds : parsePositive(leaseText, "--job-lease-seconds"),
     maxConcurrentExplainabilityExports:
       exportsText === undefined
         ? DEFAULTS.maxConcurrentExplainabilityExports

@@ -47,6 +47,8 @@ export async function startService(
     env,
     log: (m) => log.info(m),
   });
+  // The state store first: on SQLite it locks the data dir, so a second process stops before starting anything.
+  const state = await openStateStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const embedded = config.s3Endpoint
     ? undefined
     : await startEmbeddedS3({
@@ -58,7 +60,6 @@ export async function startService(
       });
   const s3Endpoint = config.s3Endpoint ?? (embedded?.endpoint as string);
 
-  const state = await openStateStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const store = state.resources;
   const jobs = new JobRunner(store, config.jobConcurrency, log, {
     dataDir: config.dataDir,

@@ -16,9 +16,7 @@ import { PageTokens } from "./resources/pagination.js";
 import { stsActions } from "./resources/sts.js";
 import { startEmbeddedS3 } from "./storage/embedded-s3.js";
 import { ObjectStore } from "./storage/object-store.js";
-import { openDatabase } from "./store/database.js";
-import { IamRoleStore } from "./store/iam-role-store.js";
-import { ResourceStore } from "./store/resource-store.js";
+import { openStateStore } from "./store/state-store.js";
 
 export interface RunningService {
   forecastEndpoint: string;
@@ -49,6 +47,8 @@ export async function startService(
     env,
     log: (m) => log.info(m),
   });
+  // The state store first: on SQLite it locks the data dir, so a second process stops before starting anything.
+  const state = await openStateStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   const embedded = config.s3Endpoint
     ? undefined
     : await startEmbeddedS3({
@@ -60,9 +60,12 @@ export async function startService(
       });
   const s3Endpoint = config.s3Endpoint ?? (embedded?.endpoint as string);
 
-  const db = openDatabase(path.join(config.dataDir, "state.sqlite"));
-  const store = new ResourceStore(db);
-  const jobs = new JobRunner(store, config.jobConcurrency, log, config.dataDir);
+  const store = state.resources;
+  const jobs = new JobRunner(store, config.jobConcurrency, log, {
+    dataDir: config.dataDir,
+    singleRunner: state.singleRunner,
+    leaseMs: config.jobLeaseSeconds * 1000,
+  });
   const pool = new WorkerPool();
   const objectStores = new Map<string, ObjectStore>();
   const externalCredentials =
@@ -84,10 +87,10 @@ export async function startService(
   const services: Services = {
     config,
     store,
-    iamRoles: new IamRoleStore(db),
+    iamRoles: state.iamRoles,
     jobs,
     pool,
-    tokens: new PageTokens(store),
+    tokens: await PageTokens.open(store),
     dataFiles,
     log,
     objectStoreFor(accountId) {
@@ -137,7 +140,7 @@ export async function startService(
   await gateway.listen({ host: config.host, port: config.port });
   const address = gateway.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  jobs.start();
+  await jobs.start();
 
   return {
     forecastEndpoint: `http://${config.host}:${port}`,
@@ -153,7 +156,7 @@ export async function startService(
       await jobs.close();
       await pool.close();
       await embedded?.close();
-      db.close();
+      await state.close();
     },
   };
 }

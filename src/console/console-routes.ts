@@ -58,12 +58,22 @@ const SECURITY_HEADERS: Record<string, string> = {
  */
 export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): void {
   const { services } = opts;
-  const tokens = new SessionTokens(
-    SessionTokens.keyFrom((name, make) => services.store.setting(name, make)),
-    opts.keys,
-  );
+  // The signing key is read from the state store (async) once, before the server takes requests.
+  let sessionTokens: SessionTokens | undefined;
+  app.addHook("onReady", async () => {
+    sessionTokens = new SessionTokens(
+      await SessionTokens.keyFrom((name, make) => services.store.setting(name, make)),
+      opts.keys,
+    );
+  });
+  const tokens = {
+    get(): SessionTokens {
+      if (!sessionTokens) throw new Error("the console is not ready: its session key is not loaded yet");
+      return sessionTokens;
+    },
+  };
   const sessionOf = (request: FastifyRequest): ConsoleSession | undefined =>
-    tokens.verify(readCookie(request.headers.cookie, SESSION_COOKIE));
+    tokens.get().verify(readCookie(request.headers.cookie, SESSION_COOKIE));
   const secure = (request: FastifyRequest): boolean => request.protocol === "https";
 
   /** No valid session: a browser goes to the form (303), anything else gets 401; a bad cookie is removed. */
@@ -134,7 +144,7 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
             }),
           );
         }
-        const { token } = tokens.issue(key, region);
+        const { token } = tokens.get().issue(key, region);
         services.log.info(
           { accountId: key.accountId, accessKeyId: key.accessKeyId, region },
           "console sign-in",
@@ -159,7 +169,7 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
       scope.get("/explainabilities", async (request, reply) => {
         const session = sessionOf(request);
         if (!session) return refuse(request, reply);
-        const records = services.store.list({
+        const records = await services.store.list({
           kind: "explainability",
           scope: session,
           conditions: [],
@@ -180,7 +190,7 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
           const { name } = request.params;
           // The ARN is built from the session's account and region: another account's resource is never found.
           const record = NAME.test(name)
-            ? services.store.get(buildArn(session, "explainability", name))
+            ? await services.store.get(buildArn(session, "explainability", name))
             : undefined;
           if (record?.kind !== "explainability") {
             return sendHtml(

@@ -102,22 +102,28 @@ export const DescribePredictorBacktestExportJob: OperationHandler<
 > = async (ctx, input) =>
   describeExport(
     BACKTEST_EXPORT,
-    requireResource(ctx, input.PredictorBacktestExportJobArn, [BACKTEST_EXPORT.kind]),
+    await requireResource(ctx, input.PredictorBacktestExportJobArn, [BACKTEST_EXPORT.kind]),
   );
 
 export const ListPredictorBacktestExportJobs: OperationHandler<
   ListPredictorBacktestExportJobsRequest
 > = async (ctx, input) => {
-  const { items, NextToken } = listExports(ctx, BACKTEST_EXPORT, "ListPredictorBacktestExportJobs", input, {
-    PredictorArn: "parentArn",
-    Status: "status",
-  });
+  const { items, NextToken } = await listExports(
+    ctx,
+    BACKTEST_EXPORT,
+    "ListPredictorBacktestExportJobs",
+    input,
+    {
+      PredictorArn: "parentArn",
+      Status: "status",
+    },
+  );
   return { PredictorBacktestExportJobs: items, NextToken };
 };
 
 export const DeletePredictorBacktestExportJob: OperationHandler<
   DeletePredictorBacktestExportJobRequest
 > = async (ctx, input) => {
-  deleteExport(ctx, BACKTEST_EXPORT, input.PredictorBacktestExportJobArn);
+  await deleteExport(ctx, BACKTEST_EXPORT, input.PredictorBacktestExportJobArn);
   return {};
 };

@@ -21,7 +21,6 @@ import {
   insertNew,
   newRecord,
   requireResource,
-  storeCreationTags,
 } from "./common.js";
 import type { OperationHandler, Services } from "./context.js";
 import type { SchemaAttribute } from "./domains.js";
@@ -37,12 +36,12 @@ const DEFAULT_TIMESTAMP_FORMAT = "yyyy-MM-dd HH:mm:ss";
 
 export const CreateDatasetImportJob: OperationHandler<CreateDatasetImportJobRequest> = async (ctx, input) => {
   const tags = checkUserTags(input.Tags);
-  const dataset = requireResource(ctx, input.DatasetArn, ["dataset"]);
+  const dataset = await requireResource(ctx, input.DatasetArn, ["dataset"]);
   if (dataset.status !== STATUS.ACTIVE) {
     throw inUse(`The dataset ${dataset.arn} is ${dataset.status}; imports need it ACTIVE.`);
   }
   const s3 = input.DataSource.S3Config;
-  checkRoleArn(ctx, s3.RoleArn);
+  await checkRoleArn(ctx, s3.RoleArn);
   if (s3.KMSKeyArn) checkKmsKeyArn(ctx, s3.KMSKeyArn);
   try {
     parseS3Path(s3.Path);
@@ -92,16 +91,16 @@ export const CreateDatasetImportJob: OperationHandler<CreateDatasetImportJobRequ
       ImportMode: input.ImportMode ?? "FULL",
     },
   });
-  ctx.services.store.transaction(() => {
-    const running = ctx.services.store.children(dataset.arn).find((c) => BUSY_STATUSES.includes(c.status));
-    if (running) {
-      throw inUse(
-        `The dataset ${dataset.arn} is already importing with ${running.arn}; wait for it to finish.`,
-      );
-    }
-    insertNew(ctx, record);
-    storeCreationTags(ctx, arn, tags);
+  // One import at a time per dataset, checked atomically with the insert (two racing creates cannot both pass).
+  const outcome = await insertNew(ctx, record, {
+    tags,
+    guard: { noChild: { parentArn: dataset.arn, statuses: BUSY_STATUSES } },
   });
+  if (!outcome.inserted && outcome.reason === "child") {
+    throw inUse(
+      `The dataset ${dataset.arn} is already importing with ${outcome.child.arn}; wait for it to finish.`,
+    );
+  }
   ctx.services.jobs.kick();
   return { DatasetImportJobArn: arn };
 };
@@ -119,7 +118,7 @@ export const DescribeDatasetImportJob: OperationHandler<DescribeDatasetImportJob
   ctx,
   input,
 ) => {
-  const r = requireResource(ctx, input.DatasetImportJobArn, [KIND]);
+  const r = await requireResource(ctx, input.DatasetImportJobArn, [KIND]);
   return {
     DatasetImportJobName: r.name,
     DatasetImportJobArn: r.arn,
@@ -142,7 +141,7 @@ export const DescribeDatasetImportJob: OperationHandler<DescribeDatasetImportJob
 };
 
 export const ListDatasetImportJobs: OperationHandler<ListDatasetImportJobsRequest> = async (ctx, input) => {
-  const page = listPage(
+  const page = await listPage(
     ctx,
     {
       operation: "ListDatasetImportJobs",
@@ -167,8 +166,8 @@ export const ListDatasetImportJobs: OperationHandler<ListDatasetImportJobsReques
 };
 
 export const DeleteDatasetImportJob: OperationHandler<DeleteDatasetImportJobRequest> = async (ctx, input) => {
-  const job = requireResource(ctx, input.DatasetImportJobArn, [KIND]);
-  if (!ctx.services.jobs.delete(job.arn, DELETABLE_STATUSES)) {
+  const job = await requireResource(ctx, input.DatasetImportJobArn, [KIND]);
+  if (!(await ctx.services.jobs.delete(job.arn, DELETABLE_STATUSES))) {
     throw inUse(`The dataset import job ${job.arn} is ${job.status}; stop it or wait before deleting it.`);
   }
   return {};
@@ -185,7 +184,7 @@ export function datasetImportJobs(services: Services): JobHandler {
   return {
     async run(ctx: JobContext) {
       const job = ctx.record;
-      const dataset = services.store.get(String(job.attrs.DatasetArn));
+      const dataset = await services.store.get(String(job.attrs.DatasetArn));
       if (!dataset) throw new JobFailure(`The dataset ${String(job.attrs.DatasetArn)} no longer exists.`);
       const source = (job.attrs.DataSource as { S3Config: { Path: string } }).S3Config.Path;
       const { bucket, key } = parseS3Path(source);
@@ -245,16 +244,21 @@ export function datasetImportJobs(services: Services): JobHandler {
         await services.dataFiles.removeTree(scratch);
       }
     },
-    publish(job, result) {
-      services.store.update(String(job.attrs.DatasetArn), {
-        attrs: { DataFile: result?.DataFile, LatestImportJobArn: job.arn },
-      });
+    async publish(job, result) {
+      return {
+        updates: [
+          {
+            arn: String(job.attrs.DatasetArn),
+            attrs: { DataFile: result?.DataFile, LatestImportJobArn: job.arn },
+          },
+        ],
+      };
     },
     async cleanup(job) {
       await fs.rm(outputFile(services, job), { force: true });
     },
     async remove(job) {
-      const dataset = services.store.get(String(job.attrs.DatasetArn));
+      const dataset = await services.store.get(String(job.attrs.DatasetArn));
       // The dataset's current data stays while the dataset lives, even when the job that wrote it is deleted.
       if (dataset?.attrs.DataFile !== outputFile(services, job))
         await fs.rm(outputFile(services, job), { force: true });

@@ -57,11 +57,11 @@ interface Target {
   forecast?: ResourceRecord;
 }
 
-function resolveTarget(services: Services, explainability: ResourceRecord): Target {
-  const resource = services.store.get(String(explainability.attrs.ResourceArn));
+async function resolveTarget(services: Services, explainability: ResourceRecord): Promise<Target> {
+  const resource = await services.store.get(String(explainability.attrs.ResourceArn));
   if (!resource) throw new JobFailure(`${String(explainability.attrs.ResourceArn)} no longer exists.`);
   if (resource.kind === "predictor") return { predictor: resource };
-  const predictor = services.store.get(String(resource.attrs.PredictorArn));
+  const predictor = await services.store.get(String(resource.attrs.PredictorArn));
   if (!predictor)
     throw new JobFailure(`The forecast's predictor ${String(resource.attrs.PredictorArn)} no longer exists.`);
   return { predictor, forecast: resource };
@@ -141,7 +141,7 @@ export async function computeExplainability(
   ctx: JobContext,
   dir: string,
 ): Promise<ExplainabilityResult> {
-  const target = resolveTarget(services, explainability);
+  const target = await resolveTarget(services, explainability);
   const { set: fullSet } = await predictorSeries(services.store, target.predictor, ctx.signal).catch(
     (e: unknown) => {
       if (ctx.signal.aborted) throw ctx.signal.reason;

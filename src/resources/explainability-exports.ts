@@ -49,17 +49,23 @@ export const DescribeExplainabilityExport: OperationHandler<DescribeExplainabili
 ) =>
   describeExport(
     EXPLAINABILITY_EXPORT,
-    requireResource(ctx, input.ExplainabilityExportArn, [EXPLAINABILITY_EXPORT.kind]),
+    await requireResource(ctx, input.ExplainabilityExportArn, [EXPLAINABILITY_EXPORT.kind]),
   );
 
 export const ListExplainabilityExports: OperationHandler<ListExplainabilityExportsRequest> = async (
   ctx,
   input,
 ) => {
-  const { items, NextToken } = listExports(ctx, EXPLAINABILITY_EXPORT, "ListExplainabilityExports", input, {
-    ResourceArn: "parentArn",
-    Status: "status",
-  });
+  const { items, NextToken } = await listExports(
+    ctx,
+    EXPLAINABILITY_EXPORT,
+    "ListExplainabilityExports",
+    input,
+    {
+      ResourceArn: "parentArn",
+      Status: "status",
+    },
+  );
   return { ExplainabilityExports: items, NextToken };
 };
 
@@ -67,6 +73,6 @@ export const DeleteExplainabilityExport: OperationHandler<DeleteExplainabilityEx
   ctx,
   input,
 ) => {
-  deleteExport(ctx, EXPLAINABILITY_EXPORT, input.ExplainabilityExportArn);
+  await deleteExport(ctx, EXPLAINABILITY_EXPORT, input.ExplainabilityExportArn);
   return {};
 };

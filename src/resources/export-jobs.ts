@@ -21,7 +21,6 @@ import {
   KIND_LABEL,
   newRecord,
   requireResource,
-  storeCreationTags,
   type Tag,
 } from "./common.js";
 import type { RequestContext, Services } from "./context.js";
@@ -66,14 +65,14 @@ export async function createExport(
   },
 ): Promise<string> {
   const tags = checkUserTags(input.tags);
-  const parent = requireResource(ctx, input.parentArn, [spec.parentKind]);
+  const parent = await requireResource(ctx, input.parentArn, [spec.parentKind]);
   if (parent.status !== STATUS.ACTIVE) {
     throw inUse(
       `The ${KIND_LABEL[parent.kind]} ${parent.arn} is ${parent.status}; it can be exported once ACTIVE.`,
     );
   }
   const s3 = input.destination.S3Config;
-  checkRoleArn(ctx, s3.RoleArn);
+  await checkRoleArn(ctx, s3.RoleArn);
   if (s3.KMSKeyArn) checkKmsKeyArn(ctx, s3.KMSKeyArn);
   try {
     parseExportDestination(s3.Path);
@@ -94,23 +93,28 @@ export async function createExport(
       Format: input.format ?? "CSV",
     },
   });
-  ctx.services.store.transaction(() => {
-    const limit = spec.maxRunning?.(ctx.services);
-    if (limit !== undefined) {
-      const running = ctx.services.store.countActive(spec.kind, ctx, [
-        STATUS.CREATE_PENDING,
-        STATUS.CREATE_IN_PROGRESS,
-      ]);
-      if (running >= limit) {
-        throw limitExceeded(
-          `${running} ${KIND_LABEL[spec.kind]}s are already running for this account; the limit is ${limit}. ` +
-            "Wait for one to finish.",
-        );
-      }
-    }
-    insertNew(ctx, record);
-    storeCreationTags(ctx, arn, tags);
+  // The per-account limit on running jobs of this kind is checked atomically with the insert.
+  const limit = spec.maxRunning?.(ctx.services);
+  const outcome = await insertNew(ctx, record, {
+    tags,
+    guard:
+      limit === undefined
+        ? undefined
+        : {
+            maxActive: {
+              kind: spec.kind,
+              scope: { accountId: ctx.accountId, region: ctx.region },
+              statuses: [STATUS.CREATE_PENDING, STATUS.CREATE_IN_PROGRESS],
+              limit,
+            },
+          },
   });
+  if (!outcome.inserted && outcome.reason === "limit") {
+    throw limitExceeded(
+      `${outcome.count} ${KIND_LABEL[spec.kind]}s are already running for this account; the limit is ${limit}. ` +
+        "Wait for one to finish.",
+    );
+  }
   ctx.services.jobs.kick();
   return arn;
 }
@@ -129,14 +133,14 @@ export function describeExport(spec: ExportKind, r: ResourceRecord): Record<stri
   };
 }
 
-export function listExports(
+export async function listExports(
   ctx: RequestContext,
   spec: ExportKind,
   operation: string,
   input: ListInput,
   filterKeys: Record<string, string>,
-): { items: Record<string, unknown>[]; NextToken?: string } {
-  const page = listPage(ctx, { operation, kind: spec.kind, filterKeys }, input);
+): Promise<{ items: Record<string, unknown>[]; NextToken?: string }> {
+  const page = await listPage(ctx, { operation, kind: spec.kind, filterKeys }, input);
   return {
     items: page.records.map((r) => ({
       [spec.arnMember]: r.arn,
@@ -151,9 +155,12 @@ export function listExports(
   };
 }
 
-export function deleteExport(ctx: RequestContext, spec: ExportKind, arn: string): void {
-  const record = requireResource(ctx, arn, [spec.kind]);
-  if (BUSY_STATUSES.includes(record.status) || !ctx.services.jobs.delete(record.arn, DELETABLE_STATUSES)) {
+export async function deleteExport(ctx: RequestContext, spec: ExportKind, arn: string): Promise<void> {
+  const record = await requireResource(ctx, arn, [spec.kind]);
+  if (
+    BUSY_STATUSES.includes(record.status) ||
+    !(await ctx.services.jobs.delete(record.arn, DELETABLE_STATUSES))
+  ) {
     throw inUse(
       `The ${KIND_LABEL[spec.kind]} ${record.arn} is ${record.status}; stop it or wait before deleting it.`,
     );
@@ -191,11 +198,12 @@ async function removeParts(
 }
 
 export function exportJobs(services: Services, spec: ExportKind): JobHandler {
-  const parentOf = (record: ResourceRecord) => services.store.get(String(record.attrs[spec.parentArnMember]));
+  const parentOf = async (record: ResourceRecord) =>
+    await services.store.get(String(record.attrs[spec.parentArnMember]));
   return {
     async run(ctx: JobContext) {
       const record = ctx.record;
-      const parent = parentOf(record);
+      const parent = await parentOf(record);
       if (!parent || parent.status !== STATUS.ACTIVE) {
         throw new JobFailure(
           `The ${KIND_LABEL[spec.parentKind]} ${String(record.attrs[spec.parentArnMember])} no longer exists or is not ACTIVE.`,
@@ -235,7 +243,7 @@ export function exportJobs(services: Services, spec: ExportKind): JobHandler {
       return { ExportedObjects: keys, ExportedRows: rows };
     },
     async cleanup(record) {
-      await removeParts(services, record, spec, parentOf(record));
+      await removeParts(services, record, spec, await parentOf(record));
     },
   };
 }

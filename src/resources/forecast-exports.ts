@@ -50,10 +50,13 @@ export const DescribeForecastExportJob: OperationHandler<DescribeForecastExportJ
   ctx,
   input,
 ) =>
-  describeExport(FORECAST_EXPORT, requireResource(ctx, input.ForecastExportJobArn, [FORECAST_EXPORT.kind]));
+  describeExport(
+    FORECAST_EXPORT,
+    await requireResource(ctx, input.ForecastExportJobArn, [FORECAST_EXPORT.kind]),
+  );
 
 export const ListForecastExportJobs: OperationHandler<ListForecastExportJobsRequest> = async (ctx, input) => {
-  const { items, NextToken } = listExports(ctx, FORECAST_EXPORT, "ListForecastExportJobs", input, {
+  const { items, NextToken } = await listExports(ctx, FORECAST_EXPORT, "ListForecastExportJobs", input, {
     ForecastArn: "parentArn",
     Status: "status",
   });
@@ -64,6 +67,6 @@ export const DeleteForecastExportJob: OperationHandler<DeleteForecastExportJobRe
   ctx,
   input,
 ) => {
-  deleteExport(ctx, FORECAST_EXPORT, input.ForecastExportJobArn);
+  await deleteExport(ctx, FORECAST_EXPORT, input.ForecastExportJobArn);
   return {};
 };

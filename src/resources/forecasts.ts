@@ -26,7 +26,6 @@ import {
   KIND_LABEL,
   newRecord,
   requireResource,
-  storeCreationTags,
 } from "./common.js";
 import type { OperationHandler, Services } from "./context.js";
 import { datasetMemberRunner } from "./dataset-members.js";
@@ -43,7 +42,7 @@ const CHUNK_SERIES = 250;
 
 export const CreateForecast: OperationHandler<CreateForecastRequest> = async (ctx, input) => {
   const tags = checkUserTags(input.Tags);
-  const predictor = requireResource(ctx, input.PredictorArn, ["predictor"]);
+  const predictor = await requireResource(ctx, input.PredictorArn, ["predictor"]);
   if (predictor.status !== STATUS.ACTIVE) {
     throw inUse(`The predictor ${predictor.arn} is ${predictor.status}; forecasts need it ACTIVE.`);
   }
@@ -65,7 +64,7 @@ export const CreateForecast: OperationHandler<CreateForecastRequest> = async (ct
         "TimeSeriesIdentifiers needs a DataSource and a Schema naming the identifier columns.",
       );
     }
-    checkRoleArn(ctx, selector.DataSource.S3Config.RoleArn);
+    await checkRoleArn(ctx, selector.DataSource.S3Config.RoleArn);
     if (selector.DataSource.S3Config.KMSKeyArn) checkKmsKeyArn(ctx, selector.DataSource.S3Config.KMSKeyArn);
     try {
       parseS3Path(selector.DataSource.S3Config.Path);
@@ -94,16 +93,13 @@ export const CreateForecast: OperationHandler<CreateForecastRequest> = async (ct
       CreatedUsingAutoPredictor: predictor.attrs.IsAutoPredictor === true,
     },
   });
-  ctx.services.store.transaction(() => {
-    insertNew(ctx, record);
-    storeCreationTags(ctx, arn, tags);
-  });
+  await insertNew(ctx, record, { tags });
   ctx.services.jobs.kick();
   return { ForecastArn: arn };
 };
 
 export const DescribeForecast: OperationHandler<DescribeForecastRequest> = async (ctx, input) => {
-  const r = requireResource(ctx, input.ForecastArn, [KIND]);
+  const r = await requireResource(ctx, input.ForecastArn, [KIND]);
   return {
     ForecastArn: r.arn,
     ForecastName: r.name,
@@ -120,7 +116,7 @@ export const DescribeForecast: OperationHandler<DescribeForecastRequest> = async
 };
 
 export const ListForecasts: OperationHandler<ListForecastsRequest> = async (ctx, input) => {
-  const page = listPage(
+  const page = await listPage(
     ctx,
     {
       operation: "ListForecasts",
@@ -146,15 +142,15 @@ export const ListForecasts: OperationHandler<ListForecastsRequest> = async (ctx,
 };
 
 export const DeleteForecast: OperationHandler<DeleteForecastRequest> = async (ctx, input) => {
-  const forecast = requireResource(ctx, input.ForecastArn, [KIND]);
-  const dependent = ctx.services.store.children(forecast.arn)[0];
+  const forecast = await requireResource(ctx, input.ForecastArn, [KIND]);
+  const dependent = (await ctx.services.store.children(forecast.arn))[0];
   if (dependent) {
     throw inUse(
       `The forecast ${forecast.arn} is used by the ${KIND_LABEL[dependent.kind]} ${dependent.arn}; delete that first, ` +
         "or the whole tree with DeleteResourceTree.",
     );
   }
-  if (!ctx.services.jobs.delete(forecast.arn, DELETABLE_STATUSES)) {
+  if (!(await ctx.services.jobs.delete(forecast.arn, DELETABLE_STATUSES))) {
     throw inUse(`The forecast ${forecast.arn} is ${forecast.status}; stop it or wait before deleting it.`);
   }
   return {};
@@ -197,7 +193,7 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
   return {
     async run(ctx: JobContext) {
       const forecast = ctx.record;
-      const predictor = services.store.get(String(forecast.attrs.PredictorArn));
+      const predictor = await services.store.get(String(forecast.attrs.PredictorArn));
       if (!predictor)
         throw new JobFailure(`The predictor ${String(forecast.attrs.PredictorArn)} no longer exists.`);
       const { set } = await predictorSeries(services.store, predictor, ctx.signal).catch((e: unknown) => {

@@ -23,7 +23,7 @@ import type { WorkerPool } from "../jobs/worker-pool.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import type { Services } from "./context.js";
 import { datasetMemberRunner } from "./dataset-members.js";
-import { explainabilityOf, insertExplainability } from "./explainabilities.js";
+import { newExplainability } from "./explainabilities.js";
 import { parseForecastTypes } from "./predictor-config.js";
 import { predictorSeries } from "./series-input.js";
 
@@ -384,15 +384,19 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
         TrainingSeconds: (Date.now() - started) / 1000,
       };
     },
-    publish(record) {
-      // ExplainPredictor: the predictor's explainability is created with it, and computed next.
-      if (record.attrs.ExplainPredictor && !explainabilityOf(services.store, record.arn)) {
-        const ctx = { accountId: record.accountId, region: record.region, accessKeyId: "", services };
-        insertExplainability(ctx, `${record.name.slice(0, 48)}_explainability`, record, {
-          ExplainabilityConfig: { TimeSeriesGranularity: "ALL", TimePointGranularity: "ALL" },
-          EnableVisualization: true,
-        });
-      }
+    async publish(record) {
+      // ExplainPredictor: the predictor's explainability is created with it (unless it has one, or the name is
+      // taken), and computed next.
+      if (!record.attrs.ExplainPredictor) return {};
+      const ctx = { accountId: record.accountId, region: record.region, accessKeyId: "", services };
+      return {
+        inserts: [
+          newExplainability(ctx, `${record.name.slice(0, 48)}_explainability`, record, {
+            ExplainabilityConfig: { TimeSeriesGranularity: "ALL", TimePointGranularity: "ALL" },
+            EnableVisualization: true,
+          }),
+        ],
+      };
     },
     async cleanup(record) {
       await services.dataFiles.removeTree(predictorDir(services, record));

@@ -12,7 +12,7 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
 
 /** The forecast of one series, optionally cut to [StartDate, EndDate], by forecast type. */
 export const QueryForecast: OperationHandler<QueryForecastRequest> = async (ctx, input) => {
-  const forecast = requireResource(ctx, input.ForecastArn, ["forecast"]);
+  const forecast = await requireResource(ctx, input.ForecastArn, ["forecast"]);
   if (forecast.status !== STATUS.ACTIVE) {
     throw inUse(`The forecast ${forecast.arn} is ${forecast.status}; it can be queried once ACTIVE.`);
   }

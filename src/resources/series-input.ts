@@ -12,10 +12,10 @@ export async function predictorSeries(
   predictor: ResourceRecord,
   signal: AbortSignal,
 ): Promise<{ set: SeriesSet; importJobArns: string[] }> {
-  const group = store.get(String(predictor.attrs.DatasetGroupArn));
+  const group = await store.get(String(predictor.attrs.DatasetGroupArn));
   if (!group)
     throw new Error(`the dataset group ${String(predictor.attrs.DatasetGroupArn)} no longer exists`);
-  const datasets = groupDatasets(store, group);
+  const datasets = await groupDatasets(store, group);
   const target = datasets.target;
   const targetFile = dataFileOf(target);
   if (!target || !targetFile)

@@ -344,7 +344,7 @@ describe("console", () => {
           "`npm test` installs it (scripts/test-setup.sh).",
       );
     }
-    const record = s.service.services.store.get(explainabilityArn);
+    const record = await s.service.services.store.get(explainabilityArn);
     const rows = await aggregateRows(String(record?.attrs.ImpactFile));
     const overallRow = rows.find((r) => r.item_id === "Aggregate") as Row;
     assert.ok(overallRow, "the file has the overall aggregate row");

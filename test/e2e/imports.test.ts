@@ -73,7 +73,7 @@ describe("dataset import jobs", () => {
 
   /** Rows in the dataset's current data, read from its Parquet file (the store says which file is current). */
   const datasetRows = async (datasetArn: string) => {
-    const file = h.service.services.store.get(datasetArn)?.attrs.DataFile as string;
+    const file = (await h.service.services.store.get(datasetArn))?.attrs.DataFile as string;
     const { DuckDBInstance } = await import("@duckdb/node-api");
     const db = await DuckDBInstance.create(":memory:");
     const con = await db.connect();

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -57,6 +58,14 @@ interface CacheEntry {
 }
 
 const DEFAULT_CACHE_BYTES = 1024 ** 3;
+
+/**
+ * Unlinks a cache copy at once (an unlink is cheap), so the cache's byte count and the disk agree when the call
+ * returns; a reader that still has the file open keeps reading it.
+ */
+function removeNow(file: string): void {
+  rmSync(file, { force: true });
+}
 
 /** True for references written before bulk data became keys: absolute local paths. */
 export function isLegacyPath(ref: string): boolean {
@@ -152,7 +161,7 @@ export class BlobStore implements BlobReader {
         if (released) return;
         released = true;
         held.pins--;
-        if (held.stale && held.pins === 0) void rm(held.file, { force: true });
+        if (held.stale && held.pins === 0) removeNow(held.file);
         else this.evict();
       },
     };
@@ -226,7 +235,7 @@ export class BlobStore implements BlobReader {
     this.cache.delete(key);
     this.cachedBytes -= entry.size;
     entry.stale = true;
-    if (entry.pins === 0) void rm(entry.file, { force: true });
+    if (entry.pins === 0) removeNow(entry.file);
   }
 
   /** Removes the least recently used copies no job holds until the cache fits its budget. */

@@ -201,7 +201,11 @@ describe("bulk data as object keys", () => {
     const { blobs } = h.service.services;
     assert.notEqual(legacy, "", "runs after the old-style test");
     assert.ok((await blobs.list(`resources/${SCOPE.accountId}/`)).length > 0);
+    // A dataset group's tree holds its predictors and what hangs off them; datasets are trees of their own.
+    const datasets = (await records()).filter((r) => r.kind === "dataset").map((r) => r.arn);
+    assert.equal(datasets.length, 2);
     await fc.send(new DeleteResourceTreeCommand({ ResourceArn: groupArn }));
+    for (const arn of datasets) await fc.send(new DeleteResourceTreeCommand({ ResourceArn: arn }));
     const state = async () => ({
       objects: (await blobs.list(`resources/${SCOPE.accountId}/`)).map((o) => o.key),
       legacyFolder: await fs.access(path.dirname(legacy)).then(

@@ -128,7 +128,7 @@ describe("BlobStore on the embedded endpoint", () => {
     for (const name of ["forecast.parquet", "extra.json"])
       await blobs.put(`${prefix}${name}`, await localFile(name, name));
     // A resource whose name extends f1's must not go with it.
-    await blobs.put(resourcePrefix(scope, "forecast", "f10") + "forecast.parquet", await localFile("x", "x"));
+    await blobs.put(`${resourcePrefix(scope, "forecast", "f10")}forecast.parquet`, await localFile("x", "x"));
     const cached = await blobs.fetch(`${prefix}forecast.parquet`);
     cached.release();
     await blobs.deleteResource(scope, "forecast", "f1");

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import type { ServiceConfig } from "./config/config.js";
+import { DEFAULT_BLOB_BUCKET, type ServiceConfig } from "./config/config.js";
 import { IAM_PROTOCOL, STS_PROTOCOL } from "./gateway/aws-query.js";
 import { buildGateway } from "./gateway/server.js";
 import { type AccessKey, loadAccessKeys } from "./identity/keys.js";
@@ -9,12 +9,13 @@ import { createVerifier } from "./identity/sigv4.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { WorkerPool } from "./jobs/worker-pool.js";
 import type { Services } from "./resources/context.js";
-import { DataFiles } from "./resources/data-files.js";
 import { forecastHandlers, forecastQueryHandlers, jobHandlers } from "./resources/handlers.js";
 import { iamActions } from "./resources/iam-roles.js";
 import { PageTokens } from "./resources/pagination.js";
 import { stsActions } from "./resources/sts.js";
+import { BlobStore } from "./storage/blob-store.js";
 import { startEmbeddedS3 } from "./storage/embedded-s3.js";
+import { internalKey } from "./storage/internal-bucket.js";
 import { ObjectStore } from "./storage/object-store.js";
 import { openStateStore } from "./store/state-store.js";
 
@@ -49,13 +50,15 @@ export async function startService(
   });
   // The state store first: on SQLite it locks the data dir, so a second process stops before starting anything.
   const state = await openStateStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  // On the embedded endpoint the service's own bucket belongs to an account no user key has (internal-bucket.ts).
+  const ownKey = internalKey();
   const embedded = config.s3Endpoint
     ? undefined
     : await startEmbeddedS3({
         host: config.s3Host,
         port: config.s3Port,
         directory: path.join(config.dataDir, "s3"),
-        keys,
+        keys: [...keys, ownKey],
         log: (message) => log.warn(message),
       });
   const s3Endpoint = config.s3Endpoint ?? (embedded?.endpoint as string);
@@ -82,8 +85,19 @@ export async function startService(
         "variables unset to have each account use its own key on the S3 store.",
     );
   }
-  const dataFiles = new DataFiles(config.dataDir);
-  await dataFiles.clearScratch();
+  const blobObjects = new ObjectStore({
+    endpoint: s3Endpoint,
+    region: config.s3Region,
+    credentials: embedded ? ownKey : (externalCredentials ?? (keys[0] as AccessKey)),
+    forcePathStyle: true,
+  });
+  const blobs = new BlobStore({
+    objects: blobObjects,
+    bucket: config.blobBucket ?? DEFAULT_BLOB_BUCKET,
+    scratchRoot: path.join(config.dataDir, "tmp"),
+    legacyRoot: config.dataDir,
+  });
+  await blobs.start();
   const services: Services = {
     config,
     store,
@@ -91,7 +105,7 @@ export async function startService(
     jobs,
     pool,
     tokens: await PageTokens.open(store),
-    dataFiles,
+    blobs,
     log,
     objectStoreFor(accountId) {
       let objectStore = objectStores.get(accountId);
@@ -155,6 +169,7 @@ export async function startService(
       await gateway.close();
       await jobs.close();
       await pool.close();
+      blobObjects.close();
       await embedded?.close();
       await state.close();
     },

@@ -26,7 +26,12 @@ export interface ServiceConfig {
   /** Explainability exports that may run at once per account before LimitExceededException. */
   maxConcurrentExplainabilityExports: number;
   logLevel: string;
+  /** The bucket holding the service's own bulk data (default DEFAULT_BLOB_BUCKET); created at start if missing. */
+  blobBucket?: string;
 }
+
+/** The internal bucket's default name (no user account can read it on the embedded endpoint). */
+export const DEFAULT_BLOB_BUCKET = "openforecast-internal";
 
 export const DEFAULTS = {
   host: "127.0.0.1",
@@ -68,6 +73,11 @@ export const OPTIONS = [
     flag: "--s3-region",
     env: "OPENFORECAST_S3_REGION",
     help: `region used for S3 calls (default us-east-1)`,
+  },
+  {
+    flag: "--blob-bucket",
+    env: "OPENFORECAST_BLOB_BUCKET",
+    help: `bucket for the service's own data: datasets, models, forecasts (default ${DEFAULT_BLOB_BUCKET})`,
   },
   {
     flag: "--job-concurrency",
@@ -179,5 +189,6 @@ export function resolveConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
         ? DEFAULTS.maxConcurrentExplainabilityExports
         : parsePositive(exportsText, "--max-concurrent-explainability-exports"),
     logLevel: pick("--log-level", "OPENFORECAST_LOG_LEVEL") ?? DEFAULTS.logLevel,
+    blobBucket: pick("--blob-bucket", "OPENFORECAST_BLOB_BUCKET"),
   };
 }

@@ -16,6 +16,8 @@ export interface ServiceConfig {
   /** Explainability exports that may run at once per account before LimitExceededException. */
   maxConcurrentExplainabilityExports: number;
   logLevel: string;
+  /** Prometheus metrics at GET /metrics, and the per-request counting behind them. */
+  metrics: boolean;
 }
 
 export const DEFAULTS = {
@@ -68,6 +70,11 @@ export const OPTIONS = [
     env: "OPENFORECAST_LOG_LEVEL",
     help: "pino level: fatal..trace, silent (default info)",
   },
+  {
+    flag: "--metrics",
+    env: "OPENFORECAST_METRICS",
+    help: "on|off: Prometheus metrics at GET /metrics (default on)",
+  },
 ] as const;
 
 export class ConfigError extends Error {}
@@ -84,6 +91,12 @@ function parsePositive(value: string, what: string): number {
   if (!Number.isInteger(n) || n < 1)
     throw new ConfigError(`${what} must be a whole number >= 1, not "${value}"`);
   return n;
+}
+
+function parseSwitch(value: string, what: string): boolean {
+  if (value === "on" || value === "true") return true;
+  if (value === "off" || value === "false") return false;
+  throw new ConfigError(`${what} must be on or off, not "${value}"`);
 }
 
 /** Reads `--flag value` / `--flag=value` pairs; unknown flags are an error so typos do not pass silently. */
@@ -135,5 +148,6 @@ export function resolveConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
         ? DEFAULTS.maxConcurrentExplainabilityExports
         : parsePositive(exportsText, "--max-concurrent-explainability-exports"),
     logLevel: pick("--log-level", "OPENFORECAST_LOG_LEVEL") ?? DEFAULTS.logLevel,
+    metrics: parseSwitch(pick("--metrics", "OPENFORECAST_METRICS") ?? "on", "--metrics"),
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
 import type { ResourceRecord, ResourceStore } from "../store/resource-store.js";
+import { JobEvents } from "./job-events.js";
 import { internalRoots, publicMessage } from "./public-message.js";
 import { STATUS } from "./statuses.js";
 
@@ -48,6 +49,8 @@ export class JobRunner {
   private readonly owner = `runner-${randomUUID()}`;
   private heartbeat?: NodeJS.Timeout;
   private closed = false;
+  /** Start, progress and end of every job, for the logs and metrics (see job-events.ts). */
+  readonly events = new JobEvents();
 
   /** Directories whose paths never reach a client in a Message (see public-message.ts). */
   private readonly internalPaths: readonly string[];
@@ -164,9 +167,11 @@ export class JobRunner {
     // A job hands its signal to many parallel worker tasks, each listening for the abort.
     setMaxListeners(0, controller.signal);
     this.running.set(record.arn, controller);
+    this.events.started(record, claim.deleting);
     const work = (claim.deleting ? this.runDelete(record) : this.runCreate(record, controller))
       .catch((error: unknown) => this.log.error({ err: error, arn: record.arn }, "job engine error"))
       .finally(() => {
+        void this.events.ended(record.arn, () => this.store.get(record.arn));
         this.running.delete(record.arn);
         this.finished.delete(record.arn);
         this.kick();
@@ -189,6 +194,7 @@ export class JobRunner {
       signal: controller.signal,
       progress: (attrs) => {
         this.store.update(record.arn, { attrs, touch: false }, [STATUS.CREATE_IN_PROGRESS]);
+        this.events.progressed(record.arn, attrs);
       },
     };
     try {

@@ -16,7 +16,7 @@ import {
 } from "@aws-sdk/client-forecast";
 import { ForecastqueryClient } from "@aws-sdk/client-forecastquery";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
 import { type RunningService, startService } from "../../src/app.js";
 import { resolveConfig } from "../../src/config/config.js";
 
@@ -81,12 +81,15 @@ export function s3Client(endpoint: string, account = 0): S3Client {
   });
 }
 
-/** Starts the whole service in this process on free ports with a fresh data dir. */
-export async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harness> {
+/** Starts the whole service in this process on free ports with a fresh data dir; `log` silent unless given. */
+export async function startHarness(
+  extraEnv: Record<string, string> = {},
+  log: Logger = pino({ level: "silent" }),
+): Promise<Harness> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-e2e-"));
   const env = { OPENFORECAST_CREDENTIALS_FILE: await writeCredentials(dataDir), ...extraEnv };
   const config = resolveConfig(["--port", "0", "--s3-port", "0", "--data-dir", dataDir], env);
-  const service = await startService(config, env, pino({ level: "silent" }));
+  const service = await startService(config, env, log);
   const clients: ForecastClient[] = [];
   const s3s: S3Client[] = [];
   return {

@@ -140,8 +140,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `cli` runs another build of the service (e.g. a baseline in a benchmark); default this one. */
-export async function startChild(dataDir: string, cli = CLI): Promise<ChildService> {
+/**
+ * `cli` runs another build of the service (e.g. a baseline in a benchmark); default this one. `env` adds to or
+ * overrides the child's environment (e.g. OPENFORECAST_METRICS=off).
+ */
+export async function startChild(
+  dataDir: string,
+  cli = CLI,
+  env: Record<string, string> = {},
+): Promise<ChildService> {
   const credentials = await writeCredentials(dataDir);
   const port = await freePort();
   const s3Port = await freePort();
@@ -149,7 +156,12 @@ export async function startChild(dataDir: string, cli = CLI): Promise<ChildServi
     process.execPath,
     [cli, "serve", "--port", String(port), "--s3-port", String(s3Port), "--data-dir", dataDir],
     {
-      env: { ...process.env, OPENFORECAST_CREDENTIALS_FILE: credentials, OPENFORECAST_LOG_LEVEL: "warn" },
+      env: {
+        ...process.env,
+        OPENFORECAST_CREDENTIALS_FILE: credentials,
+        OPENFORECAST_LOG_LEVEL: "warn",
+        ...env,
+      },
       stdio: ["ignore", "ignore", "inherit"],
     },
   );

@@ -42,13 +42,16 @@ export function withInitialEstimate(services: Services, handler: JobHandler, kin
 export async function initialEstimateMinutes(services: Services, record: ResourceRecord): Promise<number> {
   const cost = COSTS[record.kind];
   if (!cost) return DEFAULT_MINUTES;
-  const series = await seriesCount(services, record);
+  const series = await estimateSeriesCount(services, record);
   if (series === undefined) return DEFAULT_MINUTES;
   return Math.max(1, Math.ceil((cost.fixedSeconds + cost.perSeries * series) / 60));
 }
 
 /** The number of series a job will work on, as far as the store knows it before the job reads any data. */
-async function seriesCount(services: Services, record: ResourceRecord): Promise<number | undefined> {
+export async function estimateSeriesCount(
+  services: Services,
+  record: ResourceRecord,
+): Promise<number | undefined> {
   const store = services.store;
   const count = (r: ResourceRecord | undefined) =>
     numberOf(r?.attrs.ItemCount) ?? numberOf(r?.attrs.SeriesCount);

@@ -11,6 +11,8 @@ import {
 } from "@aws-sdk/client-forecast";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { pino } from "pino";
+import { estimateSeriesCount, initialEstimateMinutes } from "../../src/resources/job-estimates.js";
+import type { ResourceRecord } from "../../src/store/resource-store.js";
 import {
   ACCOUNTS,
   createDailyDataset,
@@ -262,5 +264,25 @@ describe("operations: job logs, /metrics and time estimates", () => {
       1,
     );
     assert.equal(sampleValue(m, "openforecast_job_queue_depth", { kind: "predictor" }), undefined);
+
+    // What the first estimates of the next jobs start from: the series count the store already knows.
+    const services = h.service.services;
+    const predictor = (await services.store.get(PredictorArn as string)) as ResourceRecord;
+    const claimed = (kind: string, attrs: Record<string, unknown>) => ({ ...predictor, kind, attrs });
+    assert.equal(
+      await estimateSeriesCount(services, predictor),
+      ITEMS,
+      "a retraining: the import's item ids",
+    );
+    assert.equal(await estimateSeriesCount(services, claimed("forecast", { PredictorArn })), ITEMS);
+    assert.equal(
+      await estimateSeriesCount(services, claimed("explainability", { ResourceArn: PredictorArn })),
+      ITEMS,
+    );
+    assert.equal(await estimateSeriesCount(services, claimed("dataset-import-job", {})), undefined);
+    // 30 s + 15 ms a series: a minute for 400 series, 26 for 100,000.
+    assert.equal(await initialEstimateMinutes(services, predictor), 1);
+    const big = claimed("forecast", { PredictorArn: "arn:none" });
+    assert.equal(await initialEstimateMinutes(services, big), 1, "unknown size: the one-minute default");
   });
 });

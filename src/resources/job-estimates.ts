@@ -58,7 +58,7 @@ export async function estimateSeriesCount(
   if (record.kind === "predictor") {
     const group = await store.get(String(record.attrs.DatasetGroupArn));
     if (!group) return undefined;
-    const datasets = groupDatasets(store, group);
+    const datasets = await groupDatasets(store, group);
     const latest = datasets.target?.attrs.LatestImportJobArn;
     const job = typeof latest === "string" ? await store.get(latest) : undefined;
     const stats = job?.attrs.FieldStatistics as Record<string, { CountDistinct?: number }> | undefined;

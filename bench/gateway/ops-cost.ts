@@ -7,7 +7,7 @@
  * does hits both alike; the figure is the ratio of the median CPU time per request, and of the median wall time.
  *
  * Run: npm run bench:ops   (env BENCH_BLOCKS, default 60 per service; BENCH_BLOCK_REQUESTS, default 300;
- * BENCH_ON_FIRST=1 starts the "on" service first)
+ * BENCH_ON_FIRST=1 starts the "on" service first; BENCH_ON_LEVEL sets the "on" service's log level, default info)
  * The same comparison over real sockets with wrk: BENCH_COMPARE=metrics npm run bench:gateway.
  */
 import os from "node:os";
@@ -61,7 +61,7 @@ async function signedRequest(endpoint: string, target: string, body: string) {
 async function startSide(which: "on" | "off"): Promise<Side> {
   const label = `metrics+logs ${which}`;
   const env: Record<string, string> = which === "off" ? { OPENFORECAST_METRICS: "off" } : {};
-  const level = which === "off" ? "warn" : "info";
+  const level = which === "off" ? "warn" : (process.env.BENCH_ON_LEVEL ?? "info");
   // The service's logger writes where the CLI's does (stdout of a process), here into a discarding stream.
   const log = pino({ level }, { write: () => undefined });
   const h = await startHarness(env, log);

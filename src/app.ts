@@ -7,10 +7,14 @@ import { buildGateway } from "./gateway/server.js";
 import { type AccessKey, loadAccessKeys } from "./identity/keys.js";
 import { createVerifier } from "./identity/sigv4.js";
 import { JobRunner } from "./jobs/job-runner.js";
+import { STATUS } from "./jobs/statuses.js";
 import { WorkerPool } from "./jobs/worker-pool.js";
+import { JobLog } from "./ops/job-log.js";
+import { ServiceMetrics } from "./ops/service-metrics.js";
 import type { Services } from "./resources/context.js";
 import { forecastHandlers, forecastQueryHandlers, jobHandlers } from "./resources/handlers.js";
 import { iamActions } from "./resources/iam-roles.js";
+import { withInitialEstimate } from "./resources/job-estimates.js";
 import { PageTokens } from "./resources/pagination.js";
 import { stsActions } from "./resources/sts.js";
 import { BlobStore } from "./storage/blob-store.js";
@@ -127,7 +131,20 @@ export async function startService(
       return objectStore;
     },
   };
-  for (const [kind, handler] of Object.entries(jobHandlers(services))) jobs.register(kind, handler);
+  for (const [kind, handler] of Object.entries(jobHandlers(services)))
+    jobs.register(kind, withInitialEstimate(services, handler, kind));
+  jobs.events.add(new JobLog(log));
+  const metrics = config.metrics
+    ? new ServiceMetrics({
+        pendingJobs: async () => [
+          ...(await store.withStatus(STATUS.CREATE_PENDING)),
+          ...(await store.withStatus(STATUS.DELETE_PENDING)),
+        ],
+        runningJobs: () => jobs.events.runningByKind(),
+        workers: pool,
+      })
+    : undefined;
+  if (metrics) jobs.events.add(metrics);
 
   const verifier = createVerifier({ keys, services: ["forecast"] });
   // STS and IAM answer on the same port; their requests are signed for their own service names.
@@ -150,6 +167,7 @@ export async function startService(
     },
     keys,
     log,
+    metrics,
   });
   await gateway.listen({ host: config.host, port: config.port });
   const address = gateway.server.address();

@@ -49,7 +49,7 @@ export async function predictorPage(
 <dt>Dataset group</dt><dd><a href="/console/dataset-groups/${encodeURIComponent(arnName(legacy.DatasetGroupArn ?? (legacy.InputDataConfig as Answer | undefined)?.DatasetGroupArn))}">${arnName(legacy.DatasetGroupArn ?? (legacy.InputDataConfig as Answer | undefined)?.DatasetGroupArn)}</a></dd>
 <dt>Status</dt><dd>${statusCell(predictor.Status, predictor.Message)}</dd>
 <dt>Time remaining</dt><dd data-field="EstimatedTimeRemainingInMinutes">${
-    remaining === undefined ? (active ? "done" : "not estimated yet") : `about ${String(remaining)} min`
+    active ? "done" : remaining === undefined ? "not estimated yet" : `about ${String(remaining)} min`
   }</dd>
 <dt>Horizon</dt><dd>${String(predictor.ForecastHorizon ?? "")} × ${String(predictor.ForecastFrequency ?? (legacy.FeaturizationConfig as Answer | undefined)?.ForecastFrequency ?? "")}</dd>
 <dt>Forecast types</dt><dd>${types.join(", ")}</dd>

@@ -100,7 +100,7 @@ function importJob(job: Answer): Html {
   const remaining = job.EstimatedTimeRemainingInMinutes;
   return html`<div class="import-job" data-import="${String(job.DatasetImportJobName)}">
 <p><strong>${String(job.DatasetImportJobName)}</strong> · ${statusCell(job.Status, job.Message)}
-${remaining !== undefined ? html` · about ${String(remaining)} min left` : ""}
+${remaining !== undefined && job.Status !== "ACTIVE" ? html` · about ${String(remaining)} min left` : ""}
 · ${formatEpoch(job.CreationTime)}${Number.isFinite(size) ? html` · ${size.toFixed(6)} GB` : ""}
 <br><span class="note">${String((job.DataSource as { S3Config?: { Path?: string } } | undefined)?.S3Config?.Path ?? "")}
 · ${String(job.ImportMode ?? "FULL")} · timestamps ${String(job.TimestampFormat ?? "")}</span></p>
@@ -111,8 +111,17 @@ ${
 <tbody>${stats.map(
         ([field, s]) =>
           html`<tr data-field="${field}"><td>${field}</td>${STATISTICS.map(
-            (k) => html`<td class="num" data-stat="${k}">${s[k] === undefined ? "" : String(s[k])}</td>`,
+            (k) => html`<td class="num" data-stat="${k}">${statistic(s[k])}</td>`,
           )}</tr>`,
       )}</tbody></table>`
 }</div>`;
+}
+
+/** A statistic as shown: numbers (as text, as the API answers them) to 6 significant digits, dates as they are. */
+function statistic(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  const n = Number(value);
+  return typeof value === "string" && /^-?\d/.test(value) && Number.isFinite(n) && !/^\d{4}-/.test(value)
+    ? String(Number(n.toPrecision(6)))
+    : String(value);
 }

@@ -601,6 +601,9 @@ describe("console", () => {
           const index = (label: string) => u.series.findIndex((x) => x.label === label);
           const [lo, mid, hi, hist] = [index("p10"), index("p50"), index("p90"), index("history")];
           const points: { t: number; lo: number; mid: number; hi: number; pixel: number[] }[] = [];
+          // One read of the whole canvas (repeated reads make Chromium warn).
+          const canvas = (u.ctx as unknown as { canvas: { width: number; height: number } }).canvas;
+          const image = u.ctx.getImageData(0, 0, canvas.width, canvas.height).data;
           (u.data[0] as number[]).forEach((t, i) => {
             const l = u.data[lo]?.[i];
             const h = u.data[hi]?.[i];
@@ -609,7 +612,8 @@ describe("console", () => {
             // The colour drawn halfway between the band's edges, on the canvas itself.
             const x = Math.round(u.valToPos(t, "x", true));
             const y = Math.round((u.valToPos(l, "y", true) + u.valToPos(h, "y", true)) / 2);
-            points.push({ t, lo: l, mid: m, hi: h, pixel: Array.from(u.ctx.getImageData(x, y, 1, 1).data) });
+            const at = (y * canvas.width + x) * 4;
+            points.push({ t, lo: l, mid: m, hi: h, pixel: Array.from(image.slice(at, at + 4)) });
           });
           return {
             series: (el as unknown as { dataset: { series: string } }).dataset.series,

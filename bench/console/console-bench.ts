@@ -190,7 +190,7 @@ async function main() {
       search.push(await timed(searchUrl(), (b) => b.includes("data-matches=")));
     }
     console.log(summary("chart page (server, whole HTML)", chart));
-    console.log(summary("search page (server, whole HTML incl. the first match's chart)", search));
+    console.log(summary("search page (server, whole HTML: the matches, no chart)", search));
 
     if (BROWSER_LOADS > 0) {
       const browser = await chromium.launch({

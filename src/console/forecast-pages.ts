@@ -64,11 +64,12 @@ export async function forecastPage(
   } else {
     const q = searchQuery(query.q);
     const result = await searchForecastSeries(ctx, arn, q, searchOffset(query.offset));
-    const chosen = parseSeriesKey(query.key, result.keyNames.length) ?? result.series[0];
+    // A search lists its matches to choose from; without one the first series is drawn right away.
+    const chosen = parseSeriesKey(query.key, result.keyNames.length) ?? (q ? undefined : result.series[0]);
     const view = chosen ? await forecastSeriesView(ctx, arn, chosen) : undefined;
     const basePath = `/console/forecasts/${encodeURIComponent(name)}`;
     content = html`<section><h2>Time series</h2>${seriesPicker({ basePath, result, query: q, selected: view?.key })}</section>
-${view ? chartSection(view) : html`<section><p class="note">${chosen ? "This forecast has no such series." : "No series to show."}</p></section>`}`;
+${view ? chartSection(view) : html`<section><p class="note" data-no-chart>${chosen ? "This forecast has no such series." : result.series.length > 0 ? "Choose a series above to see its chart." : "No series to show."}</p></section>`}`;
   }
   const body = html`<p class="note"><a href="/console/forecasts">Forecasts</a> › ${name}</p>
 <h1>${name}</h1>

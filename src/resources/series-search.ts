@@ -185,38 +185,49 @@ export async function forecastSeriesView(
   const dataFile = dataFileOf(datasets?.target);
   const timestampField =
     datasets?.target && schemaOf(datasets.target).find((a) => a.AttributeType === "timestamp")?.AttributeName;
-  return withConnection(undefined, async (connection) => {
-    const rows = (
-      await connection.runAndReadAll(
-        `SELECT date, ${types.map(sqlIdent).join(", ")} FROM read_parquet(${sqlString(String(forecast.attrs.ForecastFile))})
-         WHERE ${match} ORDER BY date`,
-      )
-    ).getRowObjectsJS() as Record<string, unknown>[];
-    if (rows.length === 0) return undefined;
-    const view: SeriesForecastView = {
-      keyNames,
-      key: [...key],
-      types,
-      history: { time: [], value: [] },
-      historyCut: false,
-      forecast: {
-        time: rows.map((r) => Date.parse(`${String(r.date)}Z`)),
-        values: Object.fromEntries(types.map((t) => [t, rows.map((r) => Number(r[t]))])),
-      },
-    };
-    if (dataFile && timestampField && datasets) {
-      const history = (
+  // The forecast rows and the history are read at once, on two connections.
+  const readForecast = withConnection(
+    undefined,
+    async (connection) =>
+      (
         await connection.runAndReadAll(
-          `SELECT epoch_ms(${sqlIdent(timestampField)}::TIMESTAMP)::DOUBLE AS t,
-                  sum(${sqlIdent(datasets.targetField)})::DOUBLE AS v
-           FROM read_parquet(${sqlString(dataFile)}) WHERE ${match}
-           GROUP BY 1 ORDER BY 1 DESC LIMIT ${MAX_HISTORY_POINTS + 1}`,
+          `SELECT date, ${types.map(sqlIdent).join(", ")} FROM read_parquet(${sqlString(String(forecast.attrs.ForecastFile))})
+           WHERE ${match} ORDER BY date`,
         )
-      ).getRows() as [number, number | null][];
-      view.historyCut = history.length > MAX_HISTORY_POINTS;
-      const recent = history.slice(0, MAX_HISTORY_POINTS).reverse();
-      view.history = { time: recent.map((r) => Number(r[0])), value: recent.map((r) => Number(r[1])) };
-    }
-    return view;
-  });
+      ).getRowObjectsJS() as Record<string, unknown>[],
+  );
+  const readHistory =
+    dataFile && timestampField && datasets
+      ? withConnection(
+          undefined,
+          async (connection) =>
+            (
+              await connection.runAndReadAll(
+                `SELECT epoch_ms(${sqlIdent(timestampField)}::TIMESTAMP)::DOUBLE AS t,
+                        sum(${sqlIdent(datasets.targetField)})::DOUBLE AS v
+                 FROM read_parquet(${sqlString(dataFile)}) WHERE ${match}
+                 GROUP BY 1 ORDER BY 1 DESC LIMIT ${MAX_HISTORY_POINTS + 1}`,
+              )
+            ).getRows() as [number, number | null][],
+        )
+      : Promise.resolve(undefined);
+  const [rows, history] = await Promise.all([readForecast, readHistory]);
+  if (rows.length === 0) return undefined;
+  const view: SeriesForecastView = {
+    keyNames,
+    key: [...key],
+    types,
+    history: { time: [], value: [] },
+    historyCut: false,
+    forecast: {
+      time: rows.map((r) => Date.parse(`${String(r.date)}Z`)),
+      values: Object.fromEntries(types.map((t) => [t, rows.map((r) => Number(r[t]))])),
+    },
+  };
+  if (history) {
+    view.historyCut = history.length > MAX_HISTORY_POINTS;
+    const recent = history.slice(0, MAX_HISTORY_POINTS).reverse();
+    view.history = { time: recent.map((r) => Number(r[0])), value: recent.map((r) => Number(r[1])) };
+  }
+  return view;
 }

@@ -641,6 +641,7 @@ describe("console", () => {
       await page.click(".search-form button");
       await page.waitForURL("**q=item_5**");
       assert.equal(await page.locator("[data-matches]").getAttribute("data-matches"), "1");
+      assert.equal(await page.locator("#forecast-chart").count(), 0, "a search lists; a click draws");
       await page.click("ul.series-results a");
       await page.waitForURL((url) => url.searchParams.get("key") === '["item_5"]');
       const fifth = await drawn();

@@ -87,6 +87,7 @@ async function main() {
     await s3.send(
       new PutObjectCommand({ Bucket: "console-bench", Key: "target.csv", Body: await fs.readFile(csv) }),
     );
+    await fs.rm(path.dirname(csv), { recursive: true, force: true });
     stages.push(`generate + upload ${ITEMS * STORES * DAYS} rows: ${((Date.now() - t) / 1000).toFixed(0)} s`);
     const { DatasetGroupArn } = await fc.send(
       new CreateDatasetGroupCommand({ DatasetGroupName: "console_bench", Domain: "RETAIL" }),

@@ -181,6 +181,34 @@ function placement(record: ResourceRecord) {
   };
 }
 
+/** The most output files exportOutputFiles lists. */
+export const MAX_LISTED_EXPORT_FILES = 500;
+
+/**
+ * The files an export wrote (its parts, in every folder), read back from its destination: what the console lists.
+ * Empty until the export is ACTIVE.
+ */
+export async function exportOutputFiles(
+  ctx: RequestContext,
+  spec: ExportKind,
+  arn: string,
+): Promise<{ bucket: string; files: { key: string; size: number }[] }> {
+  const record = await requireResource(ctx, arn, [spec.kind]);
+  const { bucket, prefix, baseName } = placement(record);
+  if (record.status !== STATUS.ACTIVE) return { bucket, files: [] };
+  const parent = await ctx.services.store.get(String(record.attrs[spec.parentArnMember]));
+  const folders = parent ? spec.parts(ctx.services, parent, "").map((p) => p.folder) : [""];
+  const store = ctx.services.objectStoreFor(record.accountId);
+  const files: { key: string; size: number }[] = [];
+  for (const folder of new Set(folders)) {
+    const stem = `${folderPrefix(folder ? `${folderPrefix(prefix)}${folder}` : prefix)}${baseName}_part`;
+    for (const object of await store.listObjects(bucket, stem)) {
+      if (files.length < MAX_LISTED_EXPORT_FILES) files.push({ key: object.key, size: object.size });
+    }
+  }
+  return { bucket, files };
+}
+
 /** Objects a previous run of this job left (a crash between parts): removed before writing and after failing. */
 async function removeParts(
   services: Services,

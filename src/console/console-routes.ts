@@ -304,9 +304,8 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
               searchOffset(request.query.offset),
             );
             const chosen = parseSeriesKey(request.query.key, view.keyNames.length) ?? search.series[0];
-            const series = chosen
-              ? await readSeriesImpacts(file, view, chosen).finally(() => lease.release())
-              : (lease.release(), undefined);
+            const series = await (chosen ? readSeriesImpacts(file, view, chosen) : undefined);
+            lease.release();
             // The export marks a series whose forecast uses no attribute; the predictor's model says why.
             const use =
               series && !series.aggregate.usesAttributes

@@ -304,8 +304,12 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
               searchOffset(request.query.offset),
             );
             const chosen = parseSeriesKey(request.query.key, view.keyNames.length) ?? search.series[0];
-            const series = await (chosen ? readSeriesImpacts(file, view, chosen) : undefined);
-            lease.release();
+            let series: Awaited<ReturnType<typeof readSeriesImpacts>> | undefined;
+            try {
+              series = chosen ? await readSeriesImpacts(file, view, chosen) : undefined;
+            } finally {
+              lease.release();
+            }
             // The export marks a series whose forecast uses no attribute; the predictor's model says why.
             const use =
               series && !series.aggregate.usesAttributes

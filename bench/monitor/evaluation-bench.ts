@@ -18,6 +18,7 @@ import {
 import { withConnection } from "../../src/data/duckdb.js";
 import { sqlString } from "../../src/data/sql.js";
 import { buildArn } from "../../src/resources/arn.js";
+import { resourcePrefix } from "../../src/storage/blob-store.js";
 import { importDemandGroup, startHarness } from "../../test/e2e/harness.js";
 
 const SERIES = Number(process.env.SERIES ?? 10_000);
@@ -79,8 +80,8 @@ async function main(): Promise<void> {
       modifiedAt: now,
       attrs,
     });
-    store.insert(
-      record(predictorArn, "predictor", "bench", group, {
+    await store.insert({
+      record: record(predictorArn, "predictor", "bench", group, {
         IsAutoPredictor: true,
         DatasetGroupArn: group,
         ForecastHorizon: HORIZON,
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
         DataConfig: { DatasetGroupArn: group },
         HolidayCountries: [],
       }),
-    );
+    });
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-evaluation-bench-"));
     const csv = path.join(dir, "forecast.csv");
     const rows: string[] = [];
@@ -110,19 +111,22 @@ async function main(): Promise<void> {
          TO ${sqlString(forecastFile)} (FORMAT parquet)`,
       ),
     );
-    store.insert(
-      record(buildArn(scope, "forecast", "bench"), "forecast", "bench", predictorArn, {
+    // The forecast file goes into the internal bucket by key, like a forecast job's.
+    const forecastKey = `${resourcePrefix(scope, "forecast", "bench")}forecast.parquet`;
+    await h.service.services.blobs.put(forecastKey, forecastFile);
+    await store.insert({
+      record: record(buildArn(scope, "forecast", "bench"), "forecast", "bench", predictorArn, {
         PredictorArn: predictorArn,
         DatasetGroupArn: group,
         ForecastTypes: ["0.1", "0.5", "0.9", "mean"],
-        ForecastFile: forecastFile,
+        ForecastFile: forecastKey,
         KeyNames: ["item_id"],
         SeriesCount: SERIES,
         Horizon: HORIZON,
         ForecastStart: day(FIRST),
         ForecastEnd: day(DAYS - 1),
       }),
-    );
+    });
 
     global.gc?.();
     const heap = () => {

@@ -105,7 +105,7 @@ export function jobHandlers(services: Services): Record<string, JobHandler> {
     "explainability-export": exportJobs(services, explainabilityExports.EXPLAINABILITY_EXPORT),
     "forecast-export-job": exportJobs(services, forecastExports.FORECAST_EXPORT),
     "predictor-backtest-export-job": exportJobs(services, backtestExports.BACKTEST_EXPORT),
-    monitor: removeOnly,
+    monitor: monitors.monitorJobs(services),
     "monitor-check": monitorCheckJobs(services),
     "monitor-evaluation": removeOnly,
   };

@@ -1,9 +1,10 @@
 // Predictor monitoring's evaluations. When new target data is imported into a monitored predictor's dataset group,
 // or the predictor (or one retrained from it) makes a new forecast, a "monitor check" job is queued for the monitor,
-// in the same transaction that makes the import or forecast ACTIVE. The check compares every earlier forecast whose
+// in the same transaction that makes the import or forecast ACTIVE (a publish write of that job). The check compares every earlier forecast whose
 // whole horizon the data now covers with the actuals, and publishes one evaluation record per such forecast in the
-// transaction that ends the check. Evaluation records are keyed by the forecast they score, so a check that runs
-// twice (after kill -9, or two checks racing) still leaves exactly one evaluation per forecast.
+// transaction that ends the check (its publish writes). Evaluation records are keyed by the forecast they score (the
+// ARN, the store's primary key on SQLite and PostgreSQL alike, and publish inserts skip a taken ARN), so a check that
+// runs twice (after kill -9, or two checks racing) still leaves exactly one evaluation per forecast.
 
 import { withConnection } from "../data/duckdb.js";
 import { doubles, forEachChunk, integers } from "../data/series-chunks.js";
@@ -13,7 +14,8 @@ import type { PreparedSeries } from "../forecasting/series-set.js";
 import type { JobContext, JobHandler } from "../jobs/job-runner.js";
 import { internalRoots, publicMessage } from "../jobs/public-message.js";
 import { STATUS } from "../jobs/statuses.js";
-import type { ResourceRecord, ResourceStore } from "../store/resource-store.js";
+import type { Scratch } from "../storage/blob-store.js";
+import type { NewResource, PublishWrites, ResourceRecord, ResourceStore } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
 import type { Services } from "./context.js";
 import { forecastTypeColumn } from "./forecast-files.js";
@@ -68,13 +70,13 @@ function nextTime(): number {
 }
 
 /**
- * Queues a check for an ACTIVE monitor (inside the caller's transaction). `trigger` names what caused it and makes
- * the check's identity, so the same import or forecast never queues two checks.
+ * The check to queue for an ACTIVE monitor (none for another status). `trigger` names what caused it and makes the
+ * check's identity, so the same import or forecast never queues two checks (the insert of a taken ARN is skipped).
  */
-export function enqueueMonitorCheck(store: ResourceStore, monitor: ResourceRecord, trigger: string): void {
-  if (monitor.status !== STATUS.ACTIVE) return;
+export function monitorCheck(monitor: ResourceRecord, trigger: string): NewResource | undefined {
+  if (monitor.status !== STATUS.ACTIVE) return undefined;
   const now = nextTime();
-  store.insert({
+  const record: ResourceRecord = {
     arn: buildArn(monitor, CHECK_KIND, trigger, monitor.name),
     accountId: monitor.accountId,
     region: monitor.region,
@@ -86,28 +88,42 @@ export function enqueueMonitorCheck(store: ResourceStore, monitor: ResourceRecor
     createdAt: now,
     modifiedAt: now,
     attrs: { Trigger: trigger },
-  });
+  };
+  return { record };
 }
 
-function monitorOfPredictor(store: ResourceStore, predictorArn: string): ResourceRecord | undefined {
-  return store.children(predictorArn).find((r) => r.kind === MONITOR_KIND);
+/** Queues a check for an ACTIVE monitor now (a monitor just made or resumed). */
+export async function enqueueMonitorCheck(
+  store: ResourceStore,
+  monitor: ResourceRecord,
+  trigger: string,
+): Promise<void> {
+  const check = monitorCheck(monitor, trigger);
+  if (check) await store.insert(check);
+}
+
+async function monitorOfPredictor(
+  store: ResourceStore,
+  predictorArn: string,
+): Promise<ResourceRecord | undefined> {
+  return (await store.children(predictorArn)).find((r) => r.kind === MONITOR_KIND);
 }
 
 /** A predictor and the predictors it was retrained from, nearest first. */
-function ancestry(store: ResourceStore, predictor: ResourceRecord): ResourceRecord[] {
+async function ancestry(store: ResourceStore, predictor: ResourceRecord): Promise<ResourceRecord[]> {
   const out = [predictor];
   let current: ResourceRecord | undefined = predictor;
   while (out.length < MAX_LINEAGE && current?.attrs.ReferencePredictorArn) {
-    current = store.get(String(current.attrs.ReferencePredictorArn));
+    current = await store.get(String(current.attrs.ReferencePredictorArn));
     if (current) out.push(current);
   }
   return out;
 }
 
 /** A monitored predictor and every predictor retrained from it (transitively): their forecasts are evaluated. */
-function lineage(store: ResourceStore, predictor: ResourceRecord): ResourceRecord[] {
+async function lineage(store: ResourceStore, predictor: ResourceRecord): Promise<ResourceRecord[]> {
   const group = predictor.parentArn;
-  const siblings = group ? store.children(group).filter((r) => r.kind === "predictor") : [];
+  const siblings = group ? (await store.children(group)).filter((r) => r.kind === "predictor") : [];
   const members = new Map([[predictor.arn, predictor]]);
   for (let grew = true; grew && members.size < MAX_LINEAGE; ) {
     grew = false;
@@ -122,41 +138,58 @@ function lineage(store: ResourceStore, predictor: ResourceRecord): ResourceRecor
 }
 
 /** Called as a dataset import job becomes ACTIVE: new target data queues a check for every monitor of the group. */
-export function importTriggers(store: ResourceStore, job: ResourceRecord): void {
-  const dataset = store.get(String(job.attrs.DatasetArn));
-  if (dataset?.attrs.DatasetType !== "TARGET_TIME_SERIES") return;
-  for (const group of store.referrers(dataset.arn)) {
+export async function importTriggers(store: ResourceStore, job: ResourceRecord): Promise<NewResource[]> {
+  const dataset = await store.get(String(job.attrs.DatasetArn));
+  if (dataset?.attrs.DatasetType !== "TARGET_TIME_SERIES") return [];
+  const checks: NewResource[] = [];
+  for (const group of await store.referrers(dataset.arn)) {
     if (group.kind !== "dataset-group") continue;
-    for (const predictor of store.children(group.arn)) {
+    for (const predictor of await store.children(group.arn)) {
       if (predictor.kind !== "predictor") continue;
-      const monitor = monitorOfPredictor(store, predictor.arn);
-      if (monitor) enqueueMonitorCheck(store, monitor, `import/${dataset.name}/${job.name}`);
+      const monitor = await monitorOfPredictor(store, predictor.arn);
+      const check = monitor && monitorCheck(monitor, `import/${dataset.name}/${job.name}`);
+      if (check) checks.push(check);
     }
   }
+  return checks;
 }
 
 /** Called as a forecast becomes ACTIVE: the monitors of its predictor and of the ones it was retrained from check. */
-export function forecastTriggers(store: ResourceStore, forecast: ResourceRecord): void {
-  const predictor = store.get(String(forecast.attrs.PredictorArn));
-  if (!predictor) return;
-  for (const p of ancestry(store, predictor)) {
-    const monitor = monitorOfPredictor(store, p.arn);
-    if (monitor) enqueueMonitorCheck(store, monitor, `forecast/${forecast.name}`);
+export async function forecastTriggers(
+  store: ResourceStore,
+  forecast: ResourceRecord,
+): Promise<NewResource[]> {
+  const predictor = await store.get(String(forecast.attrs.PredictorArn));
+  if (!predictor) return [];
+  const checks: NewResource[] = [];
+  for (const p of await ancestry(store, predictor)) {
+    const monitor = await monitorOfPredictor(store, p.arn);
+    const check = monitor && monitorCheck(monitor, `forecast/${forecast.name}`);
+    if (check) checks.push(check);
   }
+  return checks;
 }
 
-/** Wraps a job handler so that its ACTIVE transaction also runs `trigger` (queuing monitor checks atomically). */
+/**
+ * Wraps a job handler so that its publish writes also insert the monitor checks `trigger` finds: they are written
+ * in the transaction that makes the import or forecast ACTIVE. A monitor made between this publish and that
+ * transaction, whose first check (queued at CreateMonitor) also ran before it, sees the import or forecast only at
+ * its next trigger: a window of milliseconds, accepted rather than a store-wide lock.
+ */
 export function withMonitorTriggers(
   handler: JobHandler,
   store: ResourceStore,
-  trigger: (store: ResourceStore, record: ResourceRecord) => void,
+  trigger: (store: ResourceStore, record: ResourceRecord) => Promise<NewResource[]>,
 ): JobHandler {
   return {
-    ...handler,
-    publish(record, result) {
-      handler.publish?.(record, result);
-      trigger(store, record);
+    run: handler.run.bind(handler),
+    async publish(record, result): Promise<PublishWrites> {
+      const own = (await handler.publish?.(record, result)) ?? {};
+      const checks = await trigger(store, record);
+      return { ...own, inserts: [...(own.inserts ?? []), ...checks] };
     },
+    cleanup: handler.cleanup?.bind(handler),
+    remove: handler.remove?.bind(handler),
   };
 }
 
@@ -190,6 +223,7 @@ function firstAtOrAfter(timestamps: Float64Array, ms: number): number {
  * objects), so the event loop works a chunk at a time.
  */
 async function scoreForecast(
+  forecastFile: string,
   forecast: ResourceRecord,
   seriesByKey: Map<string, PreparedSeries>,
   period: number,
@@ -200,7 +234,7 @@ async function scoreForecast(
   const levels = types.filter((t) => t !== "mean").map(Number);
   const meanColumn = types.includes("mean") ? "mean" : levels.includes(0.5) ? "p50" : undefined;
   const valueColumns = [meanColumn, ...levels.map((l) => forecastTypeColumn(String(l)))];
-  const file = sqlString(String(forecast.attrs.ForecastFile));
+  const file = sqlString(forecastFile);
   const keys = keyNames.map(sqlIdent).join(", ");
   const number = (c: string | undefined) =>
     c ? `COALESCE(${sqlIdent(c)}::DOUBLE, 'NaN'::DOUBLE)` : "'NaN'::DOUBLE";
@@ -282,19 +316,19 @@ export function monitorCheckJobs(services: Services): JobHandler {
   return {
     async run(ctx: JobContext) {
       const check = ctx.record;
-      const monitor = check.parentArn ? store.get(check.parentArn) : undefined;
+      const monitor = check.parentArn ? await store.get(check.parentArn) : undefined;
       if (!monitor || monitor.status !== STATUS.ACTIVE) return { Results: [] };
-      const predictor = store.get(String(monitor.attrs.ResourceArn));
+      const predictor = await store.get(String(monitor.attrs.ResourceArn));
       if (!predictor || predictor.status !== STATUS.ACTIVE) return { Results: [] };
       const evaluationTime = Date.now();
       const evaluated = new Set(
-        store
-          .children(monitor.arn)
+        (await store.children(monitor.arn))
           .filter((r) => r.kind === EVALUATION_KIND)
           .map((r) => String(r.attrs.ForecastArn)),
       );
-      const candidates = lineage(store, predictor)
-        .flatMap((p) => store.children(p.arn))
+      const members = await lineage(store, predictor);
+      const candidates = (await Promise.all(members.map((p) => store.children(p.arn))))
+        .flat()
         .filter(
           (f) =>
             f.kind === "forecast" &&
@@ -304,87 +338,115 @@ export function monitorCheckJobs(services: Services): JobHandler {
         )
         .sort((a, b) => a.createdAt - b.createdAt);
       if (candidates.length === 0) return { Results: [] };
-      const group = store.get(String(predictor.attrs.DatasetGroupArn));
-      const importJob = group ? groupDatasets(store, group).target?.attrs.LatestImportJobArn : undefined;
+      const group = await store.get(String(predictor.attrs.DatasetGroupArn));
+      const importJob = group
+        ? (await groupDatasets(store, group)).target?.attrs.LatestImportJobArn
+        : undefined;
       const common = { EvaluationTime: evaluationTime };
-      let prepared: Awaited<ReturnType<typeof predictorSeries>>;
+      // The job's scratch holds the fetched data and forecast files until the check ends.
+      const scratch = await services.blobs.scratch(check.name);
       try {
-        prepared = await predictorSeries(store, predictor, ctx.signal);
-      } catch (e) {
-        if (ctx.signal.aborted) throw ctx.signal.reason;
-        const failure: EvaluationResult = {
-          key: `check/${check.name}`,
-          state: "FAILURE",
-          message: `Could not read the dataset group's data to evaluate the forecasts: ${messageOf(e)}`,
-          attrs: {
-            ...common,
-            MonitorDataSource: { DatasetImportJobArn: importJob, PredictorArn: predictor.arn },
-          },
-        };
-        return { Results: [failure] };
+        return { Results: await evaluate(scratch) };
+      } finally {
+        await scratch.dispose();
       }
-      const { set } = prepared;
-      let dataEnd = Number.NEGATIVE_INFINITY;
-      const seriesByKey = new Map<string, PreparedSeries>();
-      for (const s of set.series) {
-        seriesByKey.set(keyOf(s), s);
-        const n = s.target.length;
-        if (n > 0) dataEnd = Math.max(dataEnd, s.timestamps[n - 1] as number);
-      }
-      const results: EvaluationResult[] = [];
-      for (const forecast of candidates) {
-        // No result until the data covers the forecast's whole horizon (Amazon: "a full forecast horizon").
-        if (dataEnd < utcMs(String(forecast.attrs.ForecastEnd))) continue;
-        const forecastPredictor = String(forecast.attrs.PredictorArn);
-        const retrained = forecastPredictor !== predictor.arn ? store.get(forecastPredictor) : undefined;
-        const attrs = {
-          ...common,
-          ForecastArn: forecast.arn,
-          WindowStart: utcMs(String(forecast.attrs.ForecastStart)),
-          WindowEnd: utcMs(String(forecast.attrs.ForecastEnd)),
-          MonitorDataSource: {
-            DatasetImportJobArn: importJob,
-            ForecastArn: forecast.arn,
-            PredictorArn: forecastPredictor,
-          },
-          PredictorEvent: retrained ? { Detail: "Retrain", Datetime: retrained.createdAt } : undefined,
-        };
-        const key = `forecast/${forecast.name}`;
+
+      async function evaluate(scratch: Scratch): Promise<EvaluationResult[]> {
+        let prepared: Awaited<ReturnType<typeof predictorSeries>>;
         try {
-          const { accuracy, items } = await scoreForecast(forecast, seriesByKey, set.period, ctx.signal);
-          if (items === 0) {
+          prepared = await predictorSeries(store, predictor as ResourceRecord, ctx.signal, scratch);
+        } catch (e) {
+          if (ctx.signal.aborted) throw ctx.signal.reason;
+          const failure: EvaluationResult = {
+            key: `check/${check.name}`,
+            state: "FAILURE",
+            message: `Could not read the dataset group's data to evaluate the forecasts: ${messageOf(e)}`,
+            attrs: {
+              ...common,
+              MonitorDataSource: {
+                DatasetImportJobArn: importJob,
+                PredictorArn: (predictor as ResourceRecord).arn,
+              },
+            },
+          };
+          return [failure];
+        }
+        const { set } = prepared;
+        let dataEnd = Number.NEGATIVE_INFINITY;
+        const seriesByKey = new Map<string, PreparedSeries>();
+        for (const s of set.series) {
+          seriesByKey.set(keyOf(s), s);
+          const n = s.target.length;
+          if (n > 0) dataEnd = Math.max(dataEnd, s.timestamps[n - 1] as number);
+        }
+        const results: EvaluationResult[] = [];
+        for (const forecast of candidates) {
+          // No result until the data covers the forecast's whole horizon (Amazon: "a full forecast horizon").
+          if (dataEnd < utcMs(String(forecast.attrs.ForecastEnd))) continue;
+          const forecastPredictor = String(forecast.attrs.PredictorArn);
+          const retrained =
+            forecastPredictor !== (predictor as ResourceRecord).arn
+              ? await store.get(forecastPredictor)
+              : undefined;
+          const attrs = {
+            ...common,
+            ForecastArn: forecast.arn,
+            WindowStart: utcMs(String(forecast.attrs.ForecastStart)),
+            WindowEnd: utcMs(String(forecast.attrs.ForecastEnd)),
+            MonitorDataSource: {
+              DatasetImportJobArn: importJob,
+              ForecastArn: forecast.arn,
+              PredictorArn: forecastPredictor,
+            },
+            PredictorEvent: retrained ? { Detail: "Retrain", Datetime: retrained.createdAt } : undefined,
+          };
+          const key = `forecast/${forecast.name}`;
+          try {
+            const file = await scratch.fetch(String(forecast.attrs.ForecastFile));
+            const { accuracy, items } = await scoreForecast(
+              file,
+              forecast,
+              seriesByKey,
+              set.period,
+              ctx.signal,
+            );
+            if (items === 0) {
+              results.push({
+                key,
+                state: "FAILURE",
+                message:
+                  "None of the forecast's series has actual values in its window in the imported data.",
+                attrs: { ...attrs, NumItemsEvaluated: 0 },
+              });
+            } else {
+              results.push({
+                key,
+                state: "SUCCESS",
+                attrs: { ...attrs, NumItemsEvaluated: items, MetricResults: accuracyMetricResults(accuracy) },
+              });
+            }
+          } catch (e) {
+            if (ctx.signal.aborted) throw ctx.signal.reason;
             results.push({
               key,
               state: "FAILURE",
-              message: "None of the forecast's series has actual values in its window in the imported data.",
-              attrs: { ...attrs, NumItemsEvaluated: 0 },
-            });
-          } else {
-            results.push({
-              key,
-              state: "SUCCESS",
-              attrs: { ...attrs, NumItemsEvaluated: items, MetricResults: accuracyMetricResults(accuracy) },
+              message: `Could not evaluate the forecast ${forecast.arn}: ${messageOf(e)}`,
+              attrs,
             });
           }
-        } catch (e) {
-          if (ctx.signal.aborted) throw ctx.signal.reason;
-          results.push({
-            key,
-            state: "FAILURE",
-            message: `Could not evaluate the forecast ${forecast.arn}: ${messageOf(e)}`,
-            attrs,
-          });
         }
+        return results;
       }
-      return { Results: results };
     },
-    publish(check, result) {
-      const monitor = check.parentArn ? store.get(check.parentArn) : undefined;
-      if (!monitor) return;
+    async publish(check, result): Promise<PublishWrites> {
+      const monitor = check.parentArn ? await store.get(check.parentArn) : undefined;
+      if (!monitor) return {};
+      const inserts: NewResource[] = [];
       for (const r of (result?.Results as EvaluationResult[] | undefined) ?? []) {
         const now = nextTime();
-        // ON CONFLICT DO NOTHING: a forecast already evaluated (by a racing or re-run check) keeps its result.
-        store.insert({
+        // A publish insert of a taken ARN is skipped: a forecast already evaluated (by a racing or re-run check)
+        // keeps its first result.
+        const record: ResourceRecord = {
           arn: buildArn(monitor, EVALUATION_KIND, r.key, monitor.name),
           accountId: monitor.accountId,
           region: monitor.region,
@@ -396,8 +458,10 @@ export function monitorCheckJobs(services: Services): JobHandler {
           createdAt: now,
           modifiedAt: now,
           attrs: { ...r.attrs, EvaluationState: r.state },
-        });
+        };
+        inserts.push({ record });
       }
+      return { inserts };
     },
   };
 }

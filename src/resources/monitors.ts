@@ -7,18 +7,12 @@ import type {
 } from "../contract/generated/forecast.js";
 import { alreadyExists, inUse, invalidInput } from "../errors.js";
 import type { WindowAccuracy } from "../forecasting/auto/accuracy.js";
+import type { JobHandler } from "../jobs/job-runner.js";
 import { STATUS } from "../jobs/statuses.js";
 import type { ResourceRecord, ResourceStore } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
-import {
-  checkUserTags,
-  epochSeconds,
-  newRecord,
-  requireResource,
-  storeCreationTags,
-  type Tag,
-} from "./common.js";
-import type { OperationHandler, RequestContext } from "./context.js";
+import { checkUserTags, epochSeconds, KIND_LABEL, newRecord, requireResource, type Tag } from "./common.js";
+import type { OperationHandler, RequestContext, Services } from "./context.js";
 import { listPage } from "./listing.js";
 import {
   accuracyMetricResults,
@@ -37,39 +31,66 @@ const MONITOR_DELETABLE: readonly string[] = [
 ];
 
 /** The monitor of a predictor, if it has one (there is at most one). */
-export function monitorOf(store: ResourceStore, predictorArn: string): ResourceRecord | undefined {
-  return store.children(predictorArn).find((r) => r.kind === MONITOR_KIND);
+export async function monitorOf(
+  store: ResourceStore,
+  predictorArn: string,
+): Promise<ResourceRecord | undefined> {
+  return (await store.children(predictorArn)).find((r) => r.kind === MONITOR_KIND);
 }
 
 /**
- * Makes the monitor record of a predictor, inside the caller's transaction: ACTIVE at once (it has nothing to
- * build; its Baseline appears once the predictor is ACTIVE), or undefined when the name is taken.
+ * The monitor record of a predictor: ACTIVE at once (it has nothing to build; its Baseline appears once the
+ * predictor is ACTIVE).
  */
-export function insertMonitor(
-  ctx: RequestContext,
-  predictorArn: string,
-  name: string,
-  tags: readonly Tag[],
-): ResourceRecord | undefined {
-  const arn = buildArn(ctx, MONITOR_KIND, name);
-  const record = newRecord(ctx, {
-    arn,
+function newMonitor(ctx: RequestContext, predictorArn: string, name: string): ResourceRecord {
+  return newRecord(ctx, {
+    arn: buildArn(ctx, MONITOR_KIND, name),
     kind: MONITOR_KIND,
     name,
     parentArn: predictorArn,
     status: STATUS.ACTIVE,
     attrs: { ResourceArn: predictorArn },
   });
-  if (!ctx.services.store.insert(record)) return undefined;
-  storeCreationTags(ctx, arn, tags);
-  return record;
 }
 
 const monitorExists = (arn: string) => alreadyExists(`A monitor already exists with the arn: ${arn}`);
+const predictorExists = (arn: string) =>
+  alreadyExists(`A ${KIND_LABEL.predictor ?? "predictor"} already exists with the arn: ${arn}`);
+
+/**
+ * CreateAutoPredictor with a MonitorConfig: the predictor and its monitor are made together or not at all. The
+ * store has no general transaction, so the monitor goes in first (its name is the one most likely taken) and is
+ * taken out again if the predictor's name turns out to be taken; the predictor, a job, is never inserted unless
+ * its monitor is there, so no runner can start training a predictor whose creation is then undone.
+ */
+export async function insertWithMonitor(
+  ctx: RequestContext,
+  predictor: ResourceRecord,
+  tags: readonly Tag[],
+  monitorName: string,
+): Promise<void> {
+  const { store } = ctx.services;
+  // A predictor name already taken must not get this monitor attached, even for a moment.
+  if (await store.get(predictor.arn)) throw predictorExists(predictor.arn);
+  const monitor = newMonitor(ctx, predictor.arn, monitorName);
+  const placed = await store.insert({
+    record: monitor,
+    guard: { noChild: { parentArn: predictor.arn, kind: MONITOR_KIND } },
+  });
+  if (!placed.inserted) {
+    // "child": a racing CreateAutoPredictor of the same name placed its monitor first and will make the predictor.
+    throw placed.reason === "exists" ? monitorExists(monitor.arn) : predictorExists(predictor.arn);
+  }
+  const outcome = await store.insert({ record: predictor, tags });
+  if (!outcome.inserted) {
+    await store.delete(monitor.arn);
+    throw predictorExists(predictor.arn);
+  }
+}
 
 export const CreateMonitor: OperationHandler<CreateMonitorRequest> = async (ctx, input) => {
   const tags = checkUserTags(input.Tags);
-  const predictor = requireResource(ctx, input.ResourceArn, ["predictor"]);
+  const predictor = await requireResource(ctx, input.ResourceArn, ["predictor"]);
   if (!predictor.attrs.IsAutoPredictor) {
     throw invalidInput(
       `${predictor.arn} is a legacy predictor; monitoring is only for AutoPredictors (retrain it with CreateAutoPredictor).`,
@@ -79,26 +100,28 @@ export const CreateMonitor: OperationHandler<CreateMonitorRequest> = async (ctx,
     throw inUse(`The predictor ${predictor.arn} is ${predictor.status}; a monitor needs it ACTIVE.`);
   }
   const { store } = ctx.services;
-  const outcome = store.transaction(() => {
-    const existing = monitorOf(store, predictor.arn);
-    if (existing) return { existing };
-    return { created: insertMonitor(ctx, predictor.arn, input.MonitorName, tags) };
+  const monitor = newMonitor(ctx, predictor.arn, input.MonitorName);
+  // At most one monitor per predictor, checked with the insert (two racing CreateMonitor calls make one).
+  const outcome = await store.insert({
+    record: monitor,
+    tags,
+    guard: { noChild: { parentArn: predictor.arn, kind: MONITOR_KIND } },
   });
-  if (outcome.existing) {
+  if (!outcome.inserted && outcome.reason === "child") {
     throw alreadyExists(
-      `The predictor ${predictor.arn} already has the monitor ${outcome.existing.arn}; a predictor has at most one.`,
+      `The predictor ${predictor.arn} already has the monitor ${outcome.child.arn}; a predictor has at most one.`,
     );
   }
-  if (!outcome.created) throw monitorExists(buildArn(ctx, MONITOR_KIND, input.MonitorName));
+  if (!outcome.inserted) throw monitorExists(monitor.arn);
   // Forecasts made before the monitor whose horizon the data already covers are evaluated right away.
-  store.transaction(() => enqueueMonitorCheck(store, outcome.created as ResourceRecord, "created"));
+  await enqueueMonitorCheck(store, monitor, "created");
   ctx.services.jobs.kick();
-  return { MonitorArn: outcome.created.arn };
+  return { MonitorArn: monitor.arn };
 };
 
 /** The predictor's own backtest accuracy, averaged over its windows, under the names evaluations use. */
-function baselineOf(store: ResourceStore, predictorArn: string) {
-  const predictor = store.get(predictorArn);
+async function baselineOf(store: ResourceStore, predictorArn: string) {
+  const predictor = await store.get(predictorArn);
   const windows = (predictor?.attrs.Accuracy as WindowAccuracy[] | undefined) ?? [];
   if (!predictor || predictor.status !== STATUS.ACTIVE || windows.length === 0) return undefined;
   const names = new Map<string, number[]>();
@@ -114,31 +137,29 @@ function baselineOf(store: ResourceStore, predictorArn: string) {
 }
 
 /** The newest finished evaluation of a monitor (results and failures alike). */
-function lastEvaluation(store: ResourceStore, monitor: ResourceRecord): ResourceRecord | undefined {
+function lastEvaluation(children: readonly ResourceRecord[]): ResourceRecord | undefined {
   let last: ResourceRecord | undefined;
-  for (const r of store.children(monitor.arn)) {
+  for (const r of children) {
     if (r.kind === EVALUATION_KIND && (!last || r.createdAt >= last.createdAt)) last = r;
   }
   return last;
 }
 
 /** Minutes left of the evaluation running or waiting for this monitor: 0 when none is. */
-function minutesRemaining(store: ResourceStore, monitor: ResourceRecord): number {
-  const working = store
-    .children(monitor.arn)
-    .filter(
-      (r) =>
-        r.kind === CHECK_KIND &&
-        (r.status === STATUS.CREATE_PENDING || r.status === STATUS.CREATE_IN_PROGRESS),
-    );
+function minutesRemaining(children: readonly ResourceRecord[]): number {
+  const working = children.filter(
+    (r) =>
+      r.kind === CHECK_KIND && (r.status === STATUS.CREATE_PENDING || r.status === STATUS.CREATE_IN_PROGRESS),
+  );
   if (working.length === 0) return 0;
   return Math.max(1, ...working.map((r) => Number(r.attrs.EstimatedTimeRemainingInMinutes ?? 1)));
 }
 
 export const DescribeMonitor: OperationHandler<DescribeMonitorRequest> = async (ctx, input) => {
-  const monitor = requireResource(ctx, input.MonitorArn, [MONITOR_KIND]);
+  const monitor = await requireResource(ctx, input.MonitorArn, [MONITOR_KIND]);
   const { store } = ctx.services;
-  const last = lastEvaluation(store, monitor);
+  const children = await store.children(monitor.arn);
+  const last = lastEvaluation(children);
   return {
     MonitorName: monitor.name,
     MonitorArn: monitor.arn,
@@ -146,16 +167,16 @@ export const DescribeMonitor: OperationHandler<DescribeMonitorRequest> = async (
     Status: monitor.status,
     LastEvaluationTime: last ? epochSeconds(Number(last.attrs.EvaluationTime)) : undefined,
     LastEvaluationState: last?.attrs.EvaluationState,
-    Baseline: baselineOf(store, String(monitor.attrs.ResourceArn)),
+    Baseline: await baselineOf(store, String(monitor.attrs.ResourceArn)),
     Message: monitor.message ?? undefined,
     CreationTime: epochSeconds(monitor.createdAt),
     LastModificationTime: epochSeconds(monitor.modifiedAt),
-    EstimatedEvaluationTimeRemainingInMinutes: minutesRemaining(store, monitor),
+    EstimatedEvaluationTimeRemainingInMinutes: minutesRemaining(children),
   };
 };
 
 export const ListMonitors: OperationHandler<ListMonitorsRequest> = async (ctx, input) => {
-  const page = listPage(
+  const page = await listPage(
     ctx,
     { operation: "ListMonitors", kind: MONITOR_KIND, filterKeys: { Status: "status" } },
     input,
@@ -176,14 +197,14 @@ export const ListMonitors: OperationHandler<ListMonitorsRequest> = async (ctx, i
 const EVALUATION_STATES = ["SUCCESS", "FAILURE"];
 
 export const ListMonitorEvaluations: OperationHandler<ListMonitorEvaluationsRequest> = async (ctx, input) => {
-  const monitor = requireResource(ctx, input.MonitorArn, [MONITOR_KIND]);
+  const monitor = await requireResource(ctx, input.MonitorArn, [MONITOR_KIND]);
   for (const filter of input.Filters ?? []) {
     if (filter.Key === "EvaluationState" && !EVALUATION_STATES.includes(filter.Value)) {
       throw invalidInput(`The EvaluationState filter takes SUCCESS or FAILURE, not "${filter.Value}".`);
     }
   }
   // The evaluations are records of their own kind whose monitor is their parent: one list query, newest first.
-  const page = listPage(
+  const page = await listPage(
     ctx,
     {
       operation: `ListMonitorEvaluations ${monitor.arn}`,
@@ -219,23 +240,18 @@ export const ListMonitorEvaluations: OperationHandler<ListMonitorEvaluationsRequ
 };
 
 export const DeleteMonitor: OperationHandler<DeleteMonitorRequest> = async (ctx, input) => {
-  const monitor = requireResource(ctx, input.MonitorArn, [MONITOR_KIND]);
+  const monitor = await requireResource(ctx, input.MonitorArn, [MONITOR_KIND]);
   const { store, jobs } = ctx.services;
-  const refused = store.transaction(() => {
-    const current = store.get(monitor.arn);
-    if (!current || !MONITOR_DELETABLE.includes(current.status)) return current?.status ?? "DELETED";
-    const children = store.children(monitor.arn);
-    const running = children.find(
-      (r) => r.status === STATUS.CREATE_IN_PROGRESS || r.status === STATUS.CREATE_STOPPING,
-    );
-    if (running) return "evaluating";
-    // The evaluations go with their monitor; one still waiting is dropped.
-    for (const child of children) {
-      jobs.delete(child.arn, [...MONITOR_DELETABLE, STATUS.CREATE_PENDING]);
-    }
-    jobs.delete(monitor.arn, MONITOR_DELETABLE);
-    return undefined;
-  });
+  const running = (await store.children(monitor.arn)).find(
+    (r) => r.status === STATUS.CREATE_IN_PROGRESS || r.status === STATUS.CREATE_STOPPING,
+  );
+  // The monitor is marked first: a check that starts after this finds it no longer ACTIVE and evaluates nothing.
+  // Its evaluations and waiting checks go with it (the monitor's removal deletes its children).
+  const refused = running
+    ? "evaluating"
+    : (await jobs.delete(monitor.arn, MONITOR_DELETABLE))
+      ? undefined
+      : ((await store.get(monitor.arn))?.status ?? "DELETED");
   if (refused === "evaluating") {
     throw inUse(
       `The monitor ${monitor.arn} is evaluating; stop it with StopResource or wait for the evaluation to end.`,
@@ -252,14 +268,18 @@ export const DeleteMonitor: OperationHandler<DeleteMonitorRequest> = async (ctx,
 /** StopResource on a monitor: ends the running evaluation, drops waiting ones, and makes none until resumed. */
 export async function stopMonitor(ctx: RequestContext, monitor: ResourceRecord): Promise<object> {
   const { store, jobs } = ctx.services;
-  const stopped = store.update(monitor.arn, { status: STATUS.ACTIVE_STOPPED }, [STATUS.ACTIVE]);
+  const stopped = await store.update(
+    monitor.arn,
+    { status: STATUS.ACTIVE_STOPPED },
+    { status: [STATUS.ACTIVE] },
+  );
   if (!stopped) {
     throw invalidInput(
       `The monitor ${monitor.arn} is ${monitor.status}; only an ACTIVE monitor can be stopped.`,
     );
   }
-  for (const child of store.children(monitor.arn)) {
-    if (child.kind === CHECK_KIND) jobs.stop(child.arn);
+  for (const child of await store.children(monitor.arn)) {
+    if (child.kind === CHECK_KIND) await jobs.stop(child.arn);
   }
   return {};
 }
@@ -267,11 +287,13 @@ export async function stopMonitor(ctx: RequestContext, monitor: ResourceRecord):
 /** ResumeResource on a monitor: ACTIVE again, and an evaluation of whatever arrived while it was stopped. */
 export async function resumeMonitor(ctx: RequestContext, monitor: ResourceRecord): Promise<object> {
   const { store } = ctx.services;
-  const resumed = store.transaction(() => {
-    const active = store.update(monitor.arn, { status: STATUS.ACTIVE }, [STATUS.ACTIVE_STOPPED]);
-    if (active) enqueueMonitorCheck(store, active, `resumed${Date.now()}`);
-    return active;
-  });
+  const resumed = await store.update(
+    monitor.arn,
+    { status: STATUS.ACTIVE },
+    { status: [STATUS.ACTIVE_STOPPED] },
+  );
+  // A crash between the two writes leaves the monitor ACTIVE without this check: its next trigger evaluates.
+  if (resumed) await enqueueMonitorCheck(store, resumed, `resumed${Date.now()}`);
   if (!resumed) {
     throw inUse(
       `The monitor ${monitor.arn} is ${monitor.status}; only a stopped monitor (ACTIVE_STOPPED) can be resumed.`,
@@ -279,4 +301,17 @@ export async function resumeMonitor(ctx: RequestContext, monitor: ResourceRecord
   }
   ctx.services.jobs.kick();
   return {};
+}
+
+/**
+ * A monitor's background work is only its removal: its evaluations and checks are deleted with it (DeleteMonitor
+ * marks just the monitor, so that a check starting meanwhile finds it no longer ACTIVE and evaluates nothing).
+ */
+export function monitorJobs(services: Services): JobHandler {
+  return {
+    run: async () => undefined,
+    async remove(monitor) {
+      await services.store.deleteChildren(monitor.arn);
+    },
+  };
 }

@@ -4,7 +4,7 @@ import { DescribeDatasetGroupCommand, ForecastClient } from "@aws-sdk/client-for
 import type { ResolvedTarget } from "../../src/contract/services.js";
 import { contractOf } from "../../src/contract/services.js";
 import { notBuilt } from "../../src/gateway/operations.js";
-import { forecastHandlers } from "../../src/resources/handlers.js";
+import { forecastHandlers, forecastQueryHandlers } from "../../src/resources/handlers.js";
 import { signPost } from "../gateway/wire.js";
 import { ACCOUNTS, type Harness, REGION, startHarness } from "./harness.js";
 
@@ -131,19 +131,32 @@ describe("the gateway: authentication, protocol errors, operations not built", (
     assert.equal(after.status, 200);
   });
 
-  test("an operation not built yet says so, and never succeeds", async () => {
-    // Every operation of the model may be built by now: then the refusal is checked as the gateway words it.
-    const unbuilt = Object.keys(contractOf("forecast").operations).filter(
-      (op) => op.startsWith("List") && !(op in forecastHandlers),
+  test("every operation of the models is built; an unbuilt one would be refused in so many words", async () => {
+    const unbuilt = [
+      ...Object.keys(contractOf("forecast").operations).filter((op) => !(op in forecastHandlers)),
+      ...Object.keys(contractOf("forecastquery").operations).filter((op) => !(op in forecastQueryHandlers)),
+    ];
+    // The what-if operations are built on their own branch (h12-whatif). Until it is merged they may all be
+    // missing; once any of them is built, none may be missing, and nothing else ever may.
+    const whatIf = (op: string) => op.includes("WhatIf");
+    const whatIfBuilt = [...Object.keys(forecastHandlers), ...Object.keys(forecastQueryHandlers)].some(
+      whatIf,
     );
-    const route = { service: "forecast", operation: unbuilt[0] ?? "ListEverything" } as ResolvedTarget;
+    assert.deepEqual(
+      unbuilt.filter((op) => whatIfBuilt || !whatIf(op)),
+      [],
+    );
+    // The gateway's refusal for an operation of the model without a handler (none left, so checked directly).
+    const route = { service: "forecast", operation: "ListEverything" } as ResolvedTarget;
     const refusal = notBuilt(route);
     assert.equal(refusal.code, "InvalidInputException");
-    assert.match(refusal.message, new RegExp(`${route.operation} is not built yet`));
-    if (unbuilt[0] === undefined) return;
-    const res = await signedPost(h.service.forecastEndpoint, `AmazonForecast.${unbuilt[0]}`, "{}");
+    assert.match(refusal.message, /ListEverything is not built yet/);
+    const still = unbuilt.find((op) => op.startsWith("List") && contractOf("forecast").operations[op]);
+    if (still === undefined) return;
+    // While the what-if branch is unmerged: one of its operations through the wire is refused, never run.
+    const res = await signedPost(h.service.forecastEndpoint, `AmazonForecast.${still}`, "{}");
     assert.equal(res.status, 400);
     assert.equal(res.json.__type, "InvalidInputException");
-    assert.match(res.json.message ?? "", new RegExp(`${unbuilt[0]} is not built yet`));
+    assert.match(res.json.message ?? "", new RegExp(`${still} is not built yet`));
   });
 });

@@ -6,6 +6,7 @@
 import os from "node:os";
 import { isMainThread } from "node:worker_threads";
 import { explainGlobal, type GlobalExplanation } from "../explain/index.js";
+import type { AccumulatorState } from "../forecasting/auto/accuracy.js";
 import {
   type AutoPredictorOptions,
   type AutoPredictorResult,
@@ -13,6 +14,7 @@ import {
   forecastCombined,
 } from "../forecasting/auto/auto-predictor.js";
 import type { CombinationRecord } from "../forecasting/auto/combined-model.js";
+import { type ForecastRows, scoreForecastRows } from "../forecasting/forecast-scoring.js";
 import {
   fitGlobalModel,
   forecastGlobal,
@@ -155,6 +157,15 @@ export async function forecastChunk(input: {
   return packForecasts(forecasts, input.grid.horizon, input.quantiles.length);
 }
 
+/** Scores a stored forecast's rows (on shared memory) against the series' actuals (predictor monitoring). */
+export function scoreForecast(input: {
+  series: PackedSeries;
+  rows: ForecastRows;
+  window: { levels: number[]; start: number; end: number; period: number };
+}): { state: AccumulatorState; items: number } {
+  return scoreForecastRows(unpackSeries(input.series), input.rows, input.window);
+}
+
 export interface WorkerTasks {
   backtestChunk: typeof backtestChunk;
   forecastChunk: typeof forecastChunk;
@@ -162,6 +173,7 @@ export interface WorkerTasks {
   fitGlobal: typeof fitGlobal;
   forecastWithGlobal: typeof forecastWithGlobal;
   explainWithGlobal: typeof explainWithGlobal;
+  scoreForecast: typeof scoreForecast;
 }
 
 export type WorkerTaskName = keyof WorkerTasks;

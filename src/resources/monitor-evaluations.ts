@@ -10,10 +10,11 @@ import { withConnection } from "../data/duckdb.js";
 import { doubles, forEachChunk, integers } from "../data/series-chunks.js";
 import { sqlIdent, sqlString } from "../data/sql.js";
 import { formatLevel, WindowAccumulator, type WindowAccuracy } from "../forecasting/auto/accuracy.js";
-import type { PreparedSeries } from "../forecasting/series-set.js";
 import type { JobContext, JobHandler } from "../jobs/job-runner.js";
 import { internalRoots, publicMessage } from "../jobs/public-message.js";
+import { type PackedSeries, packSeriesSet } from "../jobs/series-transfer.js";
 import { STATUS } from "../jobs/statuses.js";
+import type { WorkerPool } from "../jobs/worker-pool.js";
 import type { Scratch } from "../storage/blob-store.js";
 import type { NewResource, PublishWrites, ResourceRecord, ResourceStore } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
@@ -204,28 +205,22 @@ interface EvaluationResult {
 /** Parses the forecast's own yyyy-MM-ddTHH:mm:ss (UTC) bounds. */
 const utcMs = (text: string): number => Date.parse(`${text}Z`);
 
-/** Index of the first grid point at or after `ms`. */
-function firstAtOrAfter(timestamps: Float64Array, ms: number): number {
-  let lo = 0;
-  let hi = timestamps.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((timestamps[mid] as number) < ms) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+/** Float64 columns on shared memory, so that they cross to the worker without a copy. */
+const sharedDoubles = (n: number) =>
+  new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8)).subarray(0, n);
 
 /**
- * Scores one forecast against the actuals of the prepared series: the forecast file's rows series by series, each
- * aligned on the grid by date, through the accumulator that also scores the predictor's backtests (so the numbers
- * compare with the Baseline). The rows come from DuckDB in chunks of typed arrays (never as one array of row
- * objects), so the event loop works a chunk at a time.
+ * Scores one forecast against the actuals of the prepared series (already packed for the workers). The event loop
+ * only copies the forecast file's rows from DuckDB's chunks into columns on shared memory (a memcpy per chunk of
+ * 2,048 rows); the alignment and the sums run in a worker (forecasting/forecast-scoring.ts), through the accumulator
+ * that also scores the predictor's backtests (so the numbers compare with the Baseline).
  */
 async function scoreForecast(
+  pool: WorkerPool,
   forecastFile: string,
   forecast: ResourceRecord,
-  seriesByKey: Map<string, PreparedSeries>,
+  packed: PackedSeries,
+  seriesIndexOf: Map<string, number>,
   period: number,
   signal: AbortSignal,
 ): Promise<{ accuracy: WindowAccuracy; items: number }> {
@@ -240,47 +235,22 @@ async function scoreForecast(
     c ? `COALESCE(${sqlIdent(c)}::DOUBLE, 'NaN'::DOUBLE)` : "'NaN'::DOUBLE";
   const start = utcMs(String(forecast.attrs.ForecastStart));
   const end = utcMs(String(forecast.attrs.ForecastEnd));
-  const acc = new WindowAccumulator(levels, start, end);
-  let items = 0;
-  // One series' rows, gathered across chunks until the next series begins.
-  let current = -1;
-  let dates: number[] = [];
-  let values: number[][] = valueColumns.map(() => []);
-  let seriesKeys: string[] = [];
-  const flush = () => {
-    const series = current >= 0 ? seriesByKey.get(seriesKeys[current] as string) : undefined;
-    if (series && dates.length > 0) {
-      const n = series.target.length;
-      const h = dates.length;
-      const at = firstAtOrAfter(series.timestamps, dates[0] as number);
-      const actual = new Float64Array(h);
-      for (let t = 0; t < h; t++) {
-        // The grid point must be the forecast's date; a gap in the grid leaves the point unscored.
-        const index = at + t;
-        const onGrid = index < n && series.timestamps[index] === dates[t];
-        actual[t] = onGrid ? (series.target[index] as number) : Number.NaN;
-      }
-      if (actual.some((y) => !Number.isNaN(y))) {
-        const [mean, ...quantiles] = values.map((v) => Float64Array.from(v));
-        acc.add(
-          actual,
-          { mean: mean as Float64Array, quantiles },
-          series.target.subarray(0, Math.min(at, n)),
-          period,
-        );
-        items++;
-      }
-    }
-    dates = [];
-    values = valueColumns.map(() => []);
-  };
-  await withConnection(signal, async (connection) => {
+  const rows = await withConnection(signal, async (connection) => {
     const distinct = await connection.runAndReadAll(
       `SELECT DISTINCT ${keys} FROM read_parquet(${file}) ORDER BY ${keys}`,
     );
-    seriesKeys = (distinct.getRowObjectsJS() as Record<string, unknown>[]).map((r) =>
-      JSON.stringify(keyNames.map((k) => String(r[k]))),
+    const seriesIndex = Int32Array.from(
+      distinct.getRowObjectsJS() as Record<string, unknown>[],
+      (r) => seriesIndexOf.get(JSON.stringify(keyNames.map((k) => String(r[k])))) ?? -1,
     );
+    const counted = await connection.runAndReadAll(
+      `SELECT count(*)::INTEGER AS n FROM read_parquet(${file})`,
+    );
+    const total = Number((counted.getRowObjectsJS()[0] as { n: number }).n);
+    const seriesId = new Int32Array(new SharedArrayBuffer(Math.max(1, total) * 4)).subarray(0, total);
+    const ms = sharedDoubles(total);
+    const values = valueColumns.map(() => sharedDoubles(total));
+    let offset = 0;
     await forEachChunk(
       connection,
       `SELECT (dense_rank() OVER (ORDER BY ${keys}) - 1)::INTEGER AS sid,
@@ -288,24 +258,22 @@ async function scoreForecast(
        FROM read_parquet(${file}) ORDER BY ${keys}, date`,
       signal,
       (chunk) => {
-        const sid = integers(chunk, 0);
-        const ms = doubles(chunk, 1);
-        const columns = valueColumns.map((_, c) => doubles(chunk, c + 2));
-        for (let r = 0; r < chunk.rowCount; r++) {
-          if (sid[r] !== current) {
-            flush();
-            current = sid[r] as number;
-          }
-          dates.push(ms[r] as number);
-          for (let c = 0; c < columns.length; c++) {
-            (values[c] as number[]).push((columns[c] as Float64Array)[r] as number);
-          }
-        }
+        if (offset + chunk.rowCount > total) throw new Error("the forecast file changed while it was read");
+        seriesId.set(integers(chunk, 0), offset);
+        ms.set(doubles(chunk, 1), offset);
+        for (let c = 0; c < values.length; c++)
+          (values[c] as Float64Array).set(doubles(chunk, c + 2), offset);
+        offset += chunk.rowCount;
       },
     );
+    return { seriesId, ms, values, seriesIndex };
   });
-  flush();
-  return { accuracy: acc.result(), items };
+  const { state, items } = await pool.run(
+    "scoreForecast",
+    { series: packed, rows, window: { levels, start, end, period } },
+    signal,
+  );
+  return { accuracy: WindowAccumulator.combine([state]), items };
 }
 
 /** The check job: evaluates each not-yet-evaluated forecast whose horizon the current data covers. */
@@ -373,13 +341,15 @@ export function monitorCheckJobs(services: Services): JobHandler {
         }
         const { set } = prepared;
         let dataEnd = Number.NEGATIVE_INFINITY;
-        const seriesByKey = new Map<string, PreparedSeries>();
-        for (const s of set.series) {
-          seriesByKey.set(keyOf(s), s);
+        const seriesIndexOf = new Map<string, number>();
+        for (const [i, s] of set.series.entries()) {
+          seriesIndexOf.set(keyOf(s), i);
           const n = s.target.length;
           if (n > 0) dataEnd = Math.max(dataEnd, s.timestamps[n - 1] as number);
         }
         const results: EvaluationResult[] = [];
+        // The series cross to the worker once, on shared memory, for all the forecasts of this check.
+        let packed: PackedSeries | undefined;
         for (const forecast of candidates) {
           // No result until the data covers the forecast's whole horizon (Amazon: "a full forecast horizon").
           if (dataEnd < utcMs(String(forecast.attrs.ForecastEnd))) continue;
@@ -403,10 +373,13 @@ export function monitorCheckJobs(services: Services): JobHandler {
           const key = `forecast/${forecast.name}`;
           try {
             const file = await scratch.fetch(String(forecast.attrs.ForecastFile));
+            packed ??= (await packSeriesSet(set)).series;
             const { accuracy, items } = await scoreForecast(
+              services.pool,
               file,
               forecast,
-              seriesByKey,
+              packed,
+              seriesIndexOf,
               set.period,
               ctx.signal,
             );

@@ -288,6 +288,7 @@ export function monitorCheckJobs(services: Services): JobHandler {
       if (!monitor || monitor.status !== STATUS.ACTIVE) return { Results: [] };
       const predictor = await store.get(String(monitor.attrs.ResourceArn));
       if (!predictor || predictor.status !== STATUS.ACTIVE) return { Results: [] };
+      const monitored: ResourceRecord = predictor;
       const evaluationTime = Date.now();
       const evaluated = new Set(
         (await store.children(monitor.arn))
@@ -322,7 +323,7 @@ export function monitorCheckJobs(services: Services): JobHandler {
       async function evaluate(scratch: Scratch): Promise<EvaluationResult[]> {
         let prepared: Awaited<ReturnType<typeof predictorSeries>>;
         try {
-          prepared = await predictorSeries(store, predictor as ResourceRecord, ctx.signal, scratch);
+          prepared = await predictorSeries(store, monitored, ctx.signal, scratch);
         } catch (e) {
           if (ctx.signal.aborted) throw ctx.signal.reason;
           const failure: EvaluationResult = {
@@ -333,7 +334,7 @@ export function monitorCheckJobs(services: Services): JobHandler {
               ...common,
               MonitorDataSource: {
                 DatasetImportJobArn: importJob,
-                PredictorArn: (predictor as ResourceRecord).arn,
+                PredictorArn: monitored.arn,
               },
             },
           };
@@ -355,9 +356,7 @@ export function monitorCheckJobs(services: Services): JobHandler {
           if (dataEnd < utcMs(String(forecast.attrs.ForecastEnd))) continue;
           const forecastPredictor = String(forecast.attrs.PredictorArn);
           const retrained =
-            forecastPredictor !== (predictor as ResourceRecord).arn
-              ? await store.get(forecastPredictor)
-              : undefined;
+            forecastPredictor !== monitored.arn ? await store.get(forecastPredictor) : undefined;
           const attrs = {
             ...common,
             ForecastArn: forecast.arn,

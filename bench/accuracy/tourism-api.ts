@@ -9,7 +9,7 @@
 //
 // Run:  npx tsc -p tsconfig.json && node dist/bench/accuracy/tourism-api.js
 // Needs R with the forecast package: apt-get install -y r-base-core r-cran-forecast
-// Environment: TOURISM_DIR (default /work/shared/data/tourism), REPEATS (service runs, default 3; timings are
+// Environment: TOURISM_DIR (default ../shared/data/tourism beside the repository), REPEATS (service runs, default 3; timings are
 // medians), LIMIT (first N series of each period only, for a quick look), R_CORES (default: the cores the
 // service's worker pool uses), SKIP_R=1 (the service alone).
 
@@ -31,8 +31,16 @@ import {
 } from "@aws-sdk/client-forecast";
 import { ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  competitionMase,
+  intervalHits,
+  percentErrorSum,
+  pinballSum,
+  pooledMape,
+} from "../../src/forecasting/competition-metrics.js";
 import { mase, smape } from "../../src/forecasting/metrics.js";
 import { ACCOUNTS, type Harness, REGION, startHarness } from "../../test/e2e/harness.js";
+import { tourismDir } from "./tourism-data.js";
 
 const R_INSTALL = "apt-get install -y r-base-core r-cran-forecast";
 const R_SCRIPT = path.resolve(
@@ -47,6 +55,13 @@ const R_LABEL: Record<string, string> = {
   snaive: "R snaive",
 };
 const FORECAST_TYPES = ["0.1", "0.5", "0.9", "mean"];
+
+interface QueriedForecast {
+  mean: number[];
+  p10: number[];
+  p50: number[];
+  p90: number[];
+}
 const BUCKET = "tourism";
 
 interface Series {
@@ -149,8 +164,8 @@ interface ServiceRun {
   seconds: Record<Stage, number>;
   /** CPU seconds of this process (the in-process service, its worker threads, and this client) per stage. */
   cpu: Record<Stage, number>;
-  /** Mean and p50 forecast per series. */
-  forecasts: Map<string, { mean: number[]; p50: number[] }>;
+  /** Mean and p10/p50/p90 forecasts per series. */
+  forecasts: Map<string, QueriedForecast>;
   memberCounts?: Record<string, number>;
 }
 
@@ -236,7 +251,7 @@ async function runService(
   );
   await settle(() => fc.send(new DescribeForecastCommand({ ForecastArn })), `the ${label} forecast`);
   lap("forecast");
-  const forecasts = new Map<string, { mean: number[]; p50: number[] }>();
+  const forecasts = new Map<string, QueriedForecast>();
   let next = 0;
   // A few queries in flight at once, as a client reading a forecast would.
   await Promise.all(
@@ -249,9 +264,11 @@ async function runService(
         const p = answer.Forecast?.Predictions ?? {};
         const mean = (p.mean ?? []).map((d) => d.Value as number);
         const p50 = (p.p50 ?? []).map((d) => d.Value as number);
-        if (mean.length !== s.h || p50.length !== s.h)
+        const p10 = (p.p10 ?? []).map((d) => d.Value as number);
+        const p90 = (p.p90 ?? []).map((d) => d.Value as number);
+        if ([mean, p10, p50, p90].some((f) => f.length !== s.h))
           throw new Error(`${s.sn}: ${mean.length} mean and ${p50.length} p50 points, expected ${s.h}`);
-        forecasts.set(s.sn, { mean, p50 });
+        forecasts.set(s.sn, { mean, p10, p50, p90 });
       }
     }),
   );
@@ -337,8 +354,62 @@ function score(
   return { mase: m / series.length, smape: s / series.length };
 }
 
+/**
+ * The AutoPredictor's accuracy on the papers' definitions (competition-metrics.ts; bench/accuracy/README.md,
+ * "Metric definitions"), per period: MASE as the competition defines it and with the scale taken over train and
+ * test (the reading that reproduces the paper's Theta 2.28), MAPE pooled over points as N-BEATS computes it,
+ * sMAPE, Amazon's wQL at 0.1 / 0.5 / 0.9 pooled over the period, and the share of test points inside p10–p90.
+ */
+function printPaperMetrics(
+  periods: readonly string[],
+  byPeriod: ReadonlyMap<string, Series[]>,
+  run: ReadonlyMap<string, ServiceRun>,
+): void {
+  console.log("\n## AutoPredictor (mean forecast; quantiles p10/p50/p90) on the papers' definitions\n");
+  console.log(
+    "| period | MASE (competition) | MASE (scale incl. test) | MAPE (pooled) | sMAPE | wQL 0.1 | wQL 0.5 | wQL 0.9 | mean wQL | p10–p90 coverage |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  const allMape: ReturnType<typeof percentErrorSum>[] = [];
+  for (const p of periods) {
+    const series = byPeriod.get(p) as Series[];
+    let maseSum = 0;
+    let maseWholeSum = 0;
+    let smapeSum = 0;
+    let volume = 0;
+    let hits = 0;
+    let points = 0;
+    const pinball = [0, 0, 0];
+    const mapeParts: ReturnType<typeof percentErrorSum>[] = [];
+    for (const s of series) {
+      const f = run.get(p)?.forecasts.get(s.sn) as QueriedForecast;
+      maseSum += competitionMase(s.test, f.mean, s.train, s.freq);
+      maseWholeSum += competitionMase(s.test, f.mean, [...s.train, ...s.test], s.freq);
+      smapeSum += smape(s.test, f.mean);
+      mapeParts.push(percentErrorSum(s.test, f.mean));
+      [f.p10, f.p50, f.p90].forEach((q, k) => {
+        pinball[k] = (pinball[k] as number) + pinballSum(s.test, q, [0.1, 0.5, 0.9][k] as number);
+      });
+      volume += s.test.reduce((a, y) => a + Math.abs(y), 0);
+      hits += intervalHits(s.test, f.p10, f.p90);
+      points += s.test.length;
+    }
+    allMape.push(...mapeParts);
+    const wql = pinball.map((l) => l / volume);
+    console.log(
+      `| ${PERIODS[p]?.label} | ${(maseSum / series.length).toFixed(3)} | ${(maseWholeSum / series.length).toFixed(3)} | ` +
+        `${pooledMape(mapeParts).toFixed(2)} | ${(smapeSum / series.length).toFixed(2)} | ` +
+        `${wql.map((w) => w.toFixed(4)).join(" | ")} | ${(wql.reduce((a, b) => a + b, 0) / 3).toFixed(4)} | ` +
+        `${((100 * hits) / points).toFixed(1)}% |`,
+    );
+  }
+  console.log(
+    `\nMAPE pooled over all periods' points (N-BEATS' "average"): ${pooledMape(allMape).toFixed(2)}`,
+  );
+}
+
 async function main(): Promise<void> {
-  const dir = process.env.TOURISM_DIR ?? "/work/shared/data/tourism";
+  const dir = tourismDir();
   const limit = Number(process.env.LIMIT ?? "0");
   const repeats = Math.max(1, Number(process.env.REPEATS ?? "3"));
   const skipR = process.env.SKIP_R === "1";
@@ -453,6 +524,7 @@ async function main(): Promise<void> {
       `Repeat runs: largest difference of a mean forecast from run 1: ${maxDiff === 0 ? "none (identical)" : maxDiff.toExponential(2)}`,
     );
   }
+  printPaperMetrics(periods, byPeriod, first);
   console.log("\nMembers chosen per series (diagnostic, from the store):");
   for (const p of periods)
     console.log(`- ${PERIODS[p]?.label}: ${JSON.stringify(first.get(p)?.memberCounts)}`);

@@ -4,16 +4,29 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { TimeSlice } from "../data/time-slice.js";
 import type { WindowAccuracy } from "../forecasting/auto/accuracy.js";
-import type { AutoPredictorOptions, AutoPredictorResult } from "../forecasting/auto/auto-predictor.js";
+import type {
+  AutoPredictorOptions,
+  AutoPredictorResult,
+  BacktestRecord,
+} from "../forecasting/auto/auto-predictor.js";
 import {
   type CombinationRecord,
   SERIES_CHOICE,
   seriesWeights,
   soleComponent,
 } from "../forecasting/auto/combined-model.js";
-import { COMBINATION, GLOBAL_MEMBER, isDatasetMember } from "../forecasting/auto/members.js";
-import { combined, learnWeights } from "../forecasting/auto/weights.js";
+import { learnedCombination } from "../forecasting/auto/learned-combination.js";
+import {
+  bridgeGaps,
+  COMBINATION,
+  GLOBAL_MEMBER,
+  isDatasetMember,
+  LEARNED_MEMBERS,
+  SWITCH_MEMBERS,
+} from "../forecasting/auto/members.js";
+import { combined, learnWeights, type WeightLearnerState } from "../forecasting/auto/weights.js";
 import type { MemberName } from "../forecasting/members.js";
+import type { SeriesForecast } from "../forecasting/model.js";
 import { attributeNames, type PreparedSeries, type SeriesSet } from "../forecasting/series-set.js";
 import { forecastAt, type PackedForecasts, sliceForecasts } from "../jobs/forecast-transfer.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
@@ -173,17 +186,16 @@ function backtestColumns(set: SeriesSet, levels: readonly number[]): string[] {
 }
 
 /**
- * Writes every series' backtest forecasts as the predictor forecasts them: its own member's forecast combined
- * with the external members' (their backtests of the whole set, per window) by the learned weights.
+ * Writes every series' backtest forecasts as the predictor forecasts them: `forecastOf` combines a record's
+ * members (its own or statistical components' forecasts with the external members' backtests of the whole set) by
+ * the learned weights.
  */
 async function writeBacktests(
   file: string,
   set: SeriesSet,
   results: { offset: number; result: AutoPredictorResult }[],
-  external: PackedForecasts[][],
-  weights: readonly number[],
+  forecastOf: (offset: number, record: BacktestRecord) => SeriesForecast | undefined,
   levels: readonly number[],
-  nonNegative: boolean,
 ): Promise<void> {
   const out = createWriteStream(file);
   const header = backtestColumns(set, levels);
@@ -192,18 +204,10 @@ async function writeBacktests(
   };
   await write(header.join(","));
   for (const { offset, result } of results) {
-    const hasOwn = result.components[0] === SERIES_CHOICE;
     for (const b of result.backtests) {
-      const i = offset + b.series;
-      const parts = [
-        ...(hasOwn ? [b.forecast] : []),
-        ...external.map((perWindow) => {
-          const packed = perWindow[b.window];
-          return packed && i < packed.count ? forecastAt(packed, i) : undefined;
-        }),
-      ];
-      const forecast = combined(parts, weights, levels, nonNegative);
+      const forecast = forecastOf(offset, b);
       if (!forecast) continue;
+      const i = offset + b.series;
       const s = set.series[i] as PreparedSeries;
       const keys = s.key.map(csvField).join(",");
       for (let t = 0; t < b.actual.length; t++) {
@@ -215,6 +219,26 @@ async function writeBacktests(
   }
   out.end();
   await once(out, "finish");
+}
+
+/** The grid learner's combined backtest forecast of a record: its own member's with the external members'. */
+function gridForecastOf(
+  external: PackedForecasts[][],
+  weights: readonly number[],
+  levels: readonly number[],
+  nonNegative: boolean,
+): (offset: number, b: BacktestRecord) => SeriesForecast | undefined {
+  return (offset, b) => {
+    const i = offset + b.series;
+    const parts = [
+      ...(weights.length > external.length ? [b.forecast] : []),
+      ...external.map((perWindow) => {
+        const packed = perWindow[b.window];
+        return packed && i < packed.count ? forecastAt(packed, i) : undefined;
+      }),
+    ];
+    return combined(parts, weights, levels, nonNegative);
+  };
 }
 
 function csvField(value: string): string {
@@ -269,6 +293,11 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
         backtestWindows: windows,
         members: plan.members,
         nonNegative,
+        // An AutoPredictor learns the weights of its statistical members too; a legacy predictor keeps the
+        // per-series choice among the members it names.
+        ...(plan.members === undefined
+          ? { learnedMembers: [...LEARNED_MEMBERS], switchMembers: [...SWITCH_MEMBERS] }
+          : {}),
       };
       const grid = { horizon: set.horizon, period: set.period };
       const historyPoints = set.series.reduce((sum, s) => sum + s.target.length, 0);
@@ -328,25 +357,53 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
           return { offset, result };
         }),
       );
-      // The dataset-level weights: the weighting with the best metric over all chunks' backtests.
+      // The dataset-level weights, learned from all chunks' backtests.
       const components = (results[0] as { result: AutoPredictorResult }).result.components;
-      const learned = learnWeights(
-        results.map((r) => r.result.weights),
-        options.metric,
-      );
-      const combination: CombinationRecord = {
-        components,
-        weights: learned.weights,
-        ...(components.length > 1
-          ? { learned: { metric: options.metric, candidates: learned.candidates, scores: learned.scores } }
-          : {}),
-      };
-      const accuracy: WindowAccuracy[] = learned.windows;
+      let combination: CombinationRecord;
+      let accuracy: WindowAccuracy[];
+      let forecastOf: (offset: number, b: BacktestRecord) => SeriesForecast | undefined;
+      let seriesChoice: (offset: number, i: number, result: AutoPredictorResult) => string;
+      if (options.learnedMembers) {
+        const learned = learnedCombination({
+          results,
+          externalAt: (m, w, i) => {
+            const packed = datasetBacktests[m]?.[w];
+            return packed && i < packed.count ? forecastAt(packed, i) : undefined;
+          },
+          historyOf: (i) => bridgeGaps((set.series[i] as PreparedSeries).target),
+          period: set.period,
+          levels: quantiles,
+          nonNegative,
+          metric: options.metric,
+          switching: (options.switchMembers?.length ?? 0) > 0,
+        });
+        combination = learned.combination;
+        accuracy = learned.windows;
+        forecastOf = learned.forecastOf;
+        seriesChoice = (offset, i) => learned.choices[offset + i] ?? "";
+      } else {
+        // The grid: the weighting with the best metric over all chunks' backtests.
+        const learned = learnWeights(
+          results.map((r) => r.result.weights as WeightLearnerState),
+          options.metric,
+        );
+        combination = {
+          components,
+          weights: learned.weights,
+          ...(components.length > 1
+            ? { learned: { metric: options.metric, candidates: learned.candidates, scores: learned.scores } }
+            : {}),
+        };
+        accuracy = learned.windows;
+        forecastOf = gridForecastOf(datasetBacktests, learned.weights, quantiles, nonNegative);
+        seriesChoice = (_, i, result) => result.choices[i] ?? "";
+      }
       const choices: Record<string, string> = {};
       const memberCounts: Record<string, number> = {};
       const slice = new TimeSlice();
       for (const { offset, result } of results) {
-        result.choices.forEach((choice, i) => {
+        result.choices.forEach((_, i) => {
+          const choice = seriesChoice(offset, i, result);
           const key = keyOf(set.series[offset + i] as PreparedSeries);
           if (choice) choices[key] = choice;
           for (const member of seriesWeights(combination, choice).keys())
@@ -367,15 +424,7 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
       const modelFile = path.join(dir, "model.json");
       await fs.writeFile(modelFile, JSON.stringify(model));
       const backtestFile = path.join(dir, "backtests.csv");
-      await writeBacktests(
-        backtestFile,
-        set,
-        results,
-        datasetBacktests,
-        learned.weights,
-        quantiles,
-        nonNegative,
-      );
+      await writeBacktests(backtestFile, set, results, forecastOf, quantiles);
       return {
         Accuracy: accuracy,
         MemberCounts: memberCounts,

@@ -16,6 +16,11 @@ export const ALGORITHM_OF: Record<string, string> = {
   snaive: "SeasonalNaive",
   naive: "Naive",
   combination: "Ensemble",
+  "ets-mseason": "ETS",
+  ces: "ETS",
+  otm: "Theta",
+  dotm: "Theta",
+  "theta-m3": "Theta",
   global: "GBDT",
 };
 
@@ -54,6 +59,18 @@ export const FITTED_MEMBERS: readonly MemberName[] = ["ets-damped", "theta", "ar
 /** The combination is the median of these members' forecasts, derived without fitting them again. */
 export const COMBINED_MEMBERS: readonly MemberName[] = ["ets-damped", "theta", "arima"];
 export const COMBINATION = "combination";
+
+/**
+ * The AutoPredictor's statistical components, each weighted at dataset level from the backtests
+ * (learned-combination.ts). Chosen on the tourism backtests (bench/accuracy/README.md): the multiplicative-season
+ * ETS (damped ETS where the data is not positive and seasonal), Theta, ARIMA, the optimised Theta model and CES.
+ */
+export const LEARNED_MEMBERS: readonly MemberName[] = ["ets-mseason", "theta", "arima", "otm", "ces"];
+/**
+ * Members a series may switch to from the learned combination, when one beats it by SWITCH_MARGIN in every
+ * backtest window (the components themselves are candidates too while this list is not empty).
+ */
+export const SWITCH_MEMBERS: readonly MemberName[] = ["npts", "snaive"];
 
 export function memberModels(names: readonly MemberName[]): Map<MemberName, SeriesModel> {
   return new Map(names.map((name) => [name, createMember(name)]));

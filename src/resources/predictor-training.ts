@@ -15,7 +15,7 @@ import {
   seriesWeights,
   soleComponent,
 } from "../forecasting/auto/combined-model.js";
-import { learnedCombination } from "../forecasting/auto/learned-combination.js";
+import { learnedCombinationRun } from "../forecasting/auto/learned-combination.js";
 import {
   bridgeGaps,
   COMBINATION,
@@ -364,7 +364,7 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
       let forecastOf: (offset: number, b: BacktestRecord) => SeriesForecast | undefined;
       let seriesChoice: (offset: number, i: number, result: AutoPredictorResult) => string;
       if (options.learnedMembers) {
-        const learned = learnedCombination({
+        const learned = learnedCombinationRun({
           results,
           externalAt: (m, w, i) => {
             const packed = datasetBacktests[m]?.[w];
@@ -377,8 +377,14 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
           metric: options.metric,
           switching: (options.switchMembers?.length ?? 0) > 0,
         });
+        // Scoring the learned combination on every backtest runs on the event loop: pause between chunks.
+        const pacing = new TimeSlice();
+        for (const { offset, result } of results) {
+          learned.addChunk(offset, result);
+          if (pacing.due()) await pacing.pause();
+        }
         combination = learned.combination;
-        accuracy = learned.windows;
+        accuracy = learned.windows();
         forecastOf = learned.forecastOf;
         seriesChoice = (offset, i) => learned.choices[offset + i] ?? "";
       } else {

@@ -46,7 +46,32 @@ export interface LearnedCombination {
 /** The key of the learned statistical part among a series' switch candidates. */
 const LEARNED = "";
 
+/** Learns the weights and scores every chunk at once (learnedCombinationRun does it chunk by chunk). */
 export function learnedCombination(input: LearnedCombinationInput): LearnedCombination {
+  const run = learnedCombinationRun(input);
+  for (const { offset, result } of input.results) run.addChunk(offset, result);
+  return {
+    combination: run.combination,
+    choices: run.choices,
+    windows: run.windows(),
+    forecastOf: run.forecastOf,
+  };
+}
+
+export interface LearnedCombinationRun {
+  combination: CombinationRecord;
+  /** Filled by addChunk: per series of the set, "" for the learned weights, else the member it switched to. */
+  choices: string[];
+  forecastOf: LearnedCombination["forecastOf"];
+  /** Decides the chunk's switches and adds its backtests to the accuracy: a few ms per chunk, so a caller on an
+   * event loop can pause between chunks. */
+  addChunk: (offset: number, result: AutoPredictorResult) => void;
+  /** The combination's accuracy per window over the chunks added. */
+  windows: () => WindowAccuracy[];
+}
+
+/** The weights, learned at once from the merged sums; the per-chunk work follows with addChunk. */
+export function learnedCombinationRun(input: LearnedCombinationInput): LearnedCombinationRun {
   const { results, levels, nonNegative, period, metric } = input;
   const first = results[0]?.result;
   if (!first?.gram) throw new RangeError("no chunk with learned components");
@@ -70,7 +95,7 @@ export function learnedCombination(input: LearnedCombinationInput): LearnedCombi
 
   // Per series: each window's statistical part and its score, against the switch candidates'.
   const choices: string[] = [];
-  for (const { offset, result } of results) {
+  const decideSwitches = (offset: number, result: AutoPredictorResult) => {
     const perSeries = new Map<number, BacktestRecord[]>();
     for (const b of result.backtests) {
       const list = perSeries.get(b.series) ?? [];
@@ -91,7 +116,7 @@ export function learnedCombination(input: LearnedCombinationInput): LearnedCombi
       }
       choices[offset + i] = chooseMember(scores, LEARNED);
     });
-  }
+  };
 
   const forecastOf = (offset: number, b: BacktestRecord): SeriesForecast | undefined => {
     const i = offset + b.series;
@@ -117,15 +142,21 @@ export function learnedCombination(input: LearnedCombinationInput): LearnedCombi
       .find((st): st is AccumulatorState => st !== undefined && Number.isFinite(st.start));
     return new WindowAccumulator(levels, dated?.start ?? Number.NaN, dated?.end ?? Number.NaN);
   });
-  for (const { offset, result } of results) {
-    for (const b of result.backtests) {
-      const f = forecastOf(offset, b);
-      if (!f) continue;
-      const history = input.historyOf(offset + b.series).subarray(0, b.offset);
-      acc[b.window]?.add(b.actual, f, history, period);
-    }
-  }
-  return { combination, choices, windows: acc.map((a) => a.result()), forecastOf };
+  return {
+    combination,
+    choices,
+    forecastOf,
+    addChunk(offset, result) {
+      decideSwitches(offset, result);
+      for (const b of result.backtests) {
+        const f = forecastOf(offset, b);
+        if (!f) continue;
+        const history = input.historyOf(offset + b.series).subarray(0, b.offset);
+        acc[b.window]?.add(b.actual, f, history, period);
+      }
+    },
+    windows: () => acc.map((a) => a.result()),
+  };
 }
 
 function push(map: Map<string, number[]>, key: string, value: number): void {

@@ -4,7 +4,7 @@
 // the weights are the least-squares stacking of the components on the simplex (w ≥ 0, Σw = 1), solved once,
 // centrally, from the merged sums. Chunks add their matrices: nothing else crosses between them, and the cost per
 // series and window is k² multiply-adds per point, against one accumulator per candidate weighting for a grid
-// (C(k+9, 9) of them at steps of 0.1: 2,002 for k = 6).
+// (C(k+9, k−1) of them at steps of 0.1: 3,003 for k = 6).
 //
 // The scale is the series' in-sample seasonal naive MAE before the window (MASE's), so that every series weighs
 // alike whatever its size; squared rather than absolute errors because only squares have O(k²) sufficient

@@ -11,6 +11,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { patternMatchOf } from "../src/contract/linear-pattern.js";
 
 interface RawRef {
   shape: string;
@@ -117,7 +118,16 @@ function shapeTableEntry(name: string, shape: RawShape): string {
   if (shape.value) fields.push(`value: ${str(shape.value.shape)}`);
   if (shape.min !== undefined) fields.push(`min: ${shape.min}`);
   if (shape.max !== undefined) fields.push(`max: ${shape.max}`);
-  if (shape.pattern !== undefined) fields.push(`pattern: ${str(shape.pattern)}`);
+  if (shape.pattern !== undefined) {
+    // A value over its max length is refused on length alone and never matched: without a max, a pattern
+    // would be matched against up to the whole 1 MiB body. Make a model change like that a decision.
+    if (shape.max === undefined) throw new Error(`shape ${name}: pattern without a max length`);
+    const match = patternMatchOf(shape.pattern);
+    fields.push(
+      `pattern: ${str(shape.pattern)}`,
+      `patternMatch: { engine: ${str(match.engine)}, source: ${str(match.source)} }`,
+    );
+  }
   if (shape.enum) fields.push(`enum: ${strList(shape.enum)}`);
   if (shape.exception) fields.push("exception: true");
   if (shape.sensitive) fields.push("sensitive: true");

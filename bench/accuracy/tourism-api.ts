@@ -20,7 +20,6 @@ import os from "node:os";
 import path from "node:path";
 import {
   CreateAutoPredictorCommand,
-  CreateDatasetCommand,
   CreateDatasetGroupCommand,
   CreateDatasetImportJobCommand,
   CreateForecastCommand,
@@ -29,7 +28,7 @@ import {
   DescribeForecastCommand,
   type ForecastClient,
 } from "@aws-sdk/client-forecast";
-import { ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
+import { type ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import {
   competitionMase,
@@ -39,7 +38,13 @@ import {
   pooledMape,
 } from "../../src/forecasting/competition-metrics.js";
 import { mase, smape } from "../../src/forecasting/metrics.js";
-import { ACCOUNTS, type Harness, REGION, startHarness } from "../../test/e2e/harness.js";
+import {
+  createDailyDataset,
+  forecastqueryClient,
+  type Harness,
+  startHarness,
+  untilActive,
+} from "../../test/e2e/harness.js";
 import { tourismDir } from "./tourism-data.js";
 
 const R_INSTALL = "apt-get install -y r-base-core r-cran-forecast";
@@ -138,25 +143,14 @@ function trainCsv(series: readonly Series[], months: number): string {
   return `${lines.join("\n")}\n`;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 };
 
-/** Polls a Describe call until the resource settles; fails on anything but ACTIVE. */
-async function settle(describe: () => Promise<{ Status?: string; Message?: string }>, what: string) {
-  const deadline = Date.now() + 60 * 60_000;
-  for (;;) {
-    const d = await describe();
-    if (d.Status === "ACTIVE") return;
-    if (d.Status === "CREATE_FAILED" || d.Status === "CREATE_STOPPED")
-      throw new Error(`${what} ended ${d.Status}: ${d.Message}`);
-    if (Date.now() > deadline) throw new Error(`${what} did not finish within an hour`);
-    await sleep(100);
-  }
-}
+/** How long one stage (an import, training, a forecast) may take. */
+const STAGE_TIMEOUT_MS = 60 * 60_000;
 
 type Stage = "upload" | "import" | "train" | "forecast" | "query";
 
@@ -202,21 +196,13 @@ async function runService(
   const key = `${name}/train.csv`;
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: trainCsv(series, months) }));
   lap("upload");
-  const { DatasetArn } = await fc.send(
-    new CreateDatasetCommand({
-      DatasetName: `${name}_target`,
-      Domain: "CUSTOM",
-      DatasetType: "TARGET_TIME_SERIES",
-      DataFrequency: frequency,
-      Schema: {
-        Attributes: [
-          { AttributeName: "item_id", AttributeType: "string" },
-          { AttributeName: "timestamp", AttributeType: "timestamp" },
-          { AttributeName: "target_value", AttributeType: "float" },
-        ],
-      },
-    }),
-  );
+  const DatasetArn = await createDailyDataset(fc, {
+    name: `${name}_target`,
+    type: "TARGET_TIME_SERIES",
+    fields: ["target_value:float"],
+    frequency,
+    domain: "CUSTOM",
+  });
   const { DatasetGroupArn } = await fc.send(
     new CreateDatasetGroupCommand({
       DatasetGroupName: name,
@@ -232,9 +218,10 @@ async function runService(
       TimestampFormat: "yyyy-MM-dd",
     }),
   );
-  await settle(
+  await untilActive(
     () => fc.send(new DescribeDatasetImportJobCommand({ DatasetImportJobArn })),
     `the ${label} import`,
+    STAGE_TIMEOUT_MS,
   );
   lap("import");
   const { PredictorArn } = await fc.send(
@@ -246,12 +233,20 @@ async function runService(
       DataConfig: { DatasetGroupArn },
     }),
   );
-  await settle(() => fc.send(new DescribeAutoPredictorCommand({ PredictorArn })), `the ${label} predictor`);
+  await untilActive(
+    () => fc.send(new DescribeAutoPredictorCommand({ PredictorArn })),
+    `the ${label} predictor`,
+    STAGE_TIMEOUT_MS,
+  );
   lap("train");
   const { ForecastArn } = await fc.send(
     new CreateForecastCommand({ ForecastName: `${name}_forecast`, PredictorArn }),
   );
-  await settle(() => fc.send(new DescribeForecastCommand({ ForecastArn })), `the ${label} forecast`);
+  await untilActive(
+    () => fc.send(new DescribeForecastCommand({ ForecastArn })),
+    `the ${label} forecast`,
+    STAGE_TIMEOUT_MS,
+  );
   lap("forecast");
   const forecasts = new Map<string, QueriedForecast>();
   let next = 0;
@@ -442,13 +437,7 @@ async function main(): Promise<void> {
   const h = await startHarness();
   const fc = h.forecast();
   const s3 = h.s3();
-  const a = ACCOUNTS[0];
-  const query = new ForecastqueryClient({
-    endpoint: h.service.forecastEndpoint,
-    region: REGION,
-    credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
-    maxAttempts: 1,
-  });
+  const query = forecastqueryClient(h.service.forecastEndpoint);
   const runs: Map<string, ServiceRun>[] = [];
   try {
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));

@@ -12,43 +12,26 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import {
-  CreateAutoPredictorCommand,
-  CreateDatasetCommand,
-  CreateDatasetGroupCommand,
-  CreateDatasetImportJobCommand,
   CreateForecastCommand,
-  DescribeAutoPredictorCommand,
-  DescribeDatasetImportJobCommand,
   DescribeExplainabilityCommand,
   DescribeForecastCommand,
   GetAccuracyMetricsCommand,
-  UpdateDatasetGroupCommand,
 } from "@aws-sdk/client-forecast";
-import { ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
+import { QueryForecastCommand } from "@aws-sdk/client-forecastquery";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { withConnection } from "../../src/data/duckdb.js";
 import { mase, quantileLossSum } from "../../src/forecasting/metrics.js";
-import { ACCOUNTS, eventually, REGION, startHarness } from "../../test/e2e/harness.js";
+import { ACCOUNTS, forecastqueryClient, startHarness, untilActive } from "../../test/e2e/harness.js";
+import {
+  firstItems,
+  importRetailSample,
+  RETAIL_DIR,
+  RETAIL_HORIZON,
+  STAGE_TIMEOUT_MS,
+  trainRetailPredictor,
+} from "./retail-sample.js";
 
-const DIR = process.env.OPENFORECAST_RETAIL_DIR ?? path.resolve("../shared/data/retail-samples");
 const ITEMS = Number(process.argv[2] ?? 300);
-const HORIZON = 3;
-
-async function settled<T extends { Status?: string; Message?: string }>(
-  get: () => Promise<T>,
-  what: string,
-): Promise<T> {
-  const d = await eventually(
-    async () => {
-      const r = await get();
-      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(r.Status as string) ? r : undefined;
-    },
-    1_800_000,
-    what,
-  );
-  if (d.Status !== "ACTIVE") throw new Error(`${what}: ${d.Status} ${d.Message ?? ""}`);
-  return d;
-}
 
 interface Row {
   item: string;
@@ -73,15 +56,15 @@ function toCsv(header: string, rows: readonly Row[]): string {
 }
 
 async function main(): Promise<void> {
-  const keep = new Set(Array.from({ length: ITEMS }, (_, i) => `item_${String(i + 1).padStart(3, "0")}`));
-  const tts = parse(await fs.readFile(path.join(DIR, "consumer_electronics_TTS.csv"), "utf8")).filter((r) =>
-    keep.has(r.item),
+  const keep = firstItems(ITEMS);
+  const tts = parse(await fs.readFile(path.join(RETAIL_DIR, "consumer_electronics_TTS.csv"), "utf8")).filter(
+    (r) => keep.has(r.item),
   );
-  const rts = parse(await fs.readFile(path.join(DIR, "consumer_electronics_RTS.csv"), "utf8")).filter((r) =>
-    keep.has(r.item),
+  const rts = parse(await fs.readFile(path.join(RETAIL_DIR, "consumer_electronics_RTS.csv"), "utf8")).filter(
+    (r) => keep.has(r.item),
   );
   const dates = [...new Set(tts.map((r) => r.ts))].sort();
-  const heldOut = new Set(dates.slice(-HORIZON));
+  const heldOut = new Set(dates.slice(-RETAIL_HORIZON));
   const series = new Map<string, { history: number[]; actual: number[] }>();
   for (const r of [...tts].sort((a, b) => a.ts.localeCompare(b.ts))) {
     const key = `${r.item}|${r.store}`;
@@ -113,65 +96,14 @@ async function main(): Promise<void> {
         Body: toCsv("item_id,store_id,timestamp,price", rts),
       }),
     );
-    const group = (
-      await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: "retail_accuracy", Domain: "RETAIL" }))
-    ).DatasetGroupArn as string;
-    const arns: string[] = [];
-    for (const [type, field, key] of [
-      ["TARGET_TIME_SERIES", "demand", "tts.csv"],
-      ["RELATED_TIME_SERIES", "price", "rts.csv"],
-    ] as const) {
-      const { DatasetArn } = await fc.send(
-        new CreateDatasetCommand({
-          DatasetName: `retail_accuracy_${field}`,
-          Domain: "RETAIL",
-          DatasetType: type,
-          DataFrequency: "M",
-          Schema: {
-            Attributes: [
-              { AttributeName: "item_id", AttributeType: "string" },
-              { AttributeName: "store_id", AttributeType: "string" },
-              { AttributeName: "timestamp", AttributeType: "timestamp" },
-              { AttributeName: field, AttributeType: "float" },
-            ],
-          },
-        }),
-      );
-      const { DatasetImportJobArn } = await fc.send(
-        new CreateDatasetImportJobCommand({
-          DatasetImportJobName: `import_${field}`,
-          DatasetArn,
-          TimestampFormat: "yyyy-MM-dd",
-          DataSource: {
-            S3Config: {
-              Path: `s3://${bucket}/${key}`,
-              RoleArn: `arn:aws:iam::${ACCOUNTS[0].accountId}:role/ForecastAccess`,
-            },
-          },
-        }),
-      );
-      await settled(
-        () => fc.send(new DescribeDatasetImportJobCommand({ DatasetImportJobArn })),
-        `import ${field}`,
-      );
-      arns.push(DatasetArn as string);
-    }
-    await fc.send(new UpdateDatasetGroupCommand({ DatasetGroupArn: group, DatasetArns: arns }));
+    const group = await importRetailSample(fc, {
+      name: "retail_accuracy",
+      bucket,
+      roleArn: `arn:aws:iam::${ACCOUNTS[0].accountId}:role/ForecastAccess`,
+    });
     const started = performance.now();
-    const { PredictorArn } = await fc.send(
-      new CreateAutoPredictorCommand({
-        PredictorName: "retail_accuracy",
-        ForecastHorizon: HORIZON,
-        ForecastFrequency: "M",
-        ForecastDimensions: ["store_id"],
-        DataConfig: { DatasetGroupArn: group },
-        ExplainPredictor: true,
-      }),
-    );
-    const predictor = await settled(
-      () => fc.send(new DescribeAutoPredictorCommand({ PredictorArn })),
-      "training",
-    );
+    const predictor = await trainRetailPredictor(fc, "retail_accuracy", group);
+    const { PredictorArn } = predictor;
     const trainSeconds = (performance.now() - started) / 1000;
     const metrics = await fc.send(new GetAccuracyMetricsCommand({ PredictorArn }));
     const windows = metrics.PredictorEvaluationResults?.[0]?.TestWindows ?? [];
@@ -186,14 +118,12 @@ async function main(): Promise<void> {
     const { ForecastArn } = await fc.send(
       new CreateForecastCommand({ ForecastName: "retail_accuracy_f", PredictorArn }),
     );
-    await settled(() => fc.send(new DescribeForecastCommand({ ForecastArn })), "forecast");
-    const a = ACCOUNTS[0];
-    const query = new ForecastqueryClient({
-      endpoint: h.service.forecastEndpoint,
-      region: REGION,
-      credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
-      maxAttempts: 1,
-    });
+    await untilActive(
+      () => fc.send(new DescribeForecastCommand({ ForecastArn })),
+      "forecast",
+      STAGE_TIMEOUT_MS,
+    );
+    const query = forecastqueryClient(h.service.forecastEndpoint);
     const levels = [0.1, 0.5, 0.9];
     const pinball = [0, 0, 0];
     let volume = 0;
@@ -238,7 +168,11 @@ async function main(): Promise<void> {
     };
 
     const ExplainabilityArn = predictor.ExplainabilityInfo?.ExplainabilityArn as string;
-    await settled(() => fc.send(new DescribeExplainabilityCommand({ ExplainabilityArn })), "explainability");
+    await untilActive(
+      () => fc.send(new DescribeExplainabilityCommand({ ExplainabilityArn })),
+      "explainability",
+      STAGE_TIMEOUT_MS,
+    );
     // Diagnostics from the in-process service (not part of the API).
     const store = h.service.services.store;
     const attrs = store.get(PredictorArn as string)?.attrs ?? {};
@@ -267,7 +201,7 @@ async function main(): Promise<void> {
       `| backtest (GetAccuracyMetrics, mean of windows) | ${f(backtest.wQL)} | ${f(backtest.WAPE)} | ${f(backtest.MASE)} |`,
     );
     console.log(
-      `| held-out last ${HORIZON} months | ${f(holdout.wQL)} | ${f(holdout.WAPE)} | ${f(holdout.MASE)} |`,
+      `| held-out last ${RETAIL_HORIZON} months | ${f(holdout.wQL)} | ${f(holdout.WAPE)} | ${f(holdout.MASE)} |`,
     );
     console.log(`series with non-zero price impact (Aggregate rows): ${share}`);
   } finally {

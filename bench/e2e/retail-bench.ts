@@ -10,44 +10,27 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import {
-  CreateAutoPredictorCommand,
-  CreateDatasetCommand,
-  CreateDatasetGroupCommand,
-  CreateDatasetImportJobCommand,
   CreateExplainabilityExportCommand,
-  DescribeAutoPredictorCommand,
-  DescribeDatasetImportJobCommand,
   DescribeExplainabilityCommand,
   DescribeExplainabilityExportCommand,
   type ForecastClient,
-  UpdateDatasetGroupCommand,
 } from "@aws-sdk/client-forecast";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { ACCOUNTS, eventually, forecastClient, s3Client, startChild } from "../../test/e2e/harness.js";
+import { ACCOUNTS, forecastClient, s3Client, startChild, untilActive } from "../../test/e2e/harness.js";
+import {
+  firstItems,
+  importRetailSample,
+  RETAIL_DIR,
+  STAGE_TIMEOUT_MS,
+  trainRetailPredictor,
+} from "./retail-sample.js";
 
-const DIR = process.env.OPENFORECAST_RETAIL_DIR ?? path.resolve("../shared/data/retail-samples");
 const ROLE = `arn:aws:iam::${ACCOUNTS[0].accountId}:role/ForecastAccess`;
-
-async function settled<T extends { Status?: string; Message?: string }>(
-  get: () => Promise<T>,
-  what: string,
-): Promise<T> {
-  const d = await eventually(
-    async () => {
-      const r = await get();
-      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(r.Status as string) ? r : undefined;
-    },
-    1_800_000,
-    what,
-  );
-  if (d.Status !== "ACTIVE") throw new Error(`${what}: ${d.Status} ${d.Message ?? ""}`);
-  return d;
-}
 
 /** Keeps the header and the rows of the first `items` items (all their stores). */
 function subset(csv: string, items: number): string {
   const lines = csv.trim().split("\n");
-  const keep = new Set(Array.from({ length: items }, (_, i) => `item_${String(i + 1).padStart(3, "0")}`));
+  const keep = firstItems(items);
   return `${[lines[0], ...lines.slice(1).filter((l) => keep.has(l.slice(0, l.indexOf(","))))].join("\n")}\n`;
 }
 
@@ -67,68 +50,21 @@ async function run(
   const s3 = s3Client(endpointS3);
   const bucket = `retail-${label}`;
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  const tts = subset(await fs.readFile(path.join(DIR, "consumer_electronics_TTS.csv"), "utf8"), items);
-  const rts = subset(await fs.readFile(path.join(DIR, "consumer_electronics_RTS.csv"), "utf8"), items);
+  const tts = subset(await fs.readFile(path.join(RETAIL_DIR, "consumer_electronics_TTS.csv"), "utf8"), items);
+  const rts = subset(await fs.readFile(path.join(RETAIL_DIR, "consumer_electronics_RTS.csv"), "utf8"), items);
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "tts.csv", Body: tts }));
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "rts.csv", Body: rts }));
   lap("upload");
-  const group = (
-    await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: `retail_${label}`, Domain: "RETAIL" }))
-  ).DatasetGroupArn as string;
-  const arns: string[] = [];
-  for (const [type, field, key] of [
-    ["TARGET_TIME_SERIES", "demand", "tts.csv"],
-    ["RELATED_TIME_SERIES", "price", "rts.csv"],
-  ] as const) {
-    const { DatasetArn } = await fc.send(
-      new CreateDatasetCommand({
-        DatasetName: `retail_${label}_${field}`,
-        Domain: "RETAIL",
-        DatasetType: type,
-        DataFrequency: "M",
-        Schema: {
-          Attributes: [
-            { AttributeName: "item_id", AttributeType: "string" },
-            { AttributeName: "store_id", AttributeType: "string" },
-            { AttributeName: "timestamp", AttributeType: "timestamp" },
-            { AttributeName: field, AttributeType: "float" },
-          ],
-        },
-      }),
-    );
-    const { DatasetImportJobArn } = await fc.send(
-      new CreateDatasetImportJobCommand({
-        DatasetImportJobName: `import_${field}`,
-        DatasetArn,
-        TimestampFormat: "yyyy-MM-dd",
-        DataSource: { S3Config: { Path: `s3://${bucket}/${key}`, RoleArn: ROLE } },
-      }),
-    );
-    await settled(
-      () => fc.send(new DescribeDatasetImportJobCommand({ DatasetImportJobArn })),
-      `import ${field}`,
-    );
-    arns.push(DatasetArn as string);
-  }
-  await fc.send(new UpdateDatasetGroupCommand({ DatasetGroupArn: group, DatasetArns: arns }));
+  const group = await importRetailSample(fc, { name: `retail_${label}`, bucket, roleArn: ROLE });
   lap("import");
-  const { PredictorArn } = await fc.send(
-    new CreateAutoPredictorCommand({
-      PredictorName: `retail_${label}`,
-      ForecastHorizon: 3,
-      ForecastFrequency: "M",
-      ForecastDimensions: ["store_id"],
-      DataConfig: { DatasetGroupArn: group },
-      ExplainPredictor: true,
-    }),
-  );
-  const predictor = await settled(
-    () => fc.send(new DescribeAutoPredictorCommand({ PredictorArn })),
-    "training",
-  );
+  const predictor = await trainRetailPredictor(fc, `retail_${label}`, group);
   lap("train");
   const ExplainabilityArn = predictor.ExplainabilityInfo?.ExplainabilityArn as string;
-  await settled(() => fc.send(new DescribeExplainabilityCommand({ ExplainabilityArn })), "explainability");
+  await untilActive(
+    () => fc.send(new DescribeExplainabilityCommand({ ExplainabilityArn })),
+    "explainability",
+    STAGE_TIMEOUT_MS,
+  );
   lap("explain");
   const { ExplainabilityExportArn } = await fc.send(
     new CreateExplainabilityExportCommand({
@@ -137,9 +73,10 @@ async function run(
       Destination: { S3Config: { Path: `s3://${bucket}/explainability/`, RoleArn: ROLE } },
     }),
   );
-  await settled(
+  await untilActive(
     () => fc.send(new DescribeExplainabilityExportCommand({ ExplainabilityExportArn })),
     "export",
+    STAGE_TIMEOUT_MS,
   );
   lap("export");
   s3.destroy();

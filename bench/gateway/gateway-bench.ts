@@ -8,6 +8,12 @@
  * installed, else a Node.js loop in this process (which saturates before the server does: its figures are a floor).
  *
  * Run: npm run bench:gateway   (env BENCH_SECONDS per run, default 5; BENCH_LOAD=node forces the Node loop)
+ *
+ * Side by side with another build: BENCH_BASELINE_CLI=<other checkout>/dist/src/cli.js starts that build too, and
+ * each cell is measured on both, runs interleaved (baseline, this; this, baseline; ...) so that both see the same
+ * load from the rest of the machine; the table then has a row per build and the ratio of medians. The server's
+ * CPU time per request (from /proc) is printed too: unlike requests/s, load elsewhere on the machine barely
+ * changes it.
  */
 import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
@@ -58,6 +64,30 @@ interface Cell {
   p50: number;
   p99: number;
   errors: number;
+  /** the server's CPU time per request, µs (Linux /proc), NaN elsewhere: load elsewhere barely changes it */
+  cpuMicros?: number;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; NaN where unavailable. */
+async function cpuSeconds(pid: number | undefined): Promise<number> {
+  try {
+    const stat = await fs.readFile(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+    return ticks / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Runs `run` and adds the server's CPU time per request to its cell. */
+async function withCpu(pid: number | undefined, run: () => Promise<Cell>): Promise<Cell> {
+  const before = await cpuSeconds(pid);
+  const started = performance.now();
+  const cell = await run();
+  const seconds = (performance.now() - started) / 1000;
+  const used = (await cpuSeconds(pid)) - before;
+  return { ...cell, cpuMicros: (used / (cell.requestsPerSecond * seconds)) * 1e6 };
 }
 
 async function runLoad(req: Awaited<ReturnType<typeof signed>>, concurrency: number): Promise<Cell> {
@@ -153,47 +183,105 @@ function hasWrk(): boolean {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
-async function main() {
+interface Target {
+  label: string;
+  child: Awaited<ReturnType<typeof startChild>>;
+  dataDir: string;
+  operations: Record<string, Awaited<ReturnType<typeof signed>>>;
+}
+
+async function startTarget(label: string, cli?: string): Promise<Target> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-bench-gw-"));
-  const child = await startChild(dataDir);
+  const child = await startChild(dataDir, cli);
+  const fc = forecastClient(child.forecastEndpoint);
+  const { DatasetGroupArn } = await fc.send(
+    new CreateDatasetGroupCommand({ DatasetGroupName: "bench", Domain: "RETAIL" }),
+  );
+  for (let i = 0; i < 20; i++) {
+    await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: `bench_${i}`, Domain: "RETAIL" }));
+  }
+  fc.destroy();
+  const operations = {
+    DescribeDatasetGroup: await signed(
+      child.forecastEndpoint,
+      "AmazonForecast.DescribeDatasetGroup",
+      JSON.stringify({ DatasetGroupArn }),
+    ),
+    ListDatasetGroups: await signed(child.forecastEndpoint, "AmazonForecast.ListDatasetGroups", "{}"),
+  };
+  return { label, child, dataDir, operations };
+}
+
+async function stopTarget(t: Target): Promise<void> {
+  await t.child.kill("SIGTERM");
+  await fs.rm(t.dataDir, { recursive: true, force: true });
+}
+
+async function main() {
+  const baselineCli = process.env.BENCH_BASELINE_CLI;
+  const targets: Target[] = [];
   try {
-    const fc = forecastClient(child.forecastEndpoint);
-    const { DatasetGroupArn } = await fc.send(
-      new CreateDatasetGroupCommand({ DatasetGroupName: "bench", Domain: "RETAIL" }),
-    );
-    for (let i = 0; i < 20; i++) {
-      await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: `bench_${i}`, Domain: "RETAIL" }));
-    }
-    fc.destroy();
-    const operations = {
-      DescribeDatasetGroup: await signed(
-        child.forecastEndpoint,
-        "AmazonForecast.DescribeDatasetGroup",
-        JSON.stringify({ DatasetGroupArn }),
-      ),
-      ListDatasetGroups: await signed(child.forecastEndpoint, "AmazonForecast.ListDatasetGroups", "{}"),
-    };
+    if (baselineCli) targets.push(await startTarget("baseline", path.resolve(baselineCli)));
+    targets.push(await startTarget(baselineCli ? "this build" : ""));
+    const scratch = targets[0]?.dataDir as string;
     console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; node ${process.version}`);
+    console.log(
+      `load average at start: ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(", ")}`,
+    );
     const useWrk = hasWrk();
     const load = (req: Awaited<ReturnType<typeof signed>>, c: number) =>
-      useWrk ? runWrk(req, c, dataDir) : runLoad(req, c);
+      useWrk ? runWrk(req, c, scratch) : runLoad(req, c);
     console.log(`load generator: ${useWrk ? "wrk (1 thread)" : "Node.js loop in the bench process"}`);
-    console.log(`${SECONDS} s per run, median of ${RUNS} runs\n`);
-    console.log("| operation | clients | requests/s | p50 ms | p99 ms | errors |");
-    console.log("|---|---|---|---|---|---|");
-    for (const [name, req] of Object.entries(operations)) {
-      await load(req, 16); // warm up the server's JIT
+    console.log(`${SECONDS} s per run, median of ${RUNS} runs${baselineCli ? ", builds interleaved" : ""}\n`);
+    const build = baselineCli ? " build |" : "";
+    console.log(
+      `| operation | clients |${build} requests/s | p50 ms | p99 ms | errors | server CPU µs/request |`,
+    );
+    console.log(`|---|---|${baselineCli ? "---|" : ""}---|---|---|---|---|`);
+    for (const name of Object.keys(targets[0]?.operations ?? {})) {
+      for (const t of targets) await load(t.operations[name] as Awaited<ReturnType<typeof signed>>, 16); // JIT warm-up
       for (const c of CONCURRENCY) {
-        const cells: Cell[] = [];
-        for (let r = 0; r < RUNS; r++) cells.push(await load(req, c));
-        console.log(
-          `| ${name} | ${c} | ${median(cells.map((x) => x.requestsPerSecond)).toFixed(0)} | ${median(cells.map((x) => x.p50)).toFixed(2)} | ${median(cells.map((x) => x.p99)).toFixed(2)} | ${cells.reduce((s, x) => s + x.errors, 0)} |`,
-        );
+        const cells = new Map<Target, Cell[]>(targets.map((t) => [t, []]));
+        for (let r = 0; r < RUNS; r++) {
+          // Alternate which build goes first, so neither always follows the other's load.
+          for (const t of r % 2 === 0 ? targets : [...targets].reverse()) {
+            const req = t.operations[name] as Awaited<ReturnType<typeof signed>>;
+            cells.get(t)?.push(await withCpu(t.child.process.pid, () => load(req, c)));
+          }
+        }
+        const medians: number[] = [];
+        const cpus: number[] = [];
+        for (const t of targets) {
+          const runs = cells.get(t) as Cell[];
+          const rps = median(runs.map((x) => x.requestsPerSecond));
+          const cpu = median(runs.map((x) => x.cpuMicros ?? Number.NaN));
+          medians.push(rps);
+          cpus.push(cpu);
+          const label = baselineCli ? ` ${t.label} |` : "";
+          const p50 = median(runs.map((x) => x.p50)).toFixed(2);
+          const p99 = median(runs.map((x) => x.p99)).toFixed(2);
+          const errors = runs.reduce((s, x) => s + x.errors, 0);
+          console.log(
+            `| ${name} | ${c} |${label} ${rps.toFixed(0)} | ${p50} | ${p99} | ${errors} | ${cpu.toFixed(0)} |`,
+          );
+        }
+        if (baselineCli && medians.length === 2) {
+          const ratio = (xs: number[]) => ((xs[1] as number) / (xs[0] as number)).toFixed(3);
+          console.log(`| ${name} | ${c} | this / baseline | ${ratio(medians)} | | | | ${ratio(cpus)} |`);
+        }
       }
     }
+    console.log(
+      `\nload average at end: ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(", ")}`,
+    );
   } finally {
-    await child.kill("SIGTERM");
-    await fs.rm(dataDir, { recursive: true, force: true });
+    for (const t of targets) await stopTarget(t);
   }
 }
 

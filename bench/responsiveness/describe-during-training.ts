@@ -16,7 +16,6 @@ import os from "node:os";
 import path from "node:path";
 import {
   CreateAutoPredictorCommand,
-  CreateDatasetCommand,
   CreateDatasetGroupCommand,
   CreateDatasetImportJobCommand,
   CreateForecastCommand,
@@ -26,7 +25,14 @@ import {
   DescribeForecastCommand,
 } from "@aws-sdk/client-forecast";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { ACCOUNTS, eventually, forecastClient, s3Client, startChild } from "../../test/e2e/harness.js";
+import {
+  ACCOUNTS,
+  createDailyDataset,
+  eventually,
+  forecastClient,
+  s3Client,
+  startChild,
+} from "../../test/e2e/harness.js";
 
 const SERIES = Number(process.env.BENCH_SERIES ?? 10_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 365);
@@ -115,21 +121,11 @@ async function main() {
     const { DatasetGroupArn } = await fc.send(
       new CreateDatasetGroupCommand({ DatasetGroupName: "resp", Domain: "RETAIL" }),
     );
-    const { DatasetArn } = await fc.send(
-      new CreateDatasetCommand({
-        DatasetName: "resp",
-        Domain: "RETAIL",
-        DatasetType: "TARGET_TIME_SERIES",
-        DataFrequency: "D",
-        Schema: {
-          Attributes: [
-            { AttributeName: "item_id", AttributeType: "string" },
-            { AttributeName: "timestamp", AttributeType: "timestamp" },
-            { AttributeName: "demand", AttributeType: "float" },
-          ],
-        },
-      }),
-    );
+    const DatasetArn = await createDailyDataset(fc, {
+      name: "resp",
+      type: "TARGET_TIME_SERIES",
+      fields: ["demand:float"],
+    });
     const { DatasetImportJobArn } = await fc.send(
       new CreateDatasetImportJobCommand({
         DatasetImportJobName: "resp",

@@ -1,9 +1,10 @@
 /**
- * S3 endpoint benchmark, for the decision "keep patching s3rver or serve S3 from our own fastify endpoint"
- * (docs/decisions.md): PutObject and GetObject of a 1 MiB and a 100 MiB object through the AWS SDK v3, against
- *  - the embedded endpoint as shipped (s3rver 3.7.1 + our guard: SigV4 from src/identity, ownership, aws-chunked),
+ * S3 endpoint benchmark: PutObject and GetObject of a 1 MiB and a 100 MiB object through the AWS SDK v3, against
+ *  - the embedded endpoint (our own fastify endpoint, src/storage/s3-endpoint.ts: SigV4 from src/identity,
+ *    ownership, s3rver's file layout, MD5 ETags, atomic writes);
  *  - a minimal fastify endpoint doing only Put/Get with the same SigV4 verification and ownership check, writing
- *    to a temporary file and renaming like s3rver-atomic-store.ts: what our own endpoint would cost per request.
+ *    to a temporary file and renaming, without ETags or metadata: the floor of what an endpoint costs per request.
+ * (Until the replacement, the first was s3rver 3.7.1 with our patches; its figures are in bench/RESULTS.md.)
  * Both run in this process, one after the other, each after a warm-up. Prints the median of the runs per cell.
  *
  * Run: npm run bench:s3   (env BENCH_RUNS, default 5 for 1 MiB and 3 for 100 MiB)
@@ -111,7 +112,7 @@ async function main() {
   const runsSmall = Number(process.env.BENCH_RUNS ?? 5);
   const runsLarge = Math.max(1, Math.min(3, runsSmall));
   const rows: string[] = [];
-  for (const name of ["s3rver + guard (embedded)", "fastify prototype"] as const) {
+  for (const name of ["embedded (own fastify endpoint)", "fastify prototype"] as const) {
     const directory = await mkdtemp(join(tmpdir(), "openforecast-s3-bench-"));
     const server =
       name === "fastify prototype"

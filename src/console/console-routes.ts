@@ -2,6 +2,7 @@ import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AccessKey } from "../identity/keys.js";
 import { buildArn } from "../resources/arn.js";
+import { explainedSeriesAttributeUse } from "../resources/attribute-use.js";
 import type { Services } from "../resources/context.js";
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from "./cookies.js";
 import { explainabilityListPage } from "./explainability-list-page.js";
@@ -195,10 +196,18 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
           else {
             try {
               const view = await readImpactView(String(record.attrs.ImpactFile));
+              const selected = selectedSeries(request.query.series, view.series.length);
+              const shown = view.series[selected];
+              // The export marks a series whose forecast uses no attribute; the predictor's model says why.
+              const use =
+                shown && !shown.usesAttributes
+                  ? await explainedSeriesAttributeUse(services, record, shown.key)
+                  : undefined;
               state = {
                 kind: "view",
                 view,
-                selected: selectedSeries(request.query.series, view.series.length),
+                selected,
+                noAttributeReason: use && !use.uses ? use.reason : undefined,
               };
             } catch (error) {
               services.log.error({ err: error, arn: record.arn }, "console could not read the impact file");

@@ -10,7 +10,7 @@ export type ImpactState =
   | { kind: "not-active" }
   | { kind: "not-enabled" }
   | { kind: "unreadable" }
-  | { kind: "view"; view: ImpactView; selected: number };
+  | { kind: "view"; view: ImpactView; selected: number; noAttributeReason?: string | undefined };
 
 /** "item_1" or "item_1 (store=A, region=B)": a series named by its item and dimensions. */
 export function seriesLabel(keyNames: readonly string[], series: ImpactScope): string {
@@ -63,23 +63,53 @@ false), so the console does not show its impact scores. Export them with CreateE
       return html`<section class="impact-message" data-reason="unreadable"><h2>Impact scores</h2>
 <p class="error">The impact scores could not be read; the service log has the details.</p></section>`;
     case "view":
-      return charts(state.view, state.selected);
+      return charts(state.view, state.selected, record, state.noAttributeReason);
   }
 }
 
-const EXPLANATION = "Normalized impact scores from \u22121 to 1: how much each attribute moves the forecast.";
+/** What an aggregate bar means (docs/decisions.md, "Aggregation"; explain/aggregate-impacts.ts). */
+const LEGEND = html`<div class="impact-legend" data-legend="aggregate">
+<p><strong>How to read the bars.</strong> Each bar is one attribute's impact on the forecast over the scope.
+Its <em>length</em> is the attribute's mean absolute impact (the Shapley values of the explained time points, in
+the target's units) divided by the largest attribute's, so a bar twice as long means twice the impact on the
+forecast values. Its <em>colour</em> says which way the attribute pushes the forecast:
+<span class="raises">blue, to the right: raises it</span>; <span class="lowers">red, to the left: lowers it</span>.</p>
+<p>For a numeric attribute (a related time series such as price, or a numeric item field) the direction is that of
+its effect as its value rises: red for price means a higher price lowers the forecast. For a categorical item
+field it is the effect of a value other than the most common one, and for a holiday calendar the effect on
+holidays. The exported RawImpactScore of these Aggregate rows is the signed mean absolute impact; the scores of
+single time points stay exact Shapley values, which add up to the forecast minus its value with every attribute
+at its baseline.</p></div>`;
 
-function charts(view: ImpactView, selected: number): Html {
-  const overall = view.overall
-    ? impactChart(view.overall.impacts, {
-        scope: "overall",
-        caption: "Normalized impact scores of every attribute over all series",
-      })
-    : html`<p class="note">The impact file has no overall aggregate row.</p>`;
+const EXPLANATION =
+  "Normalized impact scores from \u22121 to 1: how much each attribute moves the forecast, and which way.";
+
+/** The note on series whose forecast uses no attribute (their scores are empty in the export, not 0). */
+function attributeUseNote(record: ResourceRecord): Html | string {
+  const message = record.attrs.AttributeUseMessage;
+  return typeof message === "string"
+    ? html`<p class="note no-attribute" data-note="attribute-use">${message}</p>`
+    : "";
+}
+
+function charts(
+  view: ImpactView,
+  selected: number,
+  record: ResourceRecord,
+  noAttributeReason: string | undefined,
+): Html {
+  const overall = !view.overall
+    ? html`<p class="note">The impact file has no overall aggregate row.</p>`
+    : !view.overall.usesAttributes
+      ? html`<p class="note no-attribute" data-reason="no-attribute">No explained series uses an attribute, so there is no impact to show.</p>`
+      : impactChart(view.overall.impacts, {
+          scope: "overall",
+          caption: "Normalized impact scores of every attribute over all series",
+        });
   const series = view.series[selected];
   const options = view.series.map(
     (s, i) =>
-      html`<option value="${i}"${i === selected ? html` selected` : ""}>${seriesLabel(view.keyNames, s)}</option>`,
+      html`<option value="${i}"${i === selected ? html` selected` : ""}>${seriesLabel(view.keyNames, s)}${s.usesAttributes ? "" : " (uses no attribute)"}</option>`,
   );
   const more =
     view.seriesCount > view.series.length
@@ -89,14 +119,20 @@ function charts(view: ImpactView, selected: number): Html {
     ? html`<form method="get" class="series-form"><label for="series">Time series</label>
 <select id="series" name="series">${options}</select><button type="submit">Show</button></form>
 ${more}
-${impactChart(series.impacts, {
-  scope: "series",
-  caption: `Normalized impact scores of every attribute for ${seriesLabel(view.keyNames, series)}`,
-})}`
+${
+  series.usesAttributes
+    ? impactChart(series.impacts, {
+        scope: "series",
+        caption: `Normalized impact scores of every attribute for ${seriesLabel(view.keyNames, series)}`,
+      })
+    : html`<p class="note no-attribute" data-reason="no-attribute">The forecast of ${seriesLabel(view.keyNames, series)} uses no attribute${noAttributeReason ? html`: ${noAttributeReason}` : ""}. Its impact scores are empty in the export, not 0: no attribute moves this forecast.</p>`
+}`
     : html`<p class="note">No series was explained.</p>`;
   return html`<section><h2>Impact scores: all time series</h2>
 <p class="note">${EXPLANATION} Aggregated over every explained series and time point.</p>
-${overall}</section>
+${attributeUseNote(record)}
+${overall}
+${LEGEND}</section>
 <section><h2>Impact scores: one time series</h2>
 <p class="note">${EXPLANATION} Aggregated over the series' explained time points.</p>
 ${one}</section>`;

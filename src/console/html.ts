@@ -70,6 +70,10 @@ input[type=text], input[type=password] { width: 100%; box-sizing: border-box; pa
 .series-form label { display: inline; margin: 0; }
 .series-form select { font-size: 14px; padding: 3px; max-width: 480px; }
 svg.impact-chart { display: block; max-width: 100%; height: auto; }
+.no-attribute { background: #f1faff; border-left: 4px solid #0073bb; padding: 8px 12px; color: #16191f; }
+.impact-legend { font-size: 13px; color: #545b64; border-top: 1px solid #eaeded; margin-top: 12px; }
+.impact-legend .raises { color: #1f77b4; font-weight: 600; }
+.impact-legend .lowers { color: #d62728; font-weight: 600; }
 `;
 
 /** A whole console page: the top bar (with the signed-in account and a sign-out button) and the content. */

@@ -73,7 +73,7 @@ export function impactChart(
         : impact.attribute;
     const effect = v > 0 ? "raises" : v < 0 ? "lowers" : "does not change";
     return html`<g class="impact-row" data-attribute="${impact.attribute}">
-<title>${impact.attribute}: normalized ${formatScore(v)}, raw ${impact.raw.toPrecision(4)} (${effect} the forecast)</title>
+<title>${impact.attribute}: normalized ${formatScore(v)}, raw ${impact.raw.toPrecision(4)} (signed mean absolute impact in the target's units; ${effect} the forecast)</title>
 <text x="${LABEL_RIGHT}" y="${textY}" text-anchor="end" class="attribute">${label}</text>
 <rect class="impact-bar" data-attribute="${impact.attribute}" data-normalized="${String(v)}" x="${x.toFixed(2)}" y="${y}" width="${length.toFixed(2)}" height="${BAR_HEIGHT}" fill="${impactColour(v)}"/>
 <text x="${VALUE_LEFT}" y="${textY}" class="impact-value">${formatScore(v)}</text>

@@ -20,6 +20,8 @@ export interface ImpactScope {
   /** The series' identifying values (item_id, then the dimensions); empty for the overall aggregate. */
   key: string[];
   impacts: AttributeImpact[];
+  /** False when every score of the row is empty: the export's marker of a forecast that uses no attribute. */
+  usesAttributes: boolean;
 }
 
 export interface ImpactView {
@@ -66,6 +68,7 @@ export async function readImpactView(file: string): Promise<ImpactView> {
         raw: toNumber(row[`${attribute}${RAW}`]),
         normalized: toNumber(row[`${attribute}${NORMALIZED}`]),
       })),
+      usesAttributes: attributes.some((a) => row[`${a}${NORMALIZED}`] != null || row[`${a}${RAW}`] != null),
     });
     const first = overallRows[0];
     return {

@@ -3,6 +3,7 @@ export type {
   Constraints,
   OperationDef,
   PaginatorDef,
+  PatternMatch,
   ServiceMetadata,
   ShapeDef,
   ShapeType,

@@ -14,11 +14,25 @@ export type ShapeType =
   | "boolean"
   | "timestamp";
 
-/** Constraints as the model states them; `pattern` is the model's Java regular expression, verbatim. */
+/**
+ * How a pattern is matched, always in time linear in the value (see linear-pattern.ts): `v8` when the pattern,
+ * or a rewrite of it with the same meaning, provably backtracks linearly (V8's RegExp, `u` flag, `source` in
+ * JavaScript syntax); `re2` otherwise (re2js, `source` in RE2 syntax). Either way with Java's meaning.
+ */
+export interface PatternMatch {
+  readonly engine: "v8" | "re2";
+  readonly source: string;
+}
+
+/**
+ * Constraints as the model states them; `pattern` is the model's Java regular expression, verbatim (messages
+ * print it), and `patternMatch` how it is matched. A value longer than `max` is never matched.
+ */
 export interface Constraints {
   readonly min?: number;
   readonly max?: number;
   readonly pattern?: string;
+  readonly patternMatch?: PatternMatch;
   readonly enum?: readonly string[];
 }
 

@@ -9,6 +9,7 @@
  * The first matching quirk wins, so list sites before shapes. Its `constraints` replace the model's constraints
  * at that place entirely (the shape's type still comes from the model).
  */
+import { withPatternMatch } from "./linear-pattern.js";
 import type { Constraints } from "./model.js";
 import type { ServiceName } from "./services.js";
 
@@ -70,8 +71,9 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
+// Quirk patterns are matched like the model's: translated to RE2 once, here (linear-pattern.ts).
 const compiled = quirks.map((q) => ({
-  quirk: q,
+  quirk: { ...q, constraints: withPatternMatch(q.constraints) },
   site: q.site === undefined ? undefined : globToRegExp(q.site),
 }));
 

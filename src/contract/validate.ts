@@ -7,9 +7,11 @@
  * - Paths: member names with a lower-case first letter joined by '.'; list items as `<list>.<i>.member`
  *   (1-based); map values as `<map>.<key>`; map keys are reported at the map itself ("Map keys must ...").
  * - Unknown members are rejected (AWS ignores them); their path keeps the name as the client sent it.
+ * - Patterns run on RE2 in linear time, and only on values within the member's max length (linear-pattern.ts).
  * See README.md in this folder for the reasons.
  */
 import { ServiceError } from "../errors.js";
+import { matchesWhole } from "./linear-pattern.js";
 import type { Constraints, ShapeDef } from "./model.js";
 import { findQuirk } from "./quirks.js";
 import { contractOf, findOperation, type ServiceName } from "./services.js";
@@ -22,27 +24,6 @@ const INT32_MAX = 2147483647;
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-const patternCache = new Map<string, RegExp>();
-
-/**
- * The model's patterns are Java regular expressions that Coral matches against the whole value. Anchor them,
- * and prefer unicode mode (needed for \p{L}); patterns that escape ordinary characters (\_ \,) are only legal
- * without it.
- */
-export function compilePattern(pattern: string): RegExp {
-  const cached = patternCache.get(pattern);
-  if (cached) return cached;
-  const source = `^(?:${pattern})$`;
-  let re: RegExp;
-  try {
-    re = new RegExp(source, "u");
-  } catch {
-    re = new RegExp(source);
-  }
-  patternCache.set(pattern, re);
-  return re;
-}
-
 const lowerFirst = (name: string): string => name.charAt(0).toLowerCase() + name.slice(1);
 const childPath = (path: string, name: string): string => (path ? `${path}.${name}` : name);
 
@@ -54,22 +35,34 @@ function truncate(text: string): string {
   return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}...` : text;
 }
 
-/** Java toString-like rendering for lists and maps inside a message; strings inside stay unquoted. */
-function renderInner(value: Json): string {
-  if (Array.isArray(value)) return `[${value.map(renderInner).join(", ")}]`;
-  if (isObject(value)) {
-    return `{${Object.entries(value)
-      .map(([k, v]) => `${k}=${renderInner(v)}`)
-      .join(", ")}}`;
+/** Past this depth a rendered list or map shows `...`; the gateway refuses deeper bodies before this anyway. */
+const MAX_RENDER_DEPTH = 32;
+
+/**
+ * Java toString-like rendering for lists and maps inside a message; strings inside stay unquoted. It stops once
+ * `budget` characters are out (the message shows 128), so a huge or deep value costs no more than a small one.
+ */
+function renderInner(value: Json, budget: number, depth: number): string {
+  if (!Array.isArray(value) && !isObject(value)) return String(value).slice(0, budget);
+  if (depth >= MAX_RENDER_DEPTH) return "...";
+  const array = Array.isArray(value);
+  let out = array ? "[" : "{";
+  let first = true;
+  for (const key in value) {
+    if (out.length > budget) break;
+    const item = (value as Record<string, Json>)[key] as Json;
+    const shown = renderInner(item, Math.max(0, budget - out.length), depth + 1);
+    out += `${first ? "" : ", "}${array ? shown : `${key}=${shown}`}`;
+    first = false;
   }
-  return String(value);
+  return `${out}${array ? "]" : "}"}`;
 }
 
 /** How a value appears after "Value" in a message: strings quoted, numbers and booleans bare, null. */
 function render(value: Json): string {
   if (value === null || typeof value === "number" || typeof value === "boolean") return String(value);
   if (typeof value === "string") return `'${truncate(value)}'`;
-  return `'${truncate(renderInner(value))}'`;
+  return `'${truncate(renderInner(value, MAX_SHOWN_CHARS + 1, 0))}'`;
 }
 
 function describeJsonType(value: Json): string {
@@ -196,6 +189,9 @@ class Walker {
     site: string | undefined,
   ): void {
     for (const problem of sizeProblems(value.length, rules)) this.fail(value, path, false, problem);
+    // Too many items is reason enough: the items of an over-long list are not looked at, so the work done
+    // on a request is bounded by the model's sizes, not by the body's.
+    if (rules.max !== undefined && value.length > rules.max) return;
     const item = shape.member as string;
     const itemSite = site === undefined ? undefined : `${site}/member`;
     value.forEach((element, i) => {
@@ -214,6 +210,7 @@ class Walker {
   ): void {
     const entries = Object.entries(value);
     for (const problem of sizeProblems(entries.length, rules)) this.fail(value, path, false, problem);
+    if (rules.max !== undefined && entries.length > rules.max) return;
     const keyShapeName = shape.key as string;
     const keyShape = this.shape(keyShapeName);
     const keyRules = findQuirk(this.service, site && `${site}/key`, keyShapeName)?.constraints ?? keyShape;
@@ -253,9 +250,11 @@ function sizeProblems(size: number, rules: Constraints): string[] {
   return problems;
 }
 
-function stringProblems(value: string, rules: Constraints): string[] {
+export function stringProblems(value: string, rules: Constraints): string[] {
   const problems = sizeProblems(value.length, rules);
-  if (rules.pattern !== undefined && !compilePattern(rules.pattern).test(value)) {
+  // Too long is reason enough; the pattern is never run on more than `max` characters (linear-pattern.ts).
+  const tooLong = rules.max !== undefined && value.length > rules.max;
+  if (rules.pattern !== undefined && !tooLong && !matchesWhole(rules as { pattern: string }, value)) {
     problems.push(`Member must satisfy regular expression pattern: ${rules.pattern}`);
   }
   if (rules.enum !== undefined && !rules.enum.includes(value)) {

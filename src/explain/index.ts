@@ -1,6 +1,8 @@
 // Shapley impact scores of attributes ("players", each owning one or more feature columns) against a baseline:
 // exact and fast for tree ensembles, exact by enumeration or sampled for any model with batch prediction.
 
+export type { AggregateImpacts, AttributeKind } from "./aggregate-impacts.js";
+export { aggregateImpacts, ImpactAggregator } from "./aggregate-impacts.js";
 export { BaselineTreeShap, baselineTreeShap, baselineTreeShapBatch } from "./baseline-tree-shap.js";
 export type { CombinedExplanation, MemberExplanation } from "./combined.js";
 export { addScaled, combineExplanations } from "./combined.js";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { registerConsole } from "../console/console-routes.js";
 import { validateInput } from "../contract/validate.js";
@@ -9,6 +9,12 @@ import type { Caller, IncomingSigned } from "../identity/sigv4.js";
 import type { OperationHandler, Services } from "../resources/context.js";
 import { internalError, parseJsonBody, sendError, sendResult } from "./aws-json.js";
 import { type AwsQueryOptions, isAwsQueryRequest, serveAwsQuery } from "./aws-query.js";
+import {
+  answerUnknownExpectations,
+  fastifyErrorToService,
+  onClientError,
+  onFrameworkError,
+} from "./http-errors.js";
 import { notBuilt, routeTarget } from "./operations.js";
 
 /** Forecast requests are small; anything larger is refused before it is read into memory. */
@@ -33,13 +39,32 @@ export interface GatewayOptions {
  * against the service model and hands it to the operation's handler. It knows nothing about forecasting.
  */
 export function buildGateway(opts: GatewayOptions): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: MAX_BODY_BYTES,
+    // Node would answer a request without Host with a bare 400 of its own; let it reach SigV4, which needs
+    // Host signed and so refuses it in AWS's words.
+    http: { requireHostHeader: false },
+    clientErrorHandler: onClientError,
+    frameworkErrors: onFrameworkError(MAX_BODY_BYTES),
+  });
+  answerUnknownExpectations(app.server);
 
   // Keep the raw bytes: the signature covers them exactly as sent.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
   app.get("/health", async () => ({ status: "ok" }));
+  // A browser opening the service's address lands on the console; an API client's GET / stays an AWS error.
+  app.get("/", (request, reply) => {
+    if (/\btext\/html\b/.test(String(request.headers.accept ?? "").slice(0, 1024)))
+      return reply.code(303).header("location", "/console").send();
+    return sendError(
+      reply,
+      new ServiceError("UnknownOperationException", "Nothing is served at GET /; use POST /.", 404),
+      randomUUID(),
+    );
+  });
   registerConsole(app, { services: opts.services, keys: opts.keys });
 
   app.post("/", async (request, reply) => {
@@ -78,31 +103,10 @@ export function buildGateway(opts: GatewayOptions): FastifyInstance {
   });
 
   // Errors raised by fastify itself before our handler runs (body too large, bad content length, ...).
-  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
-    const requestId = randomUUID();
-    if (error.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
-      return sendError(
-        reply,
-        new ServiceError(
-          "SerializationException",
-          `The request body is larger than the ${MAX_BODY_BYTES} bytes this service accepts.`,
-          413,
-        ),
-        requestId,
-      );
-    }
-    const status =
-      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) opts.log.error({ err: error }, "unexpected error in the HTTP layer");
-    return sendError(
-      reply,
-      new ServiceError(
-        status === 500 ? "InternalServiceError" : "SerializationException",
-        error.message,
-        status,
-      ),
-      requestId,
-    );
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const serviceError = fastifyErrorToService(error, MAX_BODY_BYTES);
+    if (serviceError.httpStatus >= 500) opts.log.error({ err: error }, "unexpected error in the HTTP layer");
+    return sendError(reply, serviceError, randomUUID());
   });
 
   app.setNotFoundHandler((request, reply) =>
@@ -110,7 +114,7 @@ export function buildGateway(opts: GatewayOptions): FastifyInstance {
       reply,
       new ServiceError(
         "UnknownOperationException",
-        `Nothing is served at ${request.method} ${request.url}; use POST /.`,
+        `Nothing is served at ${request.method} ${request.url.slice(0, 200)}; use POST /.`,
         404,
       ),
       randomUUID(),

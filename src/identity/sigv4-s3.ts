@@ -355,7 +355,7 @@ function splitUrl(rawUrl: string): SplitUrl {
 }
 
 /** Header names lower-cased; a header sent several times is joined with commas, as SigV4 canonicalises it. */
-function collectHeaders(rawHeaders: readonly string[]): Map<string, string> {
+export function collectHeaders(rawHeaders: readonly string[]): Map<string, string> {
   const headers = new Map<string, string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i].toLowerCase();

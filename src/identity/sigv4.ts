@@ -10,6 +10,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { ServiceError } from "../errors.js";
 import type { AccessKey } from "./keys.js";
 import { NodeSha256 } from "./node-sha256.js";
+import { carriesSecurityToken, unrecognizedSecurityToken } from "./security-token.js";
 import { type ParsedAuthorization, parseAmzDate, parseAuthorization } from "./sigv4-parse.js";
 import { recomputeSignature, sameSignature } from "./sigv4-recompute.js";
 
@@ -109,14 +110,10 @@ export function createVerifier(opts: VerifierOptions): { verify(req: IncomingSig
     }
     checkScope(auth, amzDateText, services);
 
+    // We issue no session tokens: any token is one we did not issue, however well the request is signed.
+    if (carriesSecurityToken(req)) throw unrecognizedSecurityToken();
     const key = keys.get(auth.accessKeyId);
-    if (!key) {
-      throw new ServiceError(
-        "UnrecognizedClientException",
-        "The security token included in the request is invalid.",
-        403,
-      );
-    }
+    if (!key) throw unrecognizedSecurityToken();
     checkClock(signingDate, amzDateText, now(), skewMs);
 
     const expected = await recompute(signerFor(key), req, headers, auth, signingDate);

@@ -169,6 +169,14 @@ export const CreateExplainability: OperationHandler<CreateExplainabilityRequest>
   return { ExplainabilityArn: arn };
 };
 
+/** The failure message, or once ACTIVE the note on explained series that use no attribute (if any). */
+function explainabilityMessage(r: ResourceRecord): string | undefined {
+  if (r.message) return r.message;
+  return r.status === "ACTIVE" && typeof r.attrs.AttributeUseMessage === "string"
+    ? r.attrs.AttributeUseMessage
+    : undefined;
+}
+
 export const DescribeExplainability: OperationHandler<DescribeExplainabilityRequest> = async (ctx, input) => {
   const r = requireResource(ctx, input.ExplainabilityArn, [KIND]);
   return {
@@ -182,7 +190,7 @@ export const DescribeExplainability: OperationHandler<DescribeExplainabilityRequ
     StartDateTime: r.attrs.StartDateTime,
     EndDateTime: r.attrs.EndDateTime,
     EstimatedTimeRemainingInMinutes: r.attrs.EstimatedTimeRemainingInMinutes,
-    Message: r.message ?? undefined,
+    Message: explainabilityMessage(r),
     Status: r.status,
     CreationTime: epochSeconds(r.createdAt),
     LastModificationTime: epochSeconds(r.modifiedAt),
@@ -206,7 +214,7 @@ export const ListExplainabilities: OperationHandler<ListExplainabilitiesRequest>
       ResourceArn: r.attrs.ResourceArn,
       ExplainabilityConfig: r.attrs.ExplainabilityConfig,
       Status: r.status,
-      Message: r.message ?? undefined,
+      Message: explainabilityMessage(r),
       CreationTime: epochSeconds(r.createdAt),
       LastModificationTime: epochSeconds(r.modifiedAt),
     })),

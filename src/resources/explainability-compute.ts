@@ -4,12 +4,15 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { withConnection } from "../data/duckdb.js";
 import { sqlString } from "../data/sql.js";
-import { addScaled, normalizeImpacts } from "../explain/index.js";
+import { type AggregateImpacts, addScaled, ImpactAggregator } from "../explain/index.js";
 import { memberTraits } from "../forecasting/auto/members.js";
+import type { GlobalModelJson } from "../forecasting/global/index.js";
 import { attributeNames, type PreparedSeries, type SeriesSet } from "../forecasting/series-set.js";
 import { type JobContext, JobFailure } from "../jobs/job-runner.js";
 import { packSeriesSet } from "../jobs/series-transfer.js";
 import type { ResourceRecord } from "../store/resource-store.js";
+import { attributeUseMessage, attributeUseOf } from "./attribute-use.js";
+import { attributePoints } from "./attribute-values.js";
 import type { Services } from "./context.js";
 import { datasetMemberRunner } from "./dataset-members.js";
 import { forecastTimestamp } from "./forecast-files.js";
@@ -30,8 +33,13 @@ export interface ExplainabilityResult {
   Columns: string[];
   SeriesCount: number;
   TimePointCount: number;
-  /** The overall aggregate: per attribute, raw and normalized. */
-  Overall: { attribute: string; raw: number; normalized: number }[];
+  /** The overall aggregate: per attribute, raw (signed magnitude) and normalized; both null when no explained
+   * series uses any attribute. */
+  Overall: { attribute: string; raw: number | null; normalized: number | null }[];
+  /** How many explained series use no attribute (their scores are empty in the export). */
+  NoAttributeSeriesCount: number;
+  /** Says which explained series use no attribute and why; Describe shows it as the Message. */
+  AttributeUseMessage?: string;
 }
 
 /** The export columns: item_id, the forecast dimensions, timestamp, then raw and normalized per attribute. */
@@ -122,9 +130,10 @@ async function explainedPoints(
 
 /**
  * Computes an explainability's impact scores and writes them as a Parquet file shaped like the export: one row
- * per explained series and time point (raw scores), an Aggregate row per series (mean of its raw scores, and
- * those normalized), and one overall Aggregate row. A series' raw scores are Σ_m w_m·φ_m over its members
- * (rawImpacts): members that use no attributes (ETS, ARIMA, ...) add exactly 0, as Amazon documents.
+ * per explained series and time point (raw scores: Σ_m w_m·φ_m over its members, rawImpacts), an
+ * Aggregate row per series (signed magnitude and its normalized score, explain/aggregate-impacts.ts), and one
+ * overall Aggregate row. Series whose forecast uses no attribute (attribute-use.ts) have empty scores, and the
+ * result's message says which and why.
  */
 export async function computeExplainability(
   services: Services,
@@ -152,8 +161,17 @@ export async function computeExplainability(
   const attributes = attributeNames(fullSet);
   if (attributes.length === 0)
     throw new JobFailure("The predictor uses no attributes, so there is nothing to explain.");
+  const uses = new Map(
+    series.map((i) => [i, attributeUseOf(model, keyOf(fullSet.series[i] as PreparedSeries))]),
+  );
+  const explained = series.filter((i) => uses.get(i)?.uses === true);
   const k = attributes.length;
-  const { rowOf, raw } = await rawImpacts(services, ctx, model, fullSet, series, steps, cutoff);
+  const { rowOf, raw } = await rawImpacts(services, ctx, model, fullSet, explained, steps, cutoff);
+  // The baseline of item metadata for the aggregates' directions is the covariate model's typical value.
+  const globalFile = model.memberFiles.global;
+  const typicalMetadata: (number | null)[] = globalFile
+    ? (JSON.parse(await fs.readFile(globalFile, "utf8")) as GlobalModelJson).typicalMetadata
+    : [];
   const rawAt = (series: number, step: number): Float64Array | undefined => {
     const r = rowOf[series * fullSet.horizon + step] ?? -1;
     return r >= 0 ? raw.subarray(r * k, (r + 1) * k) : undefined;
@@ -168,33 +186,45 @@ export async function computeExplainability(
       .join(",");
     if (!out.write(`${line}\n`)) await once(out, "drain");
   };
-  const overall = new Float64Array(k);
-  let overallCount = 0;
+  // Point rows hold exact Shapley values; Aggregate rows the signed magnitude and its normalized score
+  // (explain/aggregate-impacts.ts). A series whose forecast uses no attribute has empty scores in every row.
+  const valuesAt = attributePoints(fullSet, typicalMetadata, cutoff);
+  const overall = new ImpactAggregator(valuesAt.kinds);
+  const value = new Float64Array(k);
+  const baseline = new Float64Array(k);
+  const empty: string[] = Array.from({ length: 2 * k }, () => "");
+  const aggregateFields = (agg: AggregateImpacts) =>
+    Array.from(agg.signed).flatMap((v, a) => [v, agg.normalized[a] as number]);
   const zero = new Float64Array(k);
+  const reasons: string[] = [];
   for (const i of series) {
     const s = fullSet.series[i] as PreparedSeries;
     const origin = s.target.length - cutoff;
-    const sum = new Float64Array(k);
+    const use = uses.get(i);
+    if (use && !use.uses) reasons.push(use.reason);
+    const agg = new ImpactAggregator(valuesAt.kinds);
     for (const step of steps) {
-      const scores = rawAt(i, step) ?? zero;
-      for (let a = 0; a < k; a++) sum[a] = (sum[a] as number) + (scores[a] as number);
       const ts = forecastTimestamp(s.timestamps[origin + step] as number);
+      if (!use?.uses) {
+        overall.addZero();
+        await write([...s.key, ts, ...empty]);
+        continue;
+      }
+      const scores = rawAt(i, step) ?? zero;
+      valuesAt.at(i, step, value, baseline);
+      agg.add(scores, value, baseline);
+      overall.add(scores, value, baseline);
       await write([...s.key, ts, ...Array.from(scores).flatMap((v) => [v, ""])]);
     }
-    const mean = sum.map((v) => v / steps.length);
-    const normalized = normalizeImpacts(mean);
-    await write([...s.key, AGGREGATE, ...Array.from(mean).flatMap((v, a) => [v, normalized[a] as number])]);
-    for (let a = 0; a < k; a++) overall[a] = (overall[a] as number) + (sum[a] as number);
-    overallCount += steps.length;
+    await write([...s.key, AGGREGATE, ...(use?.uses ? aggregateFields(agg.result()) : empty)]);
   }
-  const overallMean = overall.map((v) => v / Math.max(1, overallCount));
-  const overallNormalized = normalizeImpacts(overallMean);
+  const overallResult = explained.length > 0 ? overall.result() : undefined;
   const dimensionsAggregate = fullSet.keyNames.slice(1).map(() => AGGREGATE);
   await write([
     AGGREGATE,
     ...dimensionsAggregate,
     AGGREGATE,
-    ...Array.from(overallMean).flatMap((v, a) => [v, overallNormalized[a] as number]),
+    ...(overallResult ? aggregateFields(overallResult) : empty),
   ]);
   out.end();
   await once(out, "finish");
@@ -224,9 +254,11 @@ export async function computeExplainability(
     TimePointCount: steps.length,
     Overall: attributes.map((attribute, a) => ({
       attribute,
-      raw: overallMean[a] as number,
-      normalized: overallNormalized[a] as number,
+      raw: overallResult ? (overallResult.signed[a] as number) : null,
+      normalized: overallResult ? (overallResult.normalized[a] as number) : null,
     })),
+    NoAttributeSeriesCount: reasons.length,
+    AttributeUseMessage: attributeUseMessage(reasons, series.length),
   };
 }
 

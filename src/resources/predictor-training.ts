@@ -25,6 +25,7 @@ import {
   SWITCH_MEMBERS,
 } from "../forecasting/auto/members.js";
 import { combined, learnWeights, type WeightLearnerState } from "../forecasting/auto/weights.js";
+import { MIN_GLOBAL_POINTS } from "../forecasting/global/index.js";
 import type { MemberName } from "../forecasting/members.js";
 import type { SeriesForecast } from "../forecasting/model.js";
 import { attributeNames, type PreparedSeries, type SeriesSet } from "../forecasting/series-set.js";
@@ -101,9 +102,6 @@ export async function readPredictorModel(file: string): Promise<PredictorModel> 
 export function seriesWeightsOf(model: PredictorModel, key: string): Map<string, number> {
   return seriesWeights(model.combination, model.choices[key] ?? model.fallback ?? COMBINATION);
 }
-
-/** Below this many history points in all, a model across series has too little to learn from. */
-const MIN_GLOBAL_POINTS = 200;
 
 export function predictorDir(services: Services, predictor: ResourceRecord): string {
   return services.dataFiles.resourceDir(predictor, "predictor", predictor.name);

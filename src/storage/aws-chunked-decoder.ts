@@ -1,9 +1,17 @@
 import { Transform, type TransformCallback } from "node:stream";
 
+/** A body that does not follow the aws-chunked framing: the client's fault (400), not the endpoint's. */
+export class AwsChunkedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AwsChunkedError";
+  }
+}
+
 /**
  * Strips the `aws-chunked` content encoding from a request body. AWS SDKs send a streamed upload of known length
  * (a file stream, for instance) as `<hex size>[;chunk-signature=...]\r\n<bytes>\r\n ... 0\r\n<trailers>\r\n`;
- * s3rver does not understand that framing and would store it verbatim as the object's content.
+ * stored as received, the framing would become part of the object's content.
  *
  * Chunk signatures and trailing checksums are read past, not checked (see src/identity/sigv4-s3.ts on payloads).
  */
@@ -23,7 +31,7 @@ export class AwsChunkedDecoder extends Transform {
 
   override _flush(callback: TransformCallback): void {
     if (this.state !== "done") {
-      callback(new Error("The aws-chunked request body ended before its final chunk."));
+      callback(new AwsChunkedError("The aws-chunked request body ended before its final chunk."));
     } else {
       callback();
     }
@@ -44,7 +52,7 @@ export class AwsChunkedDecoder extends Transform {
       const lineEnd = buffer.indexOf("\r\n");
       if (lineEnd === -1) {
         // Chunk headers are short; a long run without a line break is not this encoding.
-        if (buffer.length > MAX_LINE) throw new Error("Malformed aws-chunked body: line too long.");
+        if (buffer.length > MAX_LINE) throw new AwsChunkedError("Malformed aws-chunked body: line too long.");
         this.pending = Buffer.from(buffer);
         return;
       }
@@ -59,14 +67,15 @@ export class AwsChunkedDecoder extends Transform {
       case "size": {
         const size = Number.parseInt(line.split(";")[0], 16);
         if (!Number.isSafeInteger(size) || size < 0) {
-          throw new Error(`Malformed aws-chunked body: bad chunk size "${line.slice(0, 40)}".`);
+          throw new AwsChunkedError(`Malformed aws-chunked body: bad chunk size "${line.slice(0, 40)}".`);
         }
         this.remaining = size;
         this.state = size === 0 ? "trailers" : "data";
         return;
       }
       case "data-end":
-        if (line !== "") throw new Error("Malformed aws-chunked body: chunk longer than its declared size.");
+        if (line !== "")
+          throw new AwsChunkedError("Malformed aws-chunked body: chunk longer than its declared size.");
         this.state = "size";
         return;
       case "trailers":
@@ -74,7 +83,7 @@ export class AwsChunkedDecoder extends Transform {
         if (line === "") this.state = "done";
         return;
       default:
-        throw new Error(`Malformed aws-chunked body in state ${this.state}.`);
+        throw new AwsChunkedError(`Malformed aws-chunked body in state ${this.state}.`);
     }
   }
 }

@@ -50,7 +50,7 @@ export function decideAccess(
     }
     return { kind: "create-bucket" };
   }
-  // A bucket nobody owns does not exist: s3rver answers NoSuchBucket (NoSuchUpload, ...) as S3 would.
+  // A bucket nobody owns does not exist: the handlers answer NoSuchBucket (NoSuchUpload, ...) as S3 would.
   if (owner !== undefined && owner !== accountId) return denied();
   const source = request.copySourceBucket;
   if (source !== undefined) {

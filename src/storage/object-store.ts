@@ -94,8 +94,8 @@ export class ObjectStore {
     };
     this.region = options.region;
     this.endpointName = options.endpoint ?? `Amazon S3 (${options.region})`;
-    // S3-compatible stores often predate the flexible checksums the SDK sends by default (and s3rver ignores
-    // them), so against a custom endpoint they are sent only where the API requires one.
+    // S3-compatible stores often predate the flexible checksums the SDK sends by default (and the embedded
+    // endpoint does not check them), so against a custom endpoint they are sent only where the API requires one.
     const checksums = options.endpoint === undefined ? "WHEN_SUPPORTED" : "WHEN_REQUIRED";
     this.client = new S3Client({
       endpoint: options.endpoint,

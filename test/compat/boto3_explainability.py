@@ -5,25 +5,15 @@ import csv
 import io
 import json
 import sys
-import time
 
 import boto3
+
+from boto3_helpers import wait
 
 forecast = boto3.client("forecast")
 s3 = boto3.client("s3")
 account, predictor_arn, bucket = sys.argv[1], sys.argv[2], sys.argv[3]
 role = f"arn:aws:iam::{account}:role/ForecastAccess"
-
-
-def wait(describe, **kwargs):
-    deadline = time.time() + 180
-    while True:
-        d = describe(**kwargs)
-        if d["Status"] in ("ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"):
-            return d
-        if time.time() > deadline:
-            raise SystemExit(f"timed out waiting on {kwargs}")
-        time.sleep(0.3)
 
 
 seen = {}

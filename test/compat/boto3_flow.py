@@ -5,10 +5,11 @@ AWS_ENDPOINT_URL_S3, AWS_ACCESS_KEY_ID, ...). Prints one JSON line with what it 
 """
 import json
 import sys
-import time
 
 import boto3
 from botocore.exceptions import ClientError
+
+from boto3_helpers import create_demand_dataset, wait
 
 forecast = boto3.client("forecast")
 s3 = boto3.client("s3")
@@ -18,19 +19,7 @@ seen = {}
 
 group = forecast.create_dataset_group(DatasetGroupName="boto_group", Domain="RETAIL")["DatasetGroupArn"]
 seen["group_arn"] = group
-dataset = forecast.create_dataset(
-    DatasetName="boto_demand",
-    Domain="RETAIL",
-    DatasetType="TARGET_TIME_SERIES",
-    DataFrequency="D",
-    Schema={
-        "Attributes": [
-            {"AttributeName": "item_id", "AttributeType": "string"},
-            {"AttributeName": "timestamp", "AttributeType": "timestamp"},
-            {"AttributeName": "demand", "AttributeType": "float"},
-        ]
-    },
-)["DatasetArn"]
+dataset = create_demand_dataset(forecast, "boto_demand")
 forecast.update_dataset_group(DatasetGroupArn=group, DatasetArns=[dataset])
 
 s3.create_bucket(Bucket="boto-bucket")
@@ -42,14 +31,7 @@ job = forecast.create_dataset_import_job(
     DatasetArn=dataset,
     DataSource={"S3Config": {"Path": "s3://boto-bucket/input/", "RoleArn": role}},
 )["DatasetImportJobArn"]
-deadline = time.time() + 60
-while True:
-    described = forecast.describe_dataset_import_job(DatasetImportJobArn=job)
-    if described["Status"] in ("ACTIVE", "CREATE_FAILED"):
-        break
-    if time.time() > deadline:
-        raise SystemExit("import did not finish in 60 s")
-    time.sleep(0.2)
+described = wait(forecast.describe_dataset_import_job, timeout=60, DatasetImportJobArn=job)
 seen["import_status"] = described["Status"]
 seen["import_message"] = described.get("Message")
 seen["demand_count"] = described.get("FieldStatistics", {}).get("demand", {}).get("Count")

@@ -6,10 +6,11 @@ role is taken apart again. Only the endpoint variables (AWS_ENDPOINT_URL_STS, _I
 OpenForecast. Prints one JSON line with what it observed; exits non-zero on failure.
 """
 import json
-import time
 
 import boto3
 from botocore.exceptions import ClientError
+
+from boto3_helpers import create_demand_dataset, wait
 
 seen = {}
 
@@ -78,32 +79,13 @@ s3 = boto3.client("s3")
 s3.create_bucket(Bucket="notebook-bucket")
 rows = ["item_id,timestamp,demand"] + [f"item_{i % 3},2024-01-{1 + i // 3:02d},{i}.5" for i in range(30)]
 s3.put_object(Bucket="notebook-bucket", Key="demand.csv", Body="\n".join(rows).encode())
-dataset = forecast.create_dataset(
-    DatasetName="notebook_demand",
-    Domain="RETAIL",
-    DatasetType="TARGET_TIME_SERIES",
-    DataFrequency="D",
-    Schema={
-        "Attributes": [
-            {"AttributeName": "item_id", "AttributeType": "string"},
-            {"AttributeName": "timestamp", "AttributeType": "timestamp"},
-            {"AttributeName": "demand", "AttributeType": "float"},
-        ]
-    },
-)["DatasetArn"]
+dataset = create_demand_dataset(forecast, "notebook_demand")
 job = forecast.create_dataset_import_job(
     DatasetImportJobName="notebook_import",
     DatasetArn=dataset,
     DataSource={"S3Config": {"Path": "s3://notebook-bucket/demand.csv", "RoleArn": role_arn}},
 )["DatasetImportJobArn"]
-deadline = time.time() + 60
-while True:
-    described = forecast.describe_dataset_import_job(DatasetImportJobArn=job)
-    if described["Status"] in ("ACTIVE", "CREATE_FAILED"):
-        break
-    if time.time() > deadline:
-        raise SystemExit("import did not finish in 60 s")
-    time.sleep(0.2)
+described = wait(forecast.describe_dataset_import_job, timeout=60, DatasetImportJobArn=job)
 seen["import_status"] = described["Status"]
 seen["import_message"] = described.get("Message")
 seen["unknown_role"] = error_code(

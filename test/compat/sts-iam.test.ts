@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
-import { CreateDatasetCommand, CreateDatasetImportJobCommand } from "@aws-sdk/client-forecast";
-import { ACCOUNTS, type Harness, REGION, startHarness } from "../e2e/harness.js";
+import { CreateDatasetImportJobCommand } from "@aws-sdk/client-forecast";
+import { ACCOUNTS, createDailyDataset, type Harness, REGION, startHarness } from "../e2e/harness.js";
 import { findPython } from "./python.js";
 
 const run = promisify(execFile);
@@ -150,21 +150,11 @@ describe("STS and IAM stand-ins", () => {
     // Account 1 has CliRole (previous test); account 0 deleted all of its roles again.
     const setup = async (account: number, name: string) => {
       const fc = h.forecast(account);
-      const { DatasetArn } = await fc.send(
-        new CreateDatasetCommand({
-          DatasetName: name,
-          Domain: "RETAIL",
-          DatasetType: "TARGET_TIME_SERIES",
-          DataFrequency: "D",
-          Schema: {
-            Attributes: [
-              { AttributeName: "item_id", AttributeType: "string" },
-              { AttributeName: "timestamp", AttributeType: "timestamp" },
-              { AttributeName: "demand", AttributeType: "float" },
-            ],
-          },
-        }),
-      );
+      const DatasetArn = await createDailyDataset(fc, {
+        name,
+        type: "TARGET_TIME_SERIES",
+        fields: ["demand:float"],
+      });
       return (job: string, RoleArn: string) =>
         fc.send(
           new CreateDatasetImportJobCommand({

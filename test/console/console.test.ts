@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-forecast";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { chromium, type Locator, type Page } from "playwright-core";
+import { generateEffectData, setupPredictor } from "../e2e/driver-data.js";
 import { ACCOUNTS, REGION } from "../e2e/harness.js";
 import { ATTRIBUTES, ITEMS, settle, setupConsolePredictor } from "./console-data.js";
 import { type ConsoleService, startConsoleService } from "./console-service.js";
@@ -141,6 +142,7 @@ describe("console", () => {
   let explainabilityArn = "";
   let name = "";
   let hiddenName = "";
+  let unusedName = "";
 
   before(async () => {
     s = await startConsoleService();
@@ -168,6 +170,25 @@ describe("console", () => {
       "explainability without visualization",
     );
     assert.equal(hidden.Status, "ACTIVE", hidden.Message);
+    // A third, of a predictor with too little data for the model with attributes: no series uses an attribute.
+    const unused = await setupPredictor(
+      fc,
+      s.s3(),
+      s.roleArn(),
+      "console-unused",
+      generateEffectData({
+        name: "unused",
+        frequency: "D",
+        start: Date.UTC(2024, 0, 1),
+        items: 3,
+        points: 60,
+        horizon: 7,
+        seed: 5,
+        numeric: [{ name: "price", effect: -30 }],
+        binary: [{ name: "promo", effect: 20, rate: 0.4 }],
+      }),
+    );
+    unusedName = unused.explainabilityArn.split("/").pop() as string;
   });
   after(async () => s?.close());
 
@@ -369,24 +390,68 @@ describe("console", () => {
 
       await page.getByRole("link", { name, exact: true }).click();
       await page.waitForURL(`**/console/explainabilities/${name}`);
-      checkChart(await readChart(page, "overall"), overallRow, "overall");
+      const overallChart = await readChart(page, "overall");
+      checkChart(overallChart, overallRow, "overall");
+      // The drivers' directions, in Amazon's colours: a higher price lowers demand, a promotion raises it.
+      const colourOf = (a: string) => overallChart.bars.find((b) => b.attribute === a)?.colour;
+      assert.equal(colourOf("price"), RED, "price lowers the forecast");
+      assert.equal(colourOf("promo"), BLUE, "promo raises the forecast");
+      const legend = (await page.locator("[data-legend=aggregate]").textContent()) ?? "";
+      assert.match(legend, /mean absolute impact/, "the legend defines the bar length");
+      assert.match(legend, /as its value rises/, "the legend defines a numeric attribute's direction");
+      // The note on series that use no attribute is the explainability's Message, shown when there is one.
+      const described = await fc.send(
+        new DescribeExplainabilityCommand({ ExplainabilityArn: explainabilityArn }),
+      );
+      const note = page.locator("[data-note=attribute-use]");
+      if (described.Message) assert.equal((await note.textContent())?.trim(), described.Message);
+      else assert.equal(await note.count(), 0, "no note when every series uses attributes");
 
       // The series selector lists the explained series; pick the fourth one.
       const options = page.locator("#series option");
       assert.equal(await options.count(), ITEMS);
-      const choice = (await options.nth(3).textContent()) as string;
+      const NO_ATTRIBUTE = " (uses no attribute)";
+      const labels = await options.allTextContents();
+      const choice = labels[3] as string;
       await page.selectOption("#series", "3");
       await page.click(".series-form button");
       await page.waitForURL("**?series=3");
       assert.equal(await page.locator("#series option:checked").textContent(), choice);
-      const seriesRow = rows.find((r) => r.item_id === choice) as Row;
-      assert.ok(seriesRow, `the file has ${choice}'s aggregate row`);
-      checkChart(await readChart(page, "series"), seriesRow, choice);
+      const item = choice.replace(NO_ATTRIBUTE, "");
+      const seriesRow = rows.find((r) => r.item_id === item) as Row;
+      assert.ok(seriesRow, `the file has ${item}'s aggregate row`);
+      const usesNone = ATTRIBUTES.every((a) => seriesRow[`${a}-NormalizedImpactScore`] === null);
+      assert.equal(choice.endsWith(NO_ATTRIBUTE), usesNone, "the list marks series that use no attribute");
+      if (usesNone) {
+        const why = (await page.locator("[data-reason=no-attribute]").textContent()) ?? "";
+        assert.match(why, /uses no attribute: its forecast comes from/);
+      } else checkChart(await readChart(page, "series"), seriesRow, item);
+      // Every series without attributes is counted in the Message.
+      const without = labels.filter((l) => l.endsWith(NO_ATTRIBUTE)).length;
+      if (without > 0)
+        assert.match(described.Message ?? "", new RegExp(`^${without} of ${ITEMS} explained series`));
 
       const shot = path.join(os.tmpdir(), `openforecast-console-${Date.now()}.png`);
       await page.screenshot({ path: shot, fullPage: true });
       console.log(`console screenshot: ${shot}`);
       assert.ok((await fs.stat(shot)).size > 10_000, "the screenshot has content");
+      assert.deepEqual(problems, [], "no script errors or blocked resources");
+
+      // An explainability whose series use no attribute: the note, the marked list, the reason, no chart.
+      await page.goto(`${s.endpoint}/console/explainabilities/${unusedName}?series=1`);
+      assert.match(
+        (await page.locator("[data-note=attribute-use]").textContent()) ?? "",
+        /^3 of 3 explained series use no attribute/,
+      );
+      assert.equal(await page.locator("#series option:checked").textContent(), "item_1 (uses no attribute)");
+      assert.match(
+        (await page.locator("[data-reason=no-attribute]").last().textContent()) ?? "",
+        /The forecast of item_1 uses no attribute: the predictor has no model that uses attributes: the model that learns from them needs at least 200 history points/,
+      );
+      assert.equal(await page.locator("svg.impact-chart").count(), 0, "no chart of zeros");
+      const unusedShot = path.join(os.tmpdir(), `openforecast-console-unused-${Date.now()}.png`);
+      await page.screenshot({ path: unusedShot, fullPage: true });
+      console.log(`console screenshot (no attribute): ${unusedShot}`);
       assert.deepEqual(problems, [], "no script errors or blocked resources");
 
       await page.click("header button");

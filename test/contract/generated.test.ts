@@ -76,7 +76,20 @@ describe("generated tables mirror the model", () => {
 
   test("known answers", () => {
     const { shapes } = contractOf("forecast");
-    assert.deepEqual(shapes.Name, { type: "string", min: 1, max: 63, pattern: "^[a-zA-Z][a-zA-Z0-9_]*" });
+    assert.deepEqual(shapes.Name, {
+      type: "string",
+      min: 1,
+      max: 63,
+      pattern: "^[a-zA-Z][a-zA-Z0-9_]*",
+      patternMatch: { engine: "v8", source: "^[a-zA-Z][a-zA-Z0-9_]*" },
+    });
+    // Java's '.' excludes its line terminators; JavaScript's keeps \u0085, so the generator spells the class out.
+    assert.deepEqual(shapes.NextToken?.patternMatch, {
+      engine: "v8",
+      source: "[^\\n\\r\\u0085\\u2028\\u2029]+",
+    });
+    // The model's KMS pattern can backtrack (two '.*' before ':'), and has no rewrite: RE2.
+    assert.equal(shapes.KMSKeyArn?.patternMatch?.engine, "re2");
     assert.deepEqual(shapes.SchemaAttributes, { type: "list", member: "SchemaAttribute", min: 1, max: 100 });
     assert.equal(shapes.TagKey?.sensitive, true);
     assert.equal(shapes.ResourceNotFoundException?.exception, true);

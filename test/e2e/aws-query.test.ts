@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { Sha256 } from "@aws-crypto/sha256-js";
-import { HttpRequest } from "@smithy/protocol-http";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { element } from "../../src/gateway/aws-query.js";
+import { signPost } from "../gateway/wire.js";
 import { ACCOUNTS, type Harness, startHarness } from "./harness.js";
 
 const KEY = ACCOUNTS[0];
@@ -14,29 +12,10 @@ async function queryPost(
   body: string,
   service: string | undefined,
 ): Promise<{ status: number; type: string | null; text: string }> {
-  const url = new URL(endpoint);
-  let headers: Record<string, string> = {
-    host: url.host,
-    "content-type": "application/x-www-form-urlencoded; charset=utf-8",
-  };
-  if (service) {
-    const signer = new SignatureV4({
-      credentials: { accessKeyId: KEY.accessKeyId, secretAccessKey: KEY.secretAccessKey },
-      region: "us-east-1",
-      service,
-      sha256: Sha256,
-    });
-    const request = new HttpRequest({
-      method: "POST",
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: "/",
-      headers,
-      body,
-    });
-    headers = (await signer.sign(request)).headers;
-  }
+  const form = { "content-type": "application/x-www-form-urlencoded; charset=utf-8" };
+  const headers = service
+    ? (await signPost(endpoint, body, { headers: form, service, region: "us-east-1" })).headers
+    : { host: new URL(endpoint).host, ...form };
   const res = await fetch(endpoint, { method: "POST", headers, body });
   return { status: res.status, type: res.headers.get("content-type"), text: await res.text() };
 }

@@ -14,7 +14,7 @@ import {
   UntagResourceCommand,
   UpdateDatasetGroupCommand,
 } from "@aws-sdk/client-forecast";
-import { eventually, type Harness, startHarness } from "./harness.js";
+import { createDailyDataset, eventually, type Harness, startHarness } from "./harness.js";
 
 const RETAIL_TARGET = {
   Attributes: [
@@ -147,21 +147,12 @@ describe("dataset groups and datasets through @aws-sdk/client-forecast", () => {
   });
 
   test("a dataset of another domain cannot join a group", async () => {
-    const { DatasetArn } = await fc.send(
-      new CreateDatasetCommand({
-        DatasetName: "custom_ts",
-        Domain: "CUSTOM",
-        DatasetType: "TARGET_TIME_SERIES",
-        DataFrequency: "D",
-        Schema: {
-          Attributes: [
-            { AttributeName: "item_id", AttributeType: "string" },
-            { AttributeName: "timestamp", AttributeType: "timestamp" },
-            { AttributeName: "target_value", AttributeType: "float" },
-          ],
-        },
-      }),
-    );
+    const DatasetArn = await createDailyDataset(fc, {
+      name: "custom_ts",
+      type: "TARGET_TIME_SERIES",
+      fields: ["target_value:float"],
+      domain: "CUSTOM",
+    });
     const e = await errorOf(
       fc.send(
         new CreateDatasetGroupCommand({

@@ -1,7 +1,4 @@
 import assert from "node:assert/strict";
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
   CreateExplainabilityCommand,
@@ -18,7 +15,6 @@ import {
 } from "@aws-sdk/client-forecast";
 import {
   CreateBucketCommand,
-  GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -28,59 +24,13 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { GLOBAL_MEMBER } from "../../src/forecasting/auto/members.js";
 import { readPredictorModel } from "../../src/resources/predictor-training.js";
 import { DAYS, HORIZON, ITEMS, START, setupDriverPredictor } from "./driver-data.js";
-import { ACCOUNTS, eventually, type Harness, startHarness } from "./harness.js";
+import { readParts as readExportParts } from "./export-parts.js";
+import { ACCOUNTS, type Harness, settled, startHarness } from "./harness.js";
 
 const DAY = 86_400_000;
 
-async function settle<T extends { Status?: string; Message?: string }>(
-  get: () => Promise<T>,
-  what: string,
-): Promise<T> {
-  return eventually(
-    async () => {
-      const d = await get();
-      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(d.Status as string) ? d : undefined;
-    },
-    240_000,
-    what,
-  );
-}
-
-async function readParts(
-  s3: S3Client,
-  prefix: string,
-  ext: "csv" | "parquet",
-): Promise<Record<string, unknown>[]> {
-  const listed = await s3.send(new ListObjectsV2Command({ Bucket: "explain", Prefix: prefix }));
-  const keys = (listed.Contents ?? []).map((o) => o.Key as string).filter((k) => k.endsWith(`.${ext}`));
-  assert.ok(keys.length > 0, `parts under ${prefix}`);
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "explain-parts-"));
-  const files: string[] = [];
-  for (const key of keys) {
-    assert.match(
-      path.basename(key),
-      new RegExp(`^[a-z_]+_\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}Z_part\\d+\\.${ext}$`),
-    );
-    const body = await (
-      await s3.send(new GetObjectCommand({ Bucket: "explain", Key: key }))
-    ).Body?.transformToByteArray();
-    const file = path.join(dir, path.basename(key));
-    await fs.writeFile(file, body as Uint8Array);
-    files.push(file);
-  }
-  const db = await DuckDBInstance.create(":memory:");
-  const con = await db.connect();
-  const list = files.map((f) => `'${f}'`).join(", ");
-  const reader =
-    ext === "csv" ? `read_csv([${list}], header = true, all_varchar = true)` : `read_parquet([${list}])`;
-  const rows = (await con.runAndReadAll(`SELECT * FROM ${reader}`)).getRowObjectsJS() as Record<
-    string,
-    unknown
-  >[];
-  con.closeSync();
-  await fs.rm(dir, { recursive: true, force: true });
-  return rows;
-}
+const readParts = (s3: S3Client, prefix: string, ext: "csv" | "parquet") =>
+  readExportParts(s3, "explain", prefix, ext);
 
 describe("explainability and its export", () => {
   let h: Harness;
@@ -103,7 +53,7 @@ describe("explainability and its export", () => {
         new CreateForecastCommand({ ForecastName: "drivers_forecast", PredictorArn: predictorArn }),
       )
     ).ForecastArn as string;
-    const forecast = await settle(
+    const forecast = await settled(
       () => fc.send(new DescribeForecastCommand({ ForecastArn: forecastArn })),
       "forecast",
     );
@@ -122,7 +72,7 @@ describe("explainability and its export", () => {
         },
       }),
     );
-    const done = await settle(
+    const done = await settled(
       () => fc.send(new DescribeExplainabilityExportCommand({ ExplainabilityExportArn })),
       "the CSV export",
     );
@@ -198,7 +148,7 @@ describe("explainability and its export", () => {
         EnableVisualization: true,
       }),
     );
-    const described = await settle(
+    const described = await settled(
       () => fc.send(new DescribeExplainabilityCommand({ ExplainabilityArn })),
       "forecast explainability",
     );
@@ -212,7 +162,7 @@ describe("explainability and its export", () => {
         Destination: { S3Config: { Path: "s3://explain/out/three/", RoleArn: h.roleArn() } },
       }),
     );
-    const done = await settle(
+    const done = await settled(
       () => fc.send(new DescribeExplainabilityExportCommand({ ExplainabilityExportArn })),
       "export",
     );
@@ -254,7 +204,7 @@ describe("explainability and its export", () => {
       assert.equal((error as Error).name, "InvalidInputException");
       stopped = false;
     }
-    const done = await settle(
+    const done = await settled(
       () => fc.send(new DescribeExplainabilityExportCommand({ ExplainabilityExportArn })),
       "stop",
     );
@@ -364,7 +314,7 @@ describe("explainability and its export", () => {
           }),
         );
       });
-    const failed = await settle(
+    const failed = await settled(
       () => fc.send(new DescribeExplainabilityExportCommand({ ExplainabilityExportArn })),
       "failing export",
     );

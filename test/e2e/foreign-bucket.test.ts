@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
   CreateAutoPredictorCommand,
-  CreateDatasetCommand,
   CreateDatasetGroupCommand,
   CreateDatasetImportJobCommand,
   CreateExplainabilityExportCommand,
@@ -28,7 +27,14 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { generateDriverData, setupDriverPredictor } from "./driver-data.js";
-import { eventually, type Harness, importDailyDataset, startHarness, waitForImport } from "./harness.js";
+import {
+  createDailyDataset,
+  eventually,
+  type Harness,
+  importDailyDataset,
+  startHarness,
+  waitForImport,
+} from "./harness.js";
 
 const FOREIGN = "account-one-private";
 const SECRET_ROWS = "item_id,timestamp,demand\nsecret_item,2024-01-01 00:00:00,42\n";
@@ -89,21 +95,11 @@ describe("Forecast imports and exports into a bucket of another account", () => 
   after(async () => h.close());
 
   test("an import from another account's bucket is refused at create time and reads nothing", async () => {
-    const { DatasetArn } = await fc.send(
-      new CreateDatasetCommand({
-        DatasetName: "stolen_demand",
-        Domain: "RETAIL",
-        DatasetType: "TARGET_TIME_SERIES",
-        DataFrequency: "D",
-        Schema: {
-          Attributes: [
-            { AttributeName: "item_id", AttributeType: "string" },
-            { AttributeName: "timestamp", AttributeType: "timestamp" },
-            { AttributeName: "demand", AttributeType: "float" },
-          ],
-        },
-      }),
-    );
+    const DatasetArn = await createDailyDataset(fc, {
+      name: "stolen_demand",
+      type: "TARGET_TIME_SERIES",
+      fields: ["demand:float"],
+    });
     for (const path of [`s3://${FOREIGN}/secret.csv`, `s3://${FOREIGN}/`]) {
       const refused = await refusal(
         fc.send(
@@ -245,21 +241,11 @@ describe("an import whose bucket changes hands between create and run", () => {
     await two.send(
       new PutObjectCommand({ Bucket: "changing-hands", Key: "data.csv", Body: "item_id,timestamp,demand\n" }),
     );
-    const { DatasetArn } = await fc.send(
-      new CreateDatasetCommand({
-        DatasetName: "late_demand",
-        Domain: "RETAIL",
-        DatasetType: "TARGET_TIME_SERIES",
-        DataFrequency: "D",
-        Schema: {
-          Attributes: [
-            { AttributeName: "item_id", AttributeType: "string" },
-            { AttributeName: "timestamp", AttributeType: "timestamp" },
-            { AttributeName: "demand", AttributeType: "float" },
-          ],
-        },
-      }),
-    );
+    const DatasetArn = await createDailyDataset(fc, {
+      name: "late_demand",
+      type: "TARGET_TIME_SERIES",
+      fields: ["demand:float"],
+    });
     const { DatasetImportJobArn } = await fc.send(
       new CreateDatasetImportJobCommand({
         DatasetImportJobName: "late_import",

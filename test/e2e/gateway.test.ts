@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { Sha256 } from "@aws-crypto/sha256-js";
 import { CreateMonitorCommand, DescribeDatasetGroupCommand, ForecastClient } from "@aws-sdk/client-forecast";
-import { HttpRequest } from "@smithy/protocol-http";
-import { SignatureV4 } from "@smithy/signature-v4";
+import { signPost } from "../gateway/wire.js";
 import { ACCOUNTS, type Harness, REGION, startHarness } from "./harness.js";
 
-const KEY = ACCOUNTS[0];
+const _KEY = ACCOUNTS[0];
 
 /** Sends a signed awsJson request with any target and body, as a misbehaving client might. */
 async function signedPost(
@@ -15,28 +13,8 @@ async function signedPost(
   body: string,
   opts: { secret?: string; date?: Date } = {},
 ): Promise<{ status: number; type: string | null; json: { __type?: string; message?: string } }> {
-  const url = new URL(endpoint);
-  const headers: Record<string, string> = { host: url.host, "content-type": "application/x-amz-json-1.1" };
-  if (target) headers["x-amz-target"] = target;
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: KEY.accessKeyId, secretAccessKey: opts.secret ?? KEY.secretAccessKey },
-    region: REGION,
-    service: "forecast",
-    sha256: Sha256,
-  });
-  const signed = await signer.sign(
-    new HttpRequest({
-      method: "POST",
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: "/",
-      headers,
-      body,
-    }),
-    { signingDate: opts.date },
-  );
-  const res = await fetch(endpoint, { method: "POST", headers: signed.headers, body });
+  const signed = await signPost(endpoint, body, { target, secret: opts.secret, signingDate: opts.date });
+  const res = await fetch(endpoint, { method: "POST", headers: signed.headers, body: signed.body });
   const text = await res.text();
   return {
     status: res.status,

@@ -5,13 +5,17 @@ import path from "node:path";
 import {
   type AttributeType,
   CreateDatasetCommand,
+  CreateDatasetGroupCommand,
   CreateDatasetImportJobCommand,
   type DatasetType,
   DescribeDatasetImportJobCommand,
   type DescribeDatasetImportJobCommandOutput,
+  type Domain,
   ForecastClient,
+  UpdateDatasetGroupCommand,
 } from "@aws-sdk/client-forecast";
-import { S3Client } from "@aws-sdk/client-s3";
+import { ForecastqueryClient } from "@aws-sdk/client-forecastquery";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { pino } from "pino";
 import { type RunningService, startService } from "../../src/app.js";
 import { resolveConfig } from "../../src/config/config.js";
@@ -50,6 +54,16 @@ async function writeCredentials(dir: string): Promise<string> {
 export function forecastClient(endpoint: string, account = 0, region = REGION): ForecastClient {
   const a = ACCOUNTS[account] as (typeof ACCOUNTS)[number];
   return new ForecastClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+    maxAttempts: 1,
+  });
+}
+
+export function forecastqueryClient(endpoint: string, account = 0, region = REGION): ForecastqueryClient {
+  const a = ACCOUNTS[account] as (typeof ACCOUNTS)[number];
+  return new ForecastqueryClient({
     endpoint,
     region,
     credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
@@ -123,13 +137,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startChild(dataDir: string): Promise<ChildService> {
+/** `cli` runs another build of the service (e.g. a baseline in a benchmark); default this one. */
+export async function startChild(dataDir: string, cli = CLI): Promise<ChildService> {
   const credentials = await writeCredentials(dataDir);
   const port = await freePort();
   const s3Port = await freePort();
   const child = spawn(
     process.execPath,
-    [CLI, "serve", "--port", String(port), "--s3-port", String(s3Port), "--data-dir", dataDir],
+    [cli, "serve", "--port", String(port), "--s3-port", String(s3Port), "--data-dir", dataDir],
     {
       env: { ...process.env, OPENFORECAST_CREDENTIALS_FILE: credentials, OPENFORECAST_LOG_LEVEL: "warn" },
       stdio: ["ignore", "ignore", "inherit"],
@@ -177,38 +192,77 @@ export async function eventually<T>(
   }
 }
 
+/**
+ * Polls `describe` until the resource has ended its creation (ACTIVE, CREATE_FAILED or CREATE_STOPPED) and
+ * returns that description.
+ */
+export async function settled<T extends { Status?: string }>(
+  describe: () => Promise<T>,
+  what: string,
+  timeoutMs = 240_000,
+): Promise<T> {
+  return eventually(
+    async () => {
+      const d = await describe();
+      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(d.Status as string) ? d : undefined;
+    },
+    timeoutMs,
+    what,
+  );
+}
+
+/** As settled, but throws unless the resource ended ACTIVE. */
+export async function untilActive<T extends { Status?: string; Message?: string }>(
+  describe: () => Promise<T>,
+  what: string,
+  timeoutMs = 240_000,
+): Promise<T> {
+  const d = await settled(describe, what, timeoutMs);
+  if (d.Status !== "ACTIVE") throw new Error(`${what}: ${d.Status} ${d.Message ?? ""}`);
+  return d;
+}
+
 /** Waits for an import job to end (ACTIVE, CREATE_FAILED or CREATE_STOPPED) and returns its description. */
 export async function waitForImport(
   fc: ForecastClient,
   arn: string,
 ): Promise<DescribeDatasetImportJobCommandOutput> {
-  return eventually(
-    async () => {
-      const d = await fc.send(new DescribeDatasetImportJobCommand({ DatasetImportJobArn: arn }));
-      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(d.Status as string) ? d : undefined;
-    },
-    120_000,
+  return settled(
+    () => fc.send(new DescribeDatasetImportJobCommand({ DatasetImportJobArn: arn })),
     `import ${arn}`,
+    120_000,
   );
 }
 
 /**
- * Creates a daily RETAIL dataset of item_id, timestamp and `fields` ("name:type", e.g. "demand:float"), imports
- * the S3 `path` into it and waits; returns the dataset's ARN, or throws if the import does not become ACTIVE.
+ * Creates a dataset of item_id, `dimensions`, timestamp and `fields` ("name:type", e.g. "demand:float"): daily (DataFrequency
+ * "D") and RETAIL unless `frequency` and `domain` say otherwise; returns its ARN.
  */
-export async function importDailyDataset(
+export async function createDailyDataset(
   fc: ForecastClient,
-  options: { name: string; type: DatasetType; fields: readonly string[]; path: string; roleArn: string },
+  options: {
+    name: string;
+    type: DatasetType;
+    fields: readonly string[];
+    frequency?: string;
+    domain?: Domain;
+    /** String attributes after item_id (forecast dimensions such as store_id). */
+    dimensions?: readonly string[];
+  },
 ): Promise<string> {
   const { DatasetArn } = await fc.send(
     new CreateDatasetCommand({
       DatasetName: options.name,
-      Domain: "RETAIL",
+      Domain: options.domain ?? "RETAIL",
       DatasetType: options.type,
-      DataFrequency: "D",
+      DataFrequency: options.frequency ?? "D",
       Schema: {
         Attributes: [
           { AttributeName: "item_id", AttributeType: "string" },
+          ...(options.dimensions ?? []).map((name) => ({
+            AttributeName: name,
+            AttributeType: "string" as const,
+          })),
           { AttributeName: "timestamp", AttributeType: "timestamp" },
           ...options.fields.map((field) => {
             const [name, type] = field.split(":") as [string, AttributeType];
@@ -218,6 +272,21 @@ export async function importDailyDataset(
       },
     }),
   );
+  return DatasetArn as string;
+}
+
+/**
+ * Creates a dataset as createDailyDataset does, imports the S3 `path` into it and waits; returns the dataset's
+ * ARN, or throws if the import does not become ACTIVE.
+ */
+export async function importDailyDataset(
+  fc: ForecastClient,
+  options: Parameters<typeof createDailyDataset>[1] & {
+    path: string;
+    roleArn: string;
+  },
+): Promise<string> {
+  const DatasetArn = await createDailyDataset(fc, options);
   const job = await fc.send(
     new CreateDatasetImportJobCommand({
       DatasetImportJobName: `${options.name}_import`,
@@ -227,5 +296,30 @@ export async function importDailyDataset(
   );
   const imported = await waitForImport(fc, job.DatasetImportJobArn as string);
   if (imported.Status !== "ACTIVE") throw new Error(`import of ${options.path} failed: ${imported.Message}`);
-  return DatasetArn as string;
+  return DatasetArn;
+}
+
+/**
+ * Uploads `csv` (item_id, timestamp, demand) to a new bucket, imports it into a daily RETAIL target dataset and
+ * puts that into a new dataset group; resolves with the group's ARN once the import is ACTIVE.
+ */
+export async function importDemandGroup(
+  fc: ForecastClient,
+  s3: S3Client,
+  options: { group: string; dataset: string; bucket: string; key: string; csv: string; roleArn: string },
+): Promise<string> {
+  await s3.send(new CreateBucketCommand({ Bucket: options.bucket }));
+  await s3.send(new PutObjectCommand({ Bucket: options.bucket, Key: options.key, Body: options.csv }));
+  const groupArn = (
+    await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: options.group, Domain: "RETAIL" }))
+  ).DatasetGroupArn as string;
+  const datasetArn = await importDailyDataset(fc, {
+    name: options.dataset,
+    type: "TARGET_TIME_SERIES",
+    fields: ["demand:float"],
+    path: `s3://${options.bucket}/${options.key}`,
+    roleArn: options.roleArn,
+  });
+  await fc.send(new UpdateDatasetGroupCommand({ DatasetGroupArn: groupArn, DatasetArns: [datasetArn] }));
+  return groupArn;
 }

@@ -2,9 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
   CreateAutoPredictorCommand,
-  CreateDatasetCommand,
   CreateDatasetGroupCommand,
-  CreateDatasetImportJobCommand,
   CreateForecastCommand,
   CreatePredictorCommand,
   type CreatePredictorCommandInput,
@@ -16,37 +14,12 @@ import {
   ListPredictorsCommand,
   UpdateDatasetGroupCommand,
 } from "@aws-sdk/client-forecast";
-import { ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
-import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import {
-  ACCOUNTS,
-  eventually,
-  type Harness,
-  importDailyDataset,
-  REGION,
-  startHarness,
-  waitForImport,
-} from "./harness.js";
+import { type ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { type Harness, importDailyDataset, settled } from "./harness.js";
+import { DAY, DAYS, type Shop, START, startShop } from "./shop-data.js";
 
-const DAY = 86_400_000;
-const START = Date.UTC(2024, 0, 1);
-const DAYS = 140;
 const ALGORITHM = "arn:aws:forecast:::algorithm/";
-
-/** 12 items × 140 days: a level per item, a weekly pattern, a slow trend; non-negative demand. */
-function demandCsv(): string {
-  const weekly = [1.0, 0.9, 0.95, 1.05, 1.2, 1.5, 1.4];
-  const lines: string[] = [];
-  for (let item = 0; item < 12; item++) {
-    const level = 20 + item * 7;
-    for (let d = 0; d < DAYS; d++) {
-      const day = new Date(START + d * DAY).toISOString().slice(0, 10);
-      const value = level * (weekly[d % 7] as number) * (1 + d / 700) + ((item * 31 + d * 17) % 7) - 3;
-      lines.push(`item_${item},${day} 00:00:00,${value.toFixed(2)}`);
-    }
-  }
-  return `${lines.join("\n")}\n`;
-}
 
 /** Whether item i is on promotion on day d: about one day in four, irregularly, so no season predicts it. */
 const onPromotion = (item: number, d: number): boolean => (item * 3 + d * 7) % 11 < 3;
@@ -64,20 +37,6 @@ function promotionCsvs(): { demand: string; promotions: string } {
     }
   }
   return { demand: `${demand.join("\n")}\n`, promotions: `${promotions.join("\n")}\n` };
-}
-
-async function waitFor<T extends { Status?: string; Message?: string }>(
-  get: () => Promise<T>,
-  what: string,
-): Promise<T> {
-  return eventually(
-    async () => {
-      const d = await get();
-      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(d.Status as string) ? d : undefined;
-    },
-    240_000,
-    what,
-  );
 }
 
 const dayAt = (d: number) => new Date(START + d * DAY).getTime();
@@ -100,52 +59,12 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     ...extra,
   });
 
+  let shop: Shop;
   before(async () => {
-    h = await startHarness();
-    fc = h.forecast();
-    const a = ACCOUNTS[0];
-    query = new ForecastqueryClient({
-      endpoint: h.service.forecastEndpoint,
-      region: REGION,
-      credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
-      maxAttempts: 1,
-    });
-    const s3 = h.s3();
-    await s3.send(new CreateBucketCommand({ Bucket: "train" }));
-    await s3.send(new PutObjectCommand({ Bucket: "train", Key: "demand.csv", Body: demandCsv() }));
-    groupArn = (await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: "shop", Domain: "RETAIL" })))
-      .DatasetGroupArn as string;
-    const { DatasetArn } = await fc.send(
-      new CreateDatasetCommand({
-        DatasetName: "shop_demand",
-        Domain: "RETAIL",
-        DatasetType: "TARGET_TIME_SERIES",
-        DataFrequency: "D",
-        Schema: {
-          Attributes: [
-            { AttributeName: "item_id", AttributeType: "string" },
-            { AttributeName: "timestamp", AttributeType: "timestamp" },
-            { AttributeName: "demand", AttributeType: "float" },
-          ],
-        },
-      }),
-    );
-    const { DatasetImportJobArn } = await fc.send(
-      new CreateDatasetImportJobCommand({
-        DatasetImportJobName: "demand_import",
-        DatasetArn,
-        DataSource: { S3Config: { Path: "s3://train/demand.csv", RoleArn: h.roleArn() } },
-      }),
-    );
-    assert.equal((await waitForImport(fc, DatasetImportJobArn as string)).Status, "ACTIVE");
-    await fc.send(
-      new UpdateDatasetGroupCommand({ DatasetGroupArn: groupArn, DatasetArns: [DatasetArn as string] }),
-    );
+    shop = await startShop();
+    ({ h, fc, query, groupArn } = shop);
   });
-  after(async () => {
-    query.destroy();
-    await h.close();
-  });
+  after(async () => shop.close());
 
   test("bad requests get Amazon's error types", async () => {
     const refused = async (input: CreatePredictorCommandInput, name: string, message?: RegExp) =>
@@ -251,7 +170,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     );
     const [windows, offset] = await Promise.all(
       arns.map((PredictorArn) =>
-        waitFor(() => fc.send(new DescribePredictorCommand({ PredictorArn })), "a failure"),
+        settled(() => fc.send(new DescribePredictorCommand({ PredictorArn })), "a failure"),
       ),
     );
     assert.equal(windows?.Status, "CREATE_FAILED");
@@ -292,7 +211,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     await assert.rejects(fc.send(new CreatePredictorCommand(input)), {
       name: "ResourceAlreadyExistsException",
     });
-    const d = await waitFor(() => fc.send(new DescribePredictorCommand({ PredictorArn })), "ETS to train");
+    const d = await settled(() => fc.send(new DescribePredictorCommand({ PredictorArn })), "ETS to train");
     assert.equal(d.Status, "ACTIVE", d.Message);
     assert.equal(d.IsAutoPredictor, false);
     assert.equal(d.AlgorithmArn, `${ALGORITHM}ETS`);
@@ -338,7 +257,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     const { ForecastArn } = await fc.send(
       new CreateForecastCommand({ ForecastName: "ets_forecast", PredictorArn }),
     );
-    const forecast = await waitFor(
+    const forecast = await settled(
       () => fc.send(new DescribeForecastCommand({ ForecastArn })),
       "the forecast",
     );
@@ -356,7 +275,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     const { PredictorArn } = await fc.send(
       new CreatePredictorCommand(request("shop_prophet", { AlgorithmArn: `${ALGORITHM}Prophet` })),
     );
-    const d = await waitFor(
+    const d = await settled(
       () => fc.send(new DescribePredictorCommand({ PredictorArn })),
       "Prophet to train",
     );
@@ -423,7 +342,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
         }),
       ),
     );
-    const d = await waitFor(
+    const d = await settled(
       () => fc.send(new DescribePredictorCommand({ PredictorArn })),
       "Prophet to train",
     );
@@ -437,7 +356,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     const { ForecastArn } = await fc.send(
       new CreateForecastCommand({ ForecastName: "promo_prophet_forecast", PredictorArn }),
     );
-    const f = await waitFor(() => fc.send(new DescribeForecastCommand({ ForecastArn })), "the forecast");
+    const f = await settled(() => fc.send(new DescribeForecastCommand({ ForecastArn })), "the forecast");
     assert.equal(f.Status, "ACTIVE", f.Message);
     const answer = await query.send(
       new QueryForecastCommand({ ForecastArn, Filters: { item_id: "item_1" } }),
@@ -467,7 +386,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
       ),
     );
 
-    const a = await waitFor(
+    const a = await settled(
       () => fc.send(new DescribePredictorCommand({ PredictorArn: automl.PredictorArn })),
       "AutoML to train",
     );
@@ -491,7 +410,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     const automlMetrics = await fc.send(new GetAccuracyMetricsCommand({ PredictorArn: automl.PredictorArn }));
     assert.equal(automlMetrics.PredictorEvaluationResults?.[0]?.TestWindows?.length, 2);
 
-    const c = await waitFor(
+    const c = await settled(
       () => fc.send(new DescribePredictorCommand({ PredictorArn: cnn.PredictorArn })),
       "CNN-QR to train",
     );
@@ -504,7 +423,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
     const { ForecastArn } = await fc.send(
       new CreateForecastCommand({ ForecastName: "cnn_forecast", PredictorArn: cnn.PredictorArn }),
     );
-    const forecast = await waitFor(
+    const forecast = await settled(
       () => fc.send(new DescribeForecastCommand({ ForecastArn })),
       "the forecast",
     );
@@ -527,7 +446,7 @@ describe("legacy CreatePredictor and DescribePredictor", () => {
         },
       }),
     );
-    const d = await waitFor(
+    const d = await settled(
       () => fc.send(new DescribePredictorCommand({ PredictorArn })),
       "the AutoPredictor to train",
     );

@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import {
-  CreateDatasetCommand,
-  CreateDatasetImportJobCommand,
-  type ForecastClient,
-} from "@aws-sdk/client-forecast";
+import { CreateDatasetImportJobCommand, type ForecastClient } from "@aws-sdk/client-forecast";
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { type Harness, startHarness, waitForImport } from "./harness.js";
+import { createDailyDataset, type Harness, startHarness, waitForImport } from "./harness.js";
 
 /** `rows` monthly rows of plain `yyyy-MM-dd` dates for 4 items; the 1-based file line `badLine` gets `badDate`. */
 function monthlyCsv(rows: number, bad?: { line: number; date: string }): string {
@@ -26,21 +22,12 @@ describe("imports without a TimestampFormat", () => {
 
   const importMonthly = async (key: string, body: string) => {
     await s3.send(new PutObjectCommand({ Bucket: "plain", Key: key, Body: body }));
-    const { DatasetArn } = await fc.send(
-      new CreateDatasetCommand({
-        DatasetName: `monthly_${n++}`,
-        Domain: "RETAIL",
-        DatasetType: "TARGET_TIME_SERIES",
-        DataFrequency: "M",
-        Schema: {
-          Attributes: [
-            { AttributeName: "item_id", AttributeType: "string" },
-            { AttributeName: "timestamp", AttributeType: "timestamp" },
-            { AttributeName: "demand", AttributeType: "float" },
-          ],
-        },
-      }),
-    );
+    const DatasetArn = await createDailyDataset(fc, {
+      name: `monthly_${n++}`,
+      type: "TARGET_TIME_SERIES",
+      fields: ["demand:float"],
+      frequency: "M",
+    });
     const job = await fc.send(
       new CreateDatasetImportJobCommand({
         DatasetImportJobName: `job_${n++}`,

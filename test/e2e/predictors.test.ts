@@ -2,9 +2,6 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
   CreateAutoPredictorCommand,
-  CreateDatasetCommand,
-  CreateDatasetGroupCommand,
-  CreateDatasetImportJobCommand,
   CreateForecastCommand,
   CreateForecastExportJobCommand,
   CreatePredictorBacktestExportJobCommand,
@@ -18,47 +15,10 @@ import {
   ListForecastsCommand,
   ListPredictorsCommand,
 } from "@aws-sdk/client-forecast";
-import { ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from "@aws-sdk/client-s3";
-import { ACCOUNTS, eventually, type Harness, REGION, startHarness, waitForImport } from "./harness.js";
-
-const DAY = 86_400_000;
-const START = Date.UTC(2024, 0, 1);
-
-/** 12 items × 140 days: a level per item, a weekly pattern, a slow trend; non-negative demand. */
-function demandCsv(): string {
-  const weekly = [1.0, 0.9, 0.95, 1.05, 1.2, 1.5, 1.4];
-  const lines: string[] = [];
-  for (let item = 0; item < 12; item++) {
-    const level = 20 + item * 7;
-    for (let d = 0; d < 140; d++) {
-      const day = new Date(START + d * DAY).toISOString().slice(0, 10);
-      const value = level * (weekly[d % 7] as number) * (1 + d / 700) + ((item * 31 + d * 17) % 7) - 3;
-      lines.push(`item_${item},${day} 00:00:00,${value.toFixed(2)}`);
-    }
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-async function waitFor<T extends { Status?: string; Message?: string }>(
-  get: () => Promise<T>,
-  what: string,
-): Promise<T> {
-  return eventually(
-    async () => {
-      const d = await get();
-      return ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(d.Status as string) ? d : undefined;
-    },
-    240_000,
-    what,
-  );
-}
+import { type ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { type Harness, settled } from "./harness.js";
+import { DAY, DAYS, type Shop, START, startShop } from "./shop-data.js";
 
 describe("AutoPredictor, forecast and QueryForecast", () => {
   let h: Harness;
@@ -83,53 +43,13 @@ describe("AutoPredictor, forecast and QueryForecast", () => {
   let fc: ForecastClient;
   let query: ForecastqueryClient;
   let groupArn = "";
+  let shop: Shop;
   before(async () => {
-    h = await startHarness();
-    fc = h.forecast();
-    const a = ACCOUNTS[0];
-    query = new ForecastqueryClient({
-      endpoint: h.service.forecastEndpoint,
-      region: REGION,
-      credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
-      maxAttempts: 1,
-    });
-    s3 = h.s3();
-    await s3.send(new CreateBucketCommand({ Bucket: "train" }));
-    await s3.send(new PutObjectCommand({ Bucket: "train", Key: "demand.csv", Body: demandCsv() }));
-    groupArn = (await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: "shop", Domain: "RETAIL" })))
-      .DatasetGroupArn as string;
-    const { DatasetArn } = await fc.send(
-      new CreateDatasetCommand({
-        DatasetName: "shop_demand",
-        Domain: "RETAIL",
-        DatasetType: "TARGET_TIME_SERIES",
-        DataFrequency: "D",
-        Schema: {
-          Attributes: [
-            { AttributeName: "item_id", AttributeType: "string" },
-            { AttributeName: "timestamp", AttributeType: "timestamp" },
-            { AttributeName: "demand", AttributeType: "float" },
-          ],
-        },
-      }),
-    );
-    const { DatasetImportJobArn } = await fc.send(
-      new CreateDatasetImportJobCommand({
-        DatasetImportJobName: "demand_import",
-        DatasetArn,
-        DataSource: { S3Config: { Path: "s3://train/demand.csv", RoleArn: h.roleArn() } },
-      }),
-    );
-    assert.equal((await waitForImport(fc, DatasetImportJobArn as string)).Status, "ACTIVE");
-    const { UpdateDatasetGroupCommand } = await import("@aws-sdk/client-forecast");
-    await fc.send(
-      new UpdateDatasetGroupCommand({ DatasetGroupArn: groupArn, DatasetArns: [DatasetArn as string] }),
-    );
+    shop = await startShop();
+    ({ h, fc, query, groupArn } = shop);
+    s3 = shop.s3;
   });
-  after(async () => {
-    query.destroy();
-    await h.close();
-  });
+  after(async () => shop.close());
 
   test("bad configurations are refused up front", async () => {
     await assert.rejects(
@@ -179,7 +99,7 @@ describe("AutoPredictor, forecast and QueryForecast", () => {
         DataConfig: { DatasetGroupArn: groupArn },
       }),
     );
-    const predictor = await waitFor(
+    const predictor = await settled(
       () => fc.send(new DescribeAutoPredictorCommand({ PredictorArn })),
       "the predictor to train",
     );
@@ -206,7 +126,7 @@ describe("AutoPredictor, forecast and QueryForecast", () => {
     const { ForecastArn } = await fc.send(
       new CreateForecastCommand({ ForecastName: "shop_forecast", PredictorArn }),
     );
-    const forecast = await waitFor(
+    const forecast = await settled(
       () => fc.send(new DescribeForecastCommand({ ForecastArn })),
       "the forecast",
     );
@@ -220,7 +140,7 @@ describe("AutoPredictor, forecast and QueryForecast", () => {
     const p = answer.Forecast?.Predictions ?? {};
     assert.deepEqual(Object.keys(p).sort(), ["mean", "p10", "p50", "p90"]);
     assert.equal(p.p50?.length, 14);
-    assert.equal(p.p50?.[0]?.Timestamp, new Date(START + 140 * DAY).toISOString().slice(0, 19));
+    assert.equal(p.p50?.[0]?.Timestamp, new Date(START + DAYS * DAY).toISOString().slice(0, 19));
     for (let t = 0; t < 14; t++) {
       const [lo, mid, hi] = [p.p10?.[t]?.Value, p.p50?.[t]?.Value, p.p90?.[t]?.Value] as number[];
       assert.ok(
@@ -256,7 +176,7 @@ describe("AutoPredictor, forecast and QueryForecast", () => {
         Destination: { S3Config: { Path: "s3://train/exports/forecast", RoleArn: h.roleArn() } },
       }),
     );
-    const exported = await waitFor(
+    const exported = await settled(
       () => fc.send(new DescribeForecastExportJobCommand({ ForecastExportJobArn })),
       "the forecast export",
     );
@@ -281,7 +201,7 @@ describe("AutoPredictor, forecast and QueryForecast", () => {
         Destination: { S3Config: { Path: "s3://train/exports/backtest/", RoleArn: h.roleArn() } },
       }),
     );
-    const backtest = await waitFor(
+    const backtest = await settled(
       () => fc.send(new DescribePredictorBacktestExportJobCommand({ PredictorBacktestExportJobArn })),
       "the backtest export",
     );

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
-  CreateDatasetCommand,
   CreateDatasetImportJobCommand,
   DeleteResourceTreeCommand,
   DescribeDatasetCommand,
@@ -11,7 +10,7 @@ import {
   StopResourceCommand,
 } from "@aws-sdk/client-forecast";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { eventually, type Harness, startHarness, waitForImport } from "./harness.js";
+import { createDailyDataset, eventually, type Harness, startHarness, waitForImport } from "./harness.js";
 
 describe("DeleteResourceTree, StopResource and ResumeResource rules", () => {
   let h: Harness;
@@ -26,21 +25,12 @@ describe("DeleteResourceTree, StopResource and ResumeResource rules", () => {
   after(async () => h.close());
 
   test("deleting a dataset's tree removes the dataset and its import jobs", async () => {
-    const { DatasetArn } = await fc.send(
-      new CreateDatasetCommand({
-        DatasetName: "tree_ds",
-        Domain: "CUSTOM",
-        DatasetType: "TARGET_TIME_SERIES",
-        DataFrequency: "D",
-        Schema: {
-          Attributes: [
-            { AttributeName: "item_id", AttributeType: "string" },
-            { AttributeName: "timestamp", AttributeType: "timestamp" },
-            { AttributeName: "target_value", AttributeType: "float" },
-          ],
-        },
-      }),
-    );
+    const DatasetArn = await createDailyDataset(fc, {
+      name: "tree_ds",
+      type: "TARGET_TIME_SERIES",
+      fields: ["target_value:float"],
+      domain: "CUSTOM",
+    });
     const jobs: string[] = [];
     for (const name of ["one", "two"]) {
       const { DatasetImportJobArn } = await fc.send(

@@ -5,24 +5,19 @@ import path from "node:path";
 import { after, describe, test } from "node:test";
 import {
   CreateAutoPredictorCommand,
-  CreateDatasetCommand,
-  CreateDatasetGroupCommand,
-  CreateDatasetImportJobCommand,
   DescribeAutoPredictorCommand,
   type ForecastClient,
   GetAccuracyMetricsCommand,
   StopResourceCommand,
-  UpdateDatasetGroupCommand,
 } from "@aws-sdk/client-forecast";
-import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import {
   ACCOUNTS,
   type ChildService,
   eventually,
   forecastClient,
+  importDemandGroup,
   s3Client,
   startChild,
-  waitForImport,
 } from "./harness.js";
 
 const DAY = 86_400_000;
@@ -64,39 +59,15 @@ describe("a stopped predictor, and kill -9 during training", () => {
     child = await startChild(dataDir);
     let fc = forecastClient(child.forecastEndpoint);
     const s3 = s3Client(child.s3Endpoint);
-    await s3.send(new CreateBucketCommand({ Bucket: "training" }));
-    await s3.send(new PutObjectCommand({ Bucket: "training", Key: "d.csv", Body: demand(30, 100) }));
+    const group = await importDemandGroup(fc, s3, {
+      group: "g",
+      dataset: "d",
+      bucket: "training",
+      key: "d.csv",
+      csv: demand(30, 100),
+      roleArn: `arn:aws:iam::${ACCOUNTS[0].accountId}:role/r`,
+    });
     s3.destroy();
-    const group = (await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: "g", Domain: "RETAIL" })))
-      .DatasetGroupArn as string;
-    const { DatasetArn } = await fc.send(
-      new CreateDatasetCommand({
-        DatasetName: "d",
-        Domain: "RETAIL",
-        DatasetType: "TARGET_TIME_SERIES",
-        DataFrequency: "D",
-        Schema: {
-          Attributes: [
-            { AttributeName: "item_id", AttributeType: "string" },
-            { AttributeName: "timestamp", AttributeType: "timestamp" },
-            { AttributeName: "demand", AttributeType: "float" },
-          ],
-        },
-      }),
-    );
-    const job = await fc.send(
-      new CreateDatasetImportJobCommand({
-        DatasetImportJobName: "d",
-        DatasetArn,
-        DataSource: {
-          S3Config: { Path: "s3://training/d.csv", RoleArn: `arn:aws:iam::${ACCOUNTS[0].accountId}:role/r` },
-        },
-      }),
-    );
-    assert.equal((await waitForImport(fc, job.DatasetImportJobArn as string)).Status, "ACTIVE");
-    await fc.send(
-      new UpdateDatasetGroupCommand({ DatasetGroupArn: group, DatasetArns: [DatasetArn as string] }),
-    );
     const create = (name: string) =>
       fc.send(
         new CreateAutoPredictorCommand({

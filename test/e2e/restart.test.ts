@@ -3,13 +3,17 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import {
-  CreateDatasetCommand,
-  CreateDatasetImportJobCommand,
-  DescribeDatasetImportJobCommand,
-} from "@aws-sdk/client-forecast";
+import { CreateDatasetImportJobCommand, DescribeDatasetImportJobCommand } from "@aws-sdk/client-forecast";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { ACCOUNTS, type ChildService, eventually, forecastClient, s3Client, startChild } from "./harness.js";
+import {
+  ACCOUNTS,
+  type ChildService,
+  createDailyDataset,
+  eventually,
+  forecastClient,
+  s3Client,
+  startChild,
+} from "./harness.js";
 
 /** A target CSV big enough that its import takes a while. */
 function bigCsv(rows: number): string {
@@ -37,21 +41,11 @@ describe("kill -9 during an import, then restart", () => {
     await s3.send(new CreateBucketCommand({ Bucket: "restart" }));
     await s3.send(new PutObjectCommand({ Bucket: "restart", Key: "big.csv", Body: bigCsv(1_500_000) }));
     s3.destroy();
-    const { DatasetArn } = await fc.send(
-      new CreateDatasetCommand({
-        DatasetName: "survivor",
-        Domain: "RETAIL",
-        DatasetType: "TARGET_TIME_SERIES",
-        DataFrequency: "D",
-        Schema: {
-          Attributes: [
-            { AttributeName: "item_id", AttributeType: "string" },
-            { AttributeName: "timestamp", AttributeType: "timestamp" },
-            { AttributeName: "demand", AttributeType: "float" },
-          ],
-        },
-      }),
-    );
+    const DatasetArn = await createDailyDataset(fc, {
+      name: "survivor",
+      type: "TARGET_TIME_SERIES",
+      fields: ["demand:float"],
+    });
     const { DatasetImportJobArn } = await fc.send(
       new CreateDatasetImportJobCommand({
         DatasetImportJobName: "interrupted",

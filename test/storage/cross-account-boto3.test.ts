@@ -5,30 +5,27 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { type EmbeddedS3, startEmbeddedS3 } from "../../src/storage/embedded-s3.js";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { findPython } from "../compat/python.js";
+import {
+  type AccountKey,
+  createSecretBucket,
+  ONE,
+  SECRET_ROWS,
+  startTwoAccountS3,
+  TWO,
+  type TwoAccountS3,
+} from "./two-accounts.js";
 
 const run = promisify(execFile);
 const SCRIPT = new URL("../../../test/compat/boto3_s3_cross_account.py", import.meta.url).pathname;
-const ONE = {
-  accountId: "111122223333",
-  accessKeyId: "AKIABOTOACCOUNTONE01",
-  secretAccessKey: "one-secret-abcdefghij",
-};
-const TWO = {
-  accountId: "444455556666",
-  accessKeyId: "AKIABOTOACCOUNTTWO02",
-  secretAccessKey: "two-secret-abcdefghij",
-};
 const BUCKET = "boto-account-one";
-const SECRET_ROWS = "item_id,timestamp,demand\nsecret,2024-01-01,42\n";
 
 describe("embedded S3 across accounts, with boto3 and the AWS CLI", () => {
   let directory: string;
-  let s3: EmbeddedS3;
+  let running: TwoAccountS3;
   let one: S3Client;
-  const env = (key: typeof ONE): NodeJS.ProcessEnv => ({
+  const env = (key: AccountKey): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     AWS_ACCESS_KEY_ID: key.accessKeyId,
@@ -36,26 +33,19 @@ describe("embedded S3 across accounts, with boto3 and the AWS CLI", () => {
     OTHER_ACCESS_KEY_ID: TWO.accessKeyId,
     OTHER_SECRET_ACCESS_KEY: TWO.secretAccessKey,
     AWS_DEFAULT_REGION: "us-east-1",
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
+    AWS_ENDPOINT_URL_S3: running.s3.endpoint,
     AWS_CONFIG_FILE: "/dev/null",
     AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
   });
 
   before(async () => {
     directory = await mkdtemp(join(tmpdir(), "openforecast-s3-boto-"));
-    s3 = await startEmbeddedS3({ host: "127.0.0.1", port: 0, directory, keys: [ONE, TWO] });
-    one = new S3Client({
-      endpoint: s3.endpoint,
-      region: "us-east-1",
-      forcePathStyle: true,
-      credentials: { accessKeyId: ONE.accessKeyId, secretAccessKey: ONE.secretAccessKey },
-    });
-    await one.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    await one.send(new PutObjectCommand({ Bucket: BUCKET, Key: "secret.csv", Body: SECRET_ROWS }));
+    running = await startTwoAccountS3(directory);
+    one = running.one;
+    await createSecretBucket(one, BUCKET);
   });
   after(async () => {
-    one.destroy();
-    await s3.close();
+    await running.stop();
     await rm(directory, { recursive: true, force: true });
   });
 

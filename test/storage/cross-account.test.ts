@@ -26,7 +26,7 @@ import {
   ListPartsCommand,
   PutBucketCorsCommand,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
@@ -34,56 +34,18 @@ import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { OWNERS_FILE } from "../../src/storage/bucket-owners.js";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../src/storage/embedded-s3.js";
+import {
+  accountClient,
+  createSecretBucket,
+  ONE,
+  presignGet,
+  SECRET_ROWS,
+  startTwoAccountS3,
+  TWO,
+  type TwoAccountS3,
+} from "./two-accounts.js";
 
-const ONE = {
-  accountId: "111122223333",
-  accessKeyId: "AKIACROSSACCOUNTONE1",
-  secretAccessKey: "one-secret-0123456789",
-};
-const TWO = {
-  accountId: "444455556666",
-  accessKeyId: "AKIACROSSACCOUNTTWO2",
-  secretAccessKey: "two-secret-0123456789",
-};
 const BUCKET = "account-one-data";
-const SECRET_ROWS = "item_id,timestamp,demand\nsecret,2024-01-01,42\n";
-
-function client(endpoint: string, key: typeof ONE): S3Client {
-  return new S3Client({
-    endpoint,
-    region: "us-east-1",
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
-  });
-}
-
-/** A presigned GET URL made with the SDK's signer for `key`. */
-async function presignGet(endpoint: string, path: string, key: typeof ONE): Promise<string> {
-  const url = new URL(endpoint);
-  const signer = new SignatureV4({
-    service: "s3",
-    region: "us-east-1",
-    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
-    sha256: Sha256,
-    uriEscapePath: false,
-  });
-  const signed = await signer.presign(
-    new HttpRequest({
-      method: "GET",
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: Number(url.port),
-      path,
-      headers: { host: url.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" },
-    }),
-    { expiresIn: 60 },
-  );
-  const query = Object.entries(signed.query ?? {})
-    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
-    .join("&");
-  return `${endpoint}${path}?${query}`;
-}
 
 /** The status and S3 error code of a call expected to fail. */
 async function refusal(call: Promise<unknown>): Promise<{ status: number | undefined; code: string }> {
@@ -109,27 +71,22 @@ async function snapshot(s3: S3Client): Promise<Record<string, string>> {
 
 describe("embedded S3: buckets belong to the account that created them", () => {
   let directory: string;
+  let running: TwoAccountS3;
   let s3: EmbeddedS3;
   let one: S3Client;
   let two: S3Client;
   let uploadId: string;
 
   const start = async () => {
-    s3 = await startEmbeddedS3({ host: "127.0.0.1", port: 0, directory, keys: [ONE, TWO] });
-    one = client(s3.endpoint, ONE);
-    two = client(s3.endpoint, TWO);
+    running = await startTwoAccountS3(directory);
+    ({ s3, one, two } = running);
   };
-  const stop = async () => {
-    one.destroy();
-    two.destroy();
-    await s3.close();
-  };
+  const stop = () => running.stop();
 
   before(async () => {
     directory = await mkdtemp(join(tmpdir(), "openforecast-s3-accounts-"));
     await start();
-    await one.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    await one.send(new PutObjectCommand({ Bucket: BUCKET, Key: "secret.csv", Body: SECRET_ROWS }));
+    await createSecretBucket(one, BUCKET);
     await one.send(new PutObjectCommand({ Bucket: BUCKET, Key: "dir/other.csv", Body: "x\n1\n" }));
     const started = await one.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: "pending.csv" }));
     uploadId = started.UploadId as string;
@@ -353,8 +310,8 @@ describe("embedded S3: data directories from before per-account buckets", () => 
       keys: [TWO, ONE],
       log: (m) => logged.push(m),
     });
-    const one = client(s3.endpoint, ONE);
-    const two = client(s3.endpoint, TWO);
+    const one = accountClient(s3.endpoint, ONE);
+    const two = accountClient(s3.endpoint, TWO);
     try {
       await two.send(new HeadBucketCommand({ Bucket: "old-bucket" }));
       assert.equal((await refusal(one.send(new HeadBucketCommand({ Bucket: "old-bucket" })))).status, 403);
@@ -369,10 +326,10 @@ describe("embedded S3: data directories from before per-account buckets", () => 
 });
 
 describe("embedded S3: browser-form uploads", () => {
-  test("are refused before s3rver's form parser (busboy 0.3 / dicer, CVE-2022-24434) sees them", async () => {
+  test("are refused (501 NotImplemented): no form parser runs (s3rver's busboy 0.3 / dicer had CVE-2022-24434)", async () => {
     const directory = await mkdtemp(join(tmpdir(), "openforecast-s3-form-"));
     const s3 = await startEmbeddedS3({ host: "127.0.0.1", port: 0, directory, keys: [ONE] });
-    const one = client(s3.endpoint, ONE);
+    const one = accountClient(s3.endpoint, ONE);
     try {
       await one.send(new CreateBucketCommand({ Bucket: "forms" }));
       const url = new URL(s3.endpoint);

@@ -21,34 +21,7 @@ import {
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { type EmbeddedFixture, startFixture, TEST_KEY } from "./embedded-fixture.js";
-
-/** A presigned GET URL, made with the SDK's own signer rather than ours. */
-async function presignGet(endpoint: string, path: string): Promise<string> {
-  const url = new URL(endpoint);
-  const signer = new SignatureV4({
-    service: "s3",
-    region: "us-east-1",
-    credentials: TEST_KEY,
-    sha256: Sha256,
-    uriEscapePath: false,
-  });
-  const signed = await signer.presign(
-    new HttpRequest({
-      method: "GET",
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: Number(url.port),
-      path,
-      // Presigned URLs leave the payload unsigned; the marker tells the signer so.
-      headers: { host: url.host, "x-amz-content-sha256": "UNSIGNED-PAYLOAD" },
-    }),
-    { expiresIn: 60 },
-  );
-  const query = Object.entries(signed.query ?? {})
-    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`)
-    .join("&");
-  return `${endpoint}${path}?${query}`;
-}
+import { presignGet } from "./two-accounts.js";
 
 /** A raw HTTP request, for what an SDK would never send. */
 function rawRequest(
@@ -111,7 +84,7 @@ describe("embedded S3 endpoint", () => {
     });
   });
 
-  test("refuses s3rver's built-in S3RVER key", async () => {
+  test("refuses s3rver's well-known S3RVER key (data directories from s3rver days)", async () => {
     const client = s3.userClient({ accessKeyId: "S3RVER", secretAccessKey: "S3RVER" });
     await assert.rejects(client.send(new ListBucketsCommand({})), { name: "InvalidAccessKeyId" });
   });
@@ -125,7 +98,7 @@ describe("embedded S3 endpoint", () => {
   test("serves presigned URLs and refuses them once tampered with", async () => {
     const client = s3.userClient();
     await client.send(new PutObjectCommand({ Bucket: "users-bucket", Key: "presigned.txt", Body: "shared" }));
-    const url = await presignGet(s3.endpoint, "/users-bucket/presigned.txt");
+    const url = await presignGet(s3.endpoint, "/users-bucket/presigned.txt", TEST_KEY);
     const ok = await fetch(url);
     assert.equal(ok.status, 200);
     assert.equal(await ok.text(), "shared");

@@ -36,8 +36,18 @@ export const paginators: Readonly<Partial<Record<ForecastQueryOperation, Paginat
 };
 
 export const shapes: Readonly<Record<string, ShapeDef>> = {
-  Arn: { type: "string", max: 256, pattern: "arn:([a-z\\d-]+):forecast:.*:.*:.+" },
-  AttributeName: { type: "string", max: 256, pattern: "^[a-zA-Z0-9\\_\\-]+$" },
+  Arn: {
+    type: "string",
+    max: 256,
+    pattern: "arn:([a-z\\d-]+):forecast:.*:.*:.+",
+    patternMatch: { engine: "v8", source: "arn:([a-z\\d-]+):forecast:[^:\\n\\r\\u0085\\u2028\\u2029]*:[^:\\n\\r\\u0085\\u2028\\u2029]*:[^\\n\\r\\u0085\\u2028\\u2029]+" },
+  },
+  AttributeName: {
+    type: "string",
+    max: 256,
+    pattern: "^[a-zA-Z0-9\\_\\-]+$",
+    patternMatch: { engine: "v8", source: "^[a-zA-Z0-9_\\-]+$" },
+  },
   AttributeValue: { type: "string", max: 256 },
   DataPoint: { type: "structure", members: { Timestamp: "Timestamp", Value: "Double" } },
   DateTime: { type: "string" },
@@ -48,7 +58,12 @@ export const shapes: Readonly<Record<string, ShapeDef>> = {
   InvalidInputException: { type: "structure", members: { Message: "ErrorMessage" }, exception: true },
   InvalidNextTokenException: { type: "structure", members: { Message: "ErrorMessage" }, exception: true },
   LimitExceededException: { type: "structure", members: { Message: "ErrorMessage" }, exception: true },
-  LongArn: { type: "string", max: 300, pattern: "arn:([a-z\\d-]+):forecast:.*:.*:.+" },
+  LongArn: {
+    type: "string",
+    max: 300,
+    pattern: "arn:([a-z\\d-]+):forecast:.*:.*:.+",
+    patternMatch: { engine: "v8", source: "arn:([a-z\\d-]+):forecast:[^:\\n\\r\\u0085\\u2028\\u2029]*:[^:\\n\\r\\u0085\\u2028\\u2029]*:[^\\n\\r\\u0085\\u2028\\u2029]+" },
+  },
   NextToken: { type: "string", min: 1, max: 3000 },
   Predictions: { type: "map", key: "Statistic", value: "TimeSeries" },
   QueryForecastRequest: {

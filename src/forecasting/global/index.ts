@@ -14,6 +14,7 @@ export {
   fitGlobalModel,
   forecastGlobal,
   GLOBAL_GBDT_PARAMS,
+  MIN_GLOBAL_POINTS,
   meanEnsemble,
   seriesContexts,
 } from "./model.js";

@@ -61,6 +61,9 @@ export const GLOBAL_GBDT_PARAMS: Readonly<Partial<GbdtParams>> = {
 
 export const DEFAULT_MAX_TRAINING_ROWS = 200_000;
 
+/** Below this many history points in all, a model across series has too little to learn from. */
+export const MIN_GLOBAL_POINTS = 200;
+
 /** Contexts over each series' usable history: the target before n − cutoff. */
 export function seriesContexts(set: SeriesSet, cutoff: number): SeriesContext[] {
   if (!(Number.isInteger(cutoff) && cutoff >= 0))

@@ -1,25 +1,14 @@
 import type { Dirent } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import type S3rver from "s3rver";
-import S3Object from "s3rver/lib/models/object.js";
 
 /**
- * Replaces s3rver's object listing. Its own walks the bucket directory in file-system order, so keys do not come
- * out in S3's order (UTF-8 byte order: "sales-x/a" and "sales.csv" sort before "sales/a", but a walk meets the
- * directory "sales" first), and `start-after`, which drops every key not greater than the last one returned,
- * then silently skips objects on later pages. It also blocks the event loop (synchronous file calls).
- *
- * This walk sorts each directory by the key text its entries stand for (a directory "sales" for "sales/", a file
- * "sales.csv._S3rver_object" for "sales.csv"), which yields keys in S3's order; it skips subtrees that lie
- * wholly before `startAfter` or outside `prefix`, and counts common prefixes against `maxKeys` as S3 does.
+ * Lists the keys of a bucket directory (s3rver's layout: `<key>._S3rver_object` files in folders named after the
+ * key's `/`-separated parts) in S3's order, UTF-8 bytes: "sales-x/a" and "sales.csv" sort before "sales/a", though
+ * a plain walk meets the folder "sales" first. Each folder is sorted by the key text its entries stand for (a
+ * folder "sales" for "sales/", a file "sales.csv._S3rver_object" for "sales.csv"); subtrees wholly before
+ * `startAfter` or outside `prefix` are skipped, and common prefixes count toward `maxKeys` as on S3.
  */
-export function makeListingOrdered(store: S3rver.FilesystemStore): void {
-  store.listObjects = async function listObjects(bucket: string, options: ListOptions) {
-    return listInKeyOrder(this, bucket, options);
-  };
-}
-
 export interface ListOptions {
   prefix?: string;
   delimiter?: string;
@@ -28,24 +17,21 @@ export interface ListOptions {
 }
 
 export interface Listing {
-  objects: S3Object[];
+  keys: string[];
   commonPrefixes: string[];
   isTruncated: boolean;
   /** Where the next page starts: the last key, or past every key under the last common prefix. */
   resumeAfter: string | undefined;
 }
 
-const OBJECT_SUFFIX = "._S3rver_object";
+export const OBJECT_SUFFIX = "._S3rver_object";
 // s3rver's own resources (pending multipart uploads) live in directories of this form, beside the keys.
-const INTERNAL_DIRECTORY = "._S3rver_";
+export const INTERNAL_DIRECTORY = "._S3rver_";
 // The greatest code point: appended to a common prefix it sorts after every key under that prefix.
 const AFTER_ALL = String.fromCodePoint(0x10ffff);
 
-async function listInKeyOrder(
-  store: S3rver.FilesystemStore,
-  bucket: string,
-  options: ListOptions,
-): Promise<Listing> {
+/** One page of keys and common prefixes of the bucket folder `bucketDirectory`. */
+export async function listInKeyOrder(bucketDirectory: string, options: ListOptions): Promise<Listing> {
   const prefix = options.prefix ?? "";
   const startAfter = options.startAfter ?? "";
   const delimiter = options.delimiter ?? "";
@@ -54,7 +40,7 @@ async function listInKeyOrder(
   let isTruncated = false;
   let resumeAfter: string | undefined;
 
-  for await (const key of keysInOrder(store.getBucketPath(bucket), "", prefix, startAfter)) {
+  for await (const key of keysInOrder(bucketDirectory, "", prefix, startAfter)) {
     if (!key.startsWith(prefix) || compareKeys(key, startAfter) <= 0) continue;
     const cut = delimiter === "" ? -1 : key.indexOf(delimiter, prefix.length);
     const commonPrefix = cut === -1 ? undefined : key.slice(0, cut + delimiter.length);
@@ -73,16 +59,7 @@ async function listInKeyOrder(
     }
   }
 
-  const objects: S3Object[] = [];
-  for (const key of keys) {
-    try {
-      objects.push(new S3Object(bucket, key, null, await store.getMetadata(bucket, key)));
-    } catch (error) {
-      // Deleted between the walk and now.
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
-  }
-  return { objects, commonPrefixes, isTruncated, resumeAfter };
+  return { keys, commonPrefixes, isTruncated, resumeAfter };
 }
 
 async function* keysInOrder(
@@ -124,6 +101,6 @@ async function* keysInOrder(
 }
 
 /** S3's key order: UTF-8 bytes (JavaScript's own string order differs above U+FFFF). */
-function compareKeys(a: string, b: string): number {
+export function compareKeys(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }

@@ -1,13 +1,12 @@
 /**
- * Verification runs on every request, so its speed is measured here and reported as a test diagnostic
- * (`node --test --test-reporter=spec dist/test/identity/sigv4-speed.test.js`). The bound asserted is far below the
- * measured figure so that a busy machine does not fail it; a regression of an order of magnitude would.
+ * Verification runs on every request, so its speed matters: this benchmark (`npm run bench:sigv4`) measures
+ * verifications per second on one core, with node:crypto's hash and with @aws-crypto/sha256-js. It was a timed
+ * test with a bound until a loaded machine failed it; a figure like this belongs to a benchmark.
  */
-import assert from "node:assert/strict";
-import { test } from "node:test";
+import os from "node:os";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { createVerifier, type IncomingSigned, type Sha256Constructor } from "../../src/identity/sigv4.js";
-import { KEY, SIGNED_AT, signRequest } from "./signing.js";
+import { KEY, SIGNED_AT, signRequest } from "../../test/identity/signing.js";
 
 async function rate(
   requests: IncomingSigned[],
@@ -25,7 +24,7 @@ async function rate(
   return done / ((performance.now() - start) / 1000);
 }
 
-test("verifications per second on one core", async (t) => {
+async function main(): Promise<void> {
   // A typical awsJson request as the JS SDK signs it: nine signed headers and a few hundred bytes of body.
   const requests: IncomingSigned[] = [];
   for (let i = 0; i < 20; i++) {
@@ -47,8 +46,10 @@ test("verifications per second on one core", async (t) => {
   }
   const viaNode = await rate(requests, undefined, 600);
   const viaJs = await rate(requests, Sha256, 600);
-  t.diagnostic(
-    `node:crypto hash: ${Math.round(viaNode)} verifications/s; @aws-crypto/sha256-js: ${Math.round(viaJs)}/s`,
+  console.log(
+    `SigV4 verifications per second on one core (load average ${os.loadavg()[0]?.toFixed(1)}): ` +
+      `node:crypto hash ${Math.round(viaNode)}, @aws-crypto/sha256-js ${Math.round(viaJs)}`,
   );
-  assert.ok(viaNode > 2000, `only ${Math.round(viaNode)} verifications/s`);
-});
+}
+
+await main();

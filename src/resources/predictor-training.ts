@@ -15,11 +15,17 @@ import {
   seriesWeights,
   soleComponent,
 } from "../forecasting/auto/combined-model.js";
+import {
+  type IntervalCalibration,
+  learnCalibration,
+  SpreadSums,
+} from "../forecasting/auto/interval-calibration.js";
 import { learnedCombinationRun } from "../forecasting/auto/learned-combination.js";
 import {
   bridgeGaps,
   COMBINATION,
   GLOBAL_MEMBER,
+  INTERVAL_CALIBRATION,
   isDatasetMember,
   LEARNED_MEMBERS,
   SWITCH_MEMBERS,
@@ -29,6 +35,7 @@ import { MIN_GLOBAL_POINTS } from "../forecasting/global/index.js";
 import type { MemberName } from "../forecasting/members.js";
 import type { SeriesForecast } from "../forecasting/model.js";
 import { attributeNames, type PreparedSeries, type SeriesSet } from "../forecasting/series-set.js";
+import { releaseBacktests, restoreBacktests } from "../jobs/backtest-spill.js";
 import { forecastAt, type PackedForecasts, sliceForecasts } from "../jobs/forecast-transfer.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { packSeriesSet, sliceSeries } from "../jobs/series-transfer.js";
@@ -74,6 +81,9 @@ export interface PredictorModel {
   memberFiles: Record<string, string>;
   /** The own member of a series new since training; unset means the combination (AutoPredictor). */
   fallback?: string;
+  /** The quantiles' spread calibration learned from the backtests (interval-calibration.ts), applied to every
+   * forecast after the combination; absent: none. */
+  intervals?: IntervalCalibration;
 }
 
 interface PredictorModelV1 {
@@ -184,39 +194,40 @@ function backtestColumns(set: SeriesSet, levels: readonly number[]): string[] {
 }
 
 /**
- * Writes every series' backtest forecasts as the predictor forecasts them: `forecastOf` combines a record's
- * members (its own or statistical components' forecasts with the external members' backtests of the whole set) by
- * the learned weights.
+ * Writes every series' backtest forecasts as the predictor forecasts them, a chunk at a time: `forecastOf` combines
+ * a record's members (its own or statistical components' forecasts with the external members' backtests of the
+ * whole set) by the learned weights.
  */
-async function writeBacktests(
-  file: string,
-  set: SeriesSet,
-  results: { offset: number; result: AutoPredictorResult }[],
-  forecastOf: (offset: number, record: BacktestRecord) => SeriesForecast | undefined,
-  levels: readonly number[],
-): Promise<void> {
+async function backtestWriter(file: string, set: SeriesSet, levels: readonly number[]) {
   const out = createWriteStream(file);
-  const header = backtestColumns(set, levels);
   const write = async (line: string) => {
     if (!out.write(`${line}\n`)) await once(out, "drain");
   };
-  await write(header.join(","));
-  for (const { offset, result } of results) {
-    for (const b of result.backtests) {
-      const forecast = forecastOf(offset, b);
-      if (!forecast) continue;
-      const i = offset + b.series;
-      const s = set.series[i] as PreparedSeries;
-      const keys = s.key.map(csvField).join(",");
-      for (let t = 0; t < b.actual.length; t++) {
-        const ts = new Date(s.timestamps[b.offset + t] as number).toISOString().slice(0, 19);
-        const qs = forecast.quantiles.map((q) => q[t]).join(",");
-        await write(`${b.window},${keys},${ts},${b.actual[t]},${forecast.mean[t]}${qs ? `,${qs}` : ""}`);
+  await write(backtestColumns(set, levels).join(","));
+  return {
+    async chunk(
+      offset: number,
+      result: AutoPredictorResult,
+      forecastOf: (offset: number, record: BacktestRecord) => SeriesForecast | undefined,
+    ): Promise<void> {
+      for (const b of result.backtests) {
+        const forecast = forecastOf(offset, b);
+        if (!forecast) continue;
+        const i = offset + b.series;
+        const s = set.series[i] as PreparedSeries;
+        const keys = s.key.map(csvField).join(",");
+        for (let t = 0; t < b.actual.length; t++) {
+          const ts = new Date(s.timestamps[b.offset + t] as number).toISOString().slice(0, 19);
+          const qs = forecast.quantiles.map((q) => q[t]).join(",");
+          await write(`${b.window},${keys},${ts},${b.actual[t]},${forecast.mean[t]}${qs ? `,${qs}` : ""}`);
+        }
       }
-    }
-  }
-  out.end();
-  await once(out, "finish");
+    },
+    async close(): Promise<void> {
+      out.end();
+      await once(out, "finish");
+    },
+  };
 }
 
 /** The grid learner's combined backtest forecast of a record: its own member's with the external members'. */
@@ -331,6 +342,13 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
       const backtested =
         plan.shift === 0 ? shared.series : (await packSeriesSet(set, shifted(set.series, plan.shift))).series;
       const parts = chunks(set.series, seriesPerChunk);
+      const dir = predictorDir(services, predictor);
+      await fs.mkdir(dir, { recursive: true });
+      // Learned statistical weights train in two passes (jobs/backtest-spill.ts): the chunks keep their
+      // components' backtest forecasts on disk, the coordinator reads them back one chunk at a time once the
+      // weights are known.
+      const spillDir = options.learnedMembers ? path.join(dir, "backtest-parts") : undefined;
+      if (spillDir) await fs.mkdir(spillDir, { recursive: true });
       // The estimate extrapolates the chunks' own pace: counting the preparation and the global model's backtest
       // (which come first) made it several times too long until most chunks were done.
       const chunksStarted = Date.now();
@@ -346,7 +364,12 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
             );
           });
           const series = sliceSeries(backtested, offset, end);
-          const result = await pool.run("backtestChunk", { grid, series, options, external }, ctx.signal);
+          const spillFile = spillDir ? path.join(spillDir, `chunk-${i}.bin`) : undefined;
+          const result = await pool.run(
+            "backtestChunk",
+            { grid, series, options, external, ...(spillFile ? { spillFile } : {}) },
+            ctx.signal,
+          );
           done++;
           const perChunk = (Date.now() - chunksStarted) / done;
           ctx.progress({
@@ -359,7 +382,9 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
       const components = (results[0] as { result: AutoPredictorResult }).result.components;
       let combination: CombinationRecord;
       let accuracy: WindowAccuracy[];
-      let forecastOf: (offset: number, b: BacktestRecord) => SeriesForecast | undefined;
+      let intervals: IntervalCalibration | undefined;
+      const backtestFile = path.join(dir, "backtests.csv");
+      const writer = await backtestWriter(backtestFile, set, quantiles);
       let seriesChoice: (offset: number, i: number, result: AutoPredictorResult) => string;
       if (options.learnedMembers) {
         const learned = learnedCombinationRun({
@@ -375,15 +400,42 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
           metric: options.metric,
           switching: (options.switchMembers?.length ?? 0) > 0,
         });
-        // Scoring the learned combination on every backtest runs on the event loop: pause between chunks.
+        // Pass two, on the event loop (a pause between chunks): each chunk's component forecasts read back,
+        // its switches decided, then (with the interval calibration) the spread sums of all chunks, and the
+        // combination scored and exported; a chunk's forecasts are let go before the next one's are read.
         const pacing = new TimeSlice();
-        for (const { offset, result } of results) {
-          learned.addChunk(offset, result);
-          if (pacing.due()) await pacing.pause();
+        const eachChunk = async (work: (offset: number, result: AutoPredictorResult) => Promise<void> | void) => {
+          for (const { offset, result } of results) {
+            if (result.spill) await restoreBacktests(result.backtests, result.spill);
+            await work(offset, result);
+            if (result.spill) releaseBacktests(result.backtests);
+            if (pacing.due()) await pacing.pause();
+          }
+        };
+        if (INTERVAL_CALIBRATION !== "off") {
+          const sums = new SpreadSums(quantiles, set.horizon);
+          await eachChunk((offset, result) => {
+            learned.decide(offset, result);
+            for (const b of result.backtests) {
+              const f = learned.forecastOf(offset, b);
+              if (f) sums.add(b.actual, f);
+            }
+          });
+          intervals = learnCalibration(sums.state(), INTERVAL_CALIBRATION === "step");
+          learned.calibrate(intervals);
+          await eachChunk(async (offset, result) => {
+            learned.score(offset, result);
+            await writer.chunk(offset, result, learned.forecastOf);
+          });
+        } else {
+          await eachChunk(async (offset, result) => {
+            learned.addChunk(offset, result);
+            await writer.chunk(offset, result, learned.forecastOf);
+          });
         }
+        if (spillDir) await fs.rm(spillDir, { recursive: true, force: true });
         combination = learned.combination;
         accuracy = learned.windows();
-        forecastOf = learned.forecastOf;
         seriesChoice = (offset, i) => learned.choices[offset + i] ?? "";
       } else {
         // The grid: the weighting with the best metric over all chunks' backtests.
@@ -399,7 +451,12 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
             : {}),
         };
         accuracy = learned.windows;
-        forecastOf = gridForecastOf(datasetBacktests, learned.weights, quantiles, nonNegative);
+        const forecastOf = gridForecastOf(datasetBacktests, learned.weights, quantiles, nonNegative);
+        const pacing = new TimeSlice();
+        for (const { offset, result } of results) {
+          await writer.chunk(offset, result, forecastOf);
+          if (pacing.due()) await pacing.pause();
+        }
         seriesChoice = (_, i, result) => result.choices[i] ?? "";
       }
       const choices: Record<string, string> = {};
@@ -415,20 +472,24 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
         });
         if (slice.due()) await slice.pause();
       }
-      const dir = predictorDir(services, predictor);
-      await fs.mkdir(dir, { recursive: true });
+      await writer.close();
       const memberFiles: Record<string, string> = {};
       for (const run of datasetRuns) {
         memberFiles[run.name] = path.join(dir, `${run.name}-model.json`);
         await fs.writeFile(memberFiles[run.name] as string, JSON.stringify(await run.final));
       }
-      const model: PredictorModel = { version: 2, choices, combination, nonNegative, memberFiles };
+      const model: PredictorModel = {
+        version: 2,
+        choices,
+        combination,
+        nonNegative,
+        memberFiles,
+        ...(intervals ? { intervals } : {}),
+      };
       // A single-algorithm predictor forecasts a series new since training with that algorithm too.
       if (plan.members?.length === 1) model.fallback = plan.members[0];
       const modelFile = path.join(dir, "model.json");
       await fs.writeFile(modelFile, JSON.stringify(model));
-      const backtestFile = path.join(dir, "backtests.csv");
-      await writeBacktests(backtestFile, set, results, forecastOf, quantiles);
       return {
         Accuracy: accuracy,
         MemberCounts: memberCounts,

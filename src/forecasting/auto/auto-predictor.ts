@@ -23,6 +23,7 @@ import {
   memberModels,
   seriesRegressors,
 } from "./members.js";
+import { applyCalibration, type IntervalCalibration } from "./interval-calibration.js";
 import { ErrorGram, type ErrorGramState } from "./simplex-weights.js";
 import { combined, simplexGrid, WeightLearner, type WeightLearnerState } from "./weights.js";
 
@@ -406,7 +407,7 @@ export function chooseMember(scores: ReadonlyMap<string, readonly number[]>, fal
  * Forecasts the horizon after each series' history with its combination: Σ_m w_m·f_m over the series' members
  * (seriesWeights of `combination` and the series' own member `choices[i]`), finished (quantiles non-crossing,
  * floored at 0 for non-negative targets). Members fitted per series are fitted here; the others' forecasts come
- * from `external` (their raw output).
+ * from `external` (their raw output). `intervals` stretches the quantiles as the predictor learned from its backtests.
  */
 export function forecastCombined(
   set: Pick<SeriesSet, "horizon" | "period">,
@@ -416,6 +417,7 @@ export function forecastCombined(
   quantiles: readonly number[],
   nonNegative: boolean,
   external: Record<string, ExternalMember> = {},
+  intervals?: IntervalCalibration,
 ): SeriesForecast[] {
   const models = new Map<string, SeriesModel>();
   const modelOf = (name: string): SeriesModel => {
@@ -448,6 +450,6 @@ export function forecastCombined(
       throw new RangeError(
         `series ${i}: none of its members (${[...weights.keys()].join(", ")}) forecast it`,
       );
-    return f;
+    return intervals ? finish(applyCalibration(f, intervals), quantiles, nonNegative) : f;
   });
 }

@@ -4,7 +4,7 @@
 // reports. Pure over the chunks' results; the caller gives the external members' backtest forecasts and the
 // series' histories.
 
-import type { SeriesForecast } from "../model.js";
+import { clampNonNegative, enforceMonotoneQuantiles, type SeriesForecast } from "../model.js";
 import {
   type AccumulatorState,
   type OptimizationMetric,
@@ -15,6 +15,7 @@ import {
 import type { AutoPredictorResult, BacktestRecord } from "./auto-predictor.js";
 import { chooseMember } from "./auto-predictor.js";
 import { type CombinationRecord, seriesWeights } from "./combined-model.js";
+import { applyCalibration, type IntervalCalibration } from "./interval-calibration.js";
 import { ErrorGram, simplexLeastSquares } from "./simplex-weights.js";
 import { combined } from "./weights.js";
 
@@ -60,13 +61,20 @@ export function learnedCombination(input: LearnedCombinationInput): LearnedCombi
 
 export interface LearnedCombinationRun {
   combination: CombinationRecord;
-  /** Filled by addChunk: per series of the set, "" for the learned weights, else the member it switched to. */
+  /** Filled by decide: per series of the set, "" for the learned weights, else the member it switched to. */
   choices: string[];
+  /** A record's backtest forecast as the predictor makes it (weights, switch, calibration once set). */
   forecastOf: LearnedCombination["forecastOf"];
-  /** Decides the chunk's switches and adds its backtests to the accuracy: a few ms per chunk, so a caller on an
-   * event loop can pause between chunks. */
+  /** Decides the chunk's switches (its records' parts must be there) and scores it: decide, then score. A few ms
+   * per chunk, so a caller on an event loop can pause between chunks. */
   addChunk: (offset: number, result: AutoPredictorResult) => void;
-  /** The combination's accuracy per window over the chunks added. */
+  /** Decides the switches of the chunk's series (before its forecasts are read). */
+  decide: (offset: number, result: AutoPredictorResult) => void;
+  /** Adds the chunk's backtests to the combination's accuracy per window. */
+  score: (offset: number, result: AutoPredictorResult) => void;
+  /** From now on, forecastOf stretches the quantiles by `calibration` (interval-calibration.ts). */
+  calibrate: (calibration: IntervalCalibration) => void;
+  /** The combination's accuracy per window over the chunks scored. */
   windows: () => WindowAccuracy[];
 }
 
@@ -118,7 +126,16 @@ export function learnedCombinationRun(input: LearnedCombinationInput): LearnedCo
     });
   };
 
-  const forecastOf = (offset: number, b: BacktestRecord): SeriesForecast | undefined => {
+  let calibration: IntervalCalibration | undefined;
+  const calibrated = (f: SeriesForecast | undefined): SeriesForecast | undefined => {
+    if (!f || !calibration) return f;
+    applyCalibration(f, calibration);
+    enforceMonotoneQuantiles(levels, f.quantiles);
+    return nonNegative ? clampNonNegative(f) : f;
+  };
+  const forecastOf = (offset: number, b: BacktestRecord): SeriesForecast | undefined =>
+    calibrated(uncalibratedOf(offset, b));
+  const uncalibratedOf = (offset: number, b: BacktestRecord): SeriesForecast | undefined => {
     const i = offset + b.series;
     const choice = choices[i] ?? LEARNED;
     const ext = components.slice(nStat).map((_, m) => input.externalAt(m, b.window, i));
@@ -142,18 +159,26 @@ export function learnedCombinationRun(input: LearnedCombinationInput): LearnedCo
       .find((st): st is AccumulatorState => st !== undefined && Number.isFinite(st.start));
     return new WindowAccumulator(levels, dated?.start ?? Number.NaN, dated?.end ?? Number.NaN);
   });
+  const score = (offset: number, result: AutoPredictorResult) => {
+    for (const b of result.backtests) {
+      const f = forecastOf(offset, b);
+      if (!f) continue;
+      const history = input.historyOf(offset + b.series).subarray(0, b.offset);
+      acc[b.window]?.add(b.actual, f, history, period);
+    }
+  };
   return {
     combination,
     choices,
     forecastOf,
     addChunk(offset, result) {
       decideSwitches(offset, result);
-      for (const b of result.backtests) {
-        const f = forecastOf(offset, b);
-        if (!f) continue;
-        const history = input.historyOf(offset + b.series).subarray(0, b.offset);
-        acc[b.window]?.add(b.actual, f, history, period);
-      }
+      score(offset, result);
+    },
+    decide: decideSwitches,
+    score,
+    calibrate(c) {
+      calibration = c;
     },
     windows: () => acc.map((a) => a.result()),
   };

@@ -74,6 +74,13 @@ export const LEARNED_MEMBERS: readonly MemberName[] = ["ets-mseason", "theta", "
  */
 export const SWITCH_MEMBERS: readonly MemberName[] = [];
 
+/**
+ * The AutoPredictor's calibration of the quantiles' spread from the backtests (interval-calibration.ts): "off",
+ * "level" (one factor per quantile level) or "step" (one per level and horizon step). Decided on the tourism
+ * validation split (bench/accuracy/tourism-validation.ts).
+ */
+export const INTERVAL_CALIBRATION: "off" | "level" | "step" = "off";
+
 export function memberModels(names: readonly MemberName[]): Map<MemberName, SeriesModel> {
   return new Map(names.map((name) => [name, createMember(name)]));
 }

@@ -70,7 +70,9 @@ export async function restoreBacktests(records: readonly BacktestRecord[], spill
     ),
   });
   if (values.length !== records.length * members.length * stride)
-    throw new RangeError(`${spill.file}: ${values.length} values, expected ${records.length * members.length * stride}`);
+    throw new RangeError(
+      `${spill.file}: ${values.length} values, expected ${records.length * members.length * stride}`,
+    );
   records.forEach((b, r) => {
     const base = r * members.length * stride;
     b.parts = members.slice(0, components).map((_, m) => forecastAt(base + m * stride));

@@ -404,7 +404,9 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
         // its switches decided, then (with the interval calibration) the spread sums of all chunks, and the
         // combination scored and exported; a chunk's forecasts are let go before the next one's are read.
         const pacing = new TimeSlice();
-        const eachChunk = async (work: (offset: number, result: AutoPredictorResult) => Promise<void> | void) => {
+        const eachChunk = async (
+          work: (offset: number, result: AutoPredictorResult) => Promise<void> | void,
+        ) => {
           for (const { offset, result } of results) {
             if (result.spill) await restoreBacktests(result.backtests, result.spill);
             await work(offset, result);

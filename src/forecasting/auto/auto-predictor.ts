@@ -15,6 +15,7 @@ import {
   WindowAccumulator,
 } from "./accuracy.js";
 import { type CombinationRecord, SERIES_CHOICE, seriesWeights } from "./combined-model.js";
+import { applyCalibration, type IntervalCalibration } from "./interval-calibration.js";
 import {
   bridgeGaps,
   COMBINATION,
@@ -23,7 +24,6 @@ import {
   memberModels,
   seriesRegressors,
 } from "./members.js";
-import { applyCalibration, type IntervalCalibration } from "./interval-calibration.js";
 import { ErrorGram, type ErrorGramState } from "./simplex-weights.js";
 import { combined, simplexGrid, WeightLearner, type WeightLearnerState } from "./weights.js";
 

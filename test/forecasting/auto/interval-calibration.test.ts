@@ -57,7 +57,14 @@ describe("interval calibration", () => {
   test("applying moves each level away from the median by its factor, the median and mean unchanged", () => {
     const f = forecast([10, 20], [8, 15], [11, 30]);
     f.mean = Float64Array.from([9, 19]);
-    applyCalibration(f, { levels: LEVELS, factors: [[0.5, 2], [1, 1], [2, 1]] });
+    applyCalibration(f, {
+      levels: LEVELS,
+      factors: [
+        [0.5, 2],
+        [1, 1],
+        [2, 1],
+      ],
+    });
     assert.deepEqual(Array.from(f.quantiles[0] as Float64Array), [9, 10]);
     assert.deepEqual(Array.from(f.quantiles[1] as Float64Array), [10, 20]);
     assert.deepEqual(Array.from(f.quantiles[2] as Float64Array), [12, 30]);

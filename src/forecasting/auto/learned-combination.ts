@@ -1,8 +1,10 @@
 // The coordinator's half of an AutoPredictor whose statistical members are components of their own: merge the
 // chunks' Gram matrices, solve the dataset-level weights on the simplex (simplex-weights.ts), apply the per-series
-// switch where it is on, and score the combination on every backtest window with the sums GetAccuracyMetrics
-// reports. Pure over the chunks' results; the caller gives the external members' backtest forecasts and the
-// series' histories.
+// switch where it is on, optionally stretch the quantiles by a calibration learned from the backtests
+// (interval-calibration.ts), and score the combination on every backtest window with the sums GetAccuracyMetrics
+// reports. The weights need the Gram sums alone; the per-chunk steps (decide, score) need that chunk's component
+// forecasts, which the training job reads back from disk one chunk at a time (jobs/backtest-spill.ts). Pure over
+// the chunks' results; the caller gives the external members' backtest forecasts and the series' histories.
 
 import { clampNonNegative, enforceMonotoneQuantiles, type SeriesForecast } from "../model.js";
 import {

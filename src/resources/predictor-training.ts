@@ -16,8 +16,8 @@ import {
   soleComponent,
 } from "../forecasting/auto/combined-model.js";
 import {
+  confirmedCalibration,
   type IntervalCalibration,
-  learnCalibration,
   SpreadSums,
 } from "../forecasting/auto/interval-calibration.js";
 import { learnedCombinationRun } from "../forecasting/auto/learned-combination.js";
@@ -415,16 +415,16 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
           }
         };
         if (INTERVAL_CALIBRATION !== "off") {
-          const sums = new SpreadSums(quantiles, set.horizon);
+          const sums = new SpreadSums(quantiles, set.horizon, windows);
           await eachChunk((offset, result) => {
             learned.decide(offset, result);
             for (const b of result.backtests) {
               const f = learned.forecastOf(offset, b);
-              if (f) sums.add(b.actual, f);
+              if (f) sums.add(b.actual, f, b.window);
             }
           });
-          intervals = learnCalibration(sums.state(), INTERVAL_CALIBRATION === "step");
-          learned.calibrate(intervals);
+          intervals = confirmedCalibration(sums.state(), INTERVAL_CALIBRATION === "step");
+          if (intervals) learned.calibrate(intervals);
           await eachChunk(async (offset, result) => {
             learned.score(offset, result);
             await writer.chunk(offset, result, learned.forecastOf);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
   applyCalibration,
+  confirmedCalibration,
   learnCalibration,
   SpreadSums,
 } from "../../../src/forecasting/auto/interval-calibration.js";
@@ -52,6 +53,25 @@ describe("interval calibration", () => {
     merged.loss.forEach((v, i) => {
       assert.ok(Math.abs(v - (all.state().loss[i] as number)) < 1e-9);
     });
+  });
+
+  test("confirmed: used only where the most recent window (0) scores better with the older windows' factors", () => {
+    // Window 1 asks for p10 × 0.5 and p90 × 2 (actual 2 against a band of ±1).
+    const confirmed = new SpreadSums(LEVELS, 1, 2);
+    confirmed.add([2], forecast([0], [-1], [1]), 1);
+    confirmed.add([2], forecast([0], [-1], [1]), 0);
+    const c = confirmedCalibration(confirmed.state(), true);
+    assert.ok(c);
+    assert.ok(Math.abs((c.factors[2]?.[0] as number) - 2) < 1e-9);
+    // In window 0 the actual is 0.5: p90 × 2 costs 0.1 of loss, p10 × 0.5 saves 0.05: not confirmed.
+    const refuted = new SpreadSums(LEVELS, 1, 2);
+    refuted.add([2], forecast([0], [-1], [1]), 1);
+    refuted.add([0.5], forecast([0], [-1], [1]), 0);
+    assert.equal(confirmedCalibration(refuted.state(), true), undefined);
+    // One window: nothing to confirm on.
+    const single = new SpreadSums(LEVELS, 1, 1);
+    single.add([2], forecast([0], [-1], [1]));
+    assert.equal(confirmedCalibration(single.state(), false), undefined);
   });
 
   test("applying moves each level away from the median by its factor, the median and mean unchanged", () => {

@@ -271,11 +271,11 @@ async function runService(
   );
   lap("query");
   // Diagnostic only (not part of the API): which member each series got, from the in-process store.
-  const attrs = h.service.services.store.get(PredictorArn as string)?.attrs;
+  const attrs = (await h.service.services.store.get(PredictorArn as string))?.attrs;
   const memberCounts = attrs?.MemberCounts as Record<string, number> | undefined;
   const modelFile = attrs?.ModelFile as string | undefined;
   const record = modelFile
-    ? (JSON.parse(await fs.readFile(modelFile, "utf8")) as {
+    ? (JSON.parse(await h.service.services.blobs.readText(modelFile)) as {
         combination?: { components: string[]; weights: number[] };
       })
     : undefined;

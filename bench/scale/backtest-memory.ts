@@ -12,7 +12,7 @@ import path from "node:path";
 import type { AutoPredictorOptions, AutoPredictorResult } from "../../src/forecasting/auto/auto-predictor.js";
 import { LEARNED_MEMBERS } from "../../src/forecasting/auto/members.js";
 import type { PreparedSeries, SeriesSet } from "../../src/forecasting/series-set.js";
-import { spillBacktests } from "../../src/jobs/backtest-spill.js";
+import { openSpill, spillBacktests } from "../../src/jobs/backtest-spill.js";
 import { packSeriesSet, sliceSeries } from "../../src/jobs/series-transfer.js";
 import { backtestChunk } from "../../src/jobs/worker-tasks.js";
 
@@ -112,9 +112,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "backtest-memory-"));
   try {
     const before = heldBytes();
-    results.forEach((r, i) => {
-      spillBacktests(r, path.join(dir, `chunk-${i}.bin`), [], H, 3);
-    });
+    const spill = openSpill({ dir });
+    for (const [i, r] of results.entries()) await spillBacktests(r, spill, i, [], H, 3);
     const after = heldBytes();
     rows.push([
       "learned weights, two passes (components spilled per chunk)",

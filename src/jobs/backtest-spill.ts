@@ -1,23 +1,60 @@
 // The two-pass training of an AutoPredictor with learned statistical weights keeps its chunks' component
-// backtest forecasts on disk between the passes. Pass one (a worker's backtestChunk) fits every component in
+// backtest forecasts out of memory between the passes. Pass one (a worker's backtestChunk) fits every component in
 // every window and returns only the Gram sums the weights are solved from, the member accuracies and each
 // record's actuals; the components' forecasts (k per series and window: five times what one combined forecast
-// holds, plus quantiles) go to one file per chunk. Pass two (the coordinator, once the weights are known) reads
-// one chunk's file at a time, combines, scores and exports it, then lets it go: at most one chunk's component
-// forecasts are in memory at once, instead of every chunk's.
+// holds, plus quantiles) are written as chunk i of the training's spill. Pass two (the coordinator, once the
+// weights are known) reads one chunk at a time, combines, scores and exports it, then lets it go: at most one
+// chunk's component forecasts are in memory at once, instead of every chunk's.
 //
-// File layout: Float64 little-endian, per backtest record in the result's order, per fitted member (components,
+// Where the chunks are kept is behind `ChunkSpill` (write chunk i, read chunk i, dispose), opened from a
+// `SpillLocation`: plain data, so it goes to the worker inside its task. Today the location is a folder in the
+// training job's scratch (local disk, removed when training ends); when chunks run in worker processes on other
+// hosts, a location naming an object key prefix in the internal bucket would take its place, with nothing else
+// changing.
+//
+// Chunk layout: Float64 little-endian, per backtest record in the result's order, per fitted member (components,
 // then switch candidates, as `members` lists them): the mean, then each quantile level, `horizon` values each.
 // A member without a forecast is written as NaN (combined() leaves a non-finite forecast out).
 
-import fs from "node:fs";
 import fsp from "node:fs/promises";
+import path from "node:path";
 import type { AutoPredictorResult, BacktestRecord } from "../forecasting/auto/auto-predictor.js";
 import type { SeriesForecast } from "../forecasting/model.js";
 
+/** Where a training's spilled chunks are kept: a local folder (the job's scratch) for now. */
+export interface SpillLocation {
+  dir: string;
+}
+
+/** A training's spilled chunks: written once each by the worker that backtested it, read back by the coordinator. */
+export interface ChunkSpill {
+  write(chunk: number, bytes: Uint8Array): Promise<void>;
+  read(chunk: number): Promise<Uint8Array>;
+  /** Removes every chunk (training is done with them). */
+  dispose(): Promise<void>;
+}
+
+/** The spill at `location`; the folder is made on the first write. */
+export function openSpill(location: SpillLocation): ChunkSpill {
+  const fileOf = (chunk: number) => path.join(location.dir, `chunk-${chunk}.bin`);
+  return {
+    async write(chunk, bytes) {
+      await fsp.mkdir(location.dir, { recursive: true });
+      await fsp.writeFile(fileOf(chunk), bytes);
+    },
+    async read(chunk) {
+      return fsp.readFile(fileOf(chunk));
+    },
+    async dispose() {
+      await fsp.rm(location.dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What reading a chunk back needs besides its bytes (travels with the worker's result). */
 export interface SpillInfo {
-  file: string;
-  /** Fitted members in file order: the statistical components, then the switch candidates. */
+  chunk: number;
+  /** Fitted members in layout order: the statistical components, then the switch candidates. */
   members: string[];
   /** How many of `members` are components (the records' `parts`); the rest are `others`. */
   components: number;
@@ -26,16 +63,17 @@ export interface SpillInfo {
 }
 
 /**
- * Writes the records' component and candidate forecasts to `file` and strips them from the result (in place):
- * what the worker sends back is then the sums and the actuals alone.
+ * Writes the records' component and candidate forecasts as chunk `chunk` of `spill` and strips them from the
+ * result (in place): what the worker sends back is then the sums and the actuals alone.
  */
-export function spillBacktests(
+export async function spillBacktests(
   result: AutoPredictorResult,
-  file: string,
+  spill: ChunkSpill,
+  chunk: number,
   switchMembers: readonly string[],
   horizon: number,
   quantiles: number,
-): SpillInfo {
+): Promise<SpillInfo> {
   const components = result.statisticalComponents ?? 0;
   const members = [...result.components.slice(0, components), ...switchMembers];
   const stride = horizon * (1 + quantiles);
@@ -53,15 +91,21 @@ export function spillBacktests(
     delete b.parts;
     delete b.others;
   });
-  fs.writeFileSync(file, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-  return { file, members, components, horizon, quantiles };
+  await spill.write(chunk, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  return { chunk, members, components, horizon, quantiles };
 }
 
-/** Reads a chunk's file back onto its records (`parts`, and `others` when there are switch candidates). */
-export async function restoreBacktests(records: readonly BacktestRecord[], spill: SpillInfo): Promise<void> {
-  const bytes = await fsp.readFile(spill.file);
-  const values = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
-  const { members, components, horizon, quantiles } = spill;
+/** Reads a chunk back onto its records (`parts`, and `others` when there are switch candidates). */
+export async function restoreBacktests(
+  records: readonly BacktestRecord[],
+  spill: ChunkSpill,
+  info: SpillInfo,
+): Promise<void> {
+  const bytes = await spill.read(info.chunk);
+  // A fresh copy when the bytes are not 8-aligned in their buffer (a pooled Buffer may not be).
+  const aligned = bytes.byteOffset % 8 === 0 ? bytes : Uint8Array.from(bytes);
+  const values = new Float64Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 8);
+  const { members, components, horizon, quantiles } = info;
   const stride = horizon * (1 + quantiles);
   const forecastAt = (at: number): SeriesForecast => ({
     mean: values.subarray(at, at + horizon),
@@ -71,7 +115,7 @@ export async function restoreBacktests(records: readonly BacktestRecord[], spill
   });
   if (values.length !== records.length * members.length * stride)
     throw new RangeError(
-      `${spill.file}: ${values.length} values, expected ${records.length * members.length * stride}`,
+      `Backtest chunk ${info.chunk}: ${values.length} values, expected ${records.length * members.length * stride}`,
     );
   records.forEach((b, r) => {
     const base = r * members.length * stride;

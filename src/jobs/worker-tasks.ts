@@ -23,7 +23,7 @@ import {
 } from "../forecasting/global/index.js";
 import { loadMembers } from "../forecasting/members.js";
 import type { SeriesSet } from "../forecasting/series-set.js";
-import { type SpillInfo, spillBacktests } from "./backtest-spill.js";
+import { openSpill, type SpillInfo, type SpillLocation, spillBacktests } from "./backtest-spill.js";
 import { forecastAt, type PackedForecasts, packForecasts } from "./forecast-transfer.js";
 import { type PackedSeries, type PackedSeriesSet, unpackSeries, unpackSeriesSet } from "./series-transfer.js";
 
@@ -55,9 +55,9 @@ export async function backtestChunk(input: {
   options: AutoPredictorOptions;
   /** Per member, per window: the forecasts for the chunk's series. */
   external: Record<string, PackedForecasts[]>;
-  /** With learned members: the file the components' backtest forecasts go to (backtest-spill.ts), so that the
-   * result carries the sums and actuals alone. */
-  spillFile?: string;
+  /** With learned members: where the components' backtest forecasts go, as chunk `chunk` (backtest-spill.ts), so
+   * that the result carries the sums and actuals alone. */
+  spill?: { location: SpillLocation; chunk: number };
 }): Promise<AutoPredictorResult & { spill?: SpillInfo }> {
   await loadMembers(input.options.members ?? []);
   const external = Object.fromEntries(
@@ -70,13 +70,14 @@ export async function backtestChunk(input: {
     ]),
   );
   const result = backtestAutoPredictor(input.grid, unpackSeries(input.series), input.options, external);
-  if (!input.spillFile || !input.options.learnedMembers) return result;
+  if (!input.spill || !input.options.learnedMembers) return result;
   const switchMembers = (input.options.switchMembers ?? []).filter(
     (m) => !input.options.learnedMembers?.includes(m),
   );
-  const spill = spillBacktests(
+  const spill = await spillBacktests(
     result,
-    input.spillFile,
+    openSpill(input.spill.location),
+    input.spill.chunk,
     switchMembers,
     input.grid.horizon,
     input.options.quantiles.length,

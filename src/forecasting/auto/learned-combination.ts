@@ -3,8 +3,8 @@
 // switch where it is on, optionally stretch the quantiles by a calibration learned from the backtests
 // (interval-calibration.ts), and score the combination on every backtest window with the sums GetAccuracyMetrics
 // reports. The weights need the Gram sums alone; the per-chunk steps (decide, score) need that chunk's component
-// forecasts, which the training job reads back from disk one chunk at a time (jobs/backtest-spill.ts). Pure over
-// the chunks' results; the caller gives the external members' backtest forecasts and the series' histories.
+// forecasts, which the training job reads back from its spill one chunk at a time (jobs/backtest-spill.ts). Pure
+// over the chunks' results; the caller gives the external members' backtest forecasts and the series' histories.
 
 import { clampNonNegative, enforceMonotoneQuantiles, type SeriesForecast } from "../model.js";
 import {

@@ -251,6 +251,7 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
                 combination: model.combination,
                 quantiles,
                 nonNegative: model.nonNegative,
+                ...(model.intervals ? { intervals: model.intervals } : {}),
                 external: Object.fromEntries(
                   Object.entries(datasetForecasts).map(([m, f]) => [m, sliceForecasts(f, offset, end)]),
                 ),

@@ -42,16 +42,20 @@ export interface ExportPartSet {
 
 /** What differs between forecast, backtest and explainability exports. */
 export interface ExportKind {
-  kind: "forecast-export-job" | "predictor-backtest-export-job" | "explainability-export";
-  parentKind: "forecast" | "predictor" | "explainability";
+  kind:
+    | "forecast-export-job"
+    | "predictor-backtest-export-job"
+    | "explainability-export"
+    | "what-if-forecast-export";
+  parentKind: "forecast" | "predictor" | "explainability" | "what-if-analysis";
   /** Member names in the requests and responses. */
   nameMember: string;
   arnMember: string;
   parentArnMember: string;
   /** At most this many of this kind may run at once per account (LimitExceededException beyond). */
   maxRunning?: (services: Services) => number;
-  /** The files to write for a parent. */
-  parts(services: Services, parent: ResourceRecord): ExportPartSet[];
+  /** The files to write for a parent (`record`: the export job, for kinds that export several resources). */
+  parts(services: Services, parent: ResourceRecord, record?: ResourceRecord): ExportPartSet[];
 }
 
 export async function createExport(
@@ -63,6 +67,9 @@ export async function createExport(
     destination: S3Destination;
     format?: string;
     tags?: readonly Tag[];
+    /** Further attributes and the resources the export reads besides its parent (what-if forecast exports). */
+    attrs?: Record<string, unknown>;
+    refs?: readonly string[];
   },
 ): Promise<string> {
   const tags = checkUserTags(input.tags);
@@ -81,7 +88,11 @@ export async function createExport(
     throw invalidInput((error as Error).message);
   }
   await requireS3Access(ctx, s3.Path, "write", s3.RoleArn);
-  const arn = buildArn(ctx, spec.kind, input.name, parent.name);
+  // A what-if forecast export is named on its own (what-if-forecast-export/<name>), the others under their parent.
+  const arn =
+    spec.kind === "what-if-forecast-export"
+      ? buildArn(ctx, spec.kind, input.name)
+      : buildArn(ctx, spec.kind, input.name, parent.name);
   const record = newRecord(ctx, {
     arn,
     kind: spec.kind,
@@ -92,6 +103,7 @@ export async function createExport(
       [spec.parentArnMember]: parent.arn,
       Destination: input.destination,
       Format: input.format ?? "CSV",
+      ...input.attrs,
     },
   });
   ctx.services.store.transaction(() => {
@@ -108,7 +120,7 @@ export async function createExport(
         );
       }
     }
-    insertNew(ctx, record);
+    insertNew(ctx, record, input.refs);
     storeCreationTags(ctx, arn, tags);
   });
   ctx.services.jobs.kick();
@@ -181,7 +193,7 @@ async function removeParts(
 ) {
   const { bucket, prefix, baseName } = placement(record);
   const store = services.objectStoreFor(record.accountId);
-  const folders = parent ? spec.parts(services, parent).map((p) => p.folder) : [""];
+  const folders = parent ? spec.parts(services, parent, record).map((p) => p.folder) : [""];
   for (const folder of new Set(folders)) {
     const stem = `${folderPrefix(folder ? `${folderPrefix(prefix)}${folder}` : prefix)}${baseName}_part`;
     const stale = await store.listObjects(bucket, stem).catch(() => []);
@@ -208,7 +220,7 @@ export function exportJobs(services: Services, spec: ExportKind): JobHandler {
       const keys: string[] = [];
       let rows = 0;
       try {
-        for (const part of spec.parts(services, parent)) {
+        for (const part of spec.parts(services, parent, record)) {
           const result = await writeExportParts({
             store,
             bucket,

@@ -56,8 +56,16 @@ export const ResumeResource: OperationHandler<ResumeResourceRequest> = async (ct
 /** The resource and everything created from it, children before parents. */
 function subtree(ctx: RequestContext, root: ResourceRecord): ResourceRecord[] {
   const out: ResourceRecord[] = [];
+  const seen = new Set<string>();
   const visit = (r: ResourceRecord) => {
-    for (const child of ctx.services.store.children(r.arn)) visit(child);
+    if (seen.has(r.arn)) return;
+    seen.add(r.arn);
+    // A what-if forecast export reads several what-if forecasts: it belongs to the tree of each of them.
+    const exports =
+      r.kind === "what-if-forecast"
+        ? ctx.services.store.referrers(r.arn).filter((e) => e.kind === "what-if-forecast-export")
+        : [];
+    for (const child of [...ctx.services.store.children(r.arn), ...exports]) visit(child);
     out.push(r);
   };
   visit(root);

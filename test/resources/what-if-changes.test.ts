@@ -34,6 +34,13 @@ function makeSet(): SeriesSet {
   };
 }
 
+/** A series' related array, or a failure when it is missing. */
+function related(set: SeriesSet, series: number, feature: number): Float64Array {
+  const values = set.series[series]?.related[feature];
+  assert.ok(values);
+  return values;
+}
+
 describe("what-if changes to related data", () => {
   test("transformations apply in order, only on the horizon, where every condition holds", () => {
     const set = makeSet();
@@ -56,11 +63,11 @@ describe("what-if changes to related data", () => {
       "timestamp",
     );
     assert.deepEqual([...changed].sort(), [1, 2]);
-    assert.deepEqual([...(set.series[0]?.related[0] as Float64Array)], [10, 10, 10, 10, 10]);
-    const p2 = [...(set.series[1]?.related[0] as Float64Array)].map((v) => Math.round(v * 1000) / 1000);
+    assert.deepEqual(Array.from(related(set, 0, 0)), [10, 10, 10, 10, 10]);
+    const p2 = Array.from(related(set, 1, 0)).map((v) => Math.round(v * 1000) / 1000);
     // History untouched; the horizon ×1.1, then +1 after 2024-01-04 (only the last point, 2024-01-05).
     assert.deepEqual(p2, [20, 20, 22, 22, 23]);
-    const p10 = [...(set.series[2]?.related[0] as Float64Array)].map((v) => Math.round(v * 1000) / 1000);
+    const p10 = Array.from(related(set, 2, 0)).map((v) => Math.round(v * 1000) / 1000);
     assert.deepEqual(p10, [30, 30, 33, 33, 33]);
   });
 
@@ -109,8 +116,8 @@ describe("what-if changes to related data", () => {
     assert.deepEqual([...result.changed], [0]);
     assert.equal(result.applied, 1);
     assert.equal(result.ignored, 2);
-    assert.deepEqual([...(set.series[0]?.related[1] as Float64Array)], [0, 0, 0, 1, 0]);
-    assert.deepEqual([...(set.series[0]?.related[0] as Float64Array)], [10, 10, 10, 10, 10]);
+    assert.deepEqual(Array.from(related(set, 0, 1)), [0, 0, 0, 1, 0]);
+    assert.deepEqual(Array.from(related(set, 0, 0)), [10, 10, 10, 10, 10]);
   });
 
   test("checks name the rule broken", () => {

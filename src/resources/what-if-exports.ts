@@ -1,3 +1,4 @@
+import path from "node:path";
 import type {
   CreateWhatIfForecastExportRequest,
   DeleteWhatIfForecastExportRequest,
@@ -6,14 +7,12 @@ import type {
 } from "../contract/generated/forecast.js";
 import { sqlIdent, sqlString } from "../data/sql.js";
 import { inUse, invalidInput } from "../errors.js";
-import { JobFailure } from "../jobs/job-runner.js";
 import { STATUS } from "../jobs/statuses.js";
-import type { ResourceRecord } from "../store/resource-store.js";
 import { requireResource } from "./common.js";
 import type { OperationHandler } from "./context.js";
 import { createExport, deleteExport, describeExport, type ExportKind, listExports } from "./export-jobs.js";
 import { forecastTypeColumn } from "./forecast-files.js";
-import { whatIfForecastFile } from "./what-if-forecasts.js";
+import { whatIfForecastDirOf } from "./what-if-forecasts.js";
 
 /** The column naming each row's what-if forecast, since one file set holds several (docs/decisions.md). */
 export const WHAT_IF_NAME_COLUMN = "what_if_forecast_name";
@@ -29,23 +28,18 @@ export const WHAT_IF_FORECAST_EXPORT: ExportKind = {
   arnMember: "WhatIfForecastExportArn",
   parentArnMember: "WhatIfAnalysisArn",
   parts(services, _analysis, record) {
-    const arns = (record?.attrs.WhatIfForecastArns as string[] | undefined) ?? [];
-    const forecasts = arns.map((arn) => {
-      const r = services.store.get(arn) as ResourceRecord | undefined;
-      if (!r || r.status !== STATUS.ACTIVE)
-        throw new JobFailure(`The what-if forecast ${arn} is gone or not ACTIVE.`);
-      return r;
-    });
-    const first = forecasts[0];
-    if (!first) return [];
-    const keyNames = first.attrs.KeyNames as string[];
-    const types = first.attrs.ForecastTypes as string[];
+    if (!record) return [];
+    // Everything comes from the export's own attributes (recorded at creation), so no store call is needed here.
+    const arns = record.attrs.WhatIfForecastArns as string[];
+    const names = record.attrs.WhatIfForecastNames as string[];
+    const keyNames = record.attrs.KeyNames as string[];
+    const types = record.attrs.ForecastTypes as string[];
     const columns = [...keyNames.map(sqlIdent), "date"];
     const values = types.map((t) => sqlIdent(forecastTypeColumn(t)));
-    const selects = forecasts.map(
-      (r) =>
-        `SELECT ${columns.join(", ")}, ${sqlString(r.name)} AS ${WHAT_IF_NAME_COLUMN}, ${values.join(", ")}
-         FROM read_parquet(${sqlString(whatIfForecastFile(services, r))})`,
+    const selects = arns.map(
+      (arn, i) =>
+        `SELECT ${columns.join(", ")}, ${sqlString(names[i] as string)} AS ${WHAT_IF_NAME_COLUMN}, ${values.join(", ")}
+         FROM read_parquet(${sqlString(path.join(whatIfForecastDirOf(services, record, arn), "forecast.parquet"))})`,
     );
     return [
       {
@@ -91,7 +85,12 @@ export const CreateWhatIfForecastExport: OperationHandler<CreateWhatIfForecastEx
       destination: input.Destination,
       format: input.Format,
       tags: input.Tags,
-      attrs: { WhatIfForecastArns: arns },
+      attrs: {
+        WhatIfForecastArns: arns,
+        WhatIfForecastNames: forecasts.map((r) => r.name),
+        KeyNames: forecasts[0]?.attrs.KeyNames,
+        ForecastTypes: forecasts[0]?.attrs.ForecastTypes,
+      },
       refs: arns,
     }),
   };
@@ -121,7 +120,7 @@ export const ListWhatIfForecastExports: OperationHandler<ListWhatIfForecastExpor
   });
   const byArn = new Map<string, unknown>();
   for (const item of items) {
-    const r = ctx.services.store.get(String(item.WhatIfForecastExportArn));
+    const r = await ctx.services.store.get(String(item.WhatIfForecastExportArn));
     byArn.set(String(item.WhatIfForecastExportArn), r?.attrs.WhatIfForecastArns);
   }
   return {

@@ -321,8 +321,13 @@ export const QueryWhatIfForecast: OperationHandler<QueryWhatIfForecastRequest> =
 };
 
 export function whatIfForecastDir(services: Services, whatIf: ResourceRecord): string {
-  const analysis = String(whatIf.attrs.WhatIfAnalysisArn).split("/").pop() as string;
-  return services.dataFiles.resourceDir(whatIf, KIND, analysis, whatIf.name);
+  return whatIfForecastDirOf(services, whatIf, whatIf.arn);
+}
+
+/** The folder of the what-if forecast with this ARN in `scope`, from the ARN alone (<analysis>/<name>). */
+export function whatIfForecastDirOf(services: Services, scope: ResourceRecord, arn: string): string {
+  const [analysis, name] = arn.split(":").slice(5).join(":").split("/").slice(1) as [string, string];
+  return services.dataFiles.resourceDir(scope, KIND, analysis, name);
 }
 
 /** The what-if forecast's rows, in the layout of a forecast file (keys, date, one column per forecast type). */

@@ -10,7 +10,7 @@
 #   scripts/test-setup.sh --check   check only: name what is missing, exit 1 if anything is
 #   scripts/test-setup.sh --plan    print the Debian packages an install would add, one a line; always exit 0
 #
-# To add a requirement (PostgreSQL, say): write a `has_…` function that succeeds when it is present and add a
+# To add a requirement: write a `has_…` function that succeeds when it is present and add a
 # `require` line at the end. Set OPENFORECAST_SKIP_TEST_SETUP=1 to skip all of this (a machine set up otherwise).
 set -uo pipefail
 
@@ -43,6 +43,16 @@ has_boto3() {
 # The AWS CLI compatibility test runs `aws` from the PATH. Running it (not `command -v`, which also names a file
 # that is not executable) shows that it works.
 has_aws_cli() { aws --version >/dev/null 2>&1; }
+
+# The state store is tested on a real PostgreSQL too: test/setup/postgres.ts starts a throwaway cluster with the
+# server binaries of Debian's postgresql package (initdb and pg_ctl under /usr/lib/postgresql/<version>/bin).
+has_postgres() {
+  local f
+  for f in /usr/lib/postgresql/*/bin/initdb; do
+    [ -x "$f" ] && [ -x "$(dirname "$f")/pg_ctl" ] && return 0
+  done
+  return 1
+}
 
 # ---- the mechanism -----------------------------------------------------------------------------------------
 
@@ -105,6 +115,7 @@ check_all() {
   require "Chromium at /usr/bin/chromium (console tests)" has_chromium chromium
   require "a Python with boto3 (compatibility tests)" has_boto3 python3-boto3
   require "the AWS CLI (compatibility tests)" has_aws_cli awscli
+  require "PostgreSQL server binaries (state store tests)" has_postgres postgresql
 }
 
 check_all

@@ -1,24 +1,27 @@
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import type { ServiceConfig } from "./config/config.js";
+import { DEFAULT_BLOB_BUCKET, type ServiceConfig } from "./config/config.js";
 import { IAM_PROTOCOL, STS_PROTOCOL } from "./gateway/aws-query.js";
 import { buildGateway } from "./gateway/server.js";
 import { type AccessKey, loadAccessKeys } from "./identity/keys.js";
 import { createVerifier } from "./identity/sigv4.js";
 import { JobRunner } from "./jobs/job-runner.js";
+import { STATUS } from "./jobs/statuses.js";
 import { WorkerPool } from "./jobs/worker-pool.js";
+import { JobLog } from "./ops/job-log.js";
+import { ServiceMetrics } from "./ops/service-metrics.js";
 import type { Services } from "./resources/context.js";
-import { DataFiles } from "./resources/data-files.js";
 import { forecastHandlers, forecastQueryHandlers, jobHandlers } from "./resources/handlers.js";
 import { iamActions } from "./resources/iam-roles.js";
+import { withInitialEstimate } from "./resources/job-estimates.js";
 import { PageTokens } from "./resources/pagination.js";
 import { stsActions } from "./resources/sts.js";
+import { BlobStore } from "./storage/blob-store.js";
 import { startEmbeddedS3 } from "./storage/embedded-s3.js";
+import { internalKey } from "./storage/internal-bucket.js";
 import { ObjectStore } from "./storage/object-store.js";
-import { openDatabase } from "./store/database.js";
-import { IamRoleStore } from "./store/iam-role-store.js";
-import { ResourceStore } from "./store/resource-store.js";
+import { openStateStore } from "./store/state-store.js";
 
 export interface RunningService {
   forecastEndpoint: string;
@@ -49,20 +52,27 @@ export async function startService(
     env,
     log: (m) => log.info(m),
   });
+  // The state store first: on SQLite it locks the data dir, so a second process stops before starting anything.
+  const state = await openStateStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  // On the embedded endpoint the service's own bucket belongs to an account no user key has (internal-bucket.ts).
+  const ownKey = internalKey();
   const embedded = config.s3Endpoint
     ? undefined
     : await startEmbeddedS3({
         host: config.s3Host,
         port: config.s3Port,
         directory: path.join(config.dataDir, "s3"),
-        keys,
+        keys: [...keys, ownKey],
         log: (message) => log.warn(message),
       });
   const s3Endpoint = config.s3Endpoint ?? (embedded?.endpoint as string);
 
-  const db = openDatabase(path.join(config.dataDir, "state.sqlite"));
-  const store = new ResourceStore(db);
-  const jobs = new JobRunner(store, config.jobConcurrency, log, config.dataDir);
+  const store = state.resources;
+  const jobs = new JobRunner(store, config.jobConcurrency, log, {
+    dataDir: config.dataDir,
+    singleRunner: state.singleRunner,
+    leaseMs: config.jobLeaseSeconds * 1000,
+  });
   const pool = new WorkerPool();
   const objectStores = new Map<string, ObjectStore>();
   const externalCredentials =
@@ -79,16 +89,27 @@ export async function startService(
         "variables unset to have each account use its own key on the S3 store.",
     );
   }
-  const dataFiles = new DataFiles(config.dataDir);
-  await dataFiles.clearScratch();
+  const blobObjects = new ObjectStore({
+    endpoint: s3Endpoint,
+    region: config.s3Region,
+    credentials: embedded ? ownKey : (externalCredentials ?? (keys[0] as AccessKey)),
+    forcePathStyle: true,
+  });
+  const blobs = new BlobStore({
+    objects: blobObjects,
+    bucket: config.blobBucket ?? DEFAULT_BLOB_BUCKET,
+    scratchRoot: path.join(config.dataDir, "tmp"),
+    legacyRoot: config.dataDir,
+  });
+  await blobs.start();
   const services: Services = {
     config,
     store,
-    iamRoles: new IamRoleStore(db),
+    iamRoles: state.iamRoles,
     jobs,
     pool,
-    tokens: new PageTokens(store),
-    dataFiles,
+    tokens: await PageTokens.open(store),
+    blobs,
     log,
     objectStoreFor(accountId) {
       let objectStore = objectStores.get(accountId);
@@ -110,7 +131,20 @@ export async function startService(
       return objectStore;
     },
   };
-  for (const [kind, handler] of Object.entries(jobHandlers(services))) jobs.register(kind, handler);
+  for (const [kind, handler] of Object.entries(jobHandlers(services)))
+    jobs.register(kind, withInitialEstimate(services, handler, kind));
+  jobs.events.add(new JobLog(log));
+  const metrics = config.metrics
+    ? new ServiceMetrics({
+        pendingJobs: async () => [
+          ...(await store.withStatus(STATUS.CREATE_PENDING)),
+          ...(await store.withStatus(STATUS.DELETE_PENDING)),
+        ],
+        runningJobs: () => jobs.events.runningByKind(),
+        workers: pool,
+      })
+    : undefined;
+  if (metrics) jobs.events.add(metrics);
 
   const verifier = createVerifier({ keys, services: ["forecast"] });
   // STS and IAM answer on the same port; their requests are signed for their own service names.
@@ -133,11 +167,12 @@ export async function startService(
     },
     keys,
     log,
+    metrics,
   });
   await gateway.listen({ host: config.host, port: config.port });
   const address = gateway.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  jobs.start();
+  await jobs.start();
 
   return {
     forecastEndpoint: `http://${config.host}:${port}`,
@@ -152,8 +187,9 @@ export async function startService(
       await gateway.close();
       await jobs.close();
       await pool.close();
+      blobObjects.close();
       await embedded?.close();
-      db.close();
+      await state.close();
     },
   };
 }

@@ -4,6 +4,7 @@ import { startService } from "./app.js";
 import { formatBanner } from "./banner.js";
 import { ConfigError, OPTIONS, resolveConfig } from "./config/config.js";
 import { CredentialsError } from "./identity/keys.js";
+import { DataDirInUse } from "./store/data-dir-lock.js";
 
 const USAGE = `openforecast: an Amazon Forecast-compatible service
 
@@ -70,7 +71,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof CredentialsError) {
+    if (error instanceof ConfigError || error instanceof CredentialsError || error instanceof DataDirInUse) {
       process.stderr.write(`openforecast: ${error.message}\n`);
       process.exit(2);
     }

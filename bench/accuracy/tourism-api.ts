@@ -269,7 +269,7 @@ async function runService(
   );
   lap("query");
   // Diagnostic only (not part of the API): which member each series got, from the in-process store.
-  const memberCounts = h.service.services.store.get(PredictorArn as string)?.attrs.MemberCounts as
+  const memberCounts = (await h.service.services.store.get(PredictorArn as string))?.attrs.MemberCounts as
     | Record<string, number>
     | undefined;
   return {

@@ -5,6 +5,11 @@ export interface ServiceConfig {
   host: string;
   port: number;
   dataDir: string;
+  /**
+   * PostgreSQL URL (postgres://user:pass@host:port/db) of a shared state store; when absent the state is an
+   * SQLite file in the data dir, served by this one process.
+   */
+  databaseUrl?: string;
   /** External S3 endpoint; when absent the embedded S3-compatible endpoint is started. */
   s3Endpoint?: string;
   s3Host: string;
@@ -13,10 +18,22 @@ export interface ServiceConfig {
   s3Region: string;
   /** How many jobs (imports, trainings, exports) run at once in this process. */
   jobConcurrency: number;
+  /**
+   * How long a job's claim holds without a heartbeat: when processes share a PostgreSQL state store, a job whose
+   * process died is taken over by another this long after its last heartbeat.
+   */
+  jobLeaseSeconds: number;
   /** Explainability exports that may run at once per account before LimitExceededException. */
   maxConcurrentExplainabilityExports: number;
   logLevel: string;
+  /** The bucket holding the service's own bulk data (default DEFAULT_BLOB_BUCKET); created at start if missing. */
+  blobBucket?: string;
+  /** Prometheus metrics at GET /metrics, and the per-request counting behind them. */
+  metrics: boolean;
 }
+
+/** The internal bucket's default name (no user account can read it on the embedded endpoint). */
+export const DEFAULT_BLOB_BUCKET = "openforecast-internal";
 
 export const DEFAULTS = {
   host: "127.0.0.1",
@@ -25,6 +42,7 @@ export const DEFAULTS = {
   dataDir: "./.openforecast",
   s3Region: "us-east-1",
   jobConcurrency: 2,
+  jobLeaseSeconds: 60,
   maxConcurrentExplainabilityExports: 5,
   logLevel: "info",
 } as const;
@@ -38,6 +56,11 @@ export const OPTIONS = [
   },
   { flag: "--port", env: "OPENFORECAST_PORT", help: `port of the Forecast API (default ${DEFAULTS.port})` },
   { flag: "--data-dir", env: "OPENFORECAST_DATA_DIR", help: `state and data (default ${DEFAULTS.dataDir})` },
+  {
+    flag: "--database-url",
+    env: "OPENFORECAST_DATABASE_URL",
+    help: "keep resources and job state in this PostgreSQL (13+) database, postgres://… (default: SQLite in the data dir)",
+  },
   {
     flag: "--s3-endpoint",
     env: "OPENFORECAST_S3_ENDPOINT",
@@ -54,9 +77,19 @@ export const OPTIONS = [
     help: `region used for S3 calls (default us-east-1)`,
   },
   {
+    flag: "--blob-bucket",
+    env: "OPENFORECAST_BLOB_BUCKET",
+    help: `bucket for the service's own data: datasets, models, forecasts (default ${DEFAULT_BLOB_BUCKET})`,
+  },
+  {
     flag: "--job-concurrency",
     env: "OPENFORECAST_JOB_CONCURRENCY",
     help: `jobs run at once (default ${DEFAULTS.jobConcurrency})`,
+  },
+  {
+    flag: "--job-lease-seconds",
+    env: "OPENFORECAST_JOB_LEASE_SECONDS",
+    help: `with --database-url: a dead process's jobs are taken over after this (default ${DEFAULTS.jobLeaseSeconds})`,
   },
   {
     flag: "--max-concurrent-explainability-exports",
@@ -67,6 +100,11 @@ export const OPTIONS = [
     flag: "--log-level",
     env: "OPENFORECAST_LOG_LEVEL",
     help: "pino level: fatal..trace, silent (default info)",
+  },
+  {
+    flag: "--metrics",
+    env: "OPENFORECAST_METRICS",
+    help: "on|off: Prometheus metrics at GET /metrics (default on)",
   },
 ] as const;
 
@@ -84,6 +122,31 @@ function parsePositive(value: string, what: string): number {
   if (!Number.isInteger(n) || n < 1)
     throw new ConfigError(`${what} must be a whole number >= 1, not "${value}"`);
   return n;
+}
+
+/** A PostgreSQL URL, refused early (before anything starts) when it is not one. */
+function checkDatabaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(
+      "--database-url must be a URL of the form postgres://user:password@host:5432/database",
+    );
+  }
+  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
+    throw new ConfigError(
+      `--database-url must be a postgres:// (or postgresql://) URL, not ${url.protocol}//…; leave it unset for SQLite`,
+    );
+  }
+  return value;
+}
+
+function parseSwitch(value: string, what: string): boolean {
+  if (value === "on" || value === "true") return true;
+  if (value === "off" || value === "false") return false;
+  throw new ConfigError(`${what} must be on or off, not "${value}"`);
 }
 
 /** Reads `--flag value` / `--flag=value` pairs; unknown flags are an error so typos do not pass silently. */
@@ -114,6 +177,7 @@ export function resolveConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
   const portText = pick("--port", "OPENFORECAST_PORT");
   const s3PortText = pick("--s3-port", "OPENFORECAST_S3_PORT");
   const concurrencyText = pick("--job-concurrency", "OPENFORECAST_JOB_CONCURRENCY");
+  const leaseText = pick("--job-lease-seconds", "OPENFORECAST_JOB_LEASE_SECONDS");
   const exportsText = pick(
     "--max-concurrent-explainability-exports",
     "OPENFORECAST_MAX_CONCURRENT_EXPLAINABILITY_EXPORTS",
@@ -122,6 +186,7 @@ export function resolveConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     host,
     port: portText === undefined ? DEFAULTS.port : parsePort(portText, "--port"),
     dataDir: path.resolve(pick("--data-dir", "OPENFORECAST_DATA_DIR") ?? DEFAULTS.dataDir),
+    databaseUrl: checkDatabaseUrl(pick("--database-url", "OPENFORECAST_DATABASE_URL")),
     s3Endpoint: pick("--s3-endpoint", "OPENFORECAST_S3_ENDPOINT"),
     s3Host: host,
     s3Port: s3PortText === undefined ? DEFAULTS.s3Port : parsePort(s3PortText, "--s3-port"),
@@ -130,10 +195,14 @@ export function resolveConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
       concurrencyText === undefined
         ? DEFAULTS.jobConcurrency
         : parsePositive(concurrencyText, "--job-concurrency"),
+    jobLeaseSeconds:
+      leaseText === undefined ? DEFAULTS.jobLeaseSeconds : parsePositive(leaseText, "--job-lease-seconds"),
     maxConcurrentExplainabilityExports:
       exportsText === undefined
         ? DEFAULTS.maxConcurrentExplainabilityExports
         : parsePositive(exportsText, "--max-concurrent-explainability-exports"),
     logLevel: pick("--log-level", "OPENFORECAST_LOG_LEVEL") ?? DEFAULTS.logLevel,
+    blobBucket: pick("--blob-bucket", "OPENFORECAST_BLOB_BUCKET"),
+    metrics: parseSwitch(pick("--metrics", "OPENFORECAST_METRICS") ?? "on", "--metrics"),
   };
 }

@@ -28,11 +28,10 @@ export class SessionTokens {
   ) {}
 
   /** A key from the store's settings, generated on first use. */
-  static keyFrom(setting: (name: string, make: () => string) => string): Buffer {
-    return Buffer.from(
-      setting("console-session-secret", () => randomBytes(32).toString("hex")),
-      "hex",
-    );
+  static async keyFrom(
+    setting: (name: string, make: () => string) => Promise<string> | string,
+  ): Promise<Buffer> {
+    return Buffer.from(await setting("console-session-secret", () => randomBytes(32).toString("hex")), "hex");
   }
 
   issue(key: AccessKey, region: string): { token: string; session: ConsoleSession } {

@@ -82,13 +82,15 @@ export async function explainedSeriesAttributeUse(
   explainability: ResourceRecord,
   key: readonly string[],
 ): Promise<AttributeUse | undefined> {
-  const resource = services.store.get(String(explainability.attrs.ResourceArn));
+  const resource = await services.store.get(String(explainability.attrs.ResourceArn));
   const predictor =
-    resource?.kind === "predictor" ? resource : services.store.get(String(resource?.attrs.PredictorArn));
+    resource?.kind === "predictor"
+      ? resource
+      : await services.store.get(String(resource?.attrs.PredictorArn));
   const file = predictor?.attrs.ModelFile;
   if (typeof file !== "string") return undefined;
   try {
-    return attributeUseOf(await readPredictorModel(file), JSON.stringify(key));
+    return attributeUseOf(await readPredictorModel(services.blobs, file), JSON.stringify(key));
   } catch {
     return undefined;
   }

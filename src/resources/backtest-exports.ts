@@ -21,8 +21,9 @@ export const BACKTEST_EXPORT: ExportKind = {
   nameMember: "PredictorBacktestExportJobName",
   arnMember: "PredictorBacktestExportJobArn",
   parentArnMember: "PredictorArn",
-  parts(_services, predictor) {
-    const file = sqlString(String(predictor.attrs.BacktestFile));
+  sourceAttribute: "BacktestFile",
+  parts(_services, predictor, local) {
+    const file = sqlString(local);
     const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
     const qcols = quantiles.map((q) => `p${Math.round(q * 100)}`);
     const header = (predictor.attrs.BacktestColumns as string[] | undefined) ?? [];
@@ -102,22 +103,28 @@ export const DescribePredictorBacktestExportJob: OperationHandler<
 > = async (ctx, input) =>
   describeExport(
     BACKTEST_EXPORT,
-    requireResource(ctx, input.PredictorBacktestExportJobArn, [BACKTEST_EXPORT.kind]),
+    await requireResource(ctx, input.PredictorBacktestExportJobArn, [BACKTEST_EXPORT.kind]),
   );
 
 export const ListPredictorBacktestExportJobs: OperationHandler<
   ListPredictorBacktestExportJobsRequest
 > = async (ctx, input) => {
-  const { items, NextToken } = listExports(ctx, BACKTEST_EXPORT, "ListPredictorBacktestExportJobs", input, {
-    PredictorArn: "parentArn",
-    Status: "status",
-  });
+  const { items, NextToken } = await listExports(
+    ctx,
+    BACKTEST_EXPORT,
+    "ListPredictorBacktestExportJobs",
+    input,
+    {
+      PredictorArn: "parentArn",
+      Status: "status",
+    },
+  );
   return { PredictorBacktestExportJobs: items, NextToken };
 };
 
 export const DeletePredictorBacktestExportJob: OperationHandler<
   DeletePredictorBacktestExportJobRequest
 > = async (ctx, input) => {
-  deleteExport(ctx, BACKTEST_EXPORT, input.PredictorBacktestExportJobArn);
+  await deleteExport(ctx, BACKTEST_EXPORT, input.PredictorBacktestExportJobArn);
   return {};
 };

@@ -1,5 +1,5 @@
 import { alreadyExists, invalidInput, limitExceeded, notFound } from "../errors.js";
-import type { ResourceRecord } from "../store/resource-store.js";
+import type { InsertGuard, InsertOutcome, ResourceRecord } from "../store/resource-store.js";
 import { kmsKeyArnScope, parseArn, roleArnAccount } from "./arn.js";
 import type { RequestContext } from "./context.js";
 import { findRoleByArn } from "./iam-roles.js";
@@ -35,10 +35,10 @@ export const KIND_LABEL: Record<string, string> = {
  * The caller's resource with this ARN. A resource of another account or region is reported as missing, exactly
  * like one that does not exist, so that nothing leaks across accounts.
  */
-export function findResource(ctx: RequestContext, arn: string): ResourceRecord | undefined {
+export async function findResource(ctx: RequestContext, arn: string): Promise<ResourceRecord | undefined> {
   const parsed = parseArn(arn);
   if (!parsed || parsed.accountId !== ctx.accountId || parsed.region !== ctx.region) return undefined;
-  const record = ctx.services.store.get(arn);
+  const record = await ctx.services.store.get(arn);
   if (!record || record.accountId !== ctx.accountId || record.region !== ctx.region) return undefined;
   return record;
 }
@@ -50,25 +50,34 @@ export function findResource(ctx: RequestContext, arn: string): ResourceRecord |
 export const resourceNotFound = (arn: string) => notFound(`No resource found ${arn}`);
 
 /** Like findResource, but the resource must exist and be of one of the given kinds. */
-export function requireResource(ctx: RequestContext, arn: string, kinds: readonly string[]): ResourceRecord {
-  const record = findResource(ctx, arn);
+export async function requireResource(
+  ctx: RequestContext,
+  arn: string,
+  kinds: readonly string[],
+): Promise<ResourceRecord> {
+  const record = await findResource(ctx, arn);
   if (!record || !kinds.includes(record.kind)) throw resourceNotFound(arn);
   return record;
 }
 
-/** Inserts a new record or answers ResourceAlreadyExistsException naming the taken name. */
-export function insertNew(ctx: RequestContext, record: ResourceRecord, refs: readonly string[] = []): void {
-  const { store } = ctx.services;
-  const inserted = store.transaction(() => {
-    if (!store.insert(record, refs)) return false;
-    return true;
-  });
-  if (!inserted) {
+/**
+ * Inserts a new record with its references and creation tags (checked by checkUserTags beforehand), in one
+ * atomic step, or answers ResourceAlreadyExistsException naming the taken name. With a guard, the outcome of a
+ * failed guard is returned for the caller to turn into its own error; otherwise the outcome is `inserted`.
+ */
+export async function insertNew(
+  ctx: RequestContext,
+  record: ResourceRecord,
+  options: { refs?: readonly string[]; tags?: readonly Tag[]; guard?: InsertGuard } = {},
+): Promise<InsertOutcome> {
+  const outcome = await ctx.services.store.insert({ record, ...options });
+  if (!outcome.inserted && outcome.reason === "exists") {
     // Amazon's wording, as moto's Forecast backend records it.
     throw alreadyExists(
       `A ${KIND_LABEL[record.kind] ?? record.kind} already exists with the arn: ${record.arn}`,
     );
   }
+  return outcome;
 }
 
 /** Tags a user may write: at most 50 and none under the reserved aws: prefix. */
@@ -85,13 +94,8 @@ export function checkUserTags(tags: readonly Tag[] | undefined): readonly Tag[] 
   return list;
 }
 
-/** Writes the tags given at creation (checked by checkUserTags beforehand). */
-export function storeCreationTags(ctx: RequestContext, arn: string, tags: readonly Tag[]): void {
-  if (tags.length > 0) ctx.services.store.putTags(arn, tags, MAX_USER_TAGS);
-}
-
 /** A role passed for S3 access must be an IAM role of the caller's own account. */
-export function checkRoleArn(ctx: RequestContext, roleArn: string): void {
+export async function checkRoleArn(ctx: RequestContext, roleArn: string): Promise<void> {
   const account = roleArnAccount(roleArn);
   if (account === undefined) throw invalidInput(`${roleArn} is not an IAM role ARN.`);
   if (account !== ctx.accountId) {
@@ -102,7 +106,7 @@ export function checkRoleArn(ctx: RequestContext, roleArn: string): void {
   }
   // Accounts that never used the IAM stand-in keep working with any role ARN of their own; once an account has
   // roles, a RoleArn must name one of them, as on AWS (docs/decisions.md, "STS and IAM").
-  if (ctx.services.iamRoles.count(ctx.accountId) > 0 && !findRoleByArn(ctx, roleArn)) {
+  if ((await ctx.services.iamRoles.count(ctx.accountId)) > 0 && !(await findRoleByArn(ctx, roleArn))) {
     throw invalidInput(
       `Could not assume the role ${roleArn}: account ${ctx.accountId} has no such IAM role. Create it with ` +
         "CreateRole, or pass the ARN of one of the account's roles.",

@@ -17,7 +17,6 @@ import {
   KIND_LABEL,
   newRecord,
   requireResource,
-  storeCreationTags,
 } from "./common.js";
 import type { OperationHandler, RequestContext } from "./context.js";
 import { listPage } from "./listing.js";
@@ -29,8 +28,12 @@ const KIND = "dataset-group";
  * (target time series, related time series, item metadata). ARNs that name no dataset of the caller's are
  * all reported at once, as Amazon does: InvalidInputException "Dataset arns: [<arn>, ...] are not found".
  */
-function checkDatasets(ctx: RequestContext, domain: string, arns: readonly string[]): string[] {
-  const datasets = arns.map((arn) => findResource(ctx, arn));
+async function checkDatasets(
+  ctx: RequestContext,
+  domain: string,
+  arns: readonly string[],
+): Promise<string[]> {
+  const datasets = await Promise.all(arns.map((arn) => findResource(ctx, arn)));
   const missing = arns.filter((_, i) => datasets[i]?.kind !== "dataset");
   if (missing.length > 0)
     throw invalidInput(`Dataset arns: [${[...new Set(missing)].join(", ")}] are not found`);
@@ -56,7 +59,7 @@ function checkDatasets(ctx: RequestContext, domain: string, arns: readonly strin
 
 export const CreateDatasetGroup: OperationHandler<CreateDatasetGroupRequest> = async (ctx, input) => {
   const tags = checkUserTags(input.Tags);
-  const datasetArns = checkDatasets(ctx, input.Domain, input.DatasetArns ?? []);
+  const datasetArns = await checkDatasets(ctx, input.Domain, input.DatasetArns ?? []);
   const arn = buildArn(ctx, KIND, input.DatasetGroupName);
   const record = newRecord(ctx, {
     arn,
@@ -65,10 +68,7 @@ export const CreateDatasetGroup: OperationHandler<CreateDatasetGroupRequest> = a
     status: STATUS.ACTIVE,
     attrs: { Domain: input.Domain, DatasetArns: datasetArns },
   });
-  ctx.services.store.transaction(() => {
-    insertNew(ctx, record, datasetArns);
-    storeCreationTags(ctx, arn, tags);
-  });
+  await insertNew(ctx, record, { refs: datasetArns, tags });
   return { DatasetGroupArn: arn };
 };
 
@@ -85,10 +85,10 @@ function describe(record: ResourceRecord) {
 }
 
 export const DescribeDatasetGroup: OperationHandler<DescribeDatasetGroupRequest> = async (ctx, input) =>
-  describe(requireResource(ctx, input.DatasetGroupArn, [KIND]));
+  describe(await requireResource(ctx, input.DatasetGroupArn, [KIND]));
 
 export const ListDatasetGroups: OperationHandler<ListDatasetGroupsRequest> = async (ctx, input) => {
-  const page = listPage(ctx, { operation: "ListDatasetGroups", kind: KIND }, input);
+  const page = await listPage(ctx, { operation: "ListDatasetGroups", kind: KIND }, input);
   return {
     DatasetGroups: page.records.map((r) => ({
       DatasetGroupArn: r.arn,
@@ -101,28 +101,25 @@ export const ListDatasetGroups: OperationHandler<ListDatasetGroupsRequest> = asy
 };
 
 export const UpdateDatasetGroup: OperationHandler<UpdateDatasetGroupRequest> = async (ctx, input) => {
-  const group = requireResource(ctx, input.DatasetGroupArn, [KIND]);
+  const group = await requireResource(ctx, input.DatasetGroupArn, [KIND]);
   if (group.status !== STATUS.ACTIVE) {
     throw inUse(`The dataset group ${group.arn} is ${group.status}; it can be updated only when ACTIVE.`);
   }
-  const datasetArns = checkDatasets(ctx, String(group.attrs.Domain), input.DatasetArns);
-  ctx.services.store.transaction(() => {
-    ctx.services.store.update(group.arn, { attrs: { DatasetArns: datasetArns } });
-    ctx.services.store.setRefs(group.arn, datasetArns);
-  });
+  const datasetArns = await checkDatasets(ctx, String(group.attrs.Domain), input.DatasetArns);
+  await ctx.services.store.update(group.arn, { attrs: { DatasetArns: datasetArns } }, undefined, datasetArns);
   return {};
 };
 
 export const DeleteDatasetGroup: OperationHandler<DeleteDatasetGroupRequest> = async (ctx, input) => {
-  const group = requireResource(ctx, input.DatasetGroupArn, [KIND]);
-  const dependent = ctx.services.store.children(group.arn)[0];
+  const group = await requireResource(ctx, input.DatasetGroupArn, [KIND]);
+  const dependent = (await ctx.services.store.children(group.arn))[0];
   if (dependent) {
     throw inUse(
       `The dataset group ${group.arn} is used by the ${KIND_LABEL[dependent.kind]} ${dependent.arn}; delete that ` +
         "first, or delete the whole tree with DeleteResourceTree.",
     );
   }
-  if (!ctx.services.jobs.delete(group.arn, DELETABLE_STATUSES)) {
+  if (!(await ctx.services.jobs.delete(group.arn, DELETABLE_STATUSES))) {
     throw inUse(
       `The dataset group ${group.arn} is ${group.status}; it can be deleted only when ACTIVE or failed.`,
     );

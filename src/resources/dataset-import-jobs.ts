@@ -1,5 +1,3 @@
-import fs from "node:fs/promises";
-import path from "node:path";
 import type {
   CreateDatasetImportJobRequest,
   DeleteDatasetImportJobRequest,
@@ -10,6 +8,7 @@ import { importFiles } from "../data/import-files.js";
 import { inUse, invalidInput } from "../errors.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { BUSY_STATUSES, DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
+import { resourcePrefix } from "../storage/blob-store.js";
 import { parseS3Path } from "../storage/s3-path.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
@@ -21,7 +20,6 @@ import {
   insertNew,
   newRecord,
   requireResource,
-  storeCreationTags,
 } from "./common.js";
 import type { OperationHandler, Services } from "./context.js";
 import type { SchemaAttribute } from "./domains.js";
@@ -37,12 +35,12 @@ const DEFAULT_TIMESTAMP_FORMAT = "yyyy-MM-dd HH:mm:ss";
 
 export const CreateDatasetImportJob: OperationHandler<CreateDatasetImportJobRequest> = async (ctx, input) => {
   const tags = checkUserTags(input.Tags);
-  const dataset = requireResource(ctx, input.DatasetArn, ["dataset"]);
+  const dataset = await requireResource(ctx, input.DatasetArn, ["dataset"]);
   if (dataset.status !== STATUS.ACTIVE) {
     throw inUse(`The dataset ${dataset.arn} is ${dataset.status}; imports need it ACTIVE.`);
   }
   const s3 = input.DataSource.S3Config;
-  checkRoleArn(ctx, s3.RoleArn);
+  await checkRoleArn(ctx, s3.RoleArn);
   if (s3.KMSKeyArn) checkKmsKeyArn(ctx, s3.KMSKeyArn);
   try {
     parseS3Path(s3.Path);
@@ -92,16 +90,16 @@ export const CreateDatasetImportJob: OperationHandler<CreateDatasetImportJobRequ
       ImportMode: input.ImportMode ?? "FULL",
     },
   });
-  ctx.services.store.transaction(() => {
-    const running = ctx.services.store.children(dataset.arn).find((c) => BUSY_STATUSES.includes(c.status));
-    if (running) {
-      throw inUse(
-        `The dataset ${dataset.arn} is already importing with ${running.arn}; wait for it to finish.`,
-      );
-    }
-    insertNew(ctx, record);
-    storeCreationTags(ctx, arn, tags);
+  // One import at a time per dataset, checked atomically with the insert (two racing creates cannot both pass).
+  const outcome = await insertNew(ctx, record, {
+    tags,
+    guard: { noChild: { parentArn: dataset.arn, statuses: BUSY_STATUSES } },
   });
+  if (!outcome.inserted && outcome.reason === "child") {
+    throw inUse(
+      `The dataset ${dataset.arn} is already importing with ${outcome.child.arn}; wait for it to finish.`,
+    );
+  }
   ctx.services.jobs.kick();
   return { DatasetImportJobArn: arn };
 };
@@ -119,7 +117,7 @@ export const DescribeDatasetImportJob: OperationHandler<DescribeDatasetImportJob
   ctx,
   input,
 ) => {
-  const r = requireResource(ctx, input.DatasetImportJobArn, [KIND]);
+  const r = await requireResource(ctx, input.DatasetImportJobArn, [KIND]);
   return {
     DatasetImportJobName: r.name,
     DatasetImportJobArn: r.arn,
@@ -142,7 +140,7 @@ export const DescribeDatasetImportJob: OperationHandler<DescribeDatasetImportJob
 };
 
 export const ListDatasetImportJobs: OperationHandler<ListDatasetImportJobsRequest> = async (ctx, input) => {
-  const page = listPage(
+  const page = await listPage(
     ctx,
     {
       operation: "ListDatasetImportJobs",
@@ -167,17 +165,17 @@ export const ListDatasetImportJobs: OperationHandler<ListDatasetImportJobsReques
 };
 
 export const DeleteDatasetImportJob: OperationHandler<DeleteDatasetImportJobRequest> = async (ctx, input) => {
-  const job = requireResource(ctx, input.DatasetImportJobArn, [KIND]);
-  if (!ctx.services.jobs.delete(job.arn, DELETABLE_STATUSES)) {
+  const job = await requireResource(ctx, input.DatasetImportJobArn, [KIND]);
+  if (!(await ctx.services.jobs.delete(job.arn, DELETABLE_STATUSES))) {
     throw inUse(`The dataset import job ${job.arn} is ${job.status}; stop it or wait before deleting it.`);
   }
   return {};
 };
 
-/** The Parquet file an import job writes: one per job, in its dataset's folder. */
-function outputFile(services: Services, job: ResourceRecord): string {
+/** The key of the Parquet object an import job writes: one per job, under its dataset's prefix. */
+function outputKey(job: ResourceRecord): string {
   const datasetName = job.arn.split("/").at(-2) as string;
-  return path.join(services.dataFiles.resourceDir(job, "dataset", datasetName), `${job.name}.parquet`);
+  return `${resourcePrefix(job, "dataset", datasetName)}${job.name}.parquet`;
 }
 
 /** The import itself: fetch the objects through S3, convert with DuckDB, publish with the ACTIVE status. */
@@ -185,13 +183,12 @@ export function datasetImportJobs(services: Services): JobHandler {
   return {
     async run(ctx: JobContext) {
       const job = ctx.record;
-      const dataset = services.store.get(String(job.attrs.DatasetArn));
+      const dataset = await services.store.get(String(job.attrs.DatasetArn));
       if (!dataset) throw new JobFailure(`The dataset ${String(job.attrs.DatasetArn)} no longer exists.`);
       const source = (job.attrs.DataSource as { S3Config: { Path: string } }).S3Config.Path;
       const { bucket, key } = parseS3Path(source);
       const store = services.objectStoreFor(job.accountId);
-      await services.dataFiles.removeStaleTemps(outputFile(services, job));
-      const scratch = await services.dataFiles.scratchDir(job.name);
+      const scratch = await services.blobs.scratch(job.name);
       try {
         const objects = await store.listPath(bucket, key).catch((e: unknown) => {
           throw toJobFailure(e, source);
@@ -207,16 +204,21 @@ export function datasetImportJobs(services: Services): JobHandler {
         const labels: string[] = [];
         for (const [i, object] of objects.entries()) {
           if (ctx.signal.aborted) throw ctx.signal.reason;
-          const local = path.join(scratch, `part-${i}`);
+          const local = scratch.file(`part-${i}`);
           await store.downloadToFile(bucket, object.key, local).catch((e: unknown) => {
             throw toJobFailure(e, `s3://${bucket}/${object.key}`);
           });
           files.push(local);
           labels.push(`s3://${bucket}/${object.key}`);
         }
-        const output = outputFile(services, job);
-        await fs.mkdir(path.dirname(output), { recursive: true });
-        const previous = dataset.attrs.DataFile as string | undefined;
+        const output = scratch.file("data.parquet");
+        const previousRef = dataset.attrs.DataFile as string | undefined;
+        const previous =
+          job.attrs.ImportMode === "INCREMENTAL" && previousRef !== undefined
+            ? await scratch.fetch(previousRef).catch((e: unknown) => {
+                throw toJobFailure(e, source);
+              })
+            : undefined;
         const result = await importFiles({
           files,
           fileLabels: labels,
@@ -228,36 +230,41 @@ export function datasetImportJobs(services: Services): JobHandler {
           geolocationFormat: job.attrs.GeolocationFormat as string | undefined,
           datasetType: dataset.attrs.DatasetType as never,
           dataFrequency: dataset.attrs.DataFrequency as string | undefined,
-          previous: job.attrs.ImportMode === "INCREMENTAL" ? previous : undefined,
+          previous,
           output,
           signal: ctx.signal,
         }).catch((e: unknown) => {
           if (ctx.signal.aborted) throw ctx.signal.reason;
           throw toJobFailure(e, source);
         });
+        await services.blobs.put(outputKey(job), output);
         return {
           FieldStatistics: result.fieldStatistics,
           DataSize: result.dataSizeBytes / 1024 ** 3,
           RowCount: result.rowCount,
-          DataFile: output,
+          DataFile: outputKey(job),
         };
       } finally {
-        await services.dataFiles.removeTree(scratch);
+        await scratch.dispose();
       }
     },
-    publish(job, result) {
-      services.store.update(String(job.attrs.DatasetArn), {
-        attrs: { DataFile: result?.DataFile, LatestImportJobArn: job.arn },
-      });
+    async publish(job, result) {
+      return {
+        updates: [
+          {
+            arn: String(job.attrs.DatasetArn),
+            attrs: { DataFile: result?.DataFile, LatestImportJobArn: job.arn },
+          },
+        ],
+      };
     },
     async cleanup(job) {
-      await fs.rm(outputFile(services, job), { force: true });
+      await services.blobs.delete(outputKey(job));
     },
     async remove(job) {
-      const dataset = services.store.get(String(job.attrs.DatasetArn));
+      const dataset = await services.store.get(String(job.attrs.DatasetArn));
       // The dataset's current data stays while the dataset lives, even when the job that wrote it is deleted.
-      if (dataset?.attrs.DataFile !== outputFile(services, job))
-        await fs.rm(outputFile(services, job), { force: true });
+      if (dataset?.attrs.DataFile !== outputKey(job)) await services.blobs.delete(outputKey(job));
     },
   };
 }

@@ -17,7 +17,6 @@ import {
   insertNew,
   newRecord,
   requireResource,
-  storeCreationTags,
 } from "./common.js";
 import type { OperationHandler, Services } from "./context.js";
 import { completeAttributes, schemaProblem } from "./domains.js";
@@ -38,7 +37,7 @@ export const CreateDataset: OperationHandler<CreateDatasetRequest> = async (ctx,
     throw invalidInput(`A ${input.DatasetType} dataset needs a DataFrequency.`);
   }
   if (input.EncryptionConfig) {
-    checkRoleArn(ctx, input.EncryptionConfig.RoleArn);
+    await checkRoleArn(ctx, input.EncryptionConfig.RoleArn);
     checkKmsKeyArn(ctx, input.EncryptionConfig.KMSKeyArn);
   }
   const arn = buildArn(ctx, KIND, input.DatasetName);
@@ -55,15 +54,12 @@ export const CreateDataset: OperationHandler<CreateDatasetRequest> = async (ctx,
       EncryptionConfig: input.EncryptionConfig,
     },
   });
-  ctx.services.store.transaction(() => {
-    insertNew(ctx, record);
-    storeCreationTags(ctx, arn, tags);
-  });
+  await insertNew(ctx, record, { tags });
   return { DatasetArn: arn };
 };
 
 export const DescribeDataset: OperationHandler<DescribeDatasetRequest> = async (ctx, input) => {
-  const record = requireResource(ctx, input.DatasetArn, [KIND]);
+  const record = await requireResource(ctx, input.DatasetArn, [KIND]);
   return {
     DatasetArn: record.arn,
     DatasetName: record.name,
@@ -79,7 +75,7 @@ export const DescribeDataset: OperationHandler<DescribeDatasetRequest> = async (
 };
 
 export const ListDatasets: OperationHandler<ListDatasetsRequest> = async (ctx, input) => {
-  const page = listPage(ctx, { operation: "ListDatasets", kind: KIND }, input);
+  const page = await listPage(ctx, { operation: "ListDatasets", kind: KIND }, input);
   return {
     Datasets: page.records.map((r) => ({
       DatasetArn: r.arn,
@@ -98,14 +94,14 @@ export const ListDatasets: OperationHandler<ListDatasetsRequest> = async (ctx, i
  * while a predictor is training on it.
  */
 export const DeleteDataset: OperationHandler<DeleteDatasetRequest> = async (ctx, input) => {
-  const dataset = requireResource(ctx, input.DatasetArn, [KIND]);
-  const busy = ctx.services.store.children(dataset.arn).find((c) => BUSY_STATUSES.includes(c.status));
+  const dataset = await requireResource(ctx, input.DatasetArn, [KIND]);
+  const busy = (await ctx.services.store.children(dataset.arn)).find((c) => BUSY_STATUSES.includes(c.status));
   if (busy) {
     throw inUse(
       `The dataset ${dataset.arn} has the import job ${busy.arn} in status ${busy.status}; stop it or wait.`,
     );
   }
-  if (!ctx.services.jobs.delete(dataset.arn, DELETABLE_STATUSES)) {
+  if (!(await ctx.services.jobs.delete(dataset.arn, DELETABLE_STATUSES))) {
     throw inUse(
       `The dataset ${dataset.arn} is ${dataset.status}; it can be deleted only when ACTIVE or failed.`,
     );
@@ -118,10 +114,8 @@ export function datasetJobs(services: Services): JobHandler {
   return {
     run: async () => undefined,
     remove: async (record: ResourceRecord) => {
-      await services.dataFiles.removeTree(services.dataFiles.resourceDir(record, KIND, record.name));
-      services.store.transaction(() => {
-        for (const child of services.store.children(record.arn)) services.store.delete(child.arn);
-      });
+      await services.blobs.deleteResource(record, KIND, record.name);
+      await services.store.deleteChildren(record.arn);
     },
   };
 }

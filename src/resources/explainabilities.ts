@@ -8,7 +8,7 @@ import { alreadyExists, inUse, invalidInput } from "../errors.js";
 import type { JobContext, JobHandler } from "../jobs/job-runner.js";
 import { DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
 import { parseS3Path } from "../storage/s3-path.js";
-import type { ResourceRecord, ResourceStore } from "../store/resource-store.js";
+import type { NewResource, ResourceRecord, ResourceStore } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
 import {
   checkKmsKeyArn,
@@ -19,7 +19,6 @@ import {
   KIND_LABEL,
   newRecord,
   requireResource,
-  storeCreationTags,
 } from "./common.js";
 import type { OperationHandler, RequestContext, Services } from "./context.js";
 import { computeExplainability, MAX_EXPLAINED_TIME_POINTS } from "./explainability-compute.js";
@@ -30,14 +29,14 @@ import { requireS3Access } from "./s3-access.js";
 const KIND = "explainability";
 
 /** A predictor explains only if it has something to explain with: related data, item metadata or holidays. */
-export function hasAttributes(
+export async function hasAttributes(
   store: ResourceStore,
   datasetGroupArn: string,
   holidayCountries: readonly string[],
-): boolean {
-  const group = store.get(datasetGroupArn);
+): Promise<boolean> {
+  const group = await store.get(datasetGroupArn);
   if (!group) return false;
-  const datasets = groupDatasets(store, group);
+  const datasets = await groupDatasets(store, group);
   return datasets.related !== undefined || datasets.metadata !== undefined || holidayCountries.length > 0;
 }
 
@@ -45,48 +44,50 @@ export const NO_ATTRIBUTES =
   "uses no related time series, item metadata or holiday calendar, so no attribute has an impact to explain. " +
   "Add one to the dataset group (or a holiday calendar) and train again.";
 
-function checkPredictorExplainable(ctx: RequestContext, predictor: ResourceRecord): void {
+async function checkPredictorExplainable(ctx: RequestContext, predictor: ResourceRecord): Promise<void> {
   if (!predictor.attrs.IsAutoPredictor) {
     throw invalidInput(
       `${predictor.arn} is a legacy predictor; explainability works with AutoPredictor predictors only.`,
     );
   }
   const holidays = (predictor.attrs.HolidayCountries as string[] | undefined) ?? [];
-  if (!hasAttributes(ctx.services.store, String(predictor.attrs.DatasetGroupArn), holidays)) {
+  if (!(await hasAttributes(ctx.services.store, String(predictor.attrs.DatasetGroupArn), holidays))) {
     throw invalidInput(`The predictor ${predictor.arn} ${NO_ATTRIBUTES}`);
   }
 }
 
 /** The explainability of a predictor, if it has one (Amazon allows one per predictor). */
-export function explainabilityOf(store: ResourceStore, predictorArn: string): ResourceRecord | undefined {
-  return store.children(predictorArn).find((c) => c.kind === KIND);
+export async function explainabilityOf(
+  store: ResourceStore,
+  predictorArn: string,
+): Promise<ResourceRecord | undefined> {
+  return (await store.children(predictorArn)).find((c) => c.kind === KIND);
 }
 
-/** Inserts an explainability record; the job engine computes it. */
-export function insertExplainability(
+/** A new explainability of a predictor or forecast, for the job engine to compute, with what its insert needs. */
+export function newExplainability(
   ctx: RequestContext,
   name: string,
   resource: ResourceRecord,
   attrs: Record<string, unknown>,
-): string {
-  const arn = buildArn(ctx, KIND, name);
-  insertNew(
-    ctx,
-    newRecord(ctx, {
-      arn,
-      kind: KIND,
-      name,
-      parentArn: resource.arn,
-      status: STATUS.CREATE_PENDING,
-      attrs: { ResourceArn: resource.arn, ...attrs },
-    }),
-  );
-  return arn;
+): NewResource {
+  const record = newRecord(ctx, {
+    arn: buildArn(ctx, KIND, name),
+    kind: KIND,
+    name,
+    parentArn: resource.arn,
+    status: STATUS.CREATE_PENDING,
+    attrs: { ResourceArn: resource.arn, ...attrs },
+  });
+  // Amazon allows one explainability per predictor: checked atomically with the insert.
+  return resource.kind === "predictor"
+    ? { record, guard: { noChild: { parentArn: resource.arn, kind: KIND } } }
+    : { record };
 }
 
 export const CreateExplainability: OperationHandler<CreateExplainabilityRequest> = async (ctx, input) => {
   const tags = checkUserTags(input.Tags);
-  const resource = requireResource(ctx, input.ResourceArn, ["predictor", "forecast"]);
+  const resource = await requireResource(ctx, input.ResourceArn, ["predictor", "forecast"]);
   if (resource.status !== STATUS.ACTIVE) {
     throw inUse(
       `The ${KIND_LABEL[resource.kind]} ${resource.arn} is ${resource.status}; it must be ACTIVE to explain.`,
@@ -96,7 +97,7 @@ export const CreateExplainability: OperationHandler<CreateExplainabilityRequest>
   const specificSeries = config.TimeSeriesGranularity === "SPECIFIC";
   const specificTime = config.TimePointGranularity === "SPECIFIC";
   if (resource.kind === "predictor") {
-    checkPredictorExplainable(ctx, resource);
+    await checkPredictorExplainable(ctx, resource);
     if (specificSeries || specificTime) {
       throw invalidInput(
         "A predictor's explainability covers all series and time points: use ALL for both granularities.",
@@ -106,21 +107,21 @@ export const CreateExplainability: OperationHandler<CreateExplainabilityRequest>
       (k) => input[k] !== undefined,
     );
     if (extra.length > 0) throw invalidInput(`A predictor's explainability takes no ${extra.join(", ")}.`);
-    const existing = explainabilityOf(ctx.services.store, resource.arn);
+    const existing = await explainabilityOf(ctx.services.store, resource.arn);
     if (existing)
       throw alreadyExists(`The predictor ${resource.arn} already has the explainability ${existing.arn}.`);
   } else {
-    const predictor = ctx.services.store.get(String(resource.attrs.PredictorArn));
+    const predictor = await ctx.services.store.get(String(resource.attrs.PredictorArn));
     if (!predictor)
       throw invalidInput(`The forecast's predictor ${String(resource.attrs.PredictorArn)} no longer exists.`);
-    checkPredictorExplainable(ctx, predictor);
+    await checkPredictorExplainable(ctx, predictor);
     if (specificSeries) {
       if (!input.DataSource || !input.Schema?.Attributes?.length) {
         throw invalidInput(
           "TimeSeriesGranularity SPECIFIC needs a DataSource listing the series and its Schema.",
         );
       }
-      checkRoleArn(ctx, input.DataSource.S3Config.RoleArn);
+      await checkRoleArn(ctx, input.DataSource.S3Config.RoleArn);
       if (input.DataSource.S3Config.KMSKeyArn) checkKmsKeyArn(ctx, input.DataSource.S3Config.KMSKeyArn);
       try {
         parseS3Path(input.DataSource.S3Config.Path);
@@ -153,18 +154,19 @@ export const CreateExplainability: OperationHandler<CreateExplainabilityRequest>
       throw invalidInput("StartDateTime and EndDateTime go with TimePointGranularity SPECIFIC only.");
     }
   }
-  let arn = "";
-  ctx.services.store.transaction(() => {
-    arn = insertExplainability(ctx, input.ExplainabilityName, resource, {
-      ExplainabilityConfig: config,
-      DataSource: input.DataSource,
-      Schema: input.Schema,
-      EnableVisualization: input.EnableVisualization ?? false,
-      StartDateTime: input.StartDateTime,
-      EndDateTime: input.EndDateTime,
-    });
-    storeCreationTags(ctx, arn, tags);
+  const explainability = newExplainability(ctx, input.ExplainabilityName, resource, {
+    ExplainabilityConfig: config,
+    DataSource: input.DataSource,
+    Schema: input.Schema,
+    EnableVisualization: input.EnableVisualization ?? false,
+    StartDateTime: input.StartDateTime,
+    EndDateTime: input.EndDateTime,
   });
+  const outcome = await insertNew(ctx, explainability.record, { ...explainability, tags });
+  if (!outcome.inserted && outcome.reason === "child") {
+    throw alreadyExists(`The predictor ${resource.arn} already has the explainability ${outcome.child.arn}.`);
+  }
+  const arn = explainability.record.arn;
   ctx.services.jobs.kick();
   return { ExplainabilityArn: arn };
 };
@@ -178,7 +180,7 @@ function explainabilityMessage(r: ResourceRecord): string | undefined {
 }
 
 export const DescribeExplainability: OperationHandler<DescribeExplainabilityRequest> = async (ctx, input) => {
-  const r = requireResource(ctx, input.ExplainabilityArn, [KIND]);
+  const r = await requireResource(ctx, input.ExplainabilityArn, [KIND]);
   return {
     ExplainabilityArn: r.arn,
     ExplainabilityName: r.name,
@@ -198,7 +200,7 @@ export const DescribeExplainability: OperationHandler<DescribeExplainabilityRequ
 };
 
 export const ListExplainabilities: OperationHandler<ListExplainabilitiesRequest> = async (ctx, input) => {
-  const page = listPage(
+  const page = await listPage(
     ctx,
     {
       operation: "ListExplainabilities",
@@ -224,15 +226,15 @@ export const ListExplainabilities: OperationHandler<ListExplainabilitiesRequest>
 
 /** An explainability goes only without exports (delete those first, or the tree), and not while it computes. */
 export const DeleteExplainability: OperationHandler<DeleteExplainabilityRequest> = async (ctx, input) => {
-  const explainability = requireResource(ctx, input.ExplainabilityArn, [KIND]);
-  const dependent = ctx.services.store.children(explainability.arn)[0];
+  const explainability = await requireResource(ctx, input.ExplainabilityArn, [KIND]);
+  const dependent = (await ctx.services.store.children(explainability.arn))[0];
   if (dependent) {
     throw inUse(
       `The explainability ${explainability.arn} has the export ${dependent.arn}; delete it first, or the whole tree ` +
         "with DeleteResourceTree.",
     );
   }
-  if (!ctx.services.jobs.delete(explainability.arn, DELETABLE_STATUSES)) {
+  if (!(await ctx.services.jobs.delete(explainability.arn, DELETABLE_STATUSES))) {
     throw inUse(
       `The explainability ${explainability.arn} is ${explainability.status}; stop it or wait first.`,
     );
@@ -240,26 +242,22 @@ export const DeleteExplainability: OperationHandler<DeleteExplainabilityRequest>
   return {};
 };
 
-export function explainabilityDir(services: Services, record: ResourceRecord): string {
-  return services.dataFiles.resourceDir(record, KIND, record.name);
-}
-
 export function explainabilityJobs(services: Services): JobHandler {
   return {
     async run(ctx: JobContext) {
-      const result = await computeExplainability(
-        services,
-        ctx.record,
-        ctx,
-        explainabilityDir(services, ctx.record),
-      );
-      return { ...result };
+      const scratch = await services.blobs.scratch(ctx.record.name);
+      try {
+        const result = await computeExplainability(services, ctx.record, ctx, scratch);
+        return { ...result };
+      } finally {
+        await scratch.dispose();
+      }
     },
     async cleanup(record) {
-      await services.dataFiles.removeTree(explainabilityDir(services, record));
+      await services.blobs.deleteResource(record, KIND, record.name);
     },
     async remove(record) {
-      await services.dataFiles.removeTree(explainabilityDir(services, record));
+      await services.blobs.deleteResource(record, KIND, record.name);
     },
   };
 }

@@ -17,13 +17,14 @@ export const EXPLAINABILITY_EXPORT: ExportKind = {
   arnMember: "ExplainabilityExportArn",
   parentArnMember: "ExplainabilityArn",
   maxRunning: (services) => services.config.maxConcurrentExplainabilityExports,
-  parts(_services, explainability) {
+  sourceAttribute: "ImpactFile",
+  parts(_services, explainability, file) {
     const columns = explainability.attrs.Columns as string[];
     const keyCount = columns.indexOf("timestamp") + 1;
     return [
       {
         folder: "",
-        sql: `SELECT * FROM read_parquet(${sqlString(String(explainability.attrs.ImpactFile))})`,
+        sql: `SELECT * FROM read_parquet(${sqlString(file)})`,
         columns: columns.map((name, i) => ({ name, type: i < keyCount ? "VARCHAR" : "DOUBLE" })),
       },
     ];
@@ -49,17 +50,23 @@ export const DescribeExplainabilityExport: OperationHandler<DescribeExplainabili
 ) =>
   describeExport(
     EXPLAINABILITY_EXPORT,
-    requireResource(ctx, input.ExplainabilityExportArn, [EXPLAINABILITY_EXPORT.kind]),
+    await requireResource(ctx, input.ExplainabilityExportArn, [EXPLAINABILITY_EXPORT.kind]),
   );
 
 export const ListExplainabilityExports: OperationHandler<ListExplainabilityExportsRequest> = async (
   ctx,
   input,
 ) => {
-  const { items, NextToken } = listExports(ctx, EXPLAINABILITY_EXPORT, "ListExplainabilityExports", input, {
-    ResourceArn: "parentArn",
-    Status: "status",
-  });
+  const { items, NextToken } = await listExports(
+    ctx,
+    EXPLAINABILITY_EXPORT,
+    "ListExplainabilityExports",
+    input,
+    {
+      ResourceArn: "parentArn",
+      Status: "status",
+    },
+  );
   return { ExplainabilityExports: items, NextToken };
 };
 
@@ -67,6 +74,6 @@ export const DeleteExplainabilityExport: OperationHandler<DeleteExplainabilityEx
   ctx,
   input,
 ) => {
-  deleteExport(ctx, EXPLAINABILITY_EXPORT, input.ExplainabilityExportArn);
+  await deleteExport(ctx, EXPLAINABILITY_EXPORT, input.ExplainabilityExportArn);
   return {};
 };

@@ -21,7 +21,6 @@ import {
   KIND_LABEL,
   newRecord,
   requireResource,
-  storeCreationTags,
   type Tag,
 } from "./common.js";
 import type { RequestContext, Services } from "./context.js";
@@ -54,8 +53,24 @@ export interface ExportKind {
   parentArnMember: string;
   /** At most this many of this kind may run at once per account (LimitExceededException beyond). */
   maxRunning?: (services: Services) => number;
-  /** The files to write for a parent (`record`: the export job, for kinds that export several resources). */
-  parts(services: Services, parent: ResourceRecord, record?: ResourceRecord): ExportPartSet[];
+  /** The attribute of the parent holding the object the export reads (a key; an old path in old data dirs). */
+  sourceAttribute?: "ForecastFile" | "BacktestFile" | "ImpactFile";
+  /**
+   * For kinds that read several objects (a what-if forecast export reads each of its what-if forecasts): their
+   * keys, from the export's own attributes. Each is fetched, and the local files reach `parts` as `files`.
+   */
+  sourceKeys?(record: ResourceRecord): string[];
+  /**
+   * The files to write for a parent, whose source object is fetched to `file` (local); `record` is the export
+   * job, `files` the local copies of its `sourceKeys`.
+   */
+  parts(
+    services: Services,
+    parent: ResourceRecord,
+    file: string,
+    record?: ResourceRecord,
+    files?: string[],
+  ): ExportPartSet[];
 }
 
 export async function createExport(
@@ -73,14 +88,14 @@ export async function createExport(
   },
 ): Promise<string> {
   const tags = checkUserTags(input.tags);
-  const parent = requireResource(ctx, input.parentArn, [spec.parentKind]);
+  const parent = await requireResource(ctx, input.parentArn, [spec.parentKind]);
   if (parent.status !== STATUS.ACTIVE) {
     throw inUse(
       `The ${KIND_LABEL[parent.kind]} ${parent.arn} is ${parent.status}; it can be exported once ACTIVE.`,
     );
   }
   const s3 = input.destination.S3Config;
-  checkRoleArn(ctx, s3.RoleArn);
+  await checkRoleArn(ctx, s3.RoleArn);
   if (s3.KMSKeyArn) checkKmsKeyArn(ctx, s3.KMSKeyArn);
   try {
     parseExportDestination(s3.Path);
@@ -106,23 +121,29 @@ export async function createExport(
       ...input.attrs,
     },
   });
-  ctx.services.store.transaction(() => {
-    const limit = spec.maxRunning?.(ctx.services);
-    if (limit !== undefined) {
-      const running = ctx.services.store.countActive(spec.kind, ctx, [
-        STATUS.CREATE_PENDING,
-        STATUS.CREATE_IN_PROGRESS,
-      ]);
-      if (running >= limit) {
-        throw limitExceeded(
-          `${running} ${KIND_LABEL[spec.kind]}s are already running for this account; the limit is ${limit}. ` +
-            "Wait for one to finish.",
-        );
-      }
-    }
-    insertNew(ctx, record, input.refs);
-    storeCreationTags(ctx, arn, tags);
+  // The per-account limit on running jobs of this kind is checked atomically with the insert.
+  const limit = spec.maxRunning?.(ctx.services);
+  const outcome = await insertNew(ctx, record, {
+    tags,
+    refs: input.refs,
+    guard:
+      limit === undefined
+        ? undefined
+        : {
+            maxActive: {
+              kind: spec.kind,
+              scope: { accountId: ctx.accountId, region: ctx.region },
+              statuses: [STATUS.CREATE_PENDING, STATUS.CREATE_IN_PROGRESS],
+              limit,
+            },
+          },
   });
+  if (!outcome.inserted && outcome.reason === "limit") {
+    throw limitExceeded(
+      `${outcome.count} ${KIND_LABEL[spec.kind]}s are already running for this account; the limit is ${limit}. ` +
+        "Wait for one to finish.",
+    );
+  }
   ctx.services.jobs.kick();
   return arn;
 }
@@ -141,14 +162,14 @@ export function describeExport(spec: ExportKind, r: ResourceRecord): Record<stri
   };
 }
 
-export function listExports(
+export async function listExports(
   ctx: RequestContext,
   spec: ExportKind,
   operation: string,
   input: ListInput,
   filterKeys: Record<string, string>,
-): { items: Record<string, unknown>[]; NextToken?: string } {
-  const page = listPage(ctx, { operation, kind: spec.kind, filterKeys }, input);
+): Promise<{ items: Record<string, unknown>[]; NextToken?: string }> {
+  const page = await listPage(ctx, { operation, kind: spec.kind, filterKeys }, input);
   return {
     items: page.records.map((r) => ({
       [spec.arnMember]: r.arn,
@@ -163,9 +184,12 @@ export function listExports(
   };
 }
 
-export function deleteExport(ctx: RequestContext, spec: ExportKind, arn: string): void {
-  const record = requireResource(ctx, arn, [spec.kind]);
-  if (BUSY_STATUSES.includes(record.status) || !ctx.services.jobs.delete(record.arn, DELETABLE_STATUSES)) {
+export async function deleteExport(ctx: RequestContext, spec: ExportKind, arn: string): Promise<void> {
+  const record = await requireResource(ctx, arn, [spec.kind]);
+  if (
+    BUSY_STATUSES.includes(record.status) ||
+    !(await ctx.services.jobs.delete(record.arn, DELETABLE_STATUSES))
+  ) {
     throw inUse(
       `The ${KIND_LABEL[spec.kind]} ${record.arn} is ${record.status}; stop it or wait before deleting it.`,
     );
@@ -184,6 +208,34 @@ function placement(record: ResourceRecord) {
   };
 }
 
+/** The most output files exportOutputFiles lists. */
+export const MAX_LISTED_EXPORT_FILES = 500;
+
+/**
+ * The files an export wrote (its parts, in every folder), read back from its destination: what the console lists.
+ * Empty until the export is ACTIVE.
+ */
+export async function exportOutputFiles(
+  ctx: RequestContext,
+  spec: ExportKind,
+  arn: string,
+): Promise<{ bucket: string; files: { key: string; size: number }[] }> {
+  const record = await requireResource(ctx, arn, [spec.kind]);
+  const { bucket, prefix, baseName } = placement(record);
+  if (record.status !== STATUS.ACTIVE) return { bucket, files: [] };
+  const parent = await ctx.services.store.get(String(record.attrs[spec.parentArnMember]));
+  const folders = parent ? spec.parts(ctx.services, parent, "", record).map((p) => p.folder) : [""];
+  const store = ctx.services.objectStoreFor(record.accountId);
+  const files: { key: string; size: number }[] = [];
+  for (const folder of new Set(folders)) {
+    const stem = `${folderPrefix(folder ? `${folderPrefix(prefix)}${folder}` : prefix)}${baseName}_part`;
+    for (const object of await store.listObjects(bucket, stem)) {
+      if (files.length < MAX_LISTED_EXPORT_FILES) files.push({ key: object.key, size: object.size });
+    }
+  }
+  return { bucket, files };
+}
+
 /** Objects a previous run of this job left (a crash between parts): removed before writing and after failing. */
 async function removeParts(
   services: Services,
@@ -193,7 +245,8 @@ async function removeParts(
 ) {
   const { bucket, prefix, baseName } = placement(record);
   const store = services.objectStoreFor(record.accountId);
-  const folders = parent ? spec.parts(services, parent, record).map((p) => p.folder) : [""];
+  // The folders alone are wanted here: no source file is read.
+  const folders = parent ? spec.parts(services, parent, "", record).map((p) => p.folder) : [""];
   for (const folder of new Set(folders)) {
     const stem = `${folderPrefix(folder ? `${folderPrefix(prefix)}${folder}` : prefix)}${baseName}_part`;
     const stale = await store.listObjects(bucket, stem).catch(() => []);
@@ -203,11 +256,12 @@ async function removeParts(
 }
 
 export function exportJobs(services: Services, spec: ExportKind): JobHandler {
-  const parentOf = (record: ResourceRecord) => services.store.get(String(record.attrs[spec.parentArnMember]));
+  const parentOf = async (record: ResourceRecord) =>
+    await services.store.get(String(record.attrs[spec.parentArnMember]));
   return {
     async run(ctx: JobContext) {
       const record = ctx.record;
-      const parent = parentOf(record);
+      const parent = await parentOf(record);
       if (!parent || parent.status !== STATUS.ACTIVE) {
         throw new JobFailure(
           `The ${KIND_LABEL[spec.parentKind]} ${String(record.attrs[spec.parentArnMember])} no longer exists or is not ACTIVE.`,
@@ -216,11 +270,25 @@ export function exportJobs(services: Services, spec: ExportKind): JobHandler {
       const { bucket, prefix, kmsKeyArn, baseName } = placement(record);
       const store = services.objectStoreFor(record.accountId);
       await removeParts(services, record, spec, parent);
-      const scratch = await services.dataFiles.scratchDir(record.name);
+      const scratch = await services.blobs.scratch(record.name);
       const keys: string[] = [];
       let rows = 0;
       try {
-        for (const part of spec.parts(services, parent, record)) {
+        const fetchSource = (key: string) =>
+          scratch.fetch(key).catch((e: unknown) => {
+            if (ctx.signal.aborted) throw ctx.signal.reason;
+            // The message would name the internal bucket: say what a user can act on instead.
+            services.log.warn({ err: e, arn: parent.arn }, "an export could not read its source object");
+            throw new JobFailure(
+              `The data of the ${KIND_LABEL[spec.parentKind]} ${parent.arn} could not be read; create it again.`,
+            );
+          });
+        const source = spec.sourceAttribute
+          ? await fetchSource(String(parent.attrs[spec.sourceAttribute]))
+          : "";
+        const files: string[] = [];
+        for (const key of spec.sourceKeys?.(record) ?? []) files.push(await fetchSource(key));
+        for (const part of spec.parts(services, parent, source, record, files)) {
           const result = await writeExportParts({
             store,
             bucket,
@@ -230,7 +298,7 @@ export function exportJobs(services: Services, spec: ExportKind): JobHandler {
             columns: part.columns,
             source: { kind: "sql", sql: part.sql },
             kmsKeyArn,
-            scratchDir: scratch,
+            scratchDir: scratch.dir,
             signal: ctx.signal,
           });
           keys.push(...result.keys);
@@ -242,12 +310,12 @@ export function exportJobs(services: Services, spec: ExportKind): JobHandler {
           throw new JobFailure(error.message);
         throw error;
       } finally {
-        await services.dataFiles.removeTree(scratch);
+        await scratch.dispose();
       }
       return { ExportedObjects: keys, ExportedRows: rows };
     },
     async cleanup(record) {
-      await removeParts(services, record, spec, parentOf(record));
+      await removeParts(services, record, spec, await parentOf(record));
     },
   };
 }

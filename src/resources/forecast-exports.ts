@@ -16,13 +16,14 @@ export const FORECAST_EXPORT: ExportKind = {
   nameMember: "ForecastExportJobName",
   arnMember: "ForecastExportJobArn",
   parentArnMember: "ForecastArn",
-  parts(_services, forecast) {
+  sourceAttribute: "ForecastFile",
+  parts(_services, forecast, file) {
     const keyNames = forecast.attrs.KeyNames as string[];
     const types = forecast.attrs.ForecastTypes as string[];
     return [
       {
         folder: "",
-        sql: forecastRowsSql(String(forecast.attrs.ForecastFile), keyNames),
+        sql: forecastRowsSql(file, keyNames),
         columns: [
           ...keyNames.map((name) => ({ name, type: "VARCHAR" as const })),
           { name: "date", type: "VARCHAR" as const },
@@ -50,10 +51,13 @@ export const DescribeForecastExportJob: OperationHandler<DescribeForecastExportJ
   ctx,
   input,
 ) =>
-  describeExport(FORECAST_EXPORT, requireResource(ctx, input.ForecastExportJobArn, [FORECAST_EXPORT.kind]));
+  describeExport(
+    FORECAST_EXPORT,
+    await requireResource(ctx, input.ForecastExportJobArn, [FORECAST_EXPORT.kind]),
+  );
 
 export const ListForecastExportJobs: OperationHandler<ListForecastExportJobsRequest> = async (ctx, input) => {
-  const { items, NextToken } = listExports(ctx, FORECAST_EXPORT, "ListForecastExportJobs", input, {
+  const { items, NextToken } = await listExports(ctx, FORECAST_EXPORT, "ListForecastExportJobs", input, {
     ForecastArn: "parentArn",
     Status: "status",
   });
@@ -64,6 +68,6 @@ export const DeleteForecastExportJob: OperationHandler<DeleteForecastExportJobRe
   ctx,
   input,
 ) => {
-  deleteExport(ctx, FORECAST_EXPORT, input.ForecastExportJobArn);
+  await deleteExport(ctx, FORECAST_EXPORT, input.ForecastExportJobArn);
   return {};
 };

@@ -1,5 +1,3 @@
-import fs from "node:fs/promises";
-import path from "node:path";
 import type {
   CreateForecastRequest,
   DeleteForecastRequest,
@@ -15,6 +13,7 @@ import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner
 import { packSeriesSet, sliceSeries } from "../jobs/series-transfer.js";
 import { DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
+import { resourcePrefix } from "../storage/blob-store.js";
 import { parseS3Path } from "../storage/s3-path.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
@@ -27,7 +26,6 @@ import {
   KIND_LABEL,
   newRecord,
   requireResource,
-  storeCreationTags,
 } from "./common.js";
 import type { OperationHandler, RequestContext, Services } from "./context.js";
 import { datasetMemberRunner } from "./dataset-members.js";
@@ -44,7 +42,7 @@ const CHUNK_SERIES = 250;
 
 export const CreateForecast: OperationHandler<CreateForecastRequest> = async (ctx, input) => {
   const tags = checkUserTags(input.Tags);
-  const predictor = requireResource(ctx, input.PredictorArn, ["predictor"]);
+  const predictor = await requireResource(ctx, input.PredictorArn, ["predictor"]);
   if (predictor.status !== STATUS.ACTIVE) {
     throw inUse(`The predictor ${predictor.arn} is ${predictor.status}; forecasts need it ACTIVE.`);
   }
@@ -75,10 +73,7 @@ export const CreateForecast: OperationHandler<CreateForecastRequest> = async (ct
       CreatedUsingAutoPredictor: predictor.attrs.IsAutoPredictor === true,
     },
   });
-  ctx.services.store.transaction(() => {
-    insertNew(ctx, record);
-    storeCreationTags(ctx, arn, tags);
-  });
+  await insertNew(ctx, record, { tags });
   ctx.services.jobs.kick();
   return { ForecastArn: arn };
 };
@@ -95,7 +90,7 @@ export async function checkTimeSeriesSelector(
         "TimeSeriesIdentifiers needs a DataSource and a Schema naming the identifier columns.",
       );
     }
-    checkRoleArn(ctx, selector.DataSource.S3Config.RoleArn);
+    await checkRoleArn(ctx, selector.DataSource.S3Config.RoleArn);
     if (selector.DataSource.S3Config.KMSKeyArn) checkKmsKeyArn(ctx, selector.DataSource.S3Config.KMSKeyArn);
     try {
       parseS3Path(selector.DataSource.S3Config.Path);
@@ -112,7 +107,7 @@ export async function checkTimeSeriesSelector(
 }
 
 export const DescribeForecast: OperationHandler<DescribeForecastRequest> = async (ctx, input) => {
-  const r = requireResource(ctx, input.ForecastArn, [KIND]);
+  const r = await requireResource(ctx, input.ForecastArn, [KIND]);
   return {
     ForecastArn: r.arn,
     ForecastName: r.name,
@@ -129,7 +124,7 @@ export const DescribeForecast: OperationHandler<DescribeForecastRequest> = async
 };
 
 export const ListForecasts: OperationHandler<ListForecastsRequest> = async (ctx, input) => {
-  const page = listPage(
+  const page = await listPage(
     ctx,
     {
       operation: "ListForecasts",
@@ -155,23 +150,19 @@ export const ListForecasts: OperationHandler<ListForecastsRequest> = async (ctx,
 };
 
 export const DeleteForecast: OperationHandler<DeleteForecastRequest> = async (ctx, input) => {
-  const forecast = requireResource(ctx, input.ForecastArn, [KIND]);
-  const dependent = ctx.services.store.children(forecast.arn)[0];
+  const forecast = await requireResource(ctx, input.ForecastArn, [KIND]);
+  const dependent = (await ctx.services.store.children(forecast.arn))[0];
   if (dependent) {
     throw inUse(
       `The forecast ${forecast.arn} is used by the ${KIND_LABEL[dependent.kind]} ${dependent.arn}; delete that first, ` +
         "or the whole tree with DeleteResourceTree.",
     );
   }
-  if (!ctx.services.jobs.delete(forecast.arn, DELETABLE_STATUSES)) {
+  if (!(await ctx.services.jobs.delete(forecast.arn, DELETABLE_STATUSES))) {
     throw inUse(`The forecast ${forecast.arn} is ${forecast.status}; stop it or wait before deleting it.`);
   }
   return {};
 };
-
-export function forecastDir(services: Services, forecast: ResourceRecord): string {
-  return services.dataFiles.resourceDir(forecast, KIND, forecast.name);
-}
 
 /** The series keys a TimeSeriesSelector names. */
 async function selectedKeys(
@@ -205,45 +196,60 @@ async function selectedKeys(
 export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
   return {
     async run(ctx: JobContext) {
-      const forecast = ctx.record;
-      const predictor = services.store.get(String(forecast.attrs.PredictorArn));
-      if (!predictor)
-        throw new JobFailure(`The predictor ${String(forecast.attrs.PredictorArn)} no longer exists.`);
-      const { set } = await predictorSeries(services.store, predictor, ctx.signal).catch((e: unknown) => {
-        if (ctx.signal.aborted) throw ctx.signal.reason;
-        throw new JobFailure(
-          `Could not prepare the data to forecast: ${e instanceof Error ? e.message : String(e)}`,
+      const scratch = await services.blobs.scratch(ctx.record.name);
+      try {
+        const forecast = ctx.record;
+        const predictor = await services.store.get(String(forecast.attrs.PredictorArn));
+        if (!predictor)
+          throw new JobFailure(`The predictor ${String(forecast.attrs.PredictorArn)} no longer exists.`);
+        const { set } = await predictorSeries(services.store, predictor, ctx.signal, scratch).catch(
+          (e: unknown) => {
+            if (ctx.signal.aborted) throw ctx.signal.reason;
+            throw new JobFailure(
+              `Could not prepare the data to forecast: ${e instanceof Error ? e.message : String(e)}`,
+            );
+          },
         );
-      });
-      let series: PreparedSeries[] = set.series;
-      if (forecast.attrs.TimeSeriesSelector) {
-        const wanted = await selectedKeys(services, forecast, ctx.signal);
-        series = series.filter((s) => wanted.has(keyOf(s)));
-        if (series.length === 0)
-          throw new JobFailure("The TimeSeriesSelector matches none of the dataset's series.");
+        let series: PreparedSeries[] = set.series;
+        if (forecast.attrs.TimeSeriesSelector) {
+          const wanted = await selectedKeys(services, forecast, ctx.signal);
+          series = series.filter((s) => wanted.has(keyOf(s)));
+          if (series.length === 0)
+            throw new JobFailure("The TimeSeriesSelector matches none of the dataset's series.");
+        }
+        const forecastOf = await computeForecasts(
+          services,
+          pool,
+          predictor,
+          set,
+          series,
+          ctx.signal,
+          ctx.progress,
+        );
+        const types = forecast.attrs.ForecastTypes as string[];
+        const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
+        const local = scratch.file("forecast.parquet");
+        await writeForecastFile(local, set, series, forecastOf, types, quantiles, ctx.signal);
+        const file = `${resourcePrefix(forecast, KIND, forecast.name)}forecast.parquet`;
+        await services.blobs.put(file, local);
+        const first = series[0] as PreparedSeries;
+        return {
+          ForecastFile: file,
+          KeyNames: set.keyNames,
+          SeriesCount: series.length,
+          Horizon: set.horizon,
+          ForecastStart: forecastTimestamp(first.timestamps[first.target.length] as number),
+          ForecastEnd: forecastTimestamp(first.timestamps[first.target.length + set.horizon - 1] as number),
+        };
+      } finally {
+        await scratch.dispose();
       }
-      const forecastOf = await computeForecasts(pool, predictor, set, series, ctx.signal, ctx.progress);
-      const types = forecast.attrs.ForecastTypes as string[];
-      const dir = forecastDir(services, forecast);
-      await fs.mkdir(dir, { recursive: true });
-      const file = path.join(dir, "forecast.parquet");
-      const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
-      await writeForecastFile(file, set, series, forecastOf, types, quantiles, ctx.signal);
-      const first = series[0] as PreparedSeries;
-      return {
-        ForecastFile: file,
-        KeyNames: set.keyNames,
-        SeriesCount: series.length,
-        Horizon: set.horizon,
-        ForecastStart: forecastTimestamp(first.timestamps[first.target.length] as number),
-        ForecastEnd: forecastTimestamp(first.timestamps[first.target.length + set.horizon - 1] as number),
-      };
     },
     async cleanup(record) {
-      await services.dataFiles.removeTree(forecastDir(services, record));
+      await services.blobs.deleteResource(record, KIND, record.name);
     },
     async remove(record) {
-      await services.dataFiles.removeTree(forecastDir(services, record));
+      await services.blobs.deleteResource(record, KIND, record.name);
     },
   };
 }
@@ -254,6 +260,7 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
  * forecasts both come through here. `forecastOf(i)` is the forecast of `series[i]`.
  */
 export async function computeForecasts(
+  services: Services,
   pool: WorkerPool,
   predictor: ResourceRecord,
   set: SeriesSet,
@@ -261,7 +268,7 @@ export async function computeForecasts(
   signal: AbortSignal,
   progress: (attrs: Record<string, unknown>) => void,
 ): Promise<(i: number) => SeriesForecast> {
-  const model = await readPredictorModel(String(predictor.attrs.ModelFile));
+  const model = await readPredictorModel(services.blobs, String(predictor.attrs.ModelFile));
   const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
   const grid = { horizon: set.horizon, period: set.period };
   // A series new since training gets the fallback, else the combination (the member best on average).
@@ -280,7 +287,7 @@ export async function computeForecasts(
     if (!file) throw new JobFailure(`The predictor's ${member} model is missing; train the predictor again.`);
     datasetForecasts[member] = await datasetMemberRunner(member).forecast(
       pool,
-      JSON.parse(await fs.readFile(file, "utf8")),
+      JSON.parse(await services.blobs.readText(file)),
       shared,
       signal,
     );

@@ -11,12 +11,12 @@ export interface GroupDatasets {
   metadata?: ResourceRecord;
 }
 
-export function groupDatasets(store: ResourceStore, group: ResourceRecord): GroupDatasets {
+export async function groupDatasets(store: ResourceStore, group: ResourceRecord): Promise<GroupDatasets> {
   const domain = String(group.attrs.Domain);
   const fields = DOMAIN_FIELDS[domain] ?? { itemId: "item_id", target: "target_value" };
   const out: GroupDatasets = { domain, itemIdField: fields.itemId, targetField: fields.target };
   for (const arn of (group.attrs.DatasetArns as string[] | undefined) ?? []) {
-    const dataset = store.get(arn);
+    const dataset = await store.get(arn);
     if (!dataset) continue;
     if (dataset.attrs.DatasetType === "TARGET_TIME_SERIES") out.target = dataset;
     else if (dataset.attrs.DatasetType === "RELATED_TIME_SERIES") out.related = dataset;
@@ -29,7 +29,7 @@ export function schemaOf(dataset: ResourceRecord): SchemaAttribute[] {
   return (dataset.attrs.Schema as { Attributes: SchemaAttribute[] }).Attributes;
 }
 
-/** The Parquet file of a dataset's current data, when it has any. */
+/** The object key of a dataset's current data (a Parquet file), when it has any; see BlobStore for old paths. */
 export function dataFileOf(dataset: ResourceRecord | undefined): string | undefined {
   return dataset?.attrs.DataFile as string | undefined;
 }

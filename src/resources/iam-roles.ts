@@ -180,13 +180,13 @@ function roleShape(role: IamRole): XmlValue {
   };
 }
 
-function existingRole(ctx: RequestContext, name: string): IamRole {
-  const role = ctx.services.iamRoles.get(ctx.accountId, name);
+async function existingRole(ctx: RequestContext, name: string): Promise<IamRole> {
+  const role = await ctx.services.iamRoles.get(ctx.accountId, name);
   if (!role) throw noSuchRole(name);
   return role;
 }
 
-const CreateRole: QueryHandler = (ctx, params) => {
+const CreateRole: QueryHandler = async (ctx, params) => {
   const input = new Input(params);
   const name = input.string("RoleName", { required: true });
   const document = input.string("PolicyDocument", { required: true, member: "AssumeRolePolicyDocument" });
@@ -212,24 +212,24 @@ const CreateRole: QueryHandler = (ctx, params) => {
     createdAt: Date.now(),
     tags,
   };
-  if (!ctx.services.iamRoles.insert(role)) {
+  if (!(await ctx.services.iamRoles.insert(role))) {
     throw new ServiceError("EntityAlreadyExists", `Role with name ${name} already exists.`, 409);
   }
   return { Role: roleShape(role) };
 };
 
-const GetRole: QueryHandler = (ctx, params) => {
+const GetRole: QueryHandler = async (ctx, params) => {
   const input = new Input(params);
   const name = input.string("RoleName", { required: true });
   input.check();
-  return { Role: roleShape(existingRole(ctx, name)) };
+  return { Role: roleShape(await existingRole(ctx, name)) };
 };
 
-const DeleteRole: QueryHandler = (ctx, params) => {
+const DeleteRole: QueryHandler = async (ctx, params) => {
   const input = new Input(params);
   const name = input.string("RoleName", { required: true });
   input.check();
-  const outcome = ctx.services.iamRoles.delete(ctx.accountId, name);
+  const outcome = await ctx.services.iamRoles.delete(ctx.accountId, name);
   if (!outcome.found) throw noSuchRole(name);
   if (outcome.managed > 0) {
     throw new ServiceError("DeleteConflict", "Cannot delete entity, must detach all policies first.", 409);
@@ -252,12 +252,12 @@ function policyArn(ctx: RequestContext, input: Input): string {
   return arn;
 }
 
-const AttachRolePolicy: QueryHandler = (ctx, params) => {
+const AttachRolePolicy: QueryHandler = async (ctx, params) => {
   const input = new Input(params);
   const name = input.string("RoleName", { required: true });
   const arn = policyArn(ctx, input);
-  existingRole(ctx, name);
-  const attached = ctx.services.iamRoles.attached(ctx.accountId, name);
+  await existingRole(ctx, name);
+  const attached = await ctx.services.iamRoles.attached(ctx.accountId, name);
   if (!attached.includes(arn) && attached.length >= MAX_MANAGED_POLICIES) {
     throw new ServiceError(
       "LimitExceeded",
@@ -265,52 +265,53 @@ const AttachRolePolicy: QueryHandler = (ctx, params) => {
       409,
     );
   }
-  if (!ctx.services.iamRoles.attach(ctx.accountId, name, arn)) throw noSuchRole(name);
+  if (!(await ctx.services.iamRoles.attach(ctx.accountId, name, arn))) throw noSuchRole(name);
   return undefined;
 };
 
-const DetachRolePolicy: QueryHandler = (ctx, params) => {
+const DetachRolePolicy: QueryHandler = async (ctx, params) => {
   const input = new Input(params);
   const name = input.string("RoleName", { required: true });
   const arn = policyArn(ctx, input);
-  existingRole(ctx, name);
-  if (!ctx.services.iamRoles.detach(ctx.accountId, name, arn)) {
+  await existingRole(ctx, name);
+  if (!(await ctx.services.iamRoles.detach(ctx.accountId, name, arn))) {
     throw new ServiceError("NoSuchEntity", `Policy ${arn} was not found.`, 404);
   }
   return undefined;
 };
 
-const PutRolePolicy: QueryHandler = (ctx, params) => {
+const PutRolePolicy: QueryHandler = async (ctx, params) => {
   const input = new Input(params);
   const name = input.string("RoleName", { required: true });
   const policyName = input.string("PolicyName", { required: true });
   const document = input.string("PolicyDocument", { required: true });
   input.check();
   checkPolicyDocument(document);
-  if (!ctx.services.iamRoles.putInline(ctx.accountId, name, policyName, document)) throw noSuchRole(name);
+  if (!(await ctx.services.iamRoles.putInline(ctx.accountId, name, policyName, document)))
+    throw noSuchRole(name);
   return undefined;
 };
 
-const DeleteRolePolicy: QueryHandler = (ctx, params) => {
+const DeleteRolePolicy: QueryHandler = async (ctx, params) => {
   const input = new Input(params);
   const name = input.string("RoleName", { required: true });
   const policyName = input.string("PolicyName", { required: true });
   input.check();
-  existingRole(ctx, name);
-  if (!ctx.services.iamRoles.deleteInline(ctx.accountId, name, policyName)) {
+  await existingRole(ctx, name);
+  if (!(await ctx.services.iamRoles.deleteInline(ctx.accountId, name, policyName))) {
     throw new ServiceError("NoSuchEntity", `The role policy with name ${policyName} cannot be found.`, 404);
   }
   return undefined;
 };
 
-const ListAttachedRolePolicies: QueryHandler = (ctx, params) => {
+const ListAttachedRolePolicies: QueryHandler = async (ctx, params) => {
   const input = new Input(params);
   const name = input.string("RoleName", { required: true });
   const prefix = input.string("PathPrefix") ?? "/";
   const marker = input.string("Marker");
   const maxItems = input.integer("MaxItems", 1, 1000) ?? 100;
   input.check();
-  existingRole(ctx, name);
+  await existingRole(ctx, name);
   // The marker is the position to continue from; IAM's markers are opaque, ours only need to be ours.
   let start = 0;
   if (marker !== undefined) {
@@ -318,8 +319,7 @@ const ListAttachedRolePolicies: QueryHandler = (ctx, params) => {
     if (!/^offset:[0-9]{1,6}$/.test(decoded)) throw new ServiceError("InvalidInput", "Invalid Marker.");
     start = Number(decoded.slice("offset:".length));
   }
-  const matching = ctx.services.iamRoles
-    .attached(ctx.accountId, name)
+  const matching = (await ctx.services.iamRoles.attached(ctx.accountId, name))
     .map((arn) => POLICY_ARN.exec(arn) as RegExpExecArray)
     .filter((m) => (m[2] as string).startsWith(prefix))
     .map((m) => ({ PolicyName: m[3] as string, PolicyArn: m[0] }));
@@ -344,9 +344,9 @@ export const iamActions: Readonly<Record<string, QueryHandler>> = {
 };
 
 /** The role a Forecast RoleArn names, found by account and name (IAM names ignore case) with the same path. */
-export function findRoleByArn(ctx: RequestContext, roleArn: string): IamRole | undefined {
+export async function findRoleByArn(ctx: RequestContext, roleArn: string): Promise<IamRole | undefined> {
   const m = /^arn:aws[a-z-]*:iam::([0-9]{12}):role(\/|\/[\x21-\x7e]*\/)([\w+=,.@-]{1,64})$/.exec(roleArn);
   if (!m || m[1] !== ctx.accountId) return undefined;
-  const role = ctx.services.iamRoles.get(ctx.accountId, m[3] as string);
+  const role = await ctx.services.iamRoles.get(ctx.accountId, m[3] as string);
   return role && role.path === m[2] ? role : undefined;
 }

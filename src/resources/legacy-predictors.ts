@@ -31,7 +31,6 @@ import {
   insertNew,
   newRecord,
   requireResource,
-  storeCreationTags,
 } from "./common.js";
 import type { OperationHandler, RequestContext } from "./context.js";
 import { dataFileOf, type GroupDatasets, groupDatasets, schemaOf } from "./group-data.js";
@@ -155,13 +154,13 @@ function evaluationPlan(
 }
 
 /** The dataset group, ACTIVE, with imported target data (and imported data in its other datasets). */
-function trainableGroup(
+async function trainableGroup(
   ctx: RequestContext,
   groupArn: string,
-): { group: ResourceRecord; datasets: GroupDatasets & { target: ResourceRecord } } {
-  const group = requireResource(ctx, groupArn, ["dataset-group"]);
+): Promise<{ group: ResourceRecord; datasets: GroupDatasets & { target: ResourceRecord } }> {
+  const group = await requireResource(ctx, groupArn, ["dataset-group"]);
   if (group.status !== STATUS.ACTIVE) throw inUse(`The dataset group ${group.arn} is ${group.status}.`);
-  const datasets = groupDatasets(ctx.services.store, group);
+  const datasets = await groupDatasets(ctx.services.store, group);
   const target = datasets.target;
   if (!target) {
     throw invalidInput(
@@ -248,10 +247,10 @@ export const CreatePredictor: OperationHandler<CreatePredictorRequest> = async (
   const evaluation = evaluationPlan(input.EvaluationParameters, horizon);
   const forecastTypes = parseForecastTypes(input.ForecastTypes);
   if (input.EncryptionConfig) {
-    checkRoleArn(ctx, input.EncryptionConfig.RoleArn);
+    await checkRoleArn(ctx, input.EncryptionConfig.RoleArn);
     checkKmsKeyArn(ctx, input.EncryptionConfig.KMSKeyArn);
   }
-  const { group, datasets } = trainableGroup(ctx, input.InputDataConfig.DatasetGroupArn);
+  const { group, datasets } = await trainableGroup(ctx, input.InputDataConfig.DatasetGroupArn);
   checkFeaturization(input.FeaturizationConfig, datasets);
   const holidays = holidayCountries(input.InputDataConfig);
   const attributeConfigs = attributeConfigsOf(input.FeaturizationConfig);
@@ -297,10 +296,7 @@ export const CreatePredictor: OperationHandler<CreatePredictorRequest> = async (
     status: STATUS.CREATE_PENDING,
     attrs,
   });
-  ctx.services.store.transaction(() => {
-    insertNew(ctx, record);
-    storeCreationTags(ctx, arn, tags);
-  });
+  await insertNew(ctx, record, { tags });
   ctx.services.jobs.kick();
   return { PredictorArn: arn };
 };
@@ -368,7 +364,7 @@ function legacyShapesOf(r: ResourceRecord): {
 
 /** DescribePredictor answers for legacy predictors and, like Amazon, for AutoPredictors (IsAutoPredictor true). */
 export const DescribePredictor: OperationHandler<DescribePredictorRequest> = async (ctx, input) => {
-  const r = requireResource(ctx, input.PredictorArn, [KIND]);
+  const r = await requireResource(ctx, input.PredictorArn, [KIND]);
   const training = r.status === STATUS.CREATE_PENDING || r.status === STATUS.CREATE_IN_PROGRESS;
   const windows = r.attrs.Accuracy as WindowAccuracy[] | undefined;
   const common = {

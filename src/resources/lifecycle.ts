@@ -23,14 +23,14 @@ const STOPPABLE = new Set([
   "what-if-forecast-export",
 ]);
 
-function requireAny(ctx: RequestContext, arn: string): ResourceRecord {
-  const record = findResource(ctx, arn);
+async function requireAny(ctx: RequestContext, arn: string): Promise<ResourceRecord> {
+  const record = await findResource(ctx, arn);
   if (!record) throw resourceNotFound(arn);
   return record;
 }
 
 export const StopResource: OperationHandler<StopResourceRequest> = async (ctx, input) => {
-  const record = requireAny(ctx, input.ResourceArn);
+  const record = await requireAny(ctx, input.ResourceArn);
   if (!STOPPABLE.has(record.kind)) {
     throw invalidInput(
       `A ${KIND_LABEL[record.kind] ?? record.kind} cannot be stopped; StopResource applies to jobs.`,
@@ -39,12 +39,12 @@ export const StopResource: OperationHandler<StopResourceRequest> = async (ctx, i
   if (record.status !== STATUS.CREATE_PENDING && record.status !== STATUS.CREATE_IN_PROGRESS) {
     throw invalidInput(`${record.arn} is ${record.status}; only a resource being created can be stopped.`);
   }
-  ctx.services.jobs.stop(record.arn);
+  await ctx.services.jobs.stop(record.arn);
   return {};
 };
 
 export const ResumeResource: OperationHandler<ResumeResourceRequest> = async (ctx, input) => {
-  const record = requireAny(ctx, input.ResourceArn);
+  const record = await requireAny(ctx, input.ResourceArn);
   if (record.kind !== "monitor") {
     throw invalidInput(
       `Only a stopped monitor can be resumed; ${record.arn} is a ${KIND_LABEL[record.kind]}.`,
@@ -54,33 +54,34 @@ export const ResumeResource: OperationHandler<ResumeResourceRequest> = async (ct
 };
 
 /** The resource and everything created from it, children before parents. */
-function subtree(ctx: RequestContext, root: ResourceRecord): ResourceRecord[] {
+async function subtree(ctx: RequestContext, root: ResourceRecord): Promise<ResourceRecord[]> {
   const out: ResourceRecord[] = [];
   const seen = new Set<string>();
-  const visit = (r: ResourceRecord) => {
+  const visit = async (r: ResourceRecord) => {
     if (seen.has(r.arn)) return;
     seen.add(r.arn);
     // A what-if forecast export reads several what-if forecasts: it belongs to the tree of each of them.
     const exports =
       r.kind === "what-if-forecast"
-        ? ctx.services.store.referrers(r.arn).filter((e) => e.kind === "what-if-forecast-export")
+        ? (await ctx.services.store.referrers(r.arn)).filter((e) => e.kind === "what-if-forecast-export")
         : [];
-    for (const child of [...ctx.services.store.children(r.arn), ...exports]) visit(child);
+    for (const child of [...(await ctx.services.store.children(r.arn)), ...exports]) await visit(child);
     out.push(r);
   };
-  visit(root);
+  await visit(root);
   return out;
 }
 
 export const DeleteResourceTree: OperationHandler<DeleteResourceTreeRequest> = async (ctx, input) => {
-  const root = requireAny(ctx, input.ResourceArn);
-  const tree = subtree(ctx, root);
+  const root = await requireAny(ctx, input.ResourceArn);
+  const tree = await subtree(ctx, root);
   const busy = tree.find((r) => BUSY_STATUSES.includes(r.status));
   if (busy) throw inUse(`${busy.arn} is ${busy.status}; stop it or wait before deleting the tree.`);
   const stuck = tree.find((r) => !DELETABLE_STATUSES.includes(r.status));
   if (stuck) throw inUse(`${stuck.arn} is ${stuck.status} and cannot be deleted.`);
-  ctx.services.store.transaction(() => {
-    for (const r of tree) ctx.services.jobs.delete(r.arn, DELETABLE_STATUSES);
-  });
+  await ctx.services.jobs.deleteAll(
+    tree.map((r) => r.arn),
+    DELETABLE_STATUSES,
+  );
   return {};
 };

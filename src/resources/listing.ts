@@ -20,11 +20,11 @@ export interface ListSpec {
 const DEFAULT_PAGE = 100;
 
 /** One page of a List operation: newest first, filtered, with an opaque NextToken when more remain. */
-export function listPage(
+export async function listPage(
   ctx: RequestContext,
   spec: ListSpec,
   input: ListInput,
-): { records: ResourceRecord[]; nextToken?: string } {
+): Promise<{ records: ResourceRecord[]; nextToken?: string }> {
   const conditions = (input.Filters ?? []).map((f) => {
     const field = spec.filterKeys?.[f.Key];
     if (!field) {
@@ -44,7 +44,7 @@ export function listPage(
   let cursor = after;
   // Over-fetch in rounds when a post-filter (keep) may drop rows, so pages stay full.
   for (;;) {
-    const batch = ctx.services.store.list({
+    const batch = await ctx.services.store.list({
       kind: spec.kind,
       scope: ctx,
       conditions,

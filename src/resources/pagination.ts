@@ -14,11 +14,13 @@ export interface Cursor {
 export class PageTokens {
   private readonly secret: Buffer;
 
-  constructor(store: ResourceStore) {
-    this.secret = Buffer.from(
-      store.setting("page-token-secret", () => randomBytes(32).toString("hex")),
-      "hex",
-    );
+  private constructor(secretHex: string) {
+    this.secret = Buffer.from(secretHex, "hex");
+  }
+
+  /** The tokens of this installation, signed with its stored secret (made on first use). */
+  static async open(store: ResourceStore): Promise<PageTokens> {
+    return new PageTokens(await store.setting("page-token-secret", () => randomBytes(32).toString("hex")));
   }
 
   /** `binding` names everything the token must not outlive: operation, account, region, filters. */

@@ -20,7 +20,6 @@ import {
   KIND_LABEL,
   newRecord,
   requireResource,
-  storeCreationTags,
 } from "./common.js";
 import type { OperationHandler, RequestContext } from "./context.js";
 import { explainabilityOf, hasAttributes, NO_ATTRIBUTES } from "./explainabilities.js";
@@ -53,19 +52,19 @@ function holidayCountries(additional: readonly AdditionalDataset[] | undefined):
 }
 
 /** Checks a new AutoPredictor against its dataset group, the way Amazon refuses bad configurations up front. */
-function checkNewAutoPredictor(
+async function checkNewAutoPredictor(
   ctx: RequestContext,
   input: CreateAutoPredictorRequest,
-): {
+): Promise<{
   group: ResourceRecord;
   attrs: Record<string, unknown>;
-} {
+}> {
   if (input.MonitorConfig)
     throw invalidInput(
       "MonitorConfig is not built yet in OpenForecast: predictor monitoring is not available.",
     );
   if (input.EncryptionConfig) {
-    checkRoleArn(ctx, input.EncryptionConfig.RoleArn);
+    await checkRoleArn(ctx, input.EncryptionConfig.RoleArn);
     checkKmsKeyArn(ctx, input.EncryptionConfig.KMSKeyArn);
   }
   if (!input.DataConfig)
@@ -77,9 +76,9 @@ function checkNewAutoPredictor(
     );
   }
   if (!input.ForecastFrequency) throw invalidInput("ForecastFrequency is required.");
-  const group = requireResource(ctx, input.DataConfig.DatasetGroupArn, ["dataset-group"]);
+  const group = await requireResource(ctx, input.DataConfig.DatasetGroupArn, ["dataset-group"]);
   if (group.status !== STATUS.ACTIVE) throw inUse(`The dataset group ${group.arn} is ${group.status}.`);
-  const datasets = groupDatasets(ctx.services.store, group);
+  const datasets = await groupDatasets(ctx.services.store, group);
   if (!datasets.target) {
     throw invalidInput(
       `The dataset group ${group.arn} has no TARGET_TIME_SERIES dataset; add one with UpdateDatasetGroup.`,
@@ -125,7 +124,7 @@ function checkNewAutoPredictor(
   }
   const forecastTypes = parseForecastTypes(input.ForecastTypes);
   const holidays = holidayCountries(input.DataConfig.AdditionalDatasets);
-  if (input.ExplainPredictor && !hasAttributes(ctx.services.store, group.arn, holidays)) {
+  if (input.ExplainPredictor && !(await hasAttributes(ctx.services.store, group.arn, holidays))) {
     throw invalidInput(`ExplainPredictor is set, but the predictor ${NO_ATTRIBUTES}`);
   }
   return {
@@ -152,7 +151,7 @@ export const CreateAutoPredictor: OperationHandler<CreateAutoPredictorRequest> =
   let group: ResourceRecord;
   let attrs: Record<string, unknown>;
   if (input.ReferencePredictorArn) {
-    const reference = requireResource(ctx, input.ReferencePredictorArn, [KIND]);
+    const reference = await requireResource(ctx, input.ReferencePredictorArn, [KIND]);
     if (!reference.attrs.IsAutoPredictor)
       throw invalidInput(`${reference.arn} is not an AutoPredictor; only those retrain.`);
     if (reference.status !== STATUS.ACTIVE)
@@ -176,12 +175,12 @@ export const CreateAutoPredictor: OperationHandler<CreateAutoPredictorRequest> =
         `Retraining with ReferencePredictorArn takes the reference's configuration; drop ${extra.join(", ")}.`,
       );
     }
-    group = requireResource(ctx, String(reference.attrs.DatasetGroupArn), ["dataset-group"]);
+    group = await requireResource(ctx, String(reference.attrs.DatasetGroupArn), ["dataset-group"]);
     attrs = { ...reference.attrs, ReferencePredictorArn: reference.arn };
     for (const k of ["Accuracy", "MemberCounts", "ModelFile", "BacktestFile", "DatasetImportJobArns"])
       delete attrs[k];
   } else {
-    ({ group, attrs } = checkNewAutoPredictor(ctx, input));
+    ({ group, attrs } = await checkNewAutoPredictor(ctx, input));
   }
   const arn = buildArn(ctx, KIND, input.PredictorName);
   const record = newRecord(ctx, {
@@ -192,19 +191,16 @@ export const CreateAutoPredictor: OperationHandler<CreateAutoPredictorRequest> =
     status: STATUS.CREATE_PENDING,
     attrs,
   });
-  ctx.services.store.transaction(() => {
-    insertNew(ctx, record);
-    storeCreationTags(ctx, arn, tags);
-  });
+  await insertNew(ctx, record, { tags });
   ctx.services.jobs.kick();
   return { PredictorArn: arn };
 };
 
 export const DescribeAutoPredictor: OperationHandler<DescribeAutoPredictorRequest> = async (ctx, input) => {
-  const r = requireResource(ctx, input.PredictorArn, [KIND]);
+  const r = await requireResource(ctx, input.PredictorArn, [KIND]);
   if (!r.attrs.IsAutoPredictor) throw invalidInput(`${r.arn} is a legacy predictor; use DescribePredictor.`);
   const reference = r.attrs.ReferencePredictorArn as string | undefined;
-  const explainability = explainabilityOf(ctx.services.store, r.arn);
+  const explainability = await explainabilityOf(ctx.services.store, r.arn);
   return {
     PredictorArn: r.arn,
     PredictorName: r.name,
@@ -216,7 +212,7 @@ export const DescribeAutoPredictor: OperationHandler<DescribeAutoPredictorReques
     DataConfig: r.attrs.DataConfig,
     EncryptionConfig: r.attrs.EncryptionConfig,
     ReferencePredictorSummary: reference
-      ? { Arn: reference, State: ctx.services.store.get(reference) ? "Active" : "Deleted" }
+      ? { Arn: reference, State: (await ctx.services.store.get(reference)) ? "Active" : "Deleted" }
       : undefined,
     EstimatedTimeRemainingInMinutes: r.attrs.EstimatedTimeRemainingInMinutes,
     Status: r.status,
@@ -232,7 +228,7 @@ export const DescribeAutoPredictor: OperationHandler<DescribeAutoPredictorReques
 };
 
 export const ListPredictors: OperationHandler<ListPredictorsRequest> = async (ctx, input) => {
-  const page = listPage(
+  const page = await listPage(
     ctx,
     {
       operation: "ListPredictors",
@@ -240,6 +236,13 @@ export const ListPredictors: OperationHandler<ListPredictorsRequest> = async (ct
       filterKeys: { DatasetGroupArn: "parentArn", Status: "status" },
     },
     input,
+  );
+  // Whether each reference predictor still exists, looked up once per distinct ARN.
+  const referenceArns = [
+    ...new Set(page.records.map((r) => r.attrs.ReferencePredictorArn).filter((a) => typeof a === "string")),
+  ];
+  const references = new Map(
+    await Promise.all(referenceArns.map(async (a) => [a, await ctx.services.store.get(a)] as const)),
   );
   return {
     Predictors: page.records.map((r) => ({
@@ -250,7 +253,7 @@ export const ListPredictors: OperationHandler<ListPredictorsRequest> = async (ct
       ReferencePredictorSummary: r.attrs.ReferencePredictorArn
         ? {
             Arn: r.attrs.ReferencePredictorArn,
-            State: ctx.services.store.get(String(r.attrs.ReferencePredictorArn)) ? "Active" : "Deleted",
+            State: references.get(String(r.attrs.ReferencePredictorArn)) ? "Active" : "Deleted",
           }
         : undefined,
       Status: r.status,
@@ -263,15 +266,15 @@ export const ListPredictors: OperationHandler<ListPredictorsRequest> = async (ct
 };
 
 export const DeletePredictor: OperationHandler<DeletePredictorRequest> = async (ctx, input) => {
-  const predictor = requireResource(ctx, input.PredictorArn, [KIND]);
-  const dependent = ctx.services.store.children(predictor.arn)[0];
+  const predictor = await requireResource(ctx, input.PredictorArn, [KIND]);
+  const dependent = (await ctx.services.store.children(predictor.arn))[0];
   if (dependent) {
     throw inUse(
       `The predictor ${predictor.arn} is used by the ${KIND_LABEL[dependent.kind]} ${dependent.arn}; delete that first, ` +
         "or the whole tree with DeleteResourceTree.",
     );
   }
-  if (!ctx.services.jobs.delete(predictor.arn, DELETABLE_STATUSES)) {
+  if (!(await ctx.services.jobs.delete(predictor.arn, DELETABLE_STATUSES))) {
     throw inUse(`The predictor ${predictor.arn} is ${predictor.status}; stop it or wait before deleting it.`);
   }
   return {};
@@ -324,7 +327,7 @@ function dropNonFinite<T>(value: T): T {
 }
 
 export const GetAccuracyMetrics: OperationHandler<GetAccuracyMetricsRequest> = async (ctx, input) => {
-  const predictor = requireResource(ctx, input.PredictorArn, [KIND]);
+  const predictor = await requireResource(ctx, input.PredictorArn, [KIND]);
   if (predictor.status !== STATUS.ACTIVE) {
     throw inUse(
       `The predictor ${predictor.arn} is ${predictor.status}; accuracy metrics exist once it is ACTIVE.`,

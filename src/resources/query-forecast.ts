@@ -3,6 +3,7 @@ import { withConnection } from "../data/duckdb.js";
 import { sqlIdent, sqlString } from "../data/sql.js";
 import { inUse, invalidInput, invalidNextToken, notFound } from "../errors.js";
 import { STATUS } from "../jobs/statuses.js";
+import type { BlobStore } from "../storage/blob-store.js";
 import { requireResource } from "./common.js";
 import type { OperationHandler } from "./context.js";
 import { forecastTypeColumn } from "./forecast-files.js";
@@ -12,11 +13,12 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
 
 /** The forecast of one series, optionally cut to [StartDate, EndDate], by forecast type. */
 export const QueryForecast: OperationHandler<QueryForecastRequest> = async (ctx, input) => {
-  const forecast = requireResource(ctx, input.ForecastArn, ["forecast"]);
+  const forecast = await requireResource(ctx, input.ForecastArn, ["forecast"]);
   if (forecast.status !== STATUS.ACTIVE) {
     throw inUse(`The forecast ${forecast.arn} is ${forecast.status}; it can be queried once ACTIVE.`);
   }
   return queryForecastFile(
+    ctx.services.blobs,
     {
       operation: "QueryForecast",
       arn: forecast.arn,
@@ -32,6 +34,7 @@ export const QueryForecast: OperationHandler<QueryForecastRequest> = async (ctx,
 export interface QueriedForecast {
   operation: string;
   arn: string;
+  /** The key of the forecast's object in the internal bucket. */
   file: string;
   keyNames: string[];
   types: string[];
@@ -39,6 +42,7 @@ export interface QueriedForecast {
 
 /** QueryForecast's and QueryWhatIfForecast's answer: one series of a forecast file, by forecast type. */
 export async function queryForecastFile(
+  blobs: BlobStore,
   forecast: QueriedForecast,
   input: Pick<QueryForecastRequest, "StartDate" | "EndDate" | "Filters" | "NextToken">,
 ): Promise<{ Forecast: { Predictions: Record<string, { Timestamp: string; Value: number }[]> } }> {
@@ -73,13 +77,15 @@ export async function queryForecastFile(
   const where = filters.map(([name, value]) => `${sqlIdent(name)} = ${sqlString(value)}`);
   if (input.StartDate) where.push(`date >= ${sqlString(input.StartDate)}`);
   if (input.EndDate) where.push(`date <= ${sqlString(input.EndDate)}`);
+  // The forecast's object, from the local cache when it was read before and has not changed.
+  const lease = await blobs.fetch(file);
   const rows = await withConnection(undefined, async (connection) => {
     const reader = await connection.runAndReadAll(
       `SELECT ${keyNames.map(sqlIdent).join(", ")}, date, ${types.map((t) => sqlIdent(forecastTypeColumn(t))).join(", ")}
-       FROM read_parquet(${sqlString(file)}) WHERE ${where.join(" AND ")} ORDER BY ${keyNames.map(sqlIdent).join(", ")}, date`,
+       FROM read_parquet(${sqlString(lease.path)}) WHERE ${where.join(" AND ")} ORDER BY ${keyNames.map(sqlIdent).join(", ")}, date`,
     );
     return reader.getRowObjectsJS() as Record<string, unknown>[];
-  });
+  }).finally(() => lease.release());
   const seriesKeys = new Set(rows.map((r) => JSON.stringify(keyNames.map((k) => r[k]))));
   if (seriesKeys.size > 1) {
     throw invalidInput(

@@ -1,5 +1,4 @@
-import fs from "node:fs/promises";
-import path from "node:path";
+import { writeFile } from "node:fs/promises";
 import type {
   CreateWhatIfAnalysisRequest,
   DeleteWhatIfAnalysisRequest,
@@ -11,17 +10,10 @@ import { sqlIdent, sqlString } from "../data/sql.js";
 import { inUse, invalidInput } from "../errors.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
+import { resourcePrefix, type Scratch } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
-import {
-  checkUserTags,
-  epochSeconds,
-  insertNew,
-  KIND_LABEL,
-  newRecord,
-  requireResource,
-  storeCreationTags,
-} from "./common.js";
+import { checkUserTags, epochSeconds, insertNew, KIND_LABEL, newRecord, requireResource } from "./common.js";
 import type { OperationHandler, Services } from "./context.js";
 import { checkTimeSeriesSelector } from "./forecasts.js";
 import { listPage } from "./listing.js";
@@ -31,7 +23,7 @@ const KIND = "what-if-analysis";
 
 export const CreateWhatIfAnalysis: OperationHandler<CreateWhatIfAnalysisRequest> = async (ctx, input) => {
   const tags = checkUserTags(input.Tags);
-  const forecast = requireResource(ctx, input.ForecastArn, ["forecast"]);
+  const forecast = await requireResource(ctx, input.ForecastArn, ["forecast"]);
   if (forecast.attrs.CreatedUsingAutoPredictor !== true) {
     // Amazon: "You can only create a what-if analysis from a forecast that uses an AutoPredictor."
     throw invalidInput(
@@ -52,16 +44,13 @@ export const CreateWhatIfAnalysis: OperationHandler<CreateWhatIfAnalysisRequest>
     status: STATUS.CREATE_PENDING,
     attrs: { ForecastArn: forecast.arn, TimeSeriesSelector: input.TimeSeriesSelector },
   });
-  await ctx.services.store.transaction(() => {
-    insertNew(ctx, record);
-    storeCreationTags(ctx, arn, tags);
-  });
+  await insertNew(ctx, record, { tags });
   ctx.services.jobs.kick();
   return { WhatIfAnalysisArn: arn };
 };
 
 export const DescribeWhatIfAnalysis: OperationHandler<DescribeWhatIfAnalysisRequest> = async (ctx, input) => {
-  const r = requireResource(ctx, input.WhatIfAnalysisArn, [KIND]);
+  const r = await requireResource(ctx, input.WhatIfAnalysisArn, [KIND]);
   return {
     WhatIfAnalysisName: r.name,
     WhatIfAnalysisArn: r.arn,
@@ -76,7 +65,7 @@ export const DescribeWhatIfAnalysis: OperationHandler<DescribeWhatIfAnalysisRequ
 };
 
 export const ListWhatIfAnalyses: OperationHandler<ListWhatIfAnalysesRequest> = async (ctx, input) => {
-  const page = listPage(
+  const page = await listPage(
     ctx,
     {
       operation: "ListWhatIfAnalyses",
@@ -101,7 +90,7 @@ export const ListWhatIfAnalyses: OperationHandler<ListWhatIfAnalysesRequest> = a
 };
 
 export const DeleteWhatIfAnalysis: OperationHandler<DeleteWhatIfAnalysisRequest> = async (ctx, input) => {
-  const analysis = requireResource(ctx, input.WhatIfAnalysisArn, [KIND]);
+  const analysis = await requireResource(ctx, input.WhatIfAnalysisArn, [KIND]);
   const dependent = (await ctx.services.store.children(analysis.arn))[0];
   if (dependent) {
     throw inUse(
@@ -109,7 +98,7 @@ export const DeleteWhatIfAnalysis: OperationHandler<DeleteWhatIfAnalysisRequest>
         "first, or the whole tree with DeleteResourceTree.",
     );
   }
-  if (!ctx.services.jobs.delete(analysis.arn, DELETABLE_STATUSES)) {
+  if (!(await ctx.services.jobs.delete(analysis.arn, DELETABLE_STATUSES))) {
     throw inUse(
       `The what-if analysis ${analysis.arn} is ${analysis.status}; stop it or wait before deleting it.`,
     );
@@ -117,11 +106,7 @@ export const DeleteWhatIfAnalysis: OperationHandler<DeleteWhatIfAnalysisRequest>
   return {};
 };
 
-export function whatIfAnalysisDir(services: Services, analysis: ResourceRecord): string {
-  return services.dataFiles.resourceDir(analysis, KIND, analysis.name);
-}
-
-/** The series (JSON of their key values) of a forecast file, in file order. */
+/** The series (JSON of their key values) of a forecast file (a local copy), in file order. */
 export async function forecastFileKeys(
   file: string,
   keyNames: readonly string[],
@@ -143,65 +128,83 @@ export async function analysisSelection(
   analysis: ResourceRecord,
 ): Promise<Set<string> | undefined> {
   if (!analysis.attrs.TimeSeriesSelector) return undefined;
-  const file = path.join(whatIfAnalysisDir(services, analysis), "selection.json");
-  return new Set(JSON.parse(await fs.readFile(file, "utf8")) as string[]);
+  return new Set(JSON.parse(await services.blobs.readText(String(analysis.attrs.SelectionFile))) as string[]);
 }
 
 /**
  * An analysis' job reads its TimeSeriesSelector once, keeps the series of the baseline forecast it names, and
- * records them beside the analysis, so that every what-if forecast works on the same series.
+ * records them as an object of the analysis (attribute SelectionFile), so that every what-if forecast works on the
+ * same series.
  */
 export function whatIfAnalysisJobs(services: Services): JobHandler {
   return {
     async run(ctx: JobContext) {
-      const analysis = ctx.record;
-      const forecast = await services.store.get(String(analysis.attrs.ForecastArn));
-      if (!forecast || forecast.status !== STATUS.ACTIVE) {
-        throw new JobFailure(
-          `The forecast ${String(analysis.attrs.ForecastArn)} no longer exists or is not ACTIVE.`,
-        );
+      const scratch = await services.blobs.scratch(ctx.record.name);
+      try {
+        return await selectSeries(services, ctx, scratch);
+      } finally {
+        await scratch.dispose();
       }
-      const keyNames = forecast.attrs.KeyNames as string[];
-      const all = await forecastFileKeys(String(forecast.attrs.ForecastFile), keyNames, ctx.signal);
-      const selector = analysis.attrs.TimeSeriesSelector as
-        | CreateWhatIfAnalysisRequest["TimeSeriesSelector"]
-        | undefined;
-      const ids = selector?.TimeSeriesIdentifiers;
-      if (!ids?.DataSource || !ids.Schema?.Attributes) return { SeriesCount: all.length, KeyNames: keyNames };
-      const names = ids.Schema.Attributes.map((a) => a.AttributeName ?? "");
-      const missing = keyNames.filter((k) => !names.some((n) => n.toLowerCase() === k.toLowerCase()));
-      if (missing.length > 0 || names.length !== keyNames.length) {
-        throw new JobFailure(
-          `The TimeSeriesSelector's schema must name exactly the forecast's key fields ${keyNames.join(", ")} ` +
-            `(in this order); it names ${names.join(", ")}.`,
-        );
-      }
-      const wanted = new Set(
-        await readSeriesIdentifiers(
-          services,
-          analysis.accountId,
-          { path: ids.DataSource.S3Config.Path, attributeNames: names, format: ids.Format },
-          ctx.signal,
-        ),
-      );
-      const selected = all.filter((k) => wanted.has(k));
-      if (selected.length === 0) {
-        throw new JobFailure(
-          `None of the ${wanted.size} series the TimeSeriesSelector names is in the forecast ${forecast.arn}.`,
-        );
-      }
-      const dir = whatIfAnalysisDir(services, analysis);
-      await fs.mkdir(dir, { recursive: true });
-      const file = path.join(dir, "selection.json");
-      await fs.writeFile(`${file}.tmp`, JSON.stringify(selected));
-      await fs.rename(`${file}.tmp`, file);
-      return { SeriesCount: selected.length, KeyNames: keyNames };
     },
     async cleanup(record) {
-      await services.dataFiles.removeTree(whatIfAnalysisDir(services, record));
+      await services.blobs.deleteResource(record, KIND, record.name);
     },
     async remove(record) {
-      await services.dataFiles.removeTree(whatIfAnalysisDir(services, record));
+      await services.blobs.deleteResource(record, KIND, record.name);
     },
   };
+}
+
+/** The analysis job's work: its series, recorded as an object when a TimeSeriesSelector names some. */
+async function selectSeries(
+  services: Services,
+  ctx: JobContext,
+  scratch: Scratch,
+): Promise<Record<string, unknown>> {
+  const analysis = ctx.record;
+  const forecast = await services.store.get(String(analysis.attrs.ForecastArn));
+  if (!forecast || forecast.status !== STATUS.ACTIVE) {
+    throw new JobFailure(
+      `The forecast ${String(analysis.attrs.ForecastArn)} no longer exists or is not ACTIVE.`,
+    );
+  }
+  const keyNames = forecast.attrs.KeyNames as string[];
+  const baseline = await scratch.fetch(String(forecast.attrs.ForecastFile)).catch((e: unknown) => {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    services.log.warn({ err: e, arn: forecast.arn }, "a what-if analysis could not read its forecast");
+    throw new JobFailure(`The data of the forecast ${forecast.arn} could not be read; create it again.`);
+  });
+  const all = await forecastFileKeys(baseline, keyNames, ctx.signal);
+  const selector = analysis.attrs.TimeSeriesSelector as
+    | CreateWhatIfAnalysisRequest["TimeSeriesSelector"]
+    | undefined;
+  const ids = selector?.TimeSeriesIdentifiers;
+  if (!ids?.DataSource || !ids.Schema?.Attributes) return { SeriesCount: all.length, KeyNames: keyNames };
+  const names = ids.Schema.Attributes.map((a) => a.AttributeName ?? "");
+  const missing = keyNames.filter((k) => !names.some((n) => n.toLowerCase() === k.toLowerCase()));
+  if (missing.length > 0 || names.length !== keyNames.length) {
+    throw new JobFailure(
+      `The TimeSeriesSelector's schema must name exactly the forecast's key fields ${keyNames.join(", ")} ` +
+        `(in this order); it names ${names.join(", ")}.`,
+    );
+  }
+  const wanted = new Set(
+    await readSeriesIdentifiers(
+      services,
+      analysis.accountId,
+      { path: ids.DataSource.S3Config.Path, attributeNames: names, format: ids.Format },
+      ctx.signal,
+    ),
+  );
+  const selected = all.filter((k) => wanted.has(k));
+  if (selected.length === 0) {
+    throw new JobFailure(
+      `None of the ${wanted.size} series the TimeSeriesSelector names is in the forecast ${forecast.arn}.`,
+    );
+  }
+  const local = scratch.file("selection.json");
+  await writeFile(local, JSON.stringify(selected));
+  const file = `${resourcePrefix(analysis, KIND, analysis.name)}selection.json`;
+  await services.blobs.put(file, local);
+  return { SeriesCount: selected.length, KeyNames: keyNames, SelectionFile: file };
 }

@@ -1,4 +1,3 @@
-import path from "node:path";
 import type {
   CreateWhatIfForecastExportRequest,
   DeleteWhatIfForecastExportRequest,
@@ -8,11 +7,11 @@ import type {
 import { sqlIdent, sqlString } from "../data/sql.js";
 import { inUse, invalidInput } from "../errors.js";
 import { STATUS } from "../jobs/statuses.js";
+import type { ResourceRecord } from "../store/resource-store.js";
 import { requireResource } from "./common.js";
 import type { OperationHandler } from "./context.js";
 import { createExport, deleteExport, describeExport, type ExportKind, listExports } from "./export-jobs.js";
 import { forecastTypeColumn } from "./forecast-files.js";
-import { whatIfForecastDirOf } from "./what-if-forecasts.js";
 
 /** The column naming each row's what-if forecast, since one file set holds several (docs/decisions.md). */
 export const WHAT_IF_NAME_COLUMN = "what_if_forecast_name";
@@ -27,19 +26,22 @@ export const WHAT_IF_FORECAST_EXPORT: ExportKind = {
   nameMember: "WhatIfForecastExportName",
   arnMember: "WhatIfForecastExportArn",
   parentArnMember: "WhatIfAnalysisArn",
-  parts(services, _analysis, record) {
+  // The what-if forecasts' objects, recorded at creation (they were ACTIVE then, and cannot be deleted while
+  // this export refers to them).
+  sourceKeys: (record) => record.attrs.WhatIfForecastFiles as string[],
+  parts(_services, _analysis, _file, record, files = []) {
     if (!record) return [];
     // Everything comes from the export's own attributes (recorded at creation), so no store call is needed here.
-    const arns = record.attrs.WhatIfForecastArns as string[];
     const names = record.attrs.WhatIfForecastNames as string[];
     const keyNames = record.attrs.KeyNames as string[];
     const types = record.attrs.ForecastTypes as string[];
     const columns = [...keyNames.map(sqlIdent), "date"];
     const values = types.map((t) => sqlIdent(forecastTypeColumn(t)));
-    const selects = arns.map(
-      (arn, i) =>
+    // Only the folder is wanted when no files were fetched (removing stale parts, listing the output).
+    const selects = files.map(
+      (file, i) =>
         `SELECT ${columns.join(", ")}, ${sqlString(names[i] as string)} AS ${WHAT_IF_NAME_COLUMN}, ${values.join(", ")}
-         FROM read_parquet(${sqlString(path.join(whatIfForecastDirOf(services, record, arn), "forecast.parquet"))})`,
+         FROM read_parquet(${sqlString(file)})`,
     );
     return [
       {
@@ -64,7 +66,8 @@ export const CreateWhatIfForecastExport: OperationHandler<CreateWhatIfForecastEx
   if (new Set(arns).size !== arns.length) {
     throw invalidInput("WhatIfForecastArns names a what-if forecast more than once.");
   }
-  const forecasts = arns.map((arn) => requireResource(ctx, arn, ["what-if-forecast"]));
+  const forecasts: ResourceRecord[] = [];
+  for (const arn of arns) forecasts.push(await requireResource(ctx, arn, ["what-if-forecast"]));
   for (const r of forecasts) {
     if (r.status !== STATUS.ACTIVE) {
       throw inUse(`The what-if forecast ${r.arn} is ${r.status}; it can be exported once ACTIVE.`);
@@ -88,6 +91,7 @@ export const CreateWhatIfForecastExport: OperationHandler<CreateWhatIfForecastEx
       attrs: {
         WhatIfForecastArns: arns,
         WhatIfForecastNames: forecasts.map((r) => r.name),
+        WhatIfForecastFiles: forecasts.map((r) => String(r.attrs.ForecastFile)),
         KeyNames: forecasts[0]?.attrs.KeyNames,
         ForecastTypes: forecasts[0]?.attrs.ForecastTypes,
       },
@@ -100,7 +104,7 @@ export const DescribeWhatIfForecastExport: OperationHandler<DescribeWhatIfForeca
   ctx,
   input,
 ) => {
-  const r = requireResource(ctx, input.WhatIfForecastExportArn, [WHAT_IF_FORECAST_EXPORT.kind]);
+  const r = await requireResource(ctx, input.WhatIfForecastExportArn, [WHAT_IF_FORECAST_EXPORT.kind]);
   const { WhatIfAnalysisArn: _analysis, ...described } = describeExport(WHAT_IF_FORECAST_EXPORT, r);
   return {
     ...described,
@@ -113,11 +117,17 @@ export const ListWhatIfForecastExports: OperationHandler<ListWhatIfForecastExpor
   ctx,
   input,
 ) => {
-  const { items, NextToken } = listExports(ctx, WHAT_IF_FORECAST_EXPORT, "ListWhatIfForecastExports", input, {
-    WhatIfForecastExportArn: "arn",
-    WhatIfAnalysisArn: "parentArn",
-    Status: "status",
-  });
+  const { items, NextToken } = await listExports(
+    ctx,
+    WHAT_IF_FORECAST_EXPORT,
+    "ListWhatIfForecastExports",
+    input,
+    {
+      WhatIfForecastExportArn: "arn",
+      WhatIfAnalysisArn: "parentArn",
+      Status: "status",
+    },
+  );
   const byArn = new Map<string, unknown>();
   for (const item of items) {
     const r = await ctx.services.store.get(String(item.WhatIfForecastExportArn));
@@ -136,6 +146,6 @@ export const DeleteWhatIfForecastExport: OperationHandler<DeleteWhatIfForecastEx
   ctx,
   input,
 ) => {
-  deleteExport(ctx, WHAT_IF_FORECAST_EXPORT, input.WhatIfForecastExportArn);
+  await deleteExport(ctx, WHAT_IF_FORECAST_EXPORT, input.WhatIfForecastExportArn);
   return {};
 };

@@ -1,5 +1,4 @@
 import fs from "node:fs/promises";
-import path from "node:path";
 import type {
   CreateWhatIfForecastRequest,
   DeleteWhatIfForecastRequest,
@@ -17,6 +16,7 @@ import type { PreparedSeries } from "../forecasting/series-set.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
+import { resourcePrefix, type Scratch } from "../storage/blob-store.js";
 import { parseS3Path } from "../storage/s3-path.js";
 import type { ResourceRecord, ResourceStore } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
@@ -29,7 +29,6 @@ import {
   KIND_LABEL,
   newRecord,
   requireResource,
-  storeCreationTags,
 } from "./common.js";
 import type { OperationHandler, RequestContext, Services } from "./context.js";
 import { forecastTypeColumn, writeForecastFile } from "./forecast-files.js";
@@ -72,7 +71,7 @@ async function whatIfSchema(
 ): Promise<WhatIfSchema & { relatedKeys: string[] }> {
   const group = await store.get(String(predictor.attrs.DatasetGroupArn));
   if (!group) throw inUse(`The dataset group of the predictor ${predictor.arn} no longer exists.`);
-  const datasets = groupDatasets(store, group);
+  const datasets = await groupDatasets(store, group);
   const dims = (predictor.attrs.ForecastDimensions as string[] | undefined) ?? [];
   const fail = (e: unknown) => {
     throw invalidInput(e instanceof Error ? e.message : String(e));
@@ -166,7 +165,7 @@ async function checkReplacements(
     throw invalidInput((e as Error).message);
   }
   const s3 = source.S3Config;
-  checkRoleArn(ctx, s3.RoleArn);
+  await checkRoleArn(ctx, s3.RoleArn);
   if (s3.KMSKeyArn) checkKmsKeyArn(ctx, s3.KMSKeyArn);
   try {
     parseS3Path(s3.Path);
@@ -178,7 +177,7 @@ async function checkReplacements(
 
 export const CreateWhatIfForecast: OperationHandler<CreateWhatIfForecastRequest> = async (ctx, input) => {
   const tags = checkUserTags(input.Tags);
-  const analysis = requireResource(ctx, input.WhatIfAnalysisArn, ["what-if-analysis"]);
+  const analysis = await requireResource(ctx, input.WhatIfAnalysisArn, ["what-if-analysis"]);
   if (analysis.status !== STATUS.ACTIVE) {
     throw inUse(
       `The what-if analysis ${analysis.arn} is ${analysis.status}; what-if forecasts need it ACTIVE.`,
@@ -227,17 +226,16 @@ export const CreateWhatIfForecast: OperationHandler<CreateWhatIfForecastRequest>
       TimeSeriesReplacementsDataSource: replacements,
     },
   });
-  await ctx.services.store.transaction(() => {
-    const siblings = ctx.services.store.children(analysis.arn).filter((r) => r.kind === KIND).length;
-    if (siblings >= MAX_WHAT_IF_FORECASTS_PER_ANALYSIS) {
-      throw limitExceeded(
-        `The what-if analysis ${analysis.arn} already has ${siblings} what-if forecasts; the limit is ` +
-          `${MAX_WHAT_IF_FORECASTS_PER_ANALYSIS}. Delete one or start another analysis.`,
-      );
-    }
-    insertNew(ctx, record);
-    storeCreationTags(ctx, arn, tags);
-  });
+  // Counted just before the insert, not with it: the store's guards count per account, not per parent, so two
+  // creates racing at the limit could both pass (docs/decisions.md, "What-if analyses").
+  const siblings = (await ctx.services.store.children(analysis.arn)).filter((r) => r.kind === KIND).length;
+  if (siblings >= MAX_WHAT_IF_FORECASTS_PER_ANALYSIS) {
+    throw limitExceeded(
+      `The what-if analysis ${analysis.arn} already has ${siblings} what-if forecasts; the limit is ` +
+        `${MAX_WHAT_IF_FORECASTS_PER_ANALYSIS}. Delete one or start another analysis.`,
+    );
+  }
+  await insertNew(ctx, record, { tags });
   ctx.services.jobs.kick();
   return { WhatIfForecastArn: arn };
 };
@@ -246,7 +244,7 @@ export const CreateWhatIfForecast: OperationHandler<CreateWhatIfForecastRequest>
 const messageOf = (r: ResourceRecord) => r.message ?? (r.attrs.Notice as string | undefined);
 
 export const DescribeWhatIfForecast: OperationHandler<DescribeWhatIfForecastRequest> = async (ctx, input) => {
-  const r = requireResource(ctx, input.WhatIfForecastArn, [KIND]);
+  const r = await requireResource(ctx, input.WhatIfForecastArn, [KIND]);
   return {
     WhatIfForecastName: r.name,
     WhatIfForecastArn: r.arn,
@@ -263,7 +261,7 @@ export const DescribeWhatIfForecast: OperationHandler<DescribeWhatIfForecastRequ
 };
 
 export const ListWhatIfForecasts: OperationHandler<ListWhatIfForecastsRequest> = async (ctx, input) => {
-  const page = listPage(
+  const page = await listPage(
     ctx,
     {
       operation: "ListWhatIfForecasts",
@@ -287,7 +285,7 @@ export const ListWhatIfForecasts: OperationHandler<ListWhatIfForecastsRequest> =
 };
 
 export const DeleteWhatIfForecast: OperationHandler<DeleteWhatIfForecastRequest> = async (ctx, input) => {
-  const whatIf = requireResource(ctx, input.WhatIfForecastArn, [KIND]);
+  const whatIf = await requireResource(ctx, input.WhatIfForecastArn, [KIND]);
   const exporting = (await ctx.services.store.referrers(whatIf.arn))[0];
   if (exporting) {
     throw inUse(
@@ -295,7 +293,7 @@ export const DeleteWhatIfForecast: OperationHandler<DeleteWhatIfForecastRequest>
         "delete that first, or the whole tree with DeleteResourceTree.",
     );
   }
-  if (!ctx.services.jobs.delete(whatIf.arn, DELETABLE_STATUSES)) {
+  if (!(await ctx.services.jobs.delete(whatIf.arn, DELETABLE_STATUSES))) {
     throw inUse(
       `The what-if forecast ${whatIf.arn} is ${whatIf.status}; stop it or wait before deleting it.`,
     );
@@ -304,15 +302,16 @@ export const DeleteWhatIfForecast: OperationHandler<DeleteWhatIfForecastRequest>
 };
 
 export const QueryWhatIfForecast: OperationHandler<QueryWhatIfForecastRequest> = async (ctx, input) => {
-  const whatIf = requireResource(ctx, input.WhatIfForecastArn, [KIND]);
+  const whatIf = await requireResource(ctx, input.WhatIfForecastArn, [KIND]);
   if (whatIf.status !== STATUS.ACTIVE) {
     throw inUse(`The what-if forecast ${whatIf.arn} is ${whatIf.status}; it can be queried once ACTIVE.`);
   }
   return queryForecastFile(
+    ctx.services.blobs,
     {
       operation: "QueryWhatIfForecast",
       arn: whatIf.arn,
-      file: whatIfForecastFile(ctx.services, whatIf),
+      file: String(whatIf.attrs.ForecastFile),
       keyNames: whatIf.attrs.KeyNames as string[],
       types: whatIf.attrs.ForecastTypes as string[],
     },
@@ -320,19 +319,13 @@ export const QueryWhatIfForecast: OperationHandler<QueryWhatIfForecastRequest> =
   );
 };
 
-export function whatIfForecastDir(services: Services, whatIf: ResourceRecord): string {
-  return whatIfForecastDirOf(services, whatIf, whatIf.arn);
-}
-
-/** The folder of the what-if forecast with this ARN in `scope`, from the ARN alone (<analysis>/<name>). */
-export function whatIfForecastDirOf(services: Services, scope: ResourceRecord, arn: string): string {
-  const [analysis, name] = arn.split(":").slice(5).join(":").split("/").slice(1) as [string, string];
-  return services.dataFiles.resourceDir(scope, KIND, analysis, name);
-}
-
-/** The what-if forecast's rows, in the layout of a forecast file (keys, date, one column per forecast type). */
-export function whatIfForecastFile(services: Services, whatIf: ResourceRecord): string {
-  return path.join(whatIfForecastDir(services, whatIf), "forecast.parquet");
+/**
+ * The key prefix of a what-if forecast's objects, `resources/<account>/<region>/what-if-forecast/<analysis>/<name>/`,
+ * from its ARN (what-if-forecast/<analysis>/<name>): names are unique within an analysis only.
+ */
+export function whatIfForecastPrefix(whatIf: ResourceRecord): string {
+  const [analysis, name] = whatIf.arn.split(":").slice(5).join(":").split("/").slice(1) as [string, string];
+  return resourcePrefix(whatIf, KIND, analysis, name);
 }
 
 function csvField(value: string): string {
@@ -342,6 +335,7 @@ function csvField(value: string): string {
 /** The replacement file's rows, checked: series key values, point, new values by related index. */
 async function readReplacementRows(
   services: Services,
+  scratch: Scratch,
   accountId: string,
   source: Replacements,
   relatedNames: readonly string[],
@@ -355,81 +349,76 @@ async function readReplacementRows(
   const find = (n: string) => names.find((m) => m.toLowerCase() === n.toLowerCase()) as string;
   const stamp = attributes.find((a) => a.AttributeType === "timestamp")?.AttributeName ?? "timestamp";
   const parsing = timestampParsing(source.TimestampFormat);
-  const scratch = await services.dataFiles.scratchDir("replacements");
-  try {
-    const objects = await store.listPath(bucket, key).catch((e: unknown) => {
-      throw toJobFailure(e, source.S3Config.Path);
+  const objects = await store.listPath(bucket, key).catch((e: unknown) => {
+    throw toJobFailure(e, source.S3Config.Path);
+  });
+  if (objects.length === 0) throw new JobFailure(`No file found at ${source.S3Config.Path}.`);
+  const rows: ReplacementRow[] = [];
+  const seen = new Set<string>();
+  for (const [i, object] of objects.entries()) {
+    const local = scratch.file(`replacements-${i}.csv`);
+    await store.downloadToFile(bucket, object.key, local).catch((e: unknown) => {
+      throw toJobFailure(e, `s3://${bucket}/${object.key}`);
     });
-    if (objects.length === 0) throw new JobFailure(`No file found at ${source.S3Config.Path}.`);
-    const rows: ReplacementRow[] = [];
-    const seen = new Set<string>();
-    for (const [i, object] of objects.entries()) {
-      const local = path.join(scratch, `replacements-${i}.csv`);
-      await store.downloadToFile(bucket, object.key, local).catch((e: unknown) => {
-        throw toJobFailure(e, `s3://${bucket}/${object.key}`);
-      });
-      const columns = names.map((n) => `${sqlString(n)}: 'VARCHAR'`).join(", ");
-      const parsed = parsing.strptime.map((f) => `try_strptime(${sqlIdent(stamp)}, ${sqlString(f)})`);
-      const time = parsing.hasOffset ? `(${parsed.join(", ")})` : `COALESCE(${parsed.join(", ")})`;
-      const select = [
-        ...relatedKeys.map((k) => sqlIdent(find(k))),
-        sqlIdent(stamp),
-        `epoch_ms(CAST(${parsed.length > 1 ? time : (parsed[0] as string)} AS TIMESTAMP))`,
-        ...relatedNames.map((r) => {
-          const n = names.find((m) => m.toLowerCase() === r.toLowerCase());
-          return n ? sqlIdent(n) : "NULL";
-        }),
-      ];
-      const data = await withConnection(signal, async (connection) => {
-        const reader = await connection.runAndReadAll(
-          `SELECT ${select.join(", ")} FROM read_csv(${sqlString(local)}, header = false, all_varchar = true,
+    const columns = names.map((n) => `${sqlString(n)}: 'VARCHAR'`).join(", ");
+    const parsed = parsing.strptime.map((f) => `try_strptime(${sqlIdent(stamp)}, ${sqlString(f)})`);
+    const time = parsing.hasOffset ? `(${parsed.join(", ")})` : `COALESCE(${parsed.join(", ")})`;
+    const select = [
+      ...relatedKeys.map((k) => sqlIdent(find(k))),
+      sqlIdent(stamp),
+      `epoch_ms(CAST(${parsed.length > 1 ? time : (parsed[0] as string)} AS TIMESTAMP))`,
+      ...relatedNames.map((r) => {
+        const n = names.find((m) => m.toLowerCase() === r.toLowerCase());
+        return n ? sqlIdent(n) : "NULL";
+      }),
+    ];
+    const data = await withConnection(signal, async (connection) => {
+      const reader = await connection.runAndReadAll(
+        `SELECT ${select.join(", ")} FROM read_csv(${sqlString(local)}, header = false, all_varchar = true,
              columns = {${columns}})`,
-        );
-        return reader.getRows() as unknown[][];
-      }).catch((e: unknown) => {
+      );
+      return reader.getRows() as unknown[][];
+    }).catch((e: unknown) => {
+      throw new JobFailure(
+        `Could not read the replacement file s3://${bucket}/${object.key}: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    });
+    for (const [line, row] of data.entries()) {
+      const keyValues = row.slice(0, relatedKeys.length).map((v) => (v === null ? "" : String(v)));
+      const text = row[relatedKeys.length];
+      const msValue = row[relatedKeys.length + 1];
+      const raw = row.slice(relatedKeys.length + 2);
+      // A first line equal to the attribute names is a header.
+      if (line === 0 && String(text).toLowerCase() === stamp.toLowerCase()) continue;
+      if (msValue === null || msValue === undefined) {
         throw new JobFailure(
-          `Could not read the replacement file s3://${bucket}/${object.key}: ${e instanceof Error ? e.message : String(e)}`,
+          `The replacement file s3://${bucket}/${object.key} has the timestamp "${String(text)}", which does not ` +
+            `match ${parsing.description}.`,
         );
-      });
-      for (const [line, row] of data.entries()) {
-        const keyValues = row.slice(0, relatedKeys.length).map((v) => (v === null ? "" : String(v)));
-        const text = row[relatedKeys.length];
-        const msValue = row[relatedKeys.length + 1];
-        const raw = row.slice(relatedKeys.length + 2);
-        // A first line equal to the attribute names is a header.
-        if (line === 0 && String(text).toLowerCase() === stamp.toLowerCase()) continue;
-        if (msValue === null || msValue === undefined) {
-          throw new JobFailure(
-            `The replacement file s3://${bucket}/${object.key} has the timestamp "${String(text)}", which does not ` +
-              `match ${parsing.description}.`,
-          );
-        }
-        const values = raw.map((v, r) => {
-          if (v === null || String(v).trim() === "") return undefined;
-          const x = Number(v);
-          if (!Number.isFinite(x)) {
-            throw new JobFailure(
-              `The replacement value "${String(v)}" of ${relatedNames[r]} for ${keyValues.join(", ")} at ${String(text)} is not a number.`,
-            );
-          }
-          return x;
-        });
-        const ms = Number(msValue);
-        const id = JSON.stringify([keyValues, ms]);
-        if (seen.has(id)) {
-          throw new JobFailure(
-            `The replacement file has more than one row for ${keyValues.join(", ")} at ${String(text)}; each ` +
-              "series may have one row per timestamp.",
-          );
-        }
-        seen.add(id);
-        rows.push({ key: keyValues, ms, values });
       }
+      const values = raw.map((v, r) => {
+        if (v === null || String(v).trim() === "") return undefined;
+        const x = Number(v);
+        if (!Number.isFinite(x)) {
+          throw new JobFailure(
+            `The replacement value "${String(v)}" of ${relatedNames[r]} for ${keyValues.join(", ")} at ${String(text)} is not a number.`,
+          );
+        }
+        return x;
+      });
+      const ms = Number(msValue);
+      const id = JSON.stringify([keyValues, ms]);
+      if (seen.has(id)) {
+        throw new JobFailure(
+          `The replacement file has more than one row for ${keyValues.join(", ")} at ${String(text)}; each ` +
+            "series may have one row per timestamp.",
+        );
+      }
+      seen.add(id);
+      rows.push({ key: keyValues, ms, values });
     }
-    return rows;
-  } finally {
-    await services.dataFiles.removeTree(scratch);
   }
+  return rows;
 }
 
 /** Member names as a user reads them (GBDT, ETS...). */
@@ -443,149 +432,174 @@ const algorithms = (members: Iterable<string>) => [...new Set([...members].map((
 export function whatIfForecastJobs(services: Services, pool: WorkerPool): JobHandler {
   return {
     async run(ctx: JobContext) {
-      const whatIf = ctx.record;
-      const analysis = await services.store.get(String(whatIf.attrs.WhatIfAnalysisArn));
-      if (!analysis || analysis.status !== STATUS.ACTIVE)
-        throw new JobFailure(`The what-if analysis ${String(whatIf.attrs.WhatIfAnalysisArn)} is gone.`);
-      const { forecast, predictor } = await lineage(services.store, analysis);
-      if (!forecast || forecast.status !== STATUS.ACTIVE || !predictor)
-        throw new JobFailure("The baseline forecast or its predictor no longer exists.");
-      const { set } = await predictorSeries(services.store, predictor, ctx.signal).catch((e: unknown) => {
-        if (ctx.signal.aborted) throw ctx.signal.reason;
-        throw new JobFailure(
-          `Could not prepare the data to forecast: ${e instanceof Error ? e.message : String(e)}`,
-        );
-      });
-      const baseFile = String(forecast.attrs.ForecastFile);
-      const keyNames = forecast.attrs.KeyNames as string[];
-      const selection = await analysisSelection(services, analysis);
-      const wanted = selection ?? new Set(await forecastFileKeys(baseFile, keyNames, ctx.signal));
-      const series = set.series.filter((s) => wanted.has(keyOf(s)));
-      const schema = await whatIfSchema(services.store, predictor).catch((e: unknown) => {
-        throw new JobFailure(e instanceof Error ? e.message : String(e));
-      });
-      let changed: Set<number>;
-      let ignoredRows = 0;
-      const replacements = whatIf.attrs.TimeSeriesReplacementsDataSource as Replacements | undefined;
-      if (replacements) {
-        const rows = await readReplacementRows(
-          services,
-          whatIf.accountId,
-          replacements,
-          set.relatedNames,
-          schema.relatedKeys,
-          ctx.signal,
-        );
-        const positions = schema.relatedKeys.map((k) => set.keyNames.indexOf(k));
-        const result = applyReplacements(set, series, positions, rows);
-        if (result.applied === 0) {
-          throw new JobFailure(
-            `None of the ${rows.length} rows of the replacement file falls on the forecast horizon of a series of ` +
-              "the what-if analysis; check the item ids, dimensions and timestamps.",
-          );
-        }
-        changed = result.changed;
-        ignoredRows = result.ignored;
-      } else {
-        changed = applyTransformations(
-          set,
-          series,
-          whatIf.attrs.TimeSeriesTransformations as Transformation[],
-          schema.timestampName,
-        );
+      const scratch = await services.blobs.scratch(ctx.record.name);
+      try {
+        return await forecastWhatIf(services, pool, ctx, scratch);
+      } finally {
+        await scratch.dispose();
       }
-      const model = await readPredictorModel(String(predictor.attrs.ModelFile));
-      const responding: PreparedSeries[] = [];
-      const silentMembers = new Set<string>();
-      for (const i of changed) {
-        const s = series[i] as PreparedSeries;
-        const members = [...seriesWeightsOf(model, keyOf(s)).keys()];
-        if (members.some((m) => memberTraits(m).usesAttributes)) responding.push(s);
-        else for (const m of members) silentMembers.add(m);
-      }
-      const dir = whatIfForecastDir(services, whatIf);
-      await fs.mkdir(dir, { recursive: true });
-      const types = forecast.attrs.ForecastTypes as string[];
-      const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
-      const changedFile = path.join(dir, "changed.parquet");
-      if (responding.length > 0) {
-        const forecastOf = await computeForecasts(pool, predictor, set, responding, ctx.signal, ctx.progress);
-        await writeForecastFile(changedFile, set, responding, forecastOf, types, quantiles, ctx.signal);
-      }
-      // The series taken from the baseline as they are: every series of the analysis that did not respond.
-      const respondingKeys = new Set(responding.map(keyOf));
-      const keep = [...wanted].filter((k) => !respondingKeys.has(k));
-      const keepFile = path.join(dir, "keep.csv");
-      await fs.writeFile(
-        keepFile,
-        keep.map((k) => (JSON.parse(k) as string[]).map(csvField).join(",")).join("\n") +
-          (keep.length ? "\n" : ""),
-      );
-      const keyColumns = keyNames.map((_n, i) => `${sqlString(`k${i}`)}: 'VARCHAR'`).join(", ");
-      const on = keyNames.map((n, i) => `b.${sqlIdent(n)} = k.k${i}`).join(" AND ");
-      const columns = [
-        ...keyNames.map(sqlIdent),
-        "date",
-        ...types.map((t) => sqlIdent(forecastTypeColumn(t))),
-      ];
-      const parts: string[] = [];
-      if (keep.length > 0) {
-        parts.push(
-          `SELECT ${columns.map((c) => `b.${c}`).join(", ")} FROM read_parquet(${sqlString(baseFile)}) b
-           SEMI JOIN read_csv(${sqlString(keepFile)}, header = false, all_varchar = true, columns = {${keyColumns}}) k ON ${on}`,
-        );
-      }
-      if (responding.length > 0) {
-        parts.push(`SELECT ${columns.join(", ")} FROM read_parquet(${sqlString(changedFile)})`);
-      }
-      const file = whatIfForecastFile(services, whatIf);
-      const tmp = `${file}.tmp`;
-      await withConnection(ctx.signal, async (connection) => {
-        await connection.run(
-          `COPY (SELECT * FROM (${parts.join(" UNION ALL ")}) ORDER BY ${[...keyNames.map(sqlIdent), "date"].join(", ")})
-           TO ${sqlString(tmp)} (FORMAT parquet)`,
-        );
-      });
-      await fs.rename(tmp, file);
-      await fs.rm(changedFile, { force: true });
-      await fs.rm(keepFile, { force: true });
-      const notes: string[] = [];
-      if (changed.size === 0) {
-        notes.push(
-          "No related value in the forecast horizon of the analysis' series changed, so the what-if forecast " +
-            "equals the baseline forecast.",
-        );
-      } else if (responding.length === 0) {
-        notes.push(
-          `The related data of ${changed.size} series changed, but the members that forecast them ` +
-            `(${algorithms(silentMembers).join(", ")}) take no related data, so the what-if forecast equals the ` +
-            "baseline forecast.",
-        );
-      } else if (responding.length < changed.size) {
-        notes.push(
-          `The related data of ${changed.size} series changed; ${responding.length} respond to it. The other ` +
-            `${changed.size - responding.length} are forecast by members that take no related data ` +
-            `(${algorithms(silentMembers).join(", ")}) and equal the baseline.`,
-        );
-      }
-      if (ignoredRows > 0) {
-        notes.push(
-          `${ignoredRows} rows of the replacement file name no series of the analysis or fall outside the ` +
-            "forecast horizon; they were ignored.",
-        );
-      }
-      return {
-        SeriesCount: wanted.size,
-        ChangedSeries: changed.size,
-        RespondingSeries: responding.length,
-        Notice: notes.length > 0 ? notes.join(" ") : undefined,
-      };
     },
     async cleanup(record) {
-      await services.dataFiles.removeTree(whatIfForecastDir(services, record));
+      await services.blobs.deletePrefix(whatIfForecastPrefix(record));
     },
     async remove(record) {
-      await services.dataFiles.removeTree(whatIfForecastDir(services, record));
+      await services.blobs.deletePrefix(whatIfForecastPrefix(record));
     },
+  };
+}
+
+/** The what-if forecast job's work, in its scratch folder; the result is stored under the what-if forecast's prefix. */
+async function forecastWhatIf(
+  services: Services,
+  pool: WorkerPool,
+  ctx: JobContext,
+  scratch: Scratch,
+): Promise<Record<string, unknown>> {
+  const whatIf = ctx.record;
+  const analysis = await services.store.get(String(whatIf.attrs.WhatIfAnalysisArn));
+  if (!analysis || analysis.status !== STATUS.ACTIVE)
+    throw new JobFailure(`The what-if analysis ${String(whatIf.attrs.WhatIfAnalysisArn)} is gone.`);
+  const { forecast, predictor } = await lineage(services.store, analysis);
+  if (!forecast || forecast.status !== STATUS.ACTIVE || !predictor)
+    throw new JobFailure("The baseline forecast or its predictor no longer exists.");
+  const { set } = await predictorSeries(services.store, predictor, ctx.signal, scratch).catch(
+    (e: unknown) => {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      throw new JobFailure(
+        `Could not prepare the data to forecast: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    },
+  );
+  // The baseline forecast's object: its rows are the what-if forecast's wherever nothing responded.
+  const baseFile = await scratch.fetch(String(forecast.attrs.ForecastFile)).catch((e: unknown) => {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    services.log.warn({ err: e, arn: forecast.arn }, "a what-if forecast could not read its baseline");
+    throw new JobFailure(`The data of the forecast ${forecast.arn} could not be read; create it again.`);
+  });
+  const keyNames = forecast.attrs.KeyNames as string[];
+  const selection = await analysisSelection(services, analysis);
+  const wanted = selection ?? new Set(await forecastFileKeys(baseFile, keyNames, ctx.signal));
+  const series = set.series.filter((s) => wanted.has(keyOf(s)));
+  const schema = await whatIfSchema(services.store, predictor).catch((e: unknown) => {
+    throw new JobFailure(e instanceof Error ? e.message : String(e));
+  });
+  let changed: Set<number>;
+  let ignoredRows = 0;
+  const replacements = whatIf.attrs.TimeSeriesReplacementsDataSource as Replacements | undefined;
+  if (replacements) {
+    const rows = await readReplacementRows(
+      services,
+      scratch,
+      whatIf.accountId,
+      replacements,
+      set.relatedNames,
+      schema.relatedKeys,
+      ctx.signal,
+    );
+    const positions = schema.relatedKeys.map((k) => set.keyNames.indexOf(k));
+    const result = applyReplacements(set, series, positions, rows);
+    if (result.applied === 0) {
+      throw new JobFailure(
+        `None of the ${rows.length} rows of the replacement file falls on the forecast horizon of a series of ` +
+          "the what-if analysis; check the item ids, dimensions and timestamps.",
+      );
+    }
+    changed = result.changed;
+    ignoredRows = result.ignored;
+  } else {
+    changed = applyTransformations(
+      set,
+      series,
+      whatIf.attrs.TimeSeriesTransformations as Transformation[],
+      schema.timestampName,
+    );
+  }
+  const model = await readPredictorModel(services.blobs, String(predictor.attrs.ModelFile));
+  const responding: PreparedSeries[] = [];
+  const silentMembers = new Set<string>();
+  for (const i of changed) {
+    const s = series[i] as PreparedSeries;
+    const members = [...seriesWeightsOf(model, keyOf(s)).keys()];
+    if (members.some((m) => memberTraits(m).usesAttributes)) responding.push(s);
+    else for (const m of members) silentMembers.add(m);
+  }
+  const types = forecast.attrs.ForecastTypes as string[];
+  const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
+  const changedFile = scratch.file("changed.parquet");
+  if (responding.length > 0) {
+    const forecastOf = await computeForecasts(
+      services,
+      pool,
+      predictor,
+      set,
+      responding,
+      ctx.signal,
+      ctx.progress,
+    );
+    await writeForecastFile(changedFile, set, responding, forecastOf, types, quantiles, ctx.signal);
+  }
+  // The series taken from the baseline as they are: every series of the analysis that did not respond.
+  const respondingKeys = new Set(responding.map(keyOf));
+  const keep = [...wanted].filter((k) => !respondingKeys.has(k));
+  const keepFile = scratch.file("keep.csv");
+  await fs.writeFile(
+    keepFile,
+    keep.map((k) => (JSON.parse(k) as string[]).map(csvField).join(",")).join("\n") +
+      (keep.length ? "\n" : ""),
+  );
+  const keyColumns = keyNames.map((_n, i) => `${sqlString(`k${i}`)}: 'VARCHAR'`).join(", ");
+  const on = keyNames.map((n, i) => `b.${sqlIdent(n)} = k.k${i}`).join(" AND ");
+  const columns = [...keyNames.map(sqlIdent), "date", ...types.map((t) => sqlIdent(forecastTypeColumn(t)))];
+  const parts: string[] = [];
+  if (keep.length > 0) {
+    parts.push(
+      `SELECT ${columns.map((c) => `b.${c}`).join(", ")} FROM read_parquet(${sqlString(baseFile)}) b
+           SEMI JOIN read_csv(${sqlString(keepFile)}, header = false, all_varchar = true, columns = {${keyColumns}}) k ON ${on}`,
+    );
+  }
+  if (responding.length > 0) {
+    parts.push(`SELECT ${columns.join(", ")} FROM read_parquet(${sqlString(changedFile)})`);
+  }
+  const local = scratch.file("forecast.parquet");
+  await withConnection(ctx.signal, async (connection) => {
+    await connection.run(
+      `COPY (SELECT * FROM (${parts.join(" UNION ALL ")}) ORDER BY ${[...keyNames.map(sqlIdent), "date"].join(", ")})
+           TO ${sqlString(local)} (FORMAT parquet)`,
+    );
+  });
+  // The what-if forecast's rows, in the layout of a forecast file (keys, date, one column per forecast type).
+  const file = `${whatIfForecastPrefix(whatIf)}forecast.parquet`;
+  await services.blobs.put(file, local);
+  const notes: string[] = [];
+  if (changed.size === 0) {
+    notes.push(
+      "No related value in the forecast horizon of the analysis' series changed, so the what-if forecast " +
+        "equals the baseline forecast.",
+    );
+  } else if (responding.length === 0) {
+    notes.push(
+      `The related data of ${changed.size} series changed, but the members that forecast them ` +
+        `(${algorithms(silentMembers).join(", ")}) take no related data, so the what-if forecast equals the ` +
+        "baseline forecast.",
+    );
+  } else if (responding.length < changed.size) {
+    notes.push(
+      `The related data of ${changed.size} series changed; ${responding.length} respond to it. The other ` +
+        `${changed.size - responding.length} are forecast by members that take no related data ` +
+        `(${algorithms(silentMembers).join(", ")}) and equal the baseline.`,
+    );
+  }
+  if (ignoredRows > 0) {
+    notes.push(
+      `${ignoredRows} rows of the replacement file name no series of the analysis or fall outside the ` +
+        "forecast horizon; they were ignored.",
+    );
+  }
+  return {
+    ForecastFile: file,
+    SeriesCount: wanted.size,
+    ChangedSeries: changed.size,
+    RespondingSeries: responding.length,
+    Notice: notes.length > 0 ? notes.join(" ") : undefined,
   };
 }

@@ -1,4 +1,4 @@
-import type { Db } from "./database.js";
+/** The state store's interface for the roles of the STS/IAM stand-in (implementations: SQLite, PostgreSQL). */
 
 /** One IAM role of the STS/IAM stand-in, as stored. */
 export interface IamRole {
@@ -25,146 +25,29 @@ export interface DeleteOutcome {
   inline: number;
 }
 
-interface RoleRow {
-  account_id: string;
-  name: string;
-  path: string;
-  role_id: string;
-  arn: string;
-  assume_role_policy: string;
-  description: string | null;
-  max_session_duration: number;
-  created_at: number;
-  tags: string;
-}
-
-const fromRow = (row: RoleRow): IamRole => ({
-  accountId: row.account_id,
-  name: row.name,
-  path: row.path,
-  roleId: row.role_id,
-  arn: row.arn,
-  assumeRolePolicy: row.assume_role_policy,
-  description: row.description,
-  maxSessionDuration: row.max_session_duration,
-  createdAt: row.created_at,
-  tags: JSON.parse(row.tags) as IamRole["tags"],
-});
-
 /** IAM names are unique without regard to case: this is the key they are stored and found under. */
-const nameKey = (name: string): string => name.toLowerCase();
+export const nameKey = (name: string): string => name.toLowerCase();
 
 /**
- * Roles per account with their managed (attached by ARN) and inline (named, with a document) policies. Each method
- * is one statement or one transaction.
+ * Roles per account with their managed (attached by ARN) and inline (named, with a document) policies. Each
+ * method is atomic.
  */
-export class IamRoleStore {
-  private readonly statements;
-
-  constructor(private readonly db: Db) {
-    this.statements = {
-      insert: db.prepare(
-        `INSERT INTO iam_roles (account_id, name_key, name, path, role_id, arn, assume_role_policy, description,
-           max_session_duration, created_at, tags)
-         VALUES (@accountId, @nameKey, @name, @path, @roleId, @arn, @assumeRolePolicy, @description,
-           @maxSessionDuration, @createdAt, @tags)
-         ON CONFLICT (account_id, name_key) DO NOTHING`,
-      ),
-      get: db.prepare("SELECT * FROM iam_roles WHERE account_id = ? AND name_key = ?"),
-      count: db.prepare("SELECT count(*) AS n FROM iam_roles WHERE account_id = ?"),
-      delete: db.prepare("DELETE FROM iam_roles WHERE account_id = ? AND name_key = ?"),
-      countPolicies: db.prepare(
-        "SELECT kind, count(*) AS n FROM iam_role_policies WHERE account_id = ? AND name_key = ? GROUP BY kind",
-      ),
-      putPolicy: db.prepare(
-        `INSERT INTO iam_role_policies (account_id, name_key, kind, policy, document, attached_at)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (account_id, name_key, kind, policy) DO UPDATE SET document = excluded.document`,
-      ),
-      deletePolicy: db.prepare(
-        "DELETE FROM iam_role_policies WHERE account_id = ? AND name_key = ? AND kind = ? AND policy = ?",
-      ),
-      policies: db.prepare(
-        `SELECT policy FROM iam_role_policies WHERE account_id = ? AND name_key = ? AND kind = ?
-         ORDER BY attached_at, policy`,
-      ),
-    };
-  }
-
+export interface IamRoleStore {
   /** Stores a new role; false when the account already has a role of that name (in any case). */
-  insert(role: IamRole): boolean {
-    const info = this.statements.insert.run({
-      ...role,
-      nameKey: nameKey(role.name),
-      tags: JSON.stringify(role.tags),
-    });
-    return info.changes > 0;
-  }
-
-  get(accountId: string, name: string): IamRole | undefined {
-    const row = this.statements.get.get(accountId, nameKey(name)) as RoleRow | undefined;
-    return row ? fromRow(row) : undefined;
-  }
-
+  insert(role: IamRole): Promise<boolean>;
+  get(accountId: string, name: string): Promise<IamRole | undefined>;
   /** How many roles the account has created (and not deleted). */
-  count(accountId: string): number {
-    return (this.statements.count.get(accountId) as { n: number }).n;
-  }
-
+  count(accountId: string): Promise<number>;
   /** Deletes a role that has no policies left; reports what is in the way otherwise. */
-  delete(accountId: string, name: string): DeleteOutcome {
-    return this.db.transaction((): DeleteOutcome => {
-      const key = nameKey(name);
-      if (!this.statements.get.get(accountId, key))
-        return { deleted: false, found: false, managed: 0, inline: 0 };
-      const counts = this.statements.countPolicies.all(accountId, key) as { kind: string; n: number }[];
-      const managed = counts.find((c) => c.kind === "managed")?.n ?? 0;
-      const inline = counts.find((c) => c.kind === "inline")?.n ?? 0;
-      if (managed > 0 || inline > 0) return { deleted: false, found: true, managed, inline };
-      this.statements.delete.run(accountId, key);
-      return { deleted: true, found: true, managed: 0, inline: 0 };
-    })();
-  }
-
+  delete(accountId: string, name: string): Promise<DeleteOutcome>;
   /** Attaches a managed policy by ARN (again is a no-op); false when the role does not exist. */
-  attach(accountId: string, roleName: string, policyArn: string): boolean {
-    return this.put(accountId, roleName, "managed", policyArn, null);
-  }
-
+  attach(accountId: string, roleName: string, policyArn: string): Promise<boolean>;
   /** False when the policy was not attached to the role. */
-  detach(accountId: string, roleName: string, policyArn: string): boolean {
-    return this.statements.deletePolicy.run(accountId, nameKey(roleName), "managed", policyArn).changes > 0;
-  }
-
+  detach(accountId: string, roleName: string, policyArn: string): Promise<boolean>;
   /** Managed policy ARNs attached to the role, in the order they were attached. */
-  attached(accountId: string, roleName: string): string[] {
-    return (
-      this.statements.policies.all(accountId, nameKey(roleName), "managed") as { policy: string }[]
-    ).map((r) => r.policy);
-  }
-
+  attached(accountId: string, roleName: string): Promise<string[]>;
   /** Adds or replaces an inline policy; false when the role does not exist. */
-  putInline(accountId: string, roleName: string, policyName: string, document: string): boolean {
-    return this.put(accountId, roleName, "inline", policyName, document);
-  }
-
+  putInline(accountId: string, roleName: string, policyName: string, document: string): Promise<boolean>;
   /** False when the role has no inline policy of that name. */
-  deleteInline(accountId: string, roleName: string, policyName: string): boolean {
-    return this.statements.deletePolicy.run(accountId, nameKey(roleName), "inline", policyName).changes > 0;
-  }
-
-  private put(
-    accountId: string,
-    roleName: string,
-    kind: "managed" | "inline",
-    policy: string,
-    document: string | null,
-  ): boolean {
-    return this.db.transaction(() => {
-      const key = nameKey(roleName);
-      if (!this.statements.get.get(accountId, key)) return false;
-      this.statements.putPolicy.run(accountId, key, kind, policy, document, Date.now());
-      return true;
-    })();
-  }
+  deleteInline(accountId: string, roleName: string, policyName: string): Promise<boolean>;
 }

@@ -1,5 +1,12 @@
-import type Database from "better-sqlite3";
-import type { Db } from "./database.js";
+/**
+ * The state store's interface for resources, their references, tags, settings and job leases. Two
+ * implementations: SQLite in the data dir (sqlite-resource-store.ts, the embedded default) and PostgreSQL
+ * (postgres-resource-store.ts, scale-out). Every method returns a Promise and is atomic on its own: one statement
+ * or one short transaction inside the implementation. There is deliberately no general-purpose transaction: the
+ * few places that must change several rows at once have an operation of their own (insert with guard, refs and
+ * tags; complete a job together with what it publishes; claim the next job), which maps to a single statement or
+ * a short lock-protected transaction in both engines and keeps concurrent requests correct on both.
+ */
 
 /** One resource as stored: the columns every kind shares, plus the kind's own attributes as JSON. */
 export interface ResourceRecord {
@@ -26,247 +33,145 @@ export interface Scope {
 export interface ListQuery {
   kind: string;
   scope: Scope;
-  /** Column (status, parentArn, arn) or attribute conditions; `equals: false` means IS_NOT. */
+  /** Column (status, parentArn, arn, name) or attribute conditions; `equals: false` means IS_NOT. */
   conditions: { field: string; value: string; equals: boolean }[];
   /** Continue strictly after this (createdAt, arn) position. */
   after?: { createdAt: number; arn: string };
   limit: number;
 }
 
-interface Row {
-  arn: string;
-  account_id: string;
-  region: string;
-  kind: string;
-  name: string;
-  parent_arn: string | null;
-  status: string;
-  message: string | null;
-  created_at: number;
-  modified_at: number;
-  attrs: string;
+export interface Tag {
+  Key: string;
+  Value: string;
 }
 
-const COLUMN_OF: Record<string, string> = {
-  status: "status",
-  parentArn: "parent_arn",
-  arn: "arn",
-  name: "name",
-};
+/** A change to one resource: status, message, attributes (merged shallowly; an undefined value removes the key). */
+export interface ResourceChange {
+  status?: string;
+  message?: string | null;
+  attrs?: Record<string, unknown>;
+  /** Stamp the modification time (default true). */
+  touch?: boolean;
+}
 
-function fromRow(row: Row): ResourceRecord {
-  return {
-    arn: row.arn,
-    accountId: row.account_id,
-    region: row.region,
-    kind: row.kind,
-    name: row.name,
-    parentArn: row.parent_arn,
-    status: row.status,
-    message: row.message,
-    createdAt: row.created_at,
-    modifiedAt: row.modified_at,
-    attrs: JSON.parse(row.attrs) as Record<string, unknown>,
-  };
+/** When a change applies: the resource is in one of these statuses and/or its lease is held by this owner. */
+export interface ChangeCondition {
+  status?: readonly string[];
+  leaseOwner?: string;
 }
 
 /**
- * Resource records, their references and tags. Every method is one statement or one transaction, so a crash
- * leaves either the old or the new state. Uniqueness of names comes from the ARN being the primary key (the ARN
- * embeds the parent's name and the resource's name).
+ * What must hold for an insert to go ahead, checked atomically with it:
+ * - `noChild`: the parent has no child (of this kind, in one of these statuses, when given);
+ * - `maxActive`: fewer than `limit` resources of this kind in the scope are in one of these statuses.
  */
-export class ResourceStore {
-  private readonly statements;
+export type InsertGuard =
+  | { noChild: { parentArn: string; kind?: string; statuses?: readonly string[] } }
+  | { maxActive: { kind: string; scope: Scope; statuses: readonly string[]; limit: number } };
 
-  constructor(readonly db: Db) {
-    this.statements = {
-      insert: db.prepare(
-        `INSERT INTO resources (arn, account_id, region, kind, name, parent_arn, status, message, created_at,
-           modified_at, attrs) VALUES (@arn, @accountId, @region, @kind, @name, @parentArn, @status, @message,
-           @createdAt, @modifiedAt, @attrs) ON CONFLICT (arn) DO NOTHING`,
-      ),
-      get: db.prepare("SELECT * FROM resources WHERE arn = ?"),
-      update: db.prepare(
-        "UPDATE resources SET status = ?, message = ?, attrs = ?, modified_at = ? WHERE arn = ?",
-      ),
-      delete: db.prepare("DELETE FROM resources WHERE arn = ?"),
-      setLease: db.prepare("UPDATE resources SET lease_owner = ?, lease_until = ? WHERE arn = ?"),
-      children: db.prepare("SELECT * FROM resources WHERE parent_arn = ? ORDER BY created_at, arn"),
-      referrers: db.prepare(
-        `SELECT r.* FROM resource_refs f JOIN resources r ON r.arn = f.from_arn WHERE f.to_arn = ?
-         ORDER BY r.created_at, r.arn`,
-      ),
-      insertRef: db.prepare("INSERT OR IGNORE INTO resource_refs (from_arn, to_arn) VALUES (?, ?)"),
-      deleteRefs: db.prepare("DELETE FROM resource_refs WHERE from_arn = ?"),
-      byStatus: db.prepare("SELECT * FROM resources WHERE status = ? ORDER BY created_at, arn"),
-      tags: db.prepare("SELECT key, value FROM tags WHERE arn = ? ORDER BY key"),
-      countTags: db.prepare("SELECT count(*) AS n FROM tags WHERE arn = ? AND lower(key) NOT LIKE 'aws:%'"),
-      upsertTag: db.prepare(
-        "INSERT INTO tags (arn, key, value) VALUES (?, ?, ?) ON CONFLICT (arn, key) DO UPDATE SET value = excluded.value",
-      ),
-      deleteTag: db.prepare("DELETE FROM tags WHERE arn = ? AND key = ?"),
-      getSetting: db.prepare("SELECT value FROM settings WHERE key = ?"),
-      insertSetting: db.prepare("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)"),
-    };
-  }
+export interface NewResource {
+  record: ResourceRecord;
+  /** Outgoing references (e.g. the datasets of a dataset group). */
+  refs?: readonly string[];
+  tags?: readonly Tag[];
+  guard?: InsertGuard;
+}
 
-  /** Statements whose text depends on the query's shape (how many filters), prepared once per shape. */
-  private readonly shaped = new Map<string, Database.Statement>();
+export type InsertOutcome =
+  | { inserted: true }
+  | { inserted: false; reason: "exists" }
+  /** The noChild guard failed: this child is in the way. */
+  | { inserted: false; reason: "child"; child: ResourceRecord }
+  /** The maxActive guard failed: this many are active. */
+  | { inserted: false; reason: "limit"; count: number };
 
-  private cached(sql: string): Database.Statement {
-    let statement = this.shaped.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.shaped.set(sql, statement);
-    }
-    return statement;
-  }
+/**
+ * Rows a job publishes together with its ACTIVE status: other resources' attributes to update, and new
+ * resources to insert (skipped when their name is taken or their guard fails).
+ */
+export interface PublishWrites {
+  updates?: { arn: string; attrs: Record<string, unknown> }[];
+  inserts?: NewResource[];
+}
 
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
+/** A job the runner claimed: the resource, now CREATE_IN_PROGRESS or DELETE_IN_PROGRESS under its lease. */
+export interface ClaimedJob {
+  record: ResourceRecord;
+  deleting: boolean;
+}
 
-  /** Inserts a new resource; false when one with the same ARN exists (the name is taken). */
-  insert(record: ResourceRecord, refs: readonly string[] = []): boolean {
-    return this.transaction(() => {
-      const info = this.statements.insert.run({ ...record, attrs: JSON.stringify(record.attrs) });
-      if (info.changes === 0) return false;
-      for (const to of refs) this.statements.insertRef.run(record.arn, to);
-      return true;
-    });
-  }
+/** What a sweep for expired leases did. */
+export interface RecoveredJobs {
+  /** Put back to CREATE_PENDING or DELETE_PENDING, to be claimed again. */
+  requeued: string[];
+  /** CREATE_STOPPING resources whose runner is gone, now leased to the sweeper, which finishes the stop. */
+  stopping: ResourceRecord[];
+}
 
-  get(arn: string): ResourceRecord | undefined {
-    const row = this.statements.get.get(arn) as Row | undefined;
-    return row ? fromRow(row) : undefined;
-  }
+export interface ResourceStore {
+  get(arn: string): Promise<ResourceRecord | undefined>;
+  /** The resources whose parent this is, oldest first. */
+  children(arn: string): Promise<ResourceRecord[]>;
+  /** Resources that reference this one (e.g. dataset groups that contain a dataset), oldest first. */
+  referrers(arn: string): Promise<ResourceRecord[]>;
+  /** Resources in a status, oldest first. */
+  withStatus(status: string): Promise<ResourceRecord[]>;
+  list(query: ListQuery): Promise<ResourceRecord[]>;
+  countActive(kind: string, scope: Scope, statuses: readonly string[]): Promise<number>;
 
+  /** Inserts a resource with its references and tags, if its ARN is free and its guard holds. */
+  insert(resource: NewResource): Promise<InsertOutcome>;
   /**
-   * Changes status, message and/or attributes (merged shallowly) and stamps the modification time. With
-   * `expectStatus`, the change happens only if the resource is still in one of those statuses (a compare-and-set
-   * so that, say, a finishing job cannot overwrite a stop). Returns the new record, or undefined if not applied.
+   * Applies a change (and, with `refs`, replaces the outgoing references) if the condition holds, so that, say,
+   * a finishing job cannot overwrite a stop. Returns the new record, or undefined if not applied.
    */
   update(
     arn: string,
-    change: { status?: string; message?: string | null; attrs?: Record<string, unknown>; touch?: boolean },
-    expectStatus?: readonly string[],
-  ): ResourceRecord | undefined {
-    return this.transaction(() => {
-      const current = this.get(arn);
-      if (!current) return undefined;
-      if (expectStatus && !expectStatus.includes(current.status)) return undefined;
-      const next: ResourceRecord = {
-        ...current,
-        status: change.status ?? current.status,
-        message: change.message === undefined ? current.message : change.message,
-        attrs: change.attrs ? { ...current.attrs, ...change.attrs } : current.attrs,
-        modifiedAt: change.touch === false ? current.modifiedAt : Math.max(Date.now(), current.modifiedAt),
-      };
-      this.statements.update.run(next.status, next.message, JSON.stringify(next.attrs), next.modifiedAt, arn);
-      return next;
-    });
-  }
+    change: ResourceChange,
+    condition?: ChangeCondition,
+    refs?: readonly string[],
+  ): Promise<ResourceRecord | undefined>;
+  /** Changes the status of each of these resources that is in one of `from`; returns the ARNs changed. */
+  transition(arns: readonly string[], to: string, from: readonly string[]): Promise<string[]>;
+  /** Applies `change` under `condition` and, only if it applied, the publish writes, all in one transaction. */
+  complete(
+    arn: string,
+    change: ResourceChange,
+    condition: ChangeCondition,
+    writes?: PublishWrites,
+  ): Promise<ResourceRecord | undefined>;
+  delete(arn: string): Promise<boolean>;
+  /** Deletes the children of a resource (not their own children); returns how many. */
+  deleteChildren(arn: string): Promise<number>;
 
-  /** Records which job runner works on a resource, and until when its claim holds without a heartbeat. */
-  setLease(arn: string, owner: string, until: number): void {
-    this.statements.setLease.run(owner, until, arn);
-  }
+  tags(arn: string): Promise<Tag[]>;
+  /** Adds or overwrites tags; false (nothing written) if the user tags would then number more than the maximum. */
+  putTags(arn: string, tags: readonly Tag[], maxUserTags: number): Promise<boolean>;
+  removeTags(arn: string, keys: readonly string[]): Promise<void>;
 
-  /** Replaces the outgoing references of a resource (e.g. the datasets of a dataset group). */
-  setRefs(arn: string, refs: readonly string[]): void {
-    this.transaction(() => {
-      this.statements.deleteRefs.run(arn);
-      for (const to of refs) this.statements.insertRef.run(arn, to);
-    });
-  }
-
-  delete(arn: string): boolean {
-    return this.statements.delete.run(arn).changes > 0;
-  }
-
-  children(arn: string): ResourceRecord[] {
-    return (this.statements.children.all(arn) as Row[]).map(fromRow);
-  }
-
-  /** Resources that reference this one (e.g. dataset groups that contain a dataset). */
-  referrers(arn: string): ResourceRecord[] {
-    return (this.statements.referrers.all(arn) as Row[]).map(fromRow);
-  }
-
-  withStatus(status: string): ResourceRecord[] {
-    return (this.statements.byStatus.all(status) as Row[]).map(fromRow);
-  }
-
-  list(query: ListQuery): ResourceRecord[] {
-    const where = ["account_id = ?", "region = ?", "kind = ?"];
-    const params: (string | number)[] = [query.scope.accountId, query.scope.region, query.kind];
-    for (const c of query.conditions) {
-      const column = COLUMN_OF[c.field];
-      const expr = column ?? `json_extract(attrs, '$.' || ?)`;
-      if (!column) params.push(c.field);
-      where.push(c.equals ? `${expr} IS ?` : `${expr} IS NOT ?`);
-      params.push(c.value);
-    }
-    if (query.after) {
-      where.push("(created_at < ? OR (created_at = ? AND arn > ?))");
-      params.push(query.after.createdAt, query.after.createdAt, query.after.arn);
-    }
-    params.push(query.limit);
-    const rows = this.cached(
-      `SELECT * FROM resources WHERE ${where.join(" AND ")} ORDER BY created_at DESC, arn LIMIT ?`,
-    ).all(...params) as Row[];
-    return rows.map(fromRow);
-  }
-
-  countActive(kind: string, scope: Scope, statuses: readonly string[]): number {
-    const marks = statuses.map(() => "?").join(", ");
-    const row = this.cached(
-      `SELECT count(*) AS n FROM resources WHERE account_id = ? AND region = ? AND kind = ? AND status IN (${marks})`,
-    ).get(scope.accountId, scope.region, kind, ...statuses) as { n: number };
-    return row.n;
-  }
-
-  tags(arn: string): { Key: string; Value: string }[] {
-    return (this.statements.tags.all(arn) as { key: string; value: string }[]).map((t) => ({
-      Key: t.key,
-      Value: t.value,
-    }));
-  }
+  /** A value generated once per installation (e.g. the key that signs pagination tokens). */
+  setting(key: string, make: () => string): Promise<string>;
 
   /**
-   * Adds or overwrites tags, refusing (by returning false, nothing written) if the user tags would then number
-   * more than `maxUserTags`.
+   * Claims the oldest DELETE_PENDING, else the oldest CREATE_PENDING resource (not one of `exclude`): moves it to
+   * *_IN_PROGRESS and leases it to `owner` for `leaseMs`. Two runners never claim the same resource.
    */
-  putTags(arn: string, tags: readonly { Key: string; Value: string }[], maxUserTags: number): boolean {
-    try {
-      return this.transaction(() => {
-        for (const t of tags) this.statements.upsertTag.run(arn, t.Key, t.Value);
-        const { n } = this.statements.countTags.get(arn) as { n: number };
-        if (n > maxUserTags) throw new TagLimitRollback();
-        return true;
-      });
-    } catch (error) {
-      if (error instanceof TagLimitRollback) return false;
-      throw error;
-    }
-  }
-
-  removeTags(arn: string, keys: readonly string[]): void {
-    this.transaction(() => {
-      for (const k of keys) this.statements.deleteTag.run(arn, k);
-    });
-  }
-
-  /** A value generated once per data dir (e.g. the key that signs pagination tokens). */
-  setting(key: string, make: () => string): string {
-    this.statements.insertSetting.run(key, make());
-    return (this.statements.getSetting.get(key) as { value: string }).value;
-  }
-}
-
-/** Thrown inside putTags' transaction to undo it. */
-class TagLimitRollback extends Error {
-  constructor() {
-    super("tag limit exceeded");
-  }
+  claimNext(owner: string, leaseMs: number, exclude: readonly string[]): Promise<ClaimedJob | undefined>;
+  /**
+   * Extends the leases `owner` holds on these resources. Returns the ones it still holds, with their status (a
+   * CREATE_STOPPING one was stopped by some API process); a missing one was taken over after its lease expired.
+   */
+  renewLeases(
+    owner: string,
+    arns: readonly string[],
+    leaseMs: number,
+  ): Promise<{ arn: string; status: string }[]>;
+  /**
+   * Takes back work whose lease expired (or every lease, with `all`: the one runner of an embedded data dir at
+   * its start): *_IN_PROGRESS back to *_PENDING, and CREATE_STOPPING leased to `owner` to finish the stop. Never
+   * the jobs `owner` itself holds.
+   */
+  recoverExpired(owner: string, leaseMs: number, options: { all: boolean }): Promise<RecoveredJobs>;
+  /** When the lease on a resource ends (ms since the epoch on the store's clock), and who holds it. */
+  lease(arn: string): Promise<{ owner: string | null; until: number | null } | undefined>;
 }

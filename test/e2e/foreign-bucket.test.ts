@@ -119,7 +119,7 @@ describe("Forecast imports and exports into a bucket of another account", () => 
       }),
     );
     assert.deepEqual(jobs.DatasetImportJobs, []);
-    assert.equal(h.service.services.store.get(DatasetArn as string)?.attrs.DataFile, undefined);
+    assert.equal((await h.service.services.store.get(DatasetArn as string))?.attrs.DataFile, undefined);
   });
 
   test("a forecast whose series list is in another account's bucket is refused", async () => {
@@ -264,7 +264,7 @@ describe("an import whose bucket changes hands between create and run", () => {
     const done = await waitForImport(fc, DatasetImportJobArn as string);
     assert.equal(done.Status, "CREATE_FAILED");
     assert.match(done.Message ?? "", /Access denied to .*changing-hands/);
-    assert.equal(h.service.services.store.get(DatasetArn as string)?.attrs.DataFile, undefined);
+    assert.equal((await h.service.services.store.get(DatasetArn as string))?.attrs.DataFile, undefined);
     const kept = await owner.send(new GetObjectCommand({ Bucket: "changing-hands", Key: "data.csv" }));
     assert.equal(await kept.Body?.transformToString(), SECRET_ROWS);
   });

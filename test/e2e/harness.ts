@@ -16,9 +16,10 @@ import {
 } from "@aws-sdk/client-forecast";
 import { ForecastqueryClient } from "@aws-sdk/client-forecastquery";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
 import { type RunningService, startService } from "../../src/app.js";
 import { resolveConfig } from "../../src/config/config.js";
+import { testDatabaseUrl } from "../setup/postgres.js";
 
 /** Two accounts, so that tests can check isolation. */
 export const ACCOUNTS = [
@@ -81,12 +82,37 @@ export function s3Client(endpoint: string, account = 0): S3Client {
   });
 }
 
-/** Starts the whole service in this process on free ports with a fresh data dir. */
-export async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harness> {
+/**
+ * Where the service under test keeps its state: SQLite in the data dir by default; with the environment variable
+ * OPENFORECAST_TEST_STORE=postgres, a fresh database of the test PostgreSQL (test/setup/postgres.ts), the same for
+ * every start on one data dir (so a restart finds its state), with a short job lease so that a restarted process
+ * takes over the jobs of a killed one within seconds.
+ */
+export async function testStoreEnv(dataDir: string): Promise<Record<string, string>> {
+  if (process.env.OPENFORECAST_TEST_STORE !== "postgres") return {};
+  let url = databaseOfDataDir.get(dataDir);
+  if (!url) {
+    url = await testDatabaseUrl();
+    databaseOfDataDir.set(dataDir, url);
+  }
+  return { OPENFORECAST_DATABASE_URL: url, OPENFORECAST_JOB_LEASE_SECONDS: "5" };
+}
+
+const databaseOfDataDir = new Map<string, string>();
+
+/** Starts the whole service in this process on free ports with a fresh data dir; `log` silent unless given. */
+export async function startHarness(
+  extraEnv: Record<string, string> = {},
+  log: Logger = pino({ level: "silent" }),
+): Promise<Harness> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-e2e-"));
-  const env = { OPENFORECAST_CREDENTIALS_FILE: await writeCredentials(dataDir), ...extraEnv };
+  const env = {
+    OPENFORECAST_CREDENTIALS_FILE: await writeCredentials(dataDir),
+    ...(await testStoreEnv(dataDir)),
+    ...extraEnv,
+  };
   const config = resolveConfig(["--port", "0", "--s3-port", "0", "--data-dir", dataDir], env);
-  const service = await startService(config, env, pino({ level: "silent" }));
+  const service = await startService(config, env, log);
   const clients: ForecastClient[] = [];
   const s3s: S3Client[] = [];
   return {
@@ -137,8 +163,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `cli` runs another build of the service (e.g. a baseline in a benchmark); default this one. */
-export async function startChild(dataDir: string, cli = CLI): Promise<ChildService> {
+/**
+ * `cli` runs another build of the service (e.g. a baseline in a benchmark); default this one. `env` adds to or
+ * overrides the child's environment (e.g. OPENFORECAST_METRICS=off).
+ */
+export async function startChild(
+  dataDir: string,
+  cli = CLI,
+  env: Record<string, string> = {},
+): Promise<ChildService> {
   const credentials = await writeCredentials(dataDir);
   const port = await freePort();
   const s3Port = await freePort();
@@ -146,7 +179,13 @@ export async function startChild(dataDir: string, cli = CLI): Promise<ChildServi
     process.execPath,
     [cli, "serve", "--port", String(port), "--s3-port", String(s3Port), "--data-dir", dataDir],
     {
-      env: { ...process.env, OPENFORECAST_CREDENTIALS_FILE: credentials, OPENFORECAST_LOG_LEVEL: "warn" },
+      env: {
+        ...process.env,
+        ...(await testStoreEnv(dataDir)),
+        OPENFORECAST_CREDENTIALS_FILE: credentials,
+        OPENFORECAST_LOG_LEVEL: "warn",
+        ...env,
+      },
       stdio: ["ignore", "ignore", "inherit"],
     },
   );

@@ -544,6 +544,14 @@ describe("what-if errors, stop, delete and isolation", () => {
       "second export",
     );
     await fc.send(new DeleteWhatIfForecastExportCommand({ WhatIfForecastExportArn }));
+    // A what-if forecast's rows are an object of the internal bucket under its own prefix, named by its ARN.
+    const { blobs } = h.service.services;
+    const kindPrefix = (kind: string) => `resources/${ACCOUNTS[0].accountId}/us-west-2/${kind}/`;
+    const whatIfPrefix = `${kindPrefix("what-if-forecast")}${whatIfArn.split(":what-if-forecast/")[1]}/`;
+    assert.deepEqual(
+      (await blobs.list(whatIfPrefix)).map((o) => o.key),
+      [`${whatIfPrefix}forecast.parquet`],
+    );
     await fc.send(new DeleteResourceTreeCommand({ ResourceArn: whatIfArn }));
     await eventually(
       async () =>
@@ -571,5 +579,10 @@ describe("what-if errors, stop, delete and isolation", () => {
       "the analyses to go",
     );
     assert.deepEqual((await fc.send(new ListWhatIfForecastsCommand({}))).WhatIfForecasts, []);
+    // Their objects went with them.
+    for (const kind of ["what-if-analysis", "what-if-forecast"]) {
+      const left = (await blobs.list(kindPrefix(kind))).map((o) => o.key);
+      assert.deepEqual(left, [], `objects of ${kind}s left in the internal bucket`);
+    }
   });
 });

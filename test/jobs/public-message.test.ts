@@ -13,8 +13,7 @@ import {
   publicMessage,
 } from "../../src/jobs/public-message.js";
 import { STATUS } from "../../src/jobs/statuses.js";
-import { openDatabase } from "../../src/store/database.js";
-import { ResourceStore } from "../../src/store/resource-store.js";
+import { openSqliteStore } from "../../src/store/sqlite-state-store.js";
 
 describe("publicMessage: no path of this installation reaches a client", () => {
   const roots = ["/srv/of-data", "/tmp"];
@@ -101,8 +100,9 @@ describe("duckdbMessage: DuckDB's errors in the user's terms", () => {
 describe("JobRunner stores every failure message scrubbed", () => {
   test("an unexpected error and a JobFailure quoting the data directory", async () => {
     const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "of-public-message-"));
-    const store = new ResourceStore(openDatabase(path.join(dataDir, "state.sqlite")));
-    const runner = new JobRunner(store, 1, pino({ level: "silent" }), dataDir);
+    const state = openSqliteStore(path.join(dataDir, "state.sqlite"));
+    const store = state.resources;
+    const runner = new JobRunner(store, 1, pino({ level: "silent" }), { dataDir, singleRunner: true });
     const failures: Record<string, Error> = {
       unexpected: new Error(`ENOENT: no such file or directory, open '${dataDir}/models/p/weights.bin'`),
       failure: new JobFailure(`Could not read ${path.join(dataDir, "tmp", "x")}: it is gone`),
@@ -112,34 +112,37 @@ describe("JobRunner stores every failure message scrubbed", () => {
         throw failures[ctx.record.name];
       },
     });
-    runner.start();
+    await runner.start();
     try {
       for (const name of Object.keys(failures)) {
         const arn = `arn:aws:forecast:us-west-2:111122223333:thing/${name}`;
-        store.insert({
-          arn,
-          accountId: "111122223333",
-          region: "us-west-2",
-          kind: "thing",
-          name,
-          parentArn: null,
-          status: STATUS.CREATE_PENDING,
-          message: null,
-          createdAt: Date.now(),
-          modifiedAt: Date.now(),
-          attrs: {},
+        await store.insert({
+          record: {
+            arn,
+            accountId: "111122223333",
+            region: "us-west-2",
+            kind: "thing",
+            name,
+            parentArn: null,
+            status: STATUS.CREATE_PENDING,
+            message: null,
+            createdAt: Date.now(),
+            modifiedAt: Date.now(),
+            attrs: {},
+          },
         });
         runner.kick();
-        for (let i = 0; i < 100 && store.get(arn)?.status !== STATUS.CREATE_FAILED; i++) {
+        for (let i = 0; i < 100 && (await store.get(arn))?.status !== STATUS.CREATE_FAILED; i++) {
           await new Promise((r) => setTimeout(r, 20));
         }
-        const message = store.get(arn)?.message ?? "";
-        assert.equal(store.get(arn)?.status, STATUS.CREATE_FAILED);
+        const message = (await store.get(arn))?.message ?? "";
+        assert.equal((await store.get(arn))?.status, STATUS.CREATE_FAILED);
         assert.ok(!message.includes(dataDir), message);
         assert.ok(message.includes(INTERNAL_FILE), message);
       }
     } finally {
       await runner.close();
+      await state.close();
       await fs.rm(dataDir, { recursive: true, force: true });
     }
   });

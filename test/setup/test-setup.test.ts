@@ -7,7 +7,7 @@ const run = promisify(execFile);
 const SCRIPT = new URL("../../../scripts/test-setup.sh", import.meta.url).pathname;
 
 /** What the suite needs, as test-setup.sh names it: the Debian packages a bare machine gets, in order. */
-const ALL_PACKAGES = ["chromium", "python3-boto3", "awscli"];
+const ALL_PACKAGES = ["chromium", "python3-boto3", "awscli", "postgresql"];
 
 /**
  * A shell fragment, run inside a private mount namespace, that hides every tool the setup script looks for: a
@@ -23,6 +23,7 @@ printf '' > "$scratch/absent" && chmod 0644 "$scratch/absent"
 mkdir "$scratch/no-boto3" && echo 'raise ImportError("hidden by the test")' > "$scratch/no-boto3/__init__.py"
 hide_file() { if [ -e "$1" ]; then mount --bind "$scratch/absent" "$1"; fi; }
 hide_file /usr/bin/chromium
+for f in /usr/lib/postgresql/*/bin/initdb; do hide_file "$f"; done
 for d in $(echo "$PATH" | tr : ' '); do hide_file "$d/aws"; done
 for py in "$OPENFORECAST_PYTHON" python3 /usr/bin/python3; do
   [ -n "$py" ] || continue

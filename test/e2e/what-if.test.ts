@@ -25,7 +25,7 @@ import {
 } from "@aws-sdk/client-forecastquery";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { readParts } from "./export-parts.js";
-import { forecastqueryClient, type Harness, startHarness, untilActive } from "./harness.js";
+import { ACCOUNTS, forecastqueryClient, type Harness, startHarness, untilActive } from "./harness.js";
 import { relatedByItem, setupWhatIfForecast, WHAT_IF_SHAPE } from "./what-if-data.js";
 
 const DAY = 86_400_000;
@@ -228,5 +228,58 @@ describe("what-if analyses on data with known drivers", () => {
       "price_up",
       "promo_on",
     ]);
+  });
+
+  test("an analysis with a TimeSeriesSelector covers only the series it names", async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "whatif/ids.csv", Body: "item_0\nitem_3\n" }));
+    const selectedArn = (
+      await fc.send(
+        new CreateWhatIfAnalysisCommand({
+          WhatIfAnalysisName: "two_items",
+          ForecastArn: forecastArn,
+          TimeSeriesSelector: {
+            TimeSeriesIdentifiers: {
+              DataSource: { S3Config: { Path: `s3://${BUCKET}/whatif/ids.csv`, RoleArn: h.roleArn() } },
+              Schema: { Attributes: [{ AttributeName: "item_id", AttributeType: "string" }] },
+              Format: "CSV",
+            },
+          },
+        }),
+      )
+    ).WhatIfAnalysisArn as string;
+    await untilActive(
+      () => fc.send(new DescribeWhatIfAnalysisCommand({ WhatIfAnalysisArn: selectedArn })),
+      "analysis with a selector",
+    );
+    // The analysis keeps its series as an object of the internal bucket, under its own prefix.
+    const selection = await h.service.services.blobs.list(
+      `resources/${ACCOUNTS[0].accountId}/us-west-2/what-if-analysis/two_items/`,
+    );
+    assert.deepEqual(
+      selection.map((o) => o.key.split("/").pop()),
+      ["selection.json"],
+    );
+    const arn = (
+      await fc.send(
+        new CreateWhatIfForecastCommand({
+          WhatIfForecastName: "all_up",
+          WhatIfAnalysisArn: selectedArn,
+          TimeSeriesTransformations: [
+            { Action: { AttributeName: "price", Operation: "MULTIPLY", Value: 1.1 } },
+          ],
+        }),
+      )
+    ).WhatIfForecastArn as string;
+    await untilActive(
+      () => fc.send(new DescribeWhatIfForecastCommand({ WhatIfForecastArn: arn })),
+      "what-if",
+    );
+    for (const item of ["item_0", "item_3"]) {
+      assert.ok(sum(await query(fq, arn, item, true)) < sum(await query(fq, forecastArn, item, false)), item);
+    }
+    await assert.rejects(
+      query(fq, arn, "item_1", true),
+      (e: Error) => e.name === "ResourceNotFoundException",
+    );
   });
 });

@@ -15,6 +15,9 @@ import { predictorJobs } from "./predictor-training.js";
 import * as predictors from "./predictors.js";
 import { QueryForecast } from "./query-forecast.js";
 import * as tags from "./tags.js";
+import * as whatIfAnalyses from "./what-if-analyses.js";
+import * as whatIfExports from "./what-if-exports.js";
+import * as whatIfForecasts from "./what-if-forecasts.js";
 
 /**
  * Every built operation by its name in the service model. An operation of the model missing here is answered
@@ -61,6 +64,18 @@ export const forecastHandlers: Readonly<Record<string, OperationHandler>> = {
   DescribePredictorBacktestExportJob: backtestExports.DescribePredictorBacktestExportJob,
   ListPredictorBacktestExportJobs: backtestExports.ListPredictorBacktestExportJobs,
   DeletePredictorBacktestExportJob: backtestExports.DeletePredictorBacktestExportJob,
+  CreateWhatIfAnalysis: whatIfAnalyses.CreateWhatIfAnalysis,
+  DescribeWhatIfAnalysis: whatIfAnalyses.DescribeWhatIfAnalysis,
+  ListWhatIfAnalyses: whatIfAnalyses.ListWhatIfAnalyses,
+  DeleteWhatIfAnalysis: whatIfAnalyses.DeleteWhatIfAnalysis,
+  CreateWhatIfForecast: whatIfForecasts.CreateWhatIfForecast,
+  DescribeWhatIfForecast: whatIfForecasts.DescribeWhatIfForecast,
+  ListWhatIfForecasts: whatIfForecasts.ListWhatIfForecasts,
+  DeleteWhatIfForecast: whatIfForecasts.DeleteWhatIfForecast,
+  CreateWhatIfForecastExport: whatIfExports.CreateWhatIfForecastExport,
+  DescribeWhatIfForecastExport: whatIfExports.DescribeWhatIfForecastExport,
+  ListWhatIfForecastExports: whatIfExports.ListWhatIfForecastExports,
+  DeleteWhatIfForecastExport: whatIfExports.DeleteWhatIfForecastExport,
   StopResource: lifecycle.StopResource,
   ResumeResource: lifecycle.ResumeResource,
   DeleteResourceTree: lifecycle.DeleteResourceTree,
@@ -69,7 +84,10 @@ export const forecastHandlers: Readonly<Record<string, OperationHandler>> = {
   ListTagsForResource: tags.ListTagsForResource,
 };
 
-export const forecastQueryHandlers: Readonly<Record<string, OperationHandler>> = { QueryForecast };
+export const forecastQueryHandlers: Readonly<Record<string, OperationHandler>> = {
+  QueryForecast,
+  QueryWhatIfForecast: whatIfForecasts.QueryWhatIfForecast,
+};
 
 /** The job handler of each resource kind whose creation or deletion runs in the background. */
 export function jobHandlers(services: Services): Record<string, JobHandler> {
@@ -84,5 +102,8 @@ export function jobHandlers(services: Services): Record<string, JobHandler> {
     "explainability-export": exportJobs(services, explainabilityExports.EXPLAINABILITY_EXPORT),
     "forecast-export-job": exportJobs(services, forecastExports.FORECAST_EXPORT),
     "predictor-backtest-export-job": exportJobs(services, backtestExports.BACKTEST_EXPORT),
+    "what-if-analysis": whatIfAnalyses.whatIfAnalysisJobs(services),
+    "what-if-forecast": whatIfForecasts.whatIfForecastJobs(services, services.pool),
+    "what-if-forecast-export": exportJobs(services, whatIfExports.WHAT_IF_FORECAST_EXPORT),
   };
 }

@@ -41,8 +41,12 @@ export interface ExportPartSet {
 
 /** What differs between forecast, backtest and explainability exports. */
 export interface ExportKind {
-  kind: "forecast-export-job" | "predictor-backtest-export-job" | "explainability-export";
-  parentKind: "forecast" | "predictor" | "explainability";
+  kind:
+    | "forecast-export-job"
+    | "predictor-backtest-export-job"
+    | "explainability-export"
+    | "what-if-forecast-export";
+  parentKind: "forecast" | "predictor" | "explainability" | "what-if-analysis";
   /** Member names in the requests and responses. */
   nameMember: string;
   arnMember: string;
@@ -50,9 +54,23 @@ export interface ExportKind {
   /** At most this many of this kind may run at once per account (LimitExceededException beyond). */
   maxRunning?: (services: Services) => number;
   /** The attribute of the parent holding the object the export reads (a key; an old path in old data dirs). */
-  sourceAttribute: "ForecastFile" | "BacktestFile" | "ImpactFile";
-  /** The files to write for a parent, whose source object is fetched to `file` (local). */
-  parts(services: Services, parent: ResourceRecord, file: string): ExportPartSet[];
+  sourceAttribute?: "ForecastFile" | "BacktestFile" | "ImpactFile";
+  /**
+   * For kinds that read several objects (a what-if forecast export reads each of its what-if forecasts): their
+   * keys, from the export's own attributes. Each is fetched, and the local files reach `parts` as `files`.
+   */
+  sourceKeys?(record: ResourceRecord): string[];
+  /**
+   * The files to write for a parent, whose source object is fetched to `file` (local); `record` is the export
+   * job, `files` the local copies of its `sourceKeys`.
+   */
+  parts(
+    services: Services,
+    parent: ResourceRecord,
+    file: string,
+    record?: ResourceRecord,
+    files?: string[],
+  ): ExportPartSet[];
 }
 
 export async function createExport(
@@ -64,6 +82,9 @@ export async function createExport(
     destination: S3Destination;
     format?: string;
     tags?: readonly Tag[];
+    /** Further attributes and the resources the export reads besides its parent (what-if forecast exports). */
+    attrs?: Record<string, unknown>;
+    refs?: readonly string[];
   },
 ): Promise<string> {
   const tags = checkUserTags(input.tags);
@@ -82,7 +103,11 @@ export async function createExport(
     throw invalidInput((error as Error).message);
   }
   await requireS3Access(ctx, s3.Path, "write", s3.RoleArn);
-  const arn = buildArn(ctx, spec.kind, input.name, parent.name);
+  // A what-if forecast export is named on its own (what-if-forecast-export/<name>), the others under their parent.
+  const arn =
+    spec.kind === "what-if-forecast-export"
+      ? buildArn(ctx, spec.kind, input.name)
+      : buildArn(ctx, spec.kind, input.name, parent.name);
   const record = newRecord(ctx, {
     arn,
     kind: spec.kind,
@@ -93,12 +118,14 @@ export async function createExport(
       [spec.parentArnMember]: parent.arn,
       Destination: input.destination,
       Format: input.format ?? "CSV",
+      ...input.attrs,
     },
   });
   // The per-account limit on running jobs of this kind is checked atomically with the insert.
   const limit = spec.maxRunning?.(ctx.services);
   const outcome = await insertNew(ctx, record, {
     tags,
+    refs: input.refs,
     guard:
       limit === undefined
         ? undefined
@@ -197,7 +224,7 @@ export async function exportOutputFiles(
   const { bucket, prefix, baseName } = placement(record);
   if (record.status !== STATUS.ACTIVE) return { bucket, files: [] };
   const parent = await ctx.services.store.get(String(record.attrs[spec.parentArnMember]));
-  const folders = parent ? spec.parts(ctx.services, parent, "").map((p) => p.folder) : [""];
+  const folders = parent ? spec.parts(ctx.services, parent, "", record).map((p) => p.folder) : [""];
   const store = ctx.services.objectStoreFor(record.accountId);
   const files: { key: string; size: number }[] = [];
   for (const folder of new Set(folders)) {
@@ -219,7 +246,7 @@ async function removeParts(
   const { bucket, prefix, baseName } = placement(record);
   const store = services.objectStoreFor(record.accountId);
   // The folders alone are wanted here: no source file is read.
-  const folders = parent ? spec.parts(services, parent, "").map((p) => p.folder) : [""];
+  const folders = parent ? spec.parts(services, parent, "", record).map((p) => p.folder) : [""];
   for (const folder of new Set(folders)) {
     const stem = `${folderPrefix(folder ? `${folderPrefix(prefix)}${folder}` : prefix)}${baseName}_part`;
     const stale = await store.listObjects(bucket, stem).catch(() => []);
@@ -247,15 +274,21 @@ export function exportJobs(services: Services, spec: ExportKind): JobHandler {
       const keys: string[] = [];
       let rows = 0;
       try {
-        const source = await scratch.fetch(String(parent.attrs[spec.sourceAttribute])).catch((e: unknown) => {
-          if (ctx.signal.aborted) throw ctx.signal.reason;
-          // The message would name the internal bucket: say what a user can act on instead.
-          services.log.warn({ err: e, arn: parent.arn }, "an export could not read its source object");
-          throw new JobFailure(
-            `The data of the ${KIND_LABEL[spec.parentKind]} ${parent.arn} could not be read; create it again.`,
-          );
-        });
-        for (const part of spec.parts(services, parent, source)) {
+        const fetchSource = (key: string) =>
+          scratch.fetch(key).catch((e: unknown) => {
+            if (ctx.signal.aborted) throw ctx.signal.reason;
+            // The message would name the internal bucket: say what a user can act on instead.
+            services.log.warn({ err: e, arn: parent.arn }, "an export could not read its source object");
+            throw new JobFailure(
+              `The data of the ${KIND_LABEL[spec.parentKind]} ${parent.arn} could not be read; create it again.`,
+            );
+          });
+        const source = spec.sourceAttribute
+          ? await fetchSource(String(parent.attrs[spec.sourceAttribute]))
+          : "";
+        const files: string[] = [];
+        for (const key of spec.sourceKeys?.(record) ?? []) files.push(await fetchSource(key));
+        for (const part of spec.parts(services, parent, source, record, files)) {
           const result = await writeExportParts({
             store,
             bucket,

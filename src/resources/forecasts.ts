@@ -6,7 +6,8 @@ import type {
 } from "../contract/generated/forecast.js";
 import { inUse, invalidInput } from "../errors.js";
 import { isDatasetMember } from "../forecasting/auto/members.js";
-import type { PreparedSeries } from "../forecasting/series-set.js";
+import type { SeriesForecast } from "../forecasting/model.js";
+import type { PreparedSeries, SeriesSet } from "../forecasting/series-set.js";
 import { concatForecastsAt, type PackedForecasts, sliceForecasts } from "../jobs/forecast-transfer.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { packSeriesSet, sliceSeries } from "../jobs/series-transfer.js";
@@ -26,7 +27,7 @@ import {
   newRecord,
   requireResource,
 } from "./common.js";
-import type { OperationHandler, Services } from "./context.js";
+import type { OperationHandler, RequestContext, Services } from "./context.js";
 import { datasetMemberRunner } from "./dataset-members.js";
 import { forecastTimestamp, writeForecastFile } from "./forecast-files.js";
 import { listPage } from "./listing.js";
@@ -56,7 +57,33 @@ export const CreateForecast: OperationHandler<CreateForecastRequest> = async (ct
       );
     }
   }
-  const selector = input.TimeSeriesSelector?.TimeSeriesIdentifiers;
+  await checkTimeSeriesSelector(ctx, input.TimeSeriesSelector);
+  const arn = buildArn(ctx, KIND, input.ForecastName);
+  const record = newRecord(ctx, {
+    arn,
+    kind: KIND,
+    name: input.ForecastName,
+    parentArn: predictor.arn,
+    status: STATUS.CREATE_PENDING,
+    attrs: {
+      PredictorArn: predictor.arn,
+      DatasetGroupArn: predictor.attrs.DatasetGroupArn,
+      ForecastTypes: types.types,
+      TimeSeriesSelector: input.TimeSeriesSelector,
+      CreatedUsingAutoPredictor: predictor.attrs.IsAutoPredictor === true,
+    },
+  });
+  await insertNew(ctx, record, { tags });
+  ctx.services.jobs.kick();
+  return { ForecastArn: arn };
+};
+
+/** A TimeSeriesSelector's checks at creation: identifier schema, role, key, path and read access. */
+export async function checkTimeSeriesSelector(
+  ctx: RequestContext,
+  timeSeriesSelector: CreateForecastRequest["TimeSeriesSelector"],
+): Promise<void> {
+  const selector = timeSeriesSelector?.TimeSeriesIdentifiers;
   if (selector) {
     if (!selector.DataSource || !selector.Schema?.Attributes?.length) {
       throw invalidInput(
@@ -77,25 +104,7 @@ export const CreateForecast: OperationHandler<CreateForecastRequest> = async (ct
       selector.DataSource.S3Config.RoleArn,
     );
   }
-  const arn = buildArn(ctx, KIND, input.ForecastName);
-  const record = newRecord(ctx, {
-    arn,
-    kind: KIND,
-    name: input.ForecastName,
-    parentArn: predictor.arn,
-    status: STATUS.CREATE_PENDING,
-    attrs: {
-      PredictorArn: predictor.arn,
-      DatasetGroupArn: predictor.attrs.DatasetGroupArn,
-      ForecastTypes: types.types,
-      TimeSeriesSelector: input.TimeSeriesSelector,
-      CreatedUsingAutoPredictor: predictor.attrs.IsAutoPredictor === true,
-    },
-  });
-  await insertNew(ctx, record, { tags });
-  ctx.services.jobs.kick();
-  return { ForecastArn: arn };
-};
+}
 
 export const DescribeForecast: OperationHandler<DescribeForecastRequest> = async (ctx, input) => {
   const r = await requireResource(ctx, input.ForecastArn, [KIND]);
@@ -208,65 +217,19 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
           if (series.length === 0)
             throw new JobFailure("The TimeSeriesSelector matches none of the dataset's series.");
         }
-        const model = await readPredictorModel(services.blobs, String(predictor.attrs.ModelFile));
+        const forecastOf = await computeForecasts(
+          services,
+          pool,
+          predictor,
+          set,
+          series,
+          ctx.signal,
+          ctx.progress,
+        );
         const types = forecast.attrs.ForecastTypes as string[];
         const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
-        const grid = { horizon: set.horizon, period: set.period };
-        // A series new since training gets the fallback, else the combination (the member best on average).
-        const choiceOf = (s: PreparedSeries) => model.choices[keyOf(s)] ?? model.fallback ?? "";
-        // Workers read the series from shared memory: a task clones a description of them, not their arrays.
-        const shared = await packSeriesSet(set, series);
-        // Members fitted across all series forecast every series at once, before the chunks, if any series uses them.
-        const needed = new Set<string>();
-        for (const s of series) {
-          for (const member of seriesWeightsOf(model, keyOf(s)).keys())
-            if (isDatasetMember(member)) needed.add(member);
-        }
-        const datasetForecasts: Record<string, PackedForecasts> = {};
-        for (const member of needed) {
-          const file = model.memberFiles[member];
-          if (!file)
-            throw new JobFailure(`The predictor's ${member} model is missing; train the predictor again.`);
-          datasetForecasts[member] = await datasetMemberRunner(member).forecast(
-            pool,
-            JSON.parse(await services.blobs.readText(file)),
-            shared,
-            ctx.signal,
-          );
-        }
-        const parts = chunks(series, CHUNK_SERIES);
-        // Extrapolated from the chunks' own pace, not counting the preparation and the global model before them.
-        const chunksStarted = Date.now();
-        let done = 0;
-        const results = await Promise.all(
-          parts.map(async (part, i) => {
-            const offset = i * CHUNK_SERIES;
-            const end = offset + part.length;
-            const out = await pool.run(
-              "forecastChunk",
-              {
-                grid,
-                series: sliceSeries(shared.series, offset, end),
-                choices: part.map(choiceOf),
-                combination: model.combination,
-                quantiles,
-                nonNegative: model.nonNegative,
-                external: Object.fromEntries(
-                  Object.entries(datasetForecasts).map(([m, f]) => [m, sliceForecasts(f, offset, end)]),
-                ),
-              },
-              ctx.signal,
-            );
-            done++;
-            const perChunk = (Date.now() - chunksStarted) / done;
-            ctx.progress({
-              EstimatedTimeRemainingInMinutes: Math.ceil((perChunk * (parts.length - done)) / 60_000),
-            });
-            return out;
-          }),
-        );
         const local = scratch.file("forecast.parquet");
-        await writeForecastFile(local, set, series, concatForecastsAt(results), types, quantiles, ctx.signal);
+        await writeForecastFile(local, set, series, forecastOf, types, quantiles, ctx.signal);
         const file = `${resourcePrefix(forecast, KIND, forecast.name)}forecast.parquet`;
         await services.blobs.put(file, local);
         const first = series[0] as PreparedSeries;
@@ -289,4 +252,77 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
       await services.blobs.deleteResource(record, KIND, record.name);
     },
   };
+}
+
+/**
+ * The forecasts of `series` (of `set`) with a predictor's fitted models: each series through its combination, the
+ * members fitted across all series (the global model) run first over all of them. Forecasts and what-if
+ * forecasts both come through here. `forecastOf(i)` is the forecast of `series[i]`.
+ */
+export async function computeForecasts(
+  services: Services,
+  pool: WorkerPool,
+  predictor: ResourceRecord,
+  set: SeriesSet,
+  series: PreparedSeries[],
+  signal: AbortSignal,
+  progress: (attrs: Record<string, unknown>) => void,
+): Promise<(i: number) => SeriesForecast> {
+  const model = await readPredictorModel(services.blobs, String(predictor.attrs.ModelFile));
+  const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
+  const grid = { horizon: set.horizon, period: set.period };
+  // A series new since training gets the fallback, else the combination (the member best on average).
+  const choiceOf = (s: PreparedSeries) => model.choices[keyOf(s)] ?? model.fallback ?? "";
+  // Workers read the series from shared memory: a task clones a description of them, not their arrays.
+  const shared = await packSeriesSet(set, series);
+  // Members fitted across all series forecast every series at once, before the chunks, if any series uses them.
+  const needed = new Set<string>();
+  for (const s of series) {
+    for (const member of seriesWeightsOf(model, keyOf(s)).keys())
+      if (isDatasetMember(member)) needed.add(member);
+  }
+  const datasetForecasts: Record<string, PackedForecasts> = {};
+  for (const member of needed) {
+    const file = model.memberFiles[member];
+    if (!file) throw new JobFailure(`The predictor's ${member} model is missing; train the predictor again.`);
+    datasetForecasts[member] = await datasetMemberRunner(member).forecast(
+      pool,
+      JSON.parse(await services.blobs.readText(file)),
+      shared,
+      signal,
+    );
+  }
+  const parts = chunks(series, CHUNK_SERIES);
+  // Extrapolated from the chunks' own pace, not counting the preparation and the global model before them.
+  const chunksStarted = Date.now();
+  let done = 0;
+  const results = await Promise.all(
+    parts.map(async (part, i) => {
+      const offset = i * CHUNK_SERIES;
+      const end = offset + part.length;
+      const out = await pool.run(
+        "forecastChunk",
+        {
+          grid,
+          series: sliceSeries(shared.series, offset, end),
+          choices: part.map(choiceOf),
+          combination: model.combination,
+          quantiles,
+          nonNegative: model.nonNegative,
+          ...(model.intervals ? { intervals: model.intervals } : {}),
+          external: Object.fromEntries(
+            Object.entries(datasetForecasts).map(([m, f]) => [m, sliceForecasts(f, offset, end)]),
+          ),
+        },
+        signal,
+      );
+      done++;
+      const perChunk = (Date.now() - chunksStarted) / done;
+      progress({
+        EstimatedTimeRemainingInMinutes: Math.ceil((perChunk * (parts.length - done)) / 60_000),
+      });
+      return out;
+    }),
+  );
+  return concatForecastsAt(results);
 }

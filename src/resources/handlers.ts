@@ -22,6 +22,9 @@ import { predictorJobs } from "./predictor-training.js";
 import * as predictors from "./predictors.js";
 import { QueryForecast } from "./query-forecast.js";
 import * as tags from "./tags.js";
+import * as whatIfAnalyses from "./what-if-analyses.js";
+import * as whatIfExports from "./what-if-exports.js";
+import * as whatIfForecasts from "./what-if-forecasts.js";
 
 /**
  * Every built operation by its name in the service model. An operation of the model missing here is answered
@@ -73,6 +76,18 @@ export const forecastHandlers: Readonly<Record<string, OperationHandler>> = {
   ListMonitors: monitors.ListMonitors,
   ListMonitorEvaluations: monitors.ListMonitorEvaluations,
   DeleteMonitor: monitors.DeleteMonitor,
+  CreateWhatIfAnalysis: whatIfAnalyses.CreateWhatIfAnalysis,
+  DescribeWhatIfAnalysis: whatIfAnalyses.DescribeWhatIfAnalysis,
+  ListWhatIfAnalyses: whatIfAnalyses.ListWhatIfAnalyses,
+  DeleteWhatIfAnalysis: whatIfAnalyses.DeleteWhatIfAnalysis,
+  CreateWhatIfForecast: whatIfForecasts.CreateWhatIfForecast,
+  DescribeWhatIfForecast: whatIfForecasts.DescribeWhatIfForecast,
+  ListWhatIfForecasts: whatIfForecasts.ListWhatIfForecasts,
+  DeleteWhatIfForecast: whatIfForecasts.DeleteWhatIfForecast,
+  CreateWhatIfForecastExport: whatIfExports.CreateWhatIfForecastExport,
+  DescribeWhatIfForecastExport: whatIfExports.DescribeWhatIfForecastExport,
+  ListWhatIfForecastExports: whatIfExports.ListWhatIfForecastExports,
+  DeleteWhatIfForecastExport: whatIfExports.DeleteWhatIfForecastExport,
   StopResource: lifecycle.StopResource,
   ResumeResource: lifecycle.ResumeResource,
   DeleteResourceTree: lifecycle.DeleteResourceTree,
@@ -81,7 +96,10 @@ export const forecastHandlers: Readonly<Record<string, OperationHandler>> = {
   ListTagsForResource: tags.ListTagsForResource,
 };
 
-export const forecastQueryHandlers: Readonly<Record<string, OperationHandler>> = { QueryForecast };
+export const forecastQueryHandlers: Readonly<Record<string, OperationHandler>> = {
+  QueryForecast,
+  QueryWhatIfForecast: whatIfForecasts.QueryWhatIfForecast,
+};
 
 /** The job handler of each resource kind whose creation or deletion runs in the background. */
 export function jobHandlers(services: Services): Record<string, JobHandler> {
@@ -108,5 +126,8 @@ export function jobHandlers(services: Services): Record<string, JobHandler> {
     monitor: monitors.monitorJobs(services),
     "monitor-check": monitorCheckJobs(services),
     "monitor-evaluation": removeOnly,
+    "what-if-analysis": whatIfAnalyses.whatIfAnalysisJobs(services),
+    "what-if-forecast": whatIfForecasts.whatIfForecastJobs(services, services.pool),
+    "what-if-forecast-export": exportJobs(services, whatIfExports.WHAT_IF_FORECAST_EXPORT),
   };
 }

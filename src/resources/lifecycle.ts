@@ -58,8 +58,16 @@ export const ResumeResource: OperationHandler<ResumeResourceRequest> = async (ct
 /** The resource and everything created from it, children before parents. */
 async function subtree(ctx: RequestContext, root: ResourceRecord): Promise<ResourceRecord[]> {
   const out: ResourceRecord[] = [];
+  const seen = new Set<string>();
   const visit = async (r: ResourceRecord) => {
-    for (const child of await ctx.services.store.children(r.arn)) await visit(child);
+    if (seen.has(r.arn)) return;
+    seen.add(r.arn);
+    // A what-if forecast export reads several what-if forecasts: it belongs to the tree of each of them.
+    const exports =
+      r.kind === "what-if-forecast"
+        ? (await ctx.services.store.referrers(r.arn)).filter((e) => e.kind === "what-if-forecast-export")
+        : [];
+    for (const child of [...(await ctx.services.store.children(r.arn)), ...exports]) await visit(child);
     out.push(r);
   };
   await visit(root);

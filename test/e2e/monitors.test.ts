@@ -361,6 +361,38 @@ describe("predictor monitoring", () => {
       "ResourceAlreadyExistsException",
       /monitor/,
     );
+    // Neither half of a refused CreateAutoPredictor with MonitorConfig is left behind.
+    await rejectsWith(
+      fc.send(
+        new DescribeAutoPredictorCommand({
+          PredictorArn: `arn:aws:forecast:us-west-2:${ACCOUNTS[0].accountId}:predictor/taken_monitor_name`,
+        }),
+      ),
+      "ResourceNotFoundException",
+    );
+    await rejectsWith(
+      fc.send(
+        new CreateAutoPredictorCommand({
+          PredictorName: "pending",
+          ForecastHorizon: HORIZON,
+          ForecastFrequency: "D",
+          DataConfig: {
+            DatasetGroupArn: `arn:aws:forecast:us-west-2:${ACCOUNTS[0].accountId}:dataset-group/monitoring`,
+          },
+          MonitorConfig: { MonitorName: "fresh_monitor" },
+        }),
+      ),
+      "ResourceAlreadyExistsException",
+      /predictor/,
+    );
+    await rejectsWith(
+      fc.send(
+        new DescribeMonitorCommand({
+          MonitorArn: `arn:aws:forecast:us-west-2:${ACCOUNTS[0].accountId}:monitor/fresh_monitor`,
+        }),
+      ),
+      "ResourceNotFoundException",
+    );
     await rejectsWith(
       fc.send(new DescribeMonitorCommand({ MonitorArn: missing })),
       "ResourceNotFoundException",

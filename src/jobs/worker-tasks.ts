@@ -6,6 +6,7 @@
 import os from "node:os";
 import { isMainThread } from "node:worker_threads";
 import { explainGlobal, type GlobalExplanation } from "../explain/index.js";
+import type { AccumulatorState } from "../forecasting/auto/accuracy.js";
 import {
   type AutoPredictorOptions,
   type AutoPredictorResult,
@@ -14,6 +15,7 @@ import {
 } from "../forecasting/auto/auto-predictor.js";
 import type { CombinationRecord } from "../forecasting/auto/combined-model.js";
 import type { IntervalCalibration } from "../forecasting/auto/interval-calibration.js";
+import { type ForecastRows, scoreForecastRows } from "../forecasting/forecast-scoring.js";
 import {
   fitGlobalModel,
   forecastGlobal,
@@ -175,6 +177,15 @@ export async function forecastChunk(input: {
   return packForecasts(forecasts, input.grid.horizon, input.quantiles.length);
 }
 
+/** Scores a stored forecast's rows (on shared memory) against the series' actuals (predictor monitoring). */
+export function scoreForecast(input: {
+  series: PackedSeries;
+  rows: ForecastRows;
+  window: { levels: number[]; start: number; end: number; period: number };
+}): { state: AccumulatorState; items: number } {
+  return scoreForecastRows(unpackSeries(input.series), input.rows, input.window);
+}
+
 export interface WorkerTasks {
   backtestChunk: typeof backtestChunk;
   forecastChunk: typeof forecastChunk;
@@ -182,6 +193,7 @@ export interface WorkerTasks {
   fitGlobal: typeof fitGlobal;
   forecastWithGlobal: typeof forecastWithGlobal;
   explainWithGlobal: typeof explainWithGlobal;
+  scoreForecast: typeof scoreForecast;
 }
 
 export type WorkerTaskName = keyof WorkerTasks;

@@ -11,6 +11,13 @@ import * as forecastExports from "./forecast-exports.js";
 import * as forecasts from "./forecasts.js";
 import * as legacyPredictors from "./legacy-predictors.js";
 import * as lifecycle from "./lifecycle.js";
+import {
+  forecastTriggers,
+  importTriggers,
+  monitorCheckJobs,
+  withMonitorTriggers,
+} from "./monitor-evaluations.js";
+import * as monitors from "./monitors.js";
 import { predictorJobs } from "./predictor-training.js";
 import * as predictors from "./predictors.js";
 import { QueryForecast } from "./query-forecast.js";
@@ -64,6 +71,11 @@ export const forecastHandlers: Readonly<Record<string, OperationHandler>> = {
   DescribePredictorBacktestExportJob: backtestExports.DescribePredictorBacktestExportJob,
   ListPredictorBacktestExportJobs: backtestExports.ListPredictorBacktestExportJobs,
   DeletePredictorBacktestExportJob: backtestExports.DeletePredictorBacktestExportJob,
+  CreateMonitor: monitors.CreateMonitor,
+  DescribeMonitor: monitors.DescribeMonitor,
+  ListMonitors: monitors.ListMonitors,
+  ListMonitorEvaluations: monitors.ListMonitorEvaluations,
+  DeleteMonitor: monitors.DeleteMonitor,
   CreateWhatIfAnalysis: whatIfAnalyses.CreateWhatIfAnalysis,
   DescribeWhatIfAnalysis: whatIfAnalyses.DescribeWhatIfAnalysis,
   ListWhatIfAnalyses: whatIfAnalyses.ListWhatIfAnalyses,
@@ -95,13 +107,25 @@ export function jobHandlers(services: Services): Record<string, JobHandler> {
   return {
     "dataset-group": removeOnly,
     dataset: datasets.datasetJobs(services),
-    "dataset-import-job": datasetImportJobs.datasetImportJobs(services),
+    // New target data and new forecasts queue monitor evaluations in the transaction that makes them ACTIVE.
+    "dataset-import-job": withMonitorTriggers(
+      datasetImportJobs.datasetImportJobs(services),
+      services.store,
+      importTriggers,
+    ),
     predictor: predictorJobs(services, services.pool),
-    forecast: forecasts.forecastJobs(services, services.pool),
+    forecast: withMonitorTriggers(
+      forecasts.forecastJobs(services, services.pool),
+      services.store,
+      forecastTriggers,
+    ),
     explainability: explainabilities.explainabilityJobs(services),
     "explainability-export": exportJobs(services, explainabilityExports.EXPLAINABILITY_EXPORT),
     "forecast-export-job": exportJobs(services, forecastExports.FORECAST_EXPORT),
     "predictor-backtest-export-job": exportJobs(services, backtestExports.BACKTEST_EXPORT),
+    monitor: monitors.monitorJobs(services),
+    "monitor-check": monitorCheckJobs(services),
+    "monitor-evaluation": removeOnly,
     "what-if-analysis": whatIfAnalyses.whatIfAnalysisJobs(services),
     "what-if-forecast": whatIfForecasts.whatIfForecastJobs(services, services.pool),
     "what-if-forecast-export": exportJobs(services, whatIfExports.WHAT_IF_FORECAST_EXPORT),

@@ -7,7 +7,7 @@ import { buildGateway } from "./gateway/server.js";
 import { type AccessKey, loadAccessKeys } from "./identity/keys.js";
 import { createVerifier } from "./identity/sigv4.js";
 import { JobRunner } from "./jobs/job-runner.js";
-import { WorkerPool } from "./jobs/worker-pool.js";
+import { ThreadPool } from "./jobs/worker-pool.js";
 import type { Services } from "./resources/context.js";
 import { DataFiles } from "./resources/data-files.js";
 import { forecastHandlers, forecastQueryHandlers, jobHandlers } from "./resources/handlers.js";
@@ -63,8 +63,10 @@ export async function startService(
   const jobs = new JobRunner(store, config.jobConcurrency, log, {
     dataDir: config.dataDir,
     singleRunner: state.singleRunner,
+    runsJobs: config.runJobs,
   });
-  const pool = new WorkerPool();
+  // An API process of a scale-out deployment runs no pipelines: its pool is never used (and starts no thread).
+  const pool = new ThreadPool(config.runJobs ? undefined : 1);
   const objectStores = new Map<string, ObjectStore>();
   const externalCredentials =
     env.OPENFORECAST_S3_ACCESS_KEY_ID && env.OPENFORECAST_S3_SECRET_ACCESS_KEY

@@ -1,0 +1,98 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import { jobScope } from "../jobs/job-scope.js";
+import type { TaskInput, TaskResult, WorkerPool } from "../jobs/worker-pool.js";
+import type { WorkerTaskName } from "../jobs/worker-tasks.js";
+import type { PgBoss } from "./pg-boss.js";
+import { decodeTaskValue, encodeTaskValue } from "./task-codec.js";
+import type { TaskPayloads } from "./task-payloads.js";
+import { TASK_QUEUE, type TaskMessage, type TaskOutcome } from "./task-queue.js";
+
+/** How often a waiting task's state is read from the queue. */
+const POLL_MS = 400;
+
+/**
+ * The scale-out WorkerPool: a task is put on the pg-boss queue for any worker process, its input in object
+ * storage under a fresh task id (only the id travels in the message), and its result read back from object
+ * storage once a worker has finished it. Aborting the signal cancels the queued task, which the worker running
+ * it notices within a second (task-executor.ts) wherever it runs.
+ */
+export class QueuedTaskPool implements WorkerPool {
+  private closed = false;
+
+  constructor(
+    private readonly boss: PgBoss,
+    private readonly payloads: TaskPayloads,
+    /**
+     * The parallelism pipelines plan for (how many chunks a training is cut into depends on it): a setting, never
+     * the count of workers alive, so that a run's chunks and therefore its results do not depend on which workers
+     * happened to be up.
+     */
+    readonly threads: number,
+    private readonly log: Logger,
+  ) {}
+
+  async run<N extends WorkerTaskName>(
+    name: N,
+    input: TaskInput<N>,
+    signal?: AbortSignal,
+  ): Promise<TaskResult<N>> {
+    signal?.throwIfAborted();
+    const taskId = randomUUID();
+    await this.payloads.put(this.payloads.inputKey(taskId), encodeTaskValue(input));
+    try {
+      const message: TaskMessage = { taskId, name, jobArn: jobScope.getStore()?.arn };
+      const jobId = await this.boss.send(TASK_QUEUE, message);
+      if (!jobId) throw new Error(`the queue refused task ${name}`);
+      const outcome = await this.outcome(jobId, signal);
+      if (outcome.error) {
+        const error = new Error(outcome.error.message);
+        error.name = outcome.error.name;
+        throw error;
+      }
+      return decodeTaskValue<TaskResult<N>>(await this.payloads.get(this.payloads.resultKey(taskId)));
+    } finally {
+      await this.payloads
+        .deleteTask(taskId)
+        .catch((error: unknown) => this.log.warn({ err: error, taskId }, "removing a task's objects failed"));
+    }
+  }
+
+  /** Waits for the task to end: completed (by a worker), failed (every attempt's worker died) or aborted here. */
+  private async outcome(jobId: string, signal?: AbortSignal): Promise<TaskOutcome> {
+    for (;;) {
+      if (signal?.aborted) {
+        await this.boss.cancel(TASK_QUEUE, jobId).catch(() => undefined);
+        throw signal.reason;
+      }
+      if (this.closed) throw new Error("the task pool is closed");
+      const job = await this.boss.getJobById(TASK_QUEUE, jobId, { includeArchive: true });
+      if (!job) throw new Error(`task ${jobId} is no longer on the queue`);
+      if (job.state === "completed") return (job.output ?? {}) as TaskOutcome;
+      if (job.state === "failed") {
+        const output = job.output as { message?: string } | undefined;
+        throw new Error(
+          `a worker task failed on every attempt (${job.retryCount + 1}): ${output?.message ?? "its workers stopped"}`,
+        );
+      }
+      if (job.state === "cancelled") throw signal?.reason ?? new Error("the task was cancelled");
+      await sleep(POLL_MS, signal);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}

@@ -66,7 +66,7 @@ export async function startService(
     runsJobs: config.runJobs,
   });
   // An API process of a scale-out deployment runs no pipelines: its pool is never used (and starts no thread).
-  const pool = new ThreadPool(config.runJobs ? undefined : 1);
+  const pool = new ThreadPool(config.runJobs ? config.workerThreads : 1);
   const objectStores = new Map<string, ObjectStore>();
   const externalCredentials =
     env.OPENFORECAST_S3_ACCESS_KEY_ID && env.OPENFORECAST_S3_SECRET_ACCESS_KEY

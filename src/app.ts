@@ -9,13 +9,12 @@ import { createVerifier } from "./identity/sigv4.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { ThreadPool } from "./jobs/worker-pool.js";
 import type { Services } from "./resources/context.js";
-import { DataFiles } from "./resources/data-files.js";
-import { forecastHandlers, forecastQueryHandlers, jobHandlers } from "./resources/handlers.js";
+import { forecastHandlers, forecastQueryHandlers } from "./resources/handlers.js";
 import { iamActions } from "./resources/iam-roles.js";
-import { PageTokens } from "./resources/pagination.js";
 import { stsActions } from "./resources/sts.js";
+import { buildServices } from "./services.js";
 import { startEmbeddedS3 } from "./storage/embedded-s3.js";
-import { ObjectStore } from "./storage/object-store.js";
+import { internalKey } from "./storage/internal-bucket.js";
 import { openStateStore } from "./store/state-store.js";
 
 export interface RunningService {
@@ -47,73 +46,40 @@ export async function startService(
     env,
     log: (m) => log.info(m),
   });
+  // The state store first: on SQLite it locks the data dir, so a second process stops before starting anything.
+  const state = await openStateStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  // On the embedded endpoint the service's own bucket belongs to an account no user key has (internal-bucket.ts).
+  const ownKey = internalKey();
   const embedded = config.s3Endpoint
     ? undefined
     : await startEmbeddedS3({
         host: config.s3Host,
         port: config.s3Port,
         directory: path.join(config.dataDir, "s3"),
-        keys,
+        keys: [...keys, ownKey],
         log: (message) => log.warn(message),
       });
   const s3Endpoint = config.s3Endpoint ?? (embedded?.endpoint as string);
 
-  const state = await openStateStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  const store = state.resources;
-  const jobs = new JobRunner(store, config.jobConcurrency, log, {
+  const jobs = new JobRunner(state.resources, config.jobConcurrency, log, {
     dataDir: config.dataDir,
     singleRunner: state.singleRunner,
+    leaseMs: config.jobLeaseSeconds * 1000,
     runsJobs: config.runJobs,
   });
   // An API process of a scale-out deployment runs no pipelines: its pool is never used (and starts no thread).
   const pool = new ThreadPool(config.runJobs ? config.workerThreads : 1);
-  const objectStores = new Map<string, ObjectStore>();
-  const externalCredentials =
-    env.OPENFORECAST_S3_ACCESS_KEY_ID && env.OPENFORECAST_S3_SECRET_ACCESS_KEY
-      ? {
-          accessKeyId: env.OPENFORECAST_S3_ACCESS_KEY_ID,
-          secretAccessKey: env.OPENFORECAST_S3_SECRET_ACCESS_KEY,
-        }
-      : undefined;
-  if (config.s3Endpoint && externalCredentials && new Set(keys.map((k) => k.accountId)).size > 1) {
-    log.warn(
-      "All accounts reach the external S3 with the one OPENFORECAST_S3_ACCESS_KEY_ID: accounts are not isolated from " +
-        "each other in S3 (any account can import from and export to any bucket that key reaches). Leave those " +
-        "variables unset to have each account use its own key on the S3 store.",
-    );
-  }
-  const dataFiles = new DataFiles(config.dataDir);
-  await dataFiles.clearScratch();
-  const services: Services = {
+  const { services, blobObjects } = await buildServices({
     config,
-    store,
-    iamRoles: state.iamRoles,
-    jobs,
-    pool,
-    tokens: await PageTokens.open(store),
-    dataFiles,
+    env,
     log,
-    objectStoreFor(accountId) {
-      let objectStore = objectStores.get(accountId);
-      if (!objectStore) {
-        // On the embedded endpoint a job acts with its account's own key; on an external S3 with the configured
-        // S3 credentials when given, else with the account's key (MinIO and friends set up with the same keys).
-        const key = keys.find((k) => k.accountId === accountId) as AccessKey;
-        objectStore = new ObjectStore({
-          endpoint: s3Endpoint,
-          region: config.s3Region,
-          credentials: (embedded ? undefined : externalCredentials) ?? {
-            accessKeyId: key.accessKeyId,
-            secretAccessKey: key.secretAccessKey,
-          },
-          forcePathStyle: true,
-        });
-        objectStores.set(accountId, objectStore);
-      }
-      return objectStore;
-    },
-  };
-  for (const [kind, handler] of Object.entries(jobHandlers(services))) jobs.register(kind, handler);
+    keys,
+    s3Endpoint,
+    ownKey: embedded ? ownKey : undefined,
+    state,
+    jobs,
+    pool: () => pool,
+  });
 
   const verifier = createVerifier({ keys, services: ["forecast"] });
   // STS and IAM answer on the same port; their requests are signed for their own service names.
@@ -155,6 +121,7 @@ export async function startService(
       await gateway.close();
       await jobs.close();
       await pool.close();
+      blobObjects.close();
       await embedded?.close();
       await state.close();
     },

@@ -6,6 +6,7 @@ import { formatBanner } from "./banner.js";
 import { ConfigError, OPTIONS, resolveConfig, type ServiceConfig } from "./config/config.js";
 import { CredentialsError, loadAccessKeys } from "./identity/keys.js";
 import { startEmbeddedS3 } from "./storage/embedded-s3.js";
+import { DataDirInUse } from "./store/data-dir-lock.js";
 import { startWorker } from "./worker-app.js";
 
 const USAGE = `openforecast: an Amazon Forecast-compatible service
@@ -106,7 +107,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof CredentialsError) {
+    if (error instanceof ConfigError || error instanceof CredentialsError || error instanceof DataDirInUse) {
       process.stderr.write(`openforecast: ${error.message}\n`);
       process.exit(2);
     }

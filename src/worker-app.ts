@@ -1,22 +1,15 @@
 import path from "node:path";
 import type { Logger } from "pino";
-import { ConfigError, type ServiceConfig } from "./config/config.js";
-import { type AccessKey, loadAccessKeys } from "./identity/keys.js";
+import { ConfigError, DEFAULT_BLOB_BUCKET, type ServiceConfig } from "./config/config.js";
+import { loadAccessKeys } from "./identity/keys.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { ThreadPool } from "./jobs/worker-pool.js";
 import { QueuedTaskPool } from "./queue/queued-task-pool.js";
 import { TaskExecutor } from "./queue/task-executor.js";
 import { TaskPayloads } from "./queue/task-payloads.js";
 import { openTaskQueue } from "./queue/task-queue.js";
-import type { Services } from "./resources/context.js";
-import { DataFiles } from "./resources/data-files.js";
-import { jobHandlers } from "./resources/handlers.js";
-import { PageTokens } from "./resources/pagination.js";
-import { ObjectStore } from "./storage/object-store.js";
+import { buildServices } from "./services.js";
 import { openStateStore } from "./store/state-store.js";
-
-/** The bucket holding task inputs and results (under tasks/), on the deployment's S3 endpoint. */
-export const TASK_BUCKET = "openforecast-internal";
 
 export interface RunningWorker {
   jobs: JobRunner;
@@ -27,7 +20,8 @@ export interface RunningWorker {
 /**
  * Composes a worker process of a scale-out deployment: no HTTP, no state of its own. It claims jobs from the
  * shared state store (each under the store's lease) and runs their pipelines, whose numeric tasks go on the
- * pg-boss queue; and it runs queued tasks, any job's, on its threads. Its data dir is scratch only.
+ * pg-boss queue; and it runs queued tasks, any job's, on its threads. Its data dir is scratch only: bulk data is
+ * in the internal bucket on the S3 endpoint, task inputs and results under its `tasks/` prefix.
  */
 export async function startWorker(
   config: ServiceConfig,
@@ -46,62 +40,44 @@ export async function startWorker(
         "OPENFORECAST_SECRET_ACCESS_KEY), the same as the API processes: jobs read and write S3 as their account",
     );
   }
-  const s3Endpoint = config.s3Endpoint;
   const { keys } = await loadAccessKeys({ dataDir: config.dataDir, env, log: (m) => log.info(m) });
   const state = await openStateStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  const store = state.resources;
-  const externalCredentials =
-    env.OPENFORECAST_S3_ACCESS_KEY_ID && env.OPENFORECAST_S3_SECRET_ACCESS_KEY
-      ? {
-          accessKeyId: env.OPENFORECAST_S3_ACCESS_KEY_ID,
-          secretAccessKey: env.OPENFORECAST_S3_SECRET_ACCESS_KEY,
-        }
-      : undefined;
-  const objectStores = new Map<string, ObjectStore>();
-  const objectStoreFor = (accountId: string): ObjectStore => {
-    let objectStore = objectStores.get(accountId);
-    if (!objectStore) {
-      const key = keys.find((k) => k.accountId === accountId) as AccessKey;
-      objectStore = new ObjectStore({
-        endpoint: s3Endpoint,
-        region: config.s3Region,
-        credentials: externalCredentials ?? {
-          accessKeyId: key.accessKeyId,
-          secretAccessKey: key.secretAccessKey,
-        },
-        forcePathStyle: true,
-      });
-      objectStores.set(accountId, objectStore);
-    }
-    return objectStore;
-  };
-  const taskObjects = objectStoreFor((keys[0] as AccessKey).accountId);
-  if (!(await taskObjects.bucketExists(TASK_BUCKET))) await taskObjects.createBucket(TASK_BUCKET);
-  const dataFiles = new DataFiles(config.dataDir);
-  const payloads = new TaskPayloads(taskObjects, TASK_BUCKET, path.join(config.dataDir, "tmp", "tasks"));
-
   const boss = await openTaskQueue({
     databaseUrl: config.databaseUrl,
     taskLeaseSeconds: config.taskLeaseSeconds,
   });
-  const threads = new ThreadPool(config.workerThreads);
-  const pool = new QueuedTaskPool(boss, payloads, config.taskParallelism, log);
-  const jobs = new JobRunner(store, config.jobConcurrency, log, {
+  const jobs = new JobRunner(state.resources, config.jobConcurrency, log, {
     dataDir: config.dataDir,
     singleRunner: false,
+    leaseMs: config.jobLeaseSeconds * 1000,
   });
-  const services: Services = {
+  const threads = new ThreadPool(config.workerThreads);
+  const { services, blobObjects } = await buildServices({
     config,
-    store,
-    iamRoles: state.iamRoles,
-    jobs,
-    pool,
-    tokens: await PageTokens.open(store),
-    dataFiles,
+    env,
     log,
-    objectStoreFor,
-  };
-  for (const [kind, handler] of Object.entries(jobHandlers(services))) jobs.register(kind, handler);
+    keys,
+    s3Endpoint: config.s3Endpoint,
+    state,
+    jobs,
+    pool: (objects) =>
+      new QueuedTaskPool(
+        boss,
+        new TaskPayloads(
+          objects,
+          config.blobBucket ?? DEFAULT_BLOB_BUCKET,
+          path.join(config.dataDir, "tmp", "tasks"),
+        ),
+        config.taskParallelism,
+        log,
+      ),
+  });
+  const pool = services.pool;
+  const payloads = new TaskPayloads(
+    blobObjects,
+    config.blobBucket ?? DEFAULT_BLOB_BUCKET,
+    path.join(config.dataDir, "tmp", "tasks"),
+  );
   const executor = new TaskExecutor(boss, payloads, threads, config.workerThreads, log);
   executor.start();
   await jobs.start();
@@ -114,6 +90,7 @@ export async function startWorker(
       await executor.close();
       await threads.close();
       await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
+      blobObjects.close();
       await state.close();
     },
   };

@@ -176,8 +176,10 @@ async function main(): Promise<void> {
     // Diagnostics from the in-process service (not part of the API).
     const store = h.service.services.store;
     const attrs = (await store.get(PredictorArn as string))?.attrs ?? {};
-    const model = JSON.parse(await fs.readFile(String(attrs.ModelFile), "utf8")) as Record<string, unknown>;
-    const impactFile = String((await store.get(ExplainabilityArn))?.attrs.ImpactFile);
+    const blobs = h.service.services.blobs;
+    const model = JSON.parse(await blobs.readText(String(attrs.ModelFile))) as Record<string, unknown>;
+    const impact = await blobs.fetch(String((await store.get(ExplainabilityArn))?.attrs.ImpactFile));
+    const impactFile = impact.path;
     const share = await withConnection(new AbortController().signal, async (c) => {
       const reader = await c.runAndReadAll(
         `SELECT count(*) FILTER (WHERE abs("price-RawImpactScore") > 0) AS nz, count(*) AS n

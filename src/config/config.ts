@@ -19,6 +19,11 @@ export interface ServiceConfig {
   s3Region: string;
   /** How many jobs (imports, trainings, exports) run at once in this process. */
   jobConcurrency: number;
+  /**
+   * How long a job's claim holds without a heartbeat: when processes share a PostgreSQL state store, a job whose
+   * process died is taken over by another this long after its last heartbeat.
+   */
+  jobLeaseSeconds: number;
   /** Explainability exports that may run at once per account before LimitExceededException. */
   maxConcurrentExplainabilityExports: number;
   logLevel: string;
@@ -37,7 +42,12 @@ export interface ServiceConfig {
   taskParallelism: number;
   /** Scale-out: how long a worker holds a task before pg-boss gives it to another worker (its lease). */
   taskLeaseSeconds: number;
+  /** The bucket holding the service's own bulk data (default DEFAULT_BLOB_BUCKET); created at start if missing. */
+  blobBucket?: string;
 }
+
+/** The internal bucket's default name (no user account can read it on the embedded endpoint). */
+export const DEFAULT_BLOB_BUCKET = "openforecast-internal";
 
 export const DEFAULTS = {
   host: "127.0.0.1",
@@ -46,6 +56,7 @@ export const DEFAULTS = {
   dataDir: "./.openforecast",
   s3Region: "us-east-1",
   jobConcurrency: 2,
+  jobLeaseSeconds: 60,
   maxConcurrentExplainabilityExports: 5,
   logLevel: "info",
   taskParallelism: 8,
@@ -82,9 +93,19 @@ export const OPTIONS = [
     help: `region used for S3 calls (default us-east-1)`,
   },
   {
+    flag: "--blob-bucket",
+    env: "OPENFORECAST_BLOB_BUCKET",
+    help: `bucket for the service's own data: datasets, models, forecasts (default ${DEFAULT_BLOB_BUCKET})`,
+  },
+  {
     flag: "--job-concurrency",
     env: "OPENFORECAST_JOB_CONCURRENCY",
     help: `jobs run at once (default ${DEFAULTS.jobConcurrency})`,
+  },
+  {
+    flag: "--job-lease-seconds",
+    env: "OPENFORECAST_JOB_LEASE_SECONDS",
+    help: `with --database-url: a dead process's jobs are taken over after this (default ${DEFAULTS.jobLeaseSeconds})`,
   },
   {
     flag: "--max-concurrent-explainability-exports",
@@ -187,6 +208,7 @@ export function resolveConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
   const portText = pick("--port", "OPENFORECAST_PORT");
   const s3PortText = pick("--s3-port", "OPENFORECAST_S3_PORT");
   const concurrencyText = pick("--job-concurrency", "OPENFORECAST_JOB_CONCURRENCY");
+  const leaseText = pick("--job-lease-seconds", "OPENFORECAST_JOB_LEASE_SECONDS");
   const exportsText = pick(
     "--max-concurrent-explainability-exports",
     "OPENFORECAST_MAX_CONCURRENT_EXPLAINABILITY_EXPORTS",
@@ -229,10 +251,13 @@ export function resolveConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
       concurrencyText === undefined
         ? DEFAULTS.jobConcurrency
         : parsePositive(concurrencyText, "--job-concurrency"),
+    jobLeaseSeconds:
+      leaseText === undefined ? DEFAULTS.jobLeaseSeconds : parsePositive(leaseText, "--job-lease-seconds"),
     maxConcurrentExplainabilityExports:
       exportsText === undefined
         ? DEFAULTS.maxConcurrentExplainabilityExports
         : parsePositive(exportsText, "--max-concurrent-explainability-exports"),
     logLevel: pick("--log-level", "OPENFORECAST_LOG_LEVEL") ?? DEFAULTS.logLevel,
+    blobBucket: pick("--blob-bucket", "OPENFORECAST_BLOB_BUCKET"),
   };
 }

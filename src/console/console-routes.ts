@@ -205,7 +205,8 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
           else if (record.status !== "ACTIVE") state = { kind: "not-active" };
           else {
             try {
-              const view = await readImpactView(String(record.attrs.ImpactFile));
+              const lease = await services.blobs.fetch(String(record.attrs.ImpactFile));
+              const view = await readImpactView(lease.path).finally(() => lease.release());
               const selected = selectedSeries(request.query.series, view.series.length);
               const shown = view.series[selected];
               // The export marks a series whose forecast uses no attribute; the predictor's model says why.

@@ -90,7 +90,7 @@ export async function explainedSeriesAttributeUse(
   const file = predictor?.attrs.ModelFile;
   if (typeof file !== "string") return undefined;
   try {
-    return attributeUseOf(await readPredictorModel(file), JSON.stringify(key));
+    return attributeUseOf(await readPredictorModel(services.blobs, file), JSON.stringify(key));
   } catch {
     return undefined;
   }

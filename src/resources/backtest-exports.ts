@@ -21,8 +21,9 @@ export const BACKTEST_EXPORT: ExportKind = {
   nameMember: "PredictorBacktestExportJobName",
   arnMember: "PredictorBacktestExportJobArn",
   parentArnMember: "PredictorArn",
-  parts(_services, predictor) {
-    const file = sqlString(String(predictor.attrs.BacktestFile));
+  sourceAttribute: "BacktestFile",
+  parts(_services, predictor, local) {
+    const file = sqlString(local);
     const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
     const qcols = quantiles.map((q) => `p${Math.round(q * 100)}`);
     const header = (predictor.attrs.BacktestColumns as string[] | undefined) ?? [];

@@ -2,10 +2,10 @@ import type { Logger } from "pino";
 import type { ServiceConfig } from "../config/config.js";
 import type { JobRunner } from "../jobs/job-runner.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
+import type { BlobStore } from "../storage/blob-store.js";
 import type { ObjectStore } from "../storage/object-store.js";
 import type { IamRoleStore } from "../store/iam-role-store.js";
 import type { ResourceStore, Scope } from "../store/resource-store.js";
-import type { DataFiles } from "./data-files.js";
 import type { PageTokens } from "./pagination.js";
 
 /** What the resource modules use; built once at start and shared by every request. */
@@ -18,7 +18,8 @@ export interface Services {
   /** Worker threads for numeric work. */
   pool: WorkerPool;
   tokens: PageTokens;
-  dataFiles: DataFiles;
+  /** The service's own bulk data (datasets, models, forecasts, impacts) by key, and per-job scratch. */
+  blobs: BlobStore;
   /** The S3 client a job uses for the given account (its own keys on the embedded endpoint). */
   objectStoreFor(accountId: string): ObjectStore;
   log: Logger;

@@ -1,5 +1,3 @@
-import fs from "node:fs/promises";
-import path from "node:path";
 import type {
   CreateDatasetImportJobRequest,
   DeleteDatasetImportJobRequest,
@@ -10,6 +8,7 @@ import { importFiles } from "../data/import-files.js";
 import { inUse, invalidInput } from "../errors.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { BUSY_STATUSES, DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
+import { resourcePrefix } from "../storage/blob-store.js";
 import { parseS3Path } from "../storage/s3-path.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
@@ -173,10 +172,10 @@ export const DeleteDatasetImportJob: OperationHandler<DeleteDatasetImportJobRequ
   return {};
 };
 
-/** The Parquet file an import job writes: one per job, in its dataset's folder. */
-function outputFile(services: Services, job: ResourceRecord): string {
+/** The key of the Parquet object an import job writes: one per job, under its dataset's prefix. */
+function outputKey(job: ResourceRecord): string {
   const datasetName = job.arn.split("/").at(-2) as string;
-  return path.join(services.dataFiles.resourceDir(job, "dataset", datasetName), `${job.name}.parquet`);
+  return `${resourcePrefix(job, "dataset", datasetName)}${job.name}.parquet`;
 }
 
 /** The import itself: fetch the objects through S3, convert with DuckDB, publish with the ACTIVE status. */
@@ -189,8 +188,7 @@ export function datasetImportJobs(services: Services): JobHandler {
       const source = (job.attrs.DataSource as { S3Config: { Path: string } }).S3Config.Path;
       const { bucket, key } = parseS3Path(source);
       const store = services.objectStoreFor(job.accountId);
-      await services.dataFiles.removeStaleTemps(outputFile(services, job));
-      const scratch = await services.dataFiles.scratchDir(job.name);
+      const scratch = await services.blobs.scratch(job.name);
       try {
         const objects = await store.listPath(bucket, key).catch((e: unknown) => {
           throw toJobFailure(e, source);
@@ -206,16 +204,21 @@ export function datasetImportJobs(services: Services): JobHandler {
         const labels: string[] = [];
         for (const [i, object] of objects.entries()) {
           if (ctx.signal.aborted) throw ctx.signal.reason;
-          const local = path.join(scratch, `part-${i}`);
+          const local = scratch.file(`part-${i}`);
           await store.downloadToFile(bucket, object.key, local).catch((e: unknown) => {
             throw toJobFailure(e, `s3://${bucket}/${object.key}`);
           });
           files.push(local);
           labels.push(`s3://${bucket}/${object.key}`);
         }
-        const output = outputFile(services, job);
-        await fs.mkdir(path.dirname(output), { recursive: true });
-        const previous = dataset.attrs.DataFile as string | undefined;
+        const output = scratch.file("data.parquet");
+        const previousRef = dataset.attrs.DataFile as string | undefined;
+        const previous =
+          job.attrs.ImportMode === "INCREMENTAL" && previousRef !== undefined
+            ? await scratch.fetch(previousRef).catch((e: unknown) => {
+                throw toJobFailure(e, source);
+              })
+            : undefined;
         const result = await importFiles({
           files,
           fileLabels: labels,
@@ -227,21 +230,22 @@ export function datasetImportJobs(services: Services): JobHandler {
           geolocationFormat: job.attrs.GeolocationFormat as string | undefined,
           datasetType: dataset.attrs.DatasetType as never,
           dataFrequency: dataset.attrs.DataFrequency as string | undefined,
-          previous: job.attrs.ImportMode === "INCREMENTAL" ? previous : undefined,
+          previous,
           output,
           signal: ctx.signal,
         }).catch((e: unknown) => {
           if (ctx.signal.aborted) throw ctx.signal.reason;
           throw toJobFailure(e, source);
         });
+        await services.blobs.put(outputKey(job), output);
         return {
           FieldStatistics: result.fieldStatistics,
           DataSize: result.dataSizeBytes / 1024 ** 3,
           RowCount: result.rowCount,
-          DataFile: output,
+          DataFile: outputKey(job),
         };
       } finally {
-        await services.dataFiles.removeTree(scratch);
+        await scratch.dispose();
       }
     },
     async publish(job, result) {
@@ -255,13 +259,12 @@ export function datasetImportJobs(services: Services): JobHandler {
       };
     },
     async cleanup(job) {
-      await fs.rm(outputFile(services, job), { force: true });
+      await services.blobs.delete(outputKey(job));
     },
     async remove(job) {
       const dataset = await services.store.get(String(job.attrs.DatasetArn));
       // The dataset's current data stays while the dataset lives, even when the job that wrote it is deleted.
-      if (dataset?.attrs.DataFile !== outputFile(services, job))
-        await fs.rm(outputFile(services, job), { force: true });
+      if (dataset?.attrs.DataFile !== outputKey(job)) await services.blobs.delete(outputKey(job));
     },
   };
 }

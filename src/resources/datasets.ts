@@ -114,7 +114,7 @@ export function datasetJobs(services: Services): JobHandler {
   return {
     run: async () => undefined,
     remove: async (record: ResourceRecord) => {
-      await services.dataFiles.removeTree(services.dataFiles.resourceDir(record, KIND, record.name));
+      await services.blobs.deleteResource(record, KIND, record.name);
       await services.store.deleteChildren(record.arn);
     },
   };

@@ -242,26 +242,22 @@ export const DeleteExplainability: OperationHandler<DeleteExplainabilityRequest>
   return {};
 };
 
-export function explainabilityDir(services: Services, record: ResourceRecord): string {
-  return services.dataFiles.resourceDir(record, KIND, record.name);
-}
-
 export function explainabilityJobs(services: Services): JobHandler {
   return {
     async run(ctx: JobContext) {
-      const result = await computeExplainability(
-        services,
-        ctx.record,
-        ctx,
-        explainabilityDir(services, ctx.record),
-      );
-      return { ...result };
+      const scratch = await services.blobs.scratch(ctx.record.name);
+      try {
+        const result = await computeExplainability(services, ctx.record, ctx, scratch);
+        return { ...result };
+      } finally {
+        await scratch.dispose();
+      }
     },
     async cleanup(record) {
-      await services.dataFiles.removeTree(explainabilityDir(services, record));
+      await services.blobs.deleteResource(record, KIND, record.name);
     },
     async remove(record) {
-      await services.dataFiles.removeTree(explainabilityDir(services, record));
+      await services.blobs.deleteResource(record, KIND, record.name);
     },
   };
 }

@@ -1,7 +1,6 @@
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import fs from "node:fs/promises";
-import path from "node:path";
 import { withConnection } from "../data/duckdb.js";
 import { sqlString } from "../data/sql.js";
 import { type AggregateImpacts, addScaled, ImpactAggregator } from "../explain/index.js";
@@ -10,6 +9,7 @@ import type { GlobalModelJson } from "../forecasting/global/index.js";
 import { attributeNames, type PreparedSeries, type SeriesSet } from "../forecasting/series-set.js";
 import { type JobContext, JobFailure } from "../jobs/job-runner.js";
 import { packSeriesSet } from "../jobs/series-transfer.js";
+import { resourcePrefix, type Scratch } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { attributeUseMessage, attributeUseOf } from "./attribute-use.js";
 import { attributePoints } from "./attribute-values.js";
@@ -139,10 +139,10 @@ export async function computeExplainability(
   services: Services,
   explainability: ResourceRecord,
   ctx: JobContext,
-  dir: string,
+  scratch: Scratch,
 ): Promise<ExplainabilityResult> {
   const target = await resolveTarget(services, explainability);
-  const { set: fullSet } = await predictorSeries(services.store, target.predictor, ctx.signal).catch(
+  const { set: fullSet } = await predictorSeries(services.store, target.predictor, ctx.signal, scratch).catch(
     (e: unknown) => {
       if (ctx.signal.aborted) throw ctx.signal.reason;
       throw new JobFailure(
@@ -150,7 +150,7 @@ export async function computeExplainability(
       );
     },
   );
-  const model = await readPredictorModel(String(target.predictor.attrs.ModelFile));
+  const model = await readPredictorModel(services.blobs, String(target.predictor.attrs.ModelFile));
   const { series, steps, cutoff } = await explainedPoints(
     services,
     explainability,
@@ -170,15 +170,14 @@ export async function computeExplainability(
   // The baseline of item metadata for the aggregates' directions is the covariate model's typical value.
   const globalFile = model.memberFiles.global;
   const typicalMetadata: (number | null)[] = globalFile
-    ? (JSON.parse(await fs.readFile(globalFile, "utf8")) as GlobalModelJson).typicalMetadata
+    ? (JSON.parse(await services.blobs.readText(globalFile)) as GlobalModelJson).typicalMetadata
     : [];
   const rawAt = (series: number, step: number): Float64Array | undefined => {
     const r = rowOf[series * fullSet.horizon + step] ?? -1;
     return r >= 0 ? raw.subarray(r * k, (r + 1) * k) : undefined;
   };
 
-  await fs.mkdir(dir, { recursive: true });
-  const csv = path.join(dir, "impacts.csv.tmp");
+  const csv = scratch.file("impacts.csv");
   const out = createWriteStream(csv);
   const write = async (fields: (string | number)[]) => {
     const line = fields
@@ -230,7 +229,7 @@ export async function computeExplainability(
   await once(out, "finish");
 
   const columns = impactColumns(fullSet, attributes);
-  const file = path.join(dir, "impacts.parquet");
+  const local = scratch.file("impacts.parquet");
   const types = columns.map(
     (c, i) => `${sqlString(c)}: '${i < fullSet.keyNames.length + 1 ? "VARCHAR" : "DOUBLE"}'`,
   );
@@ -238,14 +237,14 @@ export async function computeExplainability(
     await withConnection(ctx.signal, async (connection) => {
       await connection.run(
         `COPY (SELECT * FROM read_csv(${sqlString(csv)}, header = false, columns = {${types.join(", ")}}))
-         TO ${sqlString(`${file}.tmp`)} (FORMAT parquet)`,
+         TO ${sqlString(local)} (FORMAT parquet)`,
       );
     });
-    await fs.rename(`${file}.tmp`, file);
   } finally {
     await fs.rm(csv, { force: true });
-    await fs.rm(`${file}.tmp`, { force: true });
   }
+  const file = `${resourcePrefix(explainability, "explainability", explainability.name)}impacts.parquet`;
+  await services.blobs.put(file, local);
   return {
     ImpactFile: file,
     Attributes: attributes,
@@ -308,7 +307,7 @@ async function rawImpacts(
     const file = model.memberFiles[member] as string;
     const phi = await datasetMemberRunner(member).explain(
       services.pool,
-      JSON.parse(await fs.readFile(file, "utf8")),
+      JSON.parse(await services.blobs.readText(file)),
       shared,
       Int32Array.from(explained),
       [...steps],

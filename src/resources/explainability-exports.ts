@@ -17,13 +17,14 @@ export const EXPLAINABILITY_EXPORT: ExportKind = {
   arnMember: "ExplainabilityExportArn",
   parentArnMember: "ExplainabilityArn",
   maxRunning: (services) => services.config.maxConcurrentExplainabilityExports,
-  parts(_services, explainability) {
+  sourceAttribute: "ImpactFile",
+  parts(_services, explainability, file) {
     const columns = explainability.attrs.Columns as string[];
     const keyCount = columns.indexOf("timestamp") + 1;
     return [
       {
         folder: "",
-        sql: `SELECT * FROM read_parquet(${sqlString(String(explainability.attrs.ImpactFile))})`,
+        sql: `SELECT * FROM read_parquet(${sqlString(file)})`,
         columns: columns.map((name, i) => ({ name, type: i < keyCount ? "VARCHAR" : "DOUBLE" })),
       },
     ];

@@ -49,8 +49,10 @@ export interface ExportKind {
   parentArnMember: string;
   /** At most this many of this kind may run at once per account (LimitExceededException beyond). */
   maxRunning?: (services: Services) => number;
-  /** The files to write for a parent. */
-  parts(services: Services, parent: ResourceRecord): ExportPartSet[];
+  /** The attribute of the parent holding the object the export reads (a key; an old path in old data dirs). */
+  sourceAttribute: "ForecastFile" | "BacktestFile" | "ImpactFile";
+  /** The files to write for a parent, whose source object is fetched to `file` (local). */
+  parts(services: Services, parent: ResourceRecord, file: string): ExportPartSet[];
 }
 
 export async function createExport(
@@ -188,7 +190,8 @@ async function removeParts(
 ) {
   const { bucket, prefix, baseName } = placement(record);
   const store = services.objectStoreFor(record.accountId);
-  const folders = parent ? spec.parts(services, parent).map((p) => p.folder) : [""];
+  // The folders alone are wanted here: no source file is read.
+  const folders = parent ? spec.parts(services, parent, "").map((p) => p.folder) : [""];
   for (const folder of new Set(folders)) {
     const stem = `${folderPrefix(folder ? `${folderPrefix(prefix)}${folder}` : prefix)}${baseName}_part`;
     const stale = await store.listObjects(bucket, stem).catch(() => []);
@@ -212,11 +215,19 @@ export function exportJobs(services: Services, spec: ExportKind): JobHandler {
       const { bucket, prefix, kmsKeyArn, baseName } = placement(record);
       const store = services.objectStoreFor(record.accountId);
       await removeParts(services, record, spec, parent);
-      const scratch = await services.dataFiles.scratchDir(record.name);
+      const scratch = await services.blobs.scratch(record.name);
       const keys: string[] = [];
       let rows = 0;
       try {
-        for (const part of spec.parts(services, parent)) {
+        const source = await scratch.fetch(String(parent.attrs[spec.sourceAttribute])).catch((e: unknown) => {
+          if (ctx.signal.aborted) throw ctx.signal.reason;
+          // The message would name the internal bucket: say what a user can act on instead.
+          services.log.warn({ err: e, arn: parent.arn }, "an export could not read its source object");
+          throw new JobFailure(
+            `The data of the ${KIND_LABEL[spec.parentKind]} ${parent.arn} could not be read; create it again.`,
+          );
+        });
+        for (const part of spec.parts(services, parent, source)) {
           const result = await writeExportParts({
             store,
             bucket,
@@ -226,7 +237,7 @@ export function exportJobs(services: Services, spec: ExportKind): JobHandler {
             columns: part.columns,
             source: { kind: "sql", sql: part.sql },
             kmsKeyArn,
-            scratchDir: scratch,
+            scratchDir: scratch.dir,
             signal: ctx.signal,
           });
           keys.push(...result.keys);
@@ -238,7 +249,7 @@ export function exportJobs(services: Services, spec: ExportKind): JobHandler {
           throw new JobFailure(error.message);
         throw error;
       } finally {
-        await services.dataFiles.removeTree(scratch);
+        await scratch.dispose();
       }
       return { ExportedObjects: keys, ExportedRows: rows };
     },

@@ -16,13 +16,14 @@ export const FORECAST_EXPORT: ExportKind = {
   nameMember: "ForecastExportJobName",
   arnMember: "ForecastExportJobArn",
   parentArnMember: "ForecastArn",
-  parts(_services, forecast) {
+  sourceAttribute: "ForecastFile",
+  parts(_services, forecast, file) {
     const keyNames = forecast.attrs.KeyNames as string[];
     const types = forecast.attrs.ForecastTypes as string[];
     return [
       {
         folder: "",
-        sql: forecastRowsSql(String(forecast.attrs.ForecastFile), keyNames),
+        sql: forecastRowsSql(file, keyNames),
         columns: [
           ...keyNames.map((name) => ({ name, type: "VARCHAR" as const })),
           { name: "date", type: "VARCHAR" as const },

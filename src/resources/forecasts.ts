@@ -1,5 +1,3 @@
-import fs from "node:fs/promises";
-import path from "node:path";
 import type {
   CreateForecastRequest,
   DeleteForecastRequest,
@@ -14,6 +12,7 @@ import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner
 import { packSeriesSet, sliceSeries } from "../jobs/series-transfer.js";
 import { DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
+import { resourcePrefix } from "../storage/blob-store.js";
 import { parseS3Path } from "../storage/s3-path.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
@@ -156,10 +155,6 @@ export const DeleteForecast: OperationHandler<DeleteForecastRequest> = async (ct
   return {};
 };
 
-export function forecastDir(services: Services, forecast: ResourceRecord): string {
-  return services.dataFiles.resourceDir(forecast, KIND, forecast.name);
-}
-
 /** The series keys a TimeSeriesSelector names. */
 async function selectedKeys(
   services: Services,
@@ -192,99 +187,106 @@ async function selectedKeys(
 export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
   return {
     async run(ctx: JobContext) {
-      const forecast = ctx.record;
-      const predictor = await services.store.get(String(forecast.attrs.PredictorArn));
-      if (!predictor)
-        throw new JobFailure(`The predictor ${String(forecast.attrs.PredictorArn)} no longer exists.`);
-      const { set } = await predictorSeries(services.store, predictor, ctx.signal).catch((e: unknown) => {
-        if (ctx.signal.aborted) throw ctx.signal.reason;
-        throw new JobFailure(
-          `Could not prepare the data to forecast: ${e instanceof Error ? e.message : String(e)}`,
+      const scratch = await services.blobs.scratch(ctx.record.name);
+      try {
+        const forecast = ctx.record;
+        const predictor = await services.store.get(String(forecast.attrs.PredictorArn));
+        if (!predictor)
+          throw new JobFailure(`The predictor ${String(forecast.attrs.PredictorArn)} no longer exists.`);
+        const { set } = await predictorSeries(services.store, predictor, ctx.signal, scratch).catch(
+          (e: unknown) => {
+            if (ctx.signal.aborted) throw ctx.signal.reason;
+            throw new JobFailure(
+              `Could not prepare the data to forecast: ${e instanceof Error ? e.message : String(e)}`,
+            );
+          },
         );
-      });
-      let series: PreparedSeries[] = set.series;
-      if (forecast.attrs.TimeSeriesSelector) {
-        const wanted = await selectedKeys(services, forecast, ctx.signal);
-        series = series.filter((s) => wanted.has(keyOf(s)));
-        if (series.length === 0)
-          throw new JobFailure("The TimeSeriesSelector matches none of the dataset's series.");
-      }
-      const model = await readPredictorModel(String(predictor.attrs.ModelFile));
-      const types = forecast.attrs.ForecastTypes as string[];
-      const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
-      const grid = { horizon: set.horizon, period: set.period };
-      // A series new since training gets the fallback, else the combination (the member best on average).
-      const choiceOf = (s: PreparedSeries) => model.choices[keyOf(s)] ?? model.fallback ?? "";
-      // Workers read the series from shared memory: a task clones a description of them, not their arrays.
-      const shared = await packSeriesSet(set, series);
-      // Members fitted across all series forecast every series at once, before the chunks, if any series uses them.
-      const needed = new Set<string>();
-      for (const s of series) {
-        for (const member of seriesWeightsOf(model, keyOf(s)).keys())
-          if (isDatasetMember(member)) needed.add(member);
-      }
-      const datasetForecasts: Record<string, PackedForecasts> = {};
-      for (const member of needed) {
-        const file = model.memberFiles[member];
-        if (!file)
-          throw new JobFailure(`The predictor's ${member} model is missing; train the predictor again.`);
-        datasetForecasts[member] = await datasetMemberRunner(member).forecast(
-          pool,
-          JSON.parse(await fs.readFile(file, "utf8")),
-          shared,
-          ctx.signal,
-        );
-      }
-      const parts = chunks(series, CHUNK_SERIES);
-      // Extrapolated from the chunks' own pace, not counting the preparation and the global model before them.
-      const chunksStarted = Date.now();
-      let done = 0;
-      const results = await Promise.all(
-        parts.map(async (part, i) => {
-          const offset = i * CHUNK_SERIES;
-          const end = offset + part.length;
-          const out = await pool.run(
-            "forecastChunk",
-            {
-              grid,
-              series: sliceSeries(shared.series, offset, end),
-              choices: part.map(choiceOf),
-              combination: model.combination,
-              quantiles,
-              nonNegative: model.nonNegative,
-              external: Object.fromEntries(
-                Object.entries(datasetForecasts).map(([m, f]) => [m, sliceForecasts(f, offset, end)]),
-              ),
-            },
+        let series: PreparedSeries[] = set.series;
+        if (forecast.attrs.TimeSeriesSelector) {
+          const wanted = await selectedKeys(services, forecast, ctx.signal);
+          series = series.filter((s) => wanted.has(keyOf(s)));
+          if (series.length === 0)
+            throw new JobFailure("The TimeSeriesSelector matches none of the dataset's series.");
+        }
+        const model = await readPredictorModel(services.blobs, String(predictor.attrs.ModelFile));
+        const types = forecast.attrs.ForecastTypes as string[];
+        const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
+        const grid = { horizon: set.horizon, period: set.period };
+        // A series new since training gets the fallback, else the combination (the member best on average).
+        const choiceOf = (s: PreparedSeries) => model.choices[keyOf(s)] ?? model.fallback ?? "";
+        // Workers read the series from shared memory: a task clones a description of them, not their arrays.
+        const shared = await packSeriesSet(set, series);
+        // Members fitted across all series forecast every series at once, before the chunks, if any series uses them.
+        const needed = new Set<string>();
+        for (const s of series) {
+          for (const member of seriesWeightsOf(model, keyOf(s)).keys())
+            if (isDatasetMember(member)) needed.add(member);
+        }
+        const datasetForecasts: Record<string, PackedForecasts> = {};
+        for (const member of needed) {
+          const file = model.memberFiles[member];
+          if (!file)
+            throw new JobFailure(`The predictor's ${member} model is missing; train the predictor again.`);
+          datasetForecasts[member] = await datasetMemberRunner(member).forecast(
+            pool,
+            JSON.parse(await services.blobs.readText(file)),
+            shared,
             ctx.signal,
           );
-          done++;
-          const perChunk = (Date.now() - chunksStarted) / done;
-          ctx.progress({
-            EstimatedTimeRemainingInMinutes: Math.ceil((perChunk * (parts.length - done)) / 60_000),
-          });
-          return out;
-        }),
-      );
-      const dir = forecastDir(services, forecast);
-      await fs.mkdir(dir, { recursive: true });
-      const file = path.join(dir, "forecast.parquet");
-      await writeForecastFile(file, set, series, concatForecastsAt(results), types, quantiles, ctx.signal);
-      const first = series[0] as PreparedSeries;
-      return {
-        ForecastFile: file,
-        KeyNames: set.keyNames,
-        SeriesCount: series.length,
-        Horizon: set.horizon,
-        ForecastStart: forecastTimestamp(first.timestamps[first.target.length] as number),
-        ForecastEnd: forecastTimestamp(first.timestamps[first.target.length + set.horizon - 1] as number),
-      };
+        }
+        const parts = chunks(series, CHUNK_SERIES);
+        // Extrapolated from the chunks' own pace, not counting the preparation and the global model before them.
+        const chunksStarted = Date.now();
+        let done = 0;
+        const results = await Promise.all(
+          parts.map(async (part, i) => {
+            const offset = i * CHUNK_SERIES;
+            const end = offset + part.length;
+            const out = await pool.run(
+              "forecastChunk",
+              {
+                grid,
+                series: sliceSeries(shared.series, offset, end),
+                choices: part.map(choiceOf),
+                combination: model.combination,
+                quantiles,
+                nonNegative: model.nonNegative,
+                external: Object.fromEntries(
+                  Object.entries(datasetForecasts).map(([m, f]) => [m, sliceForecasts(f, offset, end)]),
+                ),
+              },
+              ctx.signal,
+            );
+            done++;
+            const perChunk = (Date.now() - chunksStarted) / done;
+            ctx.progress({
+              EstimatedTimeRemainingInMinutes: Math.ceil((perChunk * (parts.length - done)) / 60_000),
+            });
+            return out;
+          }),
+        );
+        const local = scratch.file("forecast.parquet");
+        await writeForecastFile(local, set, series, concatForecastsAt(results), types, quantiles, ctx.signal);
+        const file = `${resourcePrefix(forecast, KIND, forecast.name)}forecast.parquet`;
+        await services.blobs.put(file, local);
+        const first = series[0] as PreparedSeries;
+        return {
+          ForecastFile: file,
+          KeyNames: set.keyNames,
+          SeriesCount: series.length,
+          Horizon: set.horizon,
+          ForecastStart: forecastTimestamp(first.timestamps[first.target.length] as number),
+          ForecastEnd: forecastTimestamp(first.timestamps[first.target.length + set.horizon - 1] as number),
+        };
+      } finally {
+        await scratch.dispose();
+      }
     },
     async cleanup(record) {
-      await services.dataFiles.removeTree(forecastDir(services, record));
+      await services.blobs.deleteResource(record, KIND, record.name);
     },
     async remove(record) {
-      await services.dataFiles.removeTree(forecastDir(services, record));
+      await services.blobs.deleteResource(record, KIND, record.name);
     },
   };
 }

@@ -29,7 +29,7 @@ export function schemaOf(dataset: ResourceRecord): SchemaAttribute[] {
   return (dataset.attrs.Schema as { Attributes: SchemaAttribute[] }).Attributes;
 }
 
-/** The Parquet file of a dataset's current data, when it has any. */
+/** The object key of a dataset's current data (a Parquet file), when it has any; see BlobStore for old paths. */
 export function dataFileOf(dataset: ResourceRecord | undefined): string | undefined {
   return dataset?.attrs.DataFile as string | undefined;
 }

@@ -1,7 +1,5 @@
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import fs from "node:fs/promises";
-import path from "node:path";
 import { TimeSlice } from "../data/time-slice.js";
 import type { WindowAccuracy } from "../forecasting/auto/accuracy.js";
 import type { AutoPredictorOptions, AutoPredictorResult } from "../forecasting/auto/auto-predictor.js";
@@ -20,6 +18,7 @@ import { forecastAt, type PackedForecasts, sliceForecasts } from "../jobs/foreca
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { packSeriesSet, sliceSeries } from "../jobs/series-transfer.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
+import { type BlobReader, resourcePrefix } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import type { Services } from "./context.js";
 import { datasetMemberRunner } from "./dataset-members.js";
@@ -71,9 +70,9 @@ interface PredictorModelV1 {
   fallback?: string;
 }
 
-/** Reads a predictor's model.json, either version. */
-export async function readPredictorModel(file: string): Promise<PredictorModel> {
-  const stored = JSON.parse(await fs.readFile(file, "utf8")) as PredictorModel | PredictorModelV1;
+/** Reads a predictor's model.json (its ModelFile: a key, or a path in data dirs from before keys), either version. */
+export async function readPredictorModel(blobs: BlobReader, ref: string): Promise<PredictorModel> {
+  const stored = JSON.parse(await blobs.readText(ref)) as PredictorModel | PredictorModelV1;
   if (stored.version === 2) return stored;
   return {
     version: 2,
@@ -90,8 +89,9 @@ export function seriesWeightsOf(model: PredictorModel, key: string): Map<string,
   return seriesWeights(model.combination, model.choices[key] ?? model.fallback ?? COMBINATION);
 }
 
-export function predictorDir(services: Services, predictor: ResourceRecord): string {
-  return services.dataFiles.resourceDir(predictor, "predictor", predictor.name);
+/** The key prefix of a predictor's objects: model.json, each dataset member's fitted model, backtests.csv. */
+export function predictorPrefix(predictor: ResourceRecord): string {
+  return resourcePrefix(predictor, "predictor", predictor.name);
 }
 
 export const keyOf = (s: PreparedSeries): string => JSON.stringify(s.key);
@@ -223,166 +223,177 @@ function csvField(value: string): string {
 export function predictorJobs(services: Services, pool: WorkerPool): JobHandler {
   return {
     async run(ctx: JobContext) {
-      const predictor = ctx.record;
-      const started = Date.now();
-      const { set, importJobArns } = await predictorSeries(services.store, predictor, ctx.signal).catch(
-        (e: unknown) => {
+      const scratch = await services.blobs.scratch(ctx.record.name);
+      try {
+        const predictor = ctx.record;
+        const started = Date.now();
+        const { set, importJobArns } = await predictorSeries(
+          services.store,
+          predictor,
+          ctx.signal,
+          scratch,
+        ).catch((e: unknown) => {
           if (ctx.signal.aborted) throw ctx.signal.reason;
           throw new JobFailure(
             `Could not prepare the training data: ${e instanceof Error ? e.message : String(e)}`,
           );
-        },
-      );
-      ctx.progress({ DatasetImportJobArns: importJobArns });
-      if (set.series.length === 0)
-        throw new JobFailure("The target time series dataset holds no series to train on.");
-      const plan = trainingPlan(predictor, set.horizon);
-      const longest = Math.max(...set.series.map((s) => s.target.length));
-      if (plan.shift > 0 && plan.shift + set.horizon >= longest / 2) {
-        throw new JobFailure(
-          `BackTestWindowOffset ${plan.shift + set.horizon} must be less than half the length of the longest series ` +
-            `(${longest} points); use a smaller offset or more history.`,
-        );
-      }
-      const windows = windowsThatFit(set, plan.windows, plan.shift);
-      if (plan.exactWindows && windows < plan.windows) {
-        throw new JobFailure(
-          `NumberOfBacktestWindows ${plan.windows} of ${set.horizon} points each does not fit in the longest series ` +
-            `(${longest} points${plan.shift > 0 ? `, ${longest - plan.shift} before the offset` : ""}): at most ` +
-            `${windows} fit, each leaving at least 4 points to train on. Ask for fewer windows, a shorter horizon ` +
-            "or a smaller offset, or import more history.",
-        );
-      }
-      if (windows === 0) {
-        throw new JobFailure(
-          `The longest series has ${Math.max(...set.series.map((s) => s.target.length))} points: too short to backtest a ` +
-            `ForecastHorizon of ${set.horizon}. Use a shorter horizon or more history.`,
-        );
-      }
-      const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
-      const nonNegative = await noNegativeTarget(set.series);
-      const options: AutoPredictorOptions = {
-        quantiles,
-        metric: predictor.attrs.OptimizationMetric as AutoPredictorOptions["metric"],
-        backtestWindows: windows,
-        members: plan.members,
-        nonNegative,
-      };
-      const grid = { horizon: set.horizon, period: set.period };
-      const historyPoints = set.series.reduce((sum, s) => sum + s.target.length, 0);
-      const datasetMembers =
-        historyPoints < MIN_GLOBAL_POINTS
-          ? []
-          : plan.datasetMembers === "with-attributes"
-            ? attributeNames(set).length > 0
-              ? [GLOBAL_MEMBER]
-              : []
-            : plan.datasetMembers;
-      if (plan.members?.length === 0 && datasetMembers.length === 0) {
-        throw new JobFailure(
-          `The global model (what Deep_AR_Plus and CNN-QR run as) learns across all series and needs at least ` +
-            `${MIN_GLOBAL_POINTS} history points in all; the data has ${historyPoints}. Use ETS, ARIMA or NPTS.`,
-        );
-      }
-      // Workers read the series from shared memory: a task clones a description of them, not their arrays.
-      const shared = await packSeriesSet(set);
-      // Members fitted across all series backtest first (the chunks combine their forecasts); their final fits
-      // run while the statistical members backtest.
-      const cutoffs = Array.from({ length: windows }, (_, w) => plan.shift + (w + 1) * set.horizon);
-      const datasetRuns = datasetMembers.map((name) => {
-        const runner = datasetMemberRunner(name);
-        return {
-          name,
-          backtests: runner.backtest(pool, shared, quantiles, cutoffs, ctx.signal),
-          final: runner.fit(pool, shared, quantiles, ctx.signal),
-        };
-      });
-      const datasetBacktests = await Promise.all(datasetRuns.map((r) => r.backtests));
-      const seriesPerChunk = chunkSize(set.series.length, pool.threads);
-      const backtested =
-        plan.shift === 0 ? shared.series : (await packSeriesSet(set, shifted(set.series, plan.shift))).series;
-      const parts = chunks(set.series, seriesPerChunk);
-      // The estimate extrapolates the chunks' own pace: counting the preparation and the global model's backtest
-      // (which come first) made it several times too long until most chunks were done.
-      const chunksStarted = Date.now();
-      let done = 0;
-      const results = await Promise.all(
-        parts.map(async (part, i) => {
-          const offset = i * seriesPerChunk;
-          const end = offset + part.length;
-          const external: Record<string, PackedForecasts[]> = {};
-          datasetMembers.forEach((name, m) => {
-            external[name] = (datasetBacktests[m] as PackedForecasts[]).map((perWindow) =>
-              sliceForecasts(perWindow, offset, end),
-            );
-          });
-          const series = sliceSeries(backtested, offset, end);
-          const result = await pool.run("backtestChunk", { grid, series, options, external }, ctx.signal);
-          done++;
-          const perChunk = (Date.now() - chunksStarted) / done;
-          ctx.progress({
-            EstimatedTimeRemainingInMinutes: Math.ceil((perChunk * (parts.length - done)) / 60_000),
-          });
-          return { offset, result };
-        }),
-      );
-      // The dataset-level weights: the weighting with the best metric over all chunks' backtests.
-      const components = (results[0] as { result: AutoPredictorResult }).result.components;
-      const learned = learnWeights(
-        results.map((r) => r.result.weights),
-        options.metric,
-      );
-      const combination: CombinationRecord = {
-        components,
-        weights: learned.weights,
-        ...(components.length > 1
-          ? { learned: { metric: options.metric, candidates: learned.candidates, scores: learned.scores } }
-          : {}),
-      };
-      const accuracy: WindowAccuracy[] = learned.windows;
-      const choices: Record<string, string> = {};
-      const memberCounts: Record<string, number> = {};
-      const slice = new TimeSlice();
-      for (const { offset, result } of results) {
-        result.choices.forEach((choice, i) => {
-          const key = keyOf(set.series[offset + i] as PreparedSeries);
-          if (choice) choices[key] = choice;
-          for (const member of seriesWeights(combination, choice).keys())
-            memberCounts[member] = (memberCounts[member] ?? 0) + 1;
         });
-        if (slice.due()) await slice.pause();
+        ctx.progress({ DatasetImportJobArns: importJobArns });
+        if (set.series.length === 0)
+          throw new JobFailure("The target time series dataset holds no series to train on.");
+        const plan = trainingPlan(predictor, set.horizon);
+        const longest = Math.max(...set.series.map((s) => s.target.length));
+        if (plan.shift > 0 && plan.shift + set.horizon >= longest / 2) {
+          throw new JobFailure(
+            `BackTestWindowOffset ${plan.shift + set.horizon} must be less than half the length of the longest series ` +
+              `(${longest} points); use a smaller offset or more history.`,
+          );
+        }
+        const windows = windowsThatFit(set, plan.windows, plan.shift);
+        if (plan.exactWindows && windows < plan.windows) {
+          throw new JobFailure(
+            `NumberOfBacktestWindows ${plan.windows} of ${set.horizon} points each does not fit in the longest series ` +
+              `(${longest} points${plan.shift > 0 ? `, ${longest - plan.shift} before the offset` : ""}): at most ` +
+              `${windows} fit, each leaving at least 4 points to train on. Ask for fewer windows, a shorter horizon ` +
+              "or a smaller offset, or import more history.",
+          );
+        }
+        if (windows === 0) {
+          throw new JobFailure(
+            `The longest series has ${Math.max(...set.series.map((s) => s.target.length))} points: too short to backtest a ` +
+              `ForecastHorizon of ${set.horizon}. Use a shorter horizon or more history.`,
+          );
+        }
+        const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
+        const nonNegative = await noNegativeTarget(set.series);
+        const options: AutoPredictorOptions = {
+          quantiles,
+          metric: predictor.attrs.OptimizationMetric as AutoPredictorOptions["metric"],
+          backtestWindows: windows,
+          members: plan.members,
+          nonNegative,
+        };
+        const grid = { horizon: set.horizon, period: set.period };
+        const historyPoints = set.series.reduce((sum, s) => sum + s.target.length, 0);
+        const datasetMembers =
+          historyPoints < MIN_GLOBAL_POINTS
+            ? []
+            : plan.datasetMembers === "with-attributes"
+              ? attributeNames(set).length > 0
+                ? [GLOBAL_MEMBER]
+                : []
+              : plan.datasetMembers;
+        if (plan.members?.length === 0 && datasetMembers.length === 0) {
+          throw new JobFailure(
+            `The global model (what Deep_AR_Plus and CNN-QR run as) learns across all series and needs at least ` +
+              `${MIN_GLOBAL_POINTS} history points in all; the data has ${historyPoints}. Use ETS, ARIMA or NPTS.`,
+          );
+        }
+        // Workers read the series from shared memory: a task clones a description of them, not their arrays.
+        const shared = await packSeriesSet(set);
+        // Members fitted across all series backtest first (the chunks combine their forecasts); their final fits
+        // run while the statistical members backtest.
+        const cutoffs = Array.from({ length: windows }, (_, w) => plan.shift + (w + 1) * set.horizon);
+        const datasetRuns = datasetMembers.map((name) => {
+          const runner = datasetMemberRunner(name);
+          return {
+            name,
+            backtests: runner.backtest(pool, shared, quantiles, cutoffs, ctx.signal),
+            final: runner.fit(pool, shared, quantiles, ctx.signal),
+          };
+        });
+        const datasetBacktests = await Promise.all(datasetRuns.map((r) => r.backtests));
+        const seriesPerChunk = chunkSize(set.series.length, pool.threads);
+        const backtested =
+          plan.shift === 0
+            ? shared.series
+            : (await packSeriesSet(set, shifted(set.series, plan.shift))).series;
+        const parts = chunks(set.series, seriesPerChunk);
+        // The estimate extrapolates the chunks' own pace: counting the preparation and the global model's backtest
+        // (which come first) made it several times too long until most chunks were done.
+        const chunksStarted = Date.now();
+        let done = 0;
+        const results = await Promise.all(
+          parts.map(async (part, i) => {
+            const offset = i * seriesPerChunk;
+            const end = offset + part.length;
+            const external: Record<string, PackedForecasts[]> = {};
+            datasetMembers.forEach((name, m) => {
+              external[name] = (datasetBacktests[m] as PackedForecasts[]).map((perWindow) =>
+                sliceForecasts(perWindow, offset, end),
+              );
+            });
+            const series = sliceSeries(backtested, offset, end);
+            const result = await pool.run("backtestChunk", { grid, series, options, external }, ctx.signal);
+            done++;
+            const perChunk = (Date.now() - chunksStarted) / done;
+            ctx.progress({
+              EstimatedTimeRemainingInMinutes: Math.ceil((perChunk * (parts.length - done)) / 60_000),
+            });
+            return { offset, result };
+          }),
+        );
+        // The dataset-level weights: the weighting with the best metric over all chunks' backtests.
+        const components = (results[0] as { result: AutoPredictorResult }).result.components;
+        const learned = learnWeights(
+          results.map((r) => r.result.weights),
+          options.metric,
+        );
+        const combination: CombinationRecord = {
+          components,
+          weights: learned.weights,
+          ...(components.length > 1
+            ? { learned: { metric: options.metric, candidates: learned.candidates, scores: learned.scores } }
+            : {}),
+        };
+        const accuracy: WindowAccuracy[] = learned.windows;
+        const choices: Record<string, string> = {};
+        const memberCounts: Record<string, number> = {};
+        const slice = new TimeSlice();
+        for (const { offset, result } of results) {
+          result.choices.forEach((choice, i) => {
+            const key = keyOf(set.series[offset + i] as PreparedSeries);
+            if (choice) choices[key] = choice;
+            for (const member of seriesWeights(combination, choice).keys())
+              memberCounts[member] = (memberCounts[member] ?? 0) + 1;
+          });
+          if (slice.due()) await slice.pause();
+        }
+        const prefix = predictorPrefix(predictor);
+        const memberFiles: Record<string, string> = {};
+        for (const run of datasetRuns) {
+          memberFiles[run.name] = `${prefix}${run.name}-model.json`;
+          await services.blobs.putText(memberFiles[run.name] as string, JSON.stringify(await run.final));
+        }
+        const model: PredictorModel = { version: 2, choices, combination, nonNegative, memberFiles };
+        // A single-algorithm predictor forecasts a series new since training with that algorithm too.
+        if (plan.members?.length === 1) model.fallback = plan.members[0];
+        const modelFile = `${prefix}model.json`;
+        await services.blobs.putText(modelFile, JSON.stringify(model));
+        const backtestFile = `${prefix}backtests.csv`;
+        const backtestLocal = scratch.file("backtests.csv");
+        await writeBacktests(
+          backtestLocal,
+          set,
+          results,
+          datasetBacktests,
+          learned.weights,
+          quantiles,
+          nonNegative,
+        );
+        await services.blobs.put(backtestFile, backtestLocal);
+        return {
+          Accuracy: accuracy,
+          MemberCounts: memberCounts,
+          ItemCount: set.series.length,
+          ModelFile: modelFile,
+          BacktestFile: backtestFile,
+          BacktestColumns: backtestColumns(set, quantiles),
+          TrainingSeconds: (Date.now() - started) / 1000,
+        };
+      } finally {
+        await scratch.dispose();
       }
-      const dir = predictorDir(services, predictor);
-      await fs.mkdir(dir, { recursive: true });
-      const memberFiles: Record<string, string> = {};
-      for (const run of datasetRuns) {
-        memberFiles[run.name] = path.join(dir, `${run.name}-model.json`);
-        await fs.writeFile(memberFiles[run.name] as string, JSON.stringify(await run.final));
-      }
-      const model: PredictorModel = { version: 2, choices, combination, nonNegative, memberFiles };
-      // A single-algorithm predictor forecasts a series new since training with that algorithm too.
-      if (plan.members?.length === 1) model.fallback = plan.members[0];
-      const modelFile = path.join(dir, "model.json");
-      await fs.writeFile(modelFile, JSON.stringify(model));
-      const backtestFile = path.join(dir, "backtests.csv");
-      await writeBacktests(
-        backtestFile,
-        set,
-        results,
-        datasetBacktests,
-        learned.weights,
-        quantiles,
-        nonNegative,
-      );
-      return {
-        Accuracy: accuracy,
-        MemberCounts: memberCounts,
-        ItemCount: set.series.length,
-        ModelFile: modelFile,
-        BacktestFile: backtestFile,
-        BacktestColumns: backtestColumns(set, quantiles),
-        TrainingSeconds: (Date.now() - started) / 1000,
-      };
     },
     async publish(record) {
       // ExplainPredictor: the predictor's explainability is created with it (unless it has one, or the name is
@@ -399,10 +410,10 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
       };
     },
     async cleanup(record) {
-      await services.dataFiles.removeTree(predictorDir(services, record));
+      await services.blobs.deleteResource(record, "predictor", record.name);
     },
     async remove(record) {
-      await services.dataFiles.removeTree(predictorDir(services, record));
+      await services.blobs.deleteResource(record, "predictor", record.name);
     },
   };
 }

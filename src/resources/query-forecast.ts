@@ -46,14 +46,15 @@ export const QueryForecast: OperationHandler<QueryForecastRequest> = async (ctx,
   const where = filters.map(([name, value]) => `${sqlIdent(name)} = ${sqlString(value)}`);
   if (input.StartDate) where.push(`date >= ${sqlString(input.StartDate)}`);
   if (input.EndDate) where.push(`date <= ${sqlString(input.EndDate)}`);
-  const file = String(forecast.attrs.ForecastFile);
+  // The forecast's object, from the local cache when it was read before and has not changed.
+  const lease = await ctx.services.blobs.fetch(String(forecast.attrs.ForecastFile));
   const rows = await withConnection(undefined, async (connection) => {
     const reader = await connection.runAndReadAll(
       `SELECT ${keyNames.map(sqlIdent).join(", ")}, date, ${types.map((t) => sqlIdent(forecastTypeColumn(t))).join(", ")}
-       FROM read_parquet(${sqlString(file)}) WHERE ${where.join(" AND ")} ORDER BY ${keyNames.map(sqlIdent).join(", ")}, date`,
+       FROM read_parquet(${sqlString(lease.path)}) WHERE ${where.join(" AND ")} ORDER BY ${keyNames.map(sqlIdent).join(", ")}, date`,
     );
     return reader.getRowObjectsJS() as Record<string, unknown>[];
-  });
+  }).finally(() => lease.release());
   const seriesKeys = new Set(rows.map((r) => JSON.stringify(keyNames.map((k) => r[k]))));
   if (seriesKeys.size > 1) {
     throw invalidInput(

@@ -1,4 +1,3 @@
-import path from "node:path";
 import { withConnection } from "../data/duckdb.js";
 import { sqlString } from "../data/sql.js";
 import { JobFailure } from "../jobs/job-runner.js";
@@ -25,7 +24,7 @@ export async function readSeriesIdentifiers(
 ): Promise<string[]> {
   const { bucket, key } = parseS3Path(source.path);
   const store = services.objectStoreFor(accountId);
-  const scratch = await services.dataFiles.scratchDir("identifiers");
+  const scratch = await services.blobs.scratch("identifiers");
   const names = source.attributeNames;
   try {
     const objects = await store.listPath(bucket, key).catch((e: unknown) => {
@@ -36,7 +35,7 @@ export async function readSeriesIdentifiers(
     const keys: string[] = [];
     const seen = new Set<string>();
     for (const [i, object] of objects.entries()) {
-      const local = path.join(scratch, `ids-${i}`);
+      const local = scratch.file(`ids-${i}`);
       await store.downloadToFile(bucket, object.key, local).catch((e: unknown) => {
         throw toJobFailure(e, `s3://${bucket}/${object.key}`);
       });
@@ -66,6 +65,6 @@ export async function readSeriesIdentifiers(
     }
     return keys;
   } finally {
-    await services.dataFiles.removeTree(scratch);
+    await scratch.dispose();
   }
 }

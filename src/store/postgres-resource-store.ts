@@ -384,14 +384,16 @@ export class PostgresResourceStore implements ResourceStore {
   }
 
   async recoverExpired(owner: string, leaseMs: number, options: { all: boolean }): Promise<RecoveredJobs> {
-    const expired = `($1::boolean OR lease_until IS NULL OR lease_until < ${NOW_MS})`;
+    // $1: take back every lease; $2: the sweeping runner, which never takes back its own jobs (while it runs it
+    // knows them: a late heartbeat is not a death).
+    const expired = `($1::boolean OR lease_until IS NULL OR lease_until < ${NOW_MS}) AND lease_owner IS DISTINCT FROM $2`;
     return this.tx(async (client) => {
       const requeued = await client.query<{ arn: string }>(
         `UPDATE resources SET lease_owner = NULL, lease_until = NULL,
            status = CASE status WHEN 'CREATE_IN_PROGRESS' THEN 'CREATE_PENDING' ELSE 'DELETE_PENDING' END
          WHERE status IN ('CREATE_IN_PROGRESS', 'DELETE_IN_PROGRESS') AND ${expired}
          RETURNING arn`,
-        [options.all],
+        [options.all, owner],
       );
       const stopping = await this.rows(
         client,

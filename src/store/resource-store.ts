@@ -168,7 +168,8 @@ export interface ResourceStore {
   ): Promise<{ arn: string; status: string }[]>;
   /**
    * Takes back work whose lease expired (or every lease, with `all`: the one runner of an embedded data dir at
-   * its start): *_IN_PROGRESS back to *_PENDING, and CREATE_STOPPING leased to `owner` to finish the stop.
+   * its start): *_IN_PROGRESS back to *_PENDING, and CREATE_STOPPING leased to `owner` to finish the stop. Never
+   * the jobs `owner` itself holds.
    */
   recoverExpired(owner: string, leaseMs: number, options: { all: boolean }): Promise<RecoveredJobs>;
   /** When the lease on a resource ends (ms since the epoch on the store's clock), and who holds it. */

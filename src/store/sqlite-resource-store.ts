@@ -92,8 +92,10 @@ export class SqliteResourceStore implements ResourceStore {
       insertRef: db.prepare("INSERT OR IGNORE INTO resource_refs (from_arn, to_arn) VALUES (?, ?)"),
       deleteRefs: db.prepare("DELETE FROM resource_refs WHERE from_arn = ?"),
       byStatus: db.prepare("SELECT * FROM resources WHERE status = ? ORDER BY created_at, arn"),
+      // The sweeping runner never takes back its own jobs: while it runs it knows them.
       expired: db.prepare(
         `SELECT * FROM resources WHERE status = ? AND (? OR lease_until IS NULL OR lease_until < ?)
+           AND lease_owner IS NOT ?
          ORDER BY created_at, arn`,
       ),
       tags: db.prepare("SELECT key, value FROM tags WHERE arn = ? ORDER BY key"),
@@ -352,17 +354,19 @@ export class SqliteResourceStore implements ResourceStore {
       const all = options.all ? 1 : 0;
       const requeued: string[] = [];
       for (const status of IN_PROGRESS) {
-        for (const row of this.statements.expired.all(status, all, now) as Row[]) {
+        for (const row of this.statements.expired.all(status, all, now, owner) as Row[]) {
           this.statements.setLease.run(null, null, row.arn);
           const back = status === "CREATE_IN_PROGRESS" ? "CREATE_PENDING" : "DELETE_PENDING";
           this.updateSync(row.arn, { status: back, touch: false }, { status: [status] });
           requeued.push(row.arn);
         }
       }
-      const stopping = (this.statements.expired.all("CREATE_STOPPING", all, now) as Row[]).map((row) => {
-        this.statements.setLease.run(owner, now + leaseMs, row.arn);
-        return fromRow(row);
-      });
+      const stopping = (this.statements.expired.all("CREATE_STOPPING", all, now, owner) as Row[]).map(
+        (row) => {
+          this.statements.setLease.run(owner, now + leaseMs, row.arn);
+          return fromRow(row);
+        },
+      );
       return { requeued, stopping };
     });
   }

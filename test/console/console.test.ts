@@ -345,7 +345,8 @@ describe("console", () => {
       );
     }
     const record = await s.service.services.store.get(explainabilityArn);
-    const rows = await aggregateRows(String(record?.attrs.ImpactFile));
+    const impact = await s.service.services.blobs.fetch(String(record?.attrs.ImpactFile));
+    const rows = await aggregateRows(impact.path).finally(() => impact.release());
     const overallRow = rows.find((r) => r.item_id === "Aggregate") as Row;
     assert.ok(overallRow, "the file has the overall aggregate row");
 

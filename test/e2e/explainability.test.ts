@@ -111,12 +111,14 @@ describe("explainability and its export", () => {
     // The weights are the predictor's own record (model.json), read from the in-process service: the API has no
     // field for them.
     const store = h.service.services.store;
-    const model = await readPredictorModel(String((await store.get(predictorArn))?.attrs.ModelFile));
+    const blobs = h.service.services.blobs;
+    const model = await readPredictorModel(blobs, String((await store.get(predictorArn))?.attrs.ModelFile));
     const m = model.combination.components.indexOf(GLOBAL_MEMBER);
     const alpha = m >= 0 ? (model.combination.weights[m] as number) : 0;
     // Demand here is driven by price and promotions: the backtests must find that the covariate model helps.
     assert.ok(alpha > 0, `the global model's weight is ${alpha}`);
-    const impactFile = String((await store.get(explainabilityArn))?.attrs.ImpactFile);
+    const impact = await blobs.fetch(String((await store.get(explainabilityArn))?.attrs.ImpactFile));
+    const impactFile = impact.path;
     const db = await DuckDBInstance.create(":memory:");
     const con = await db.connect();
     const rows = (
@@ -126,6 +128,7 @@ describe("explainability and its export", () => {
       )
     ).getRowObjectsJS() as { item_id: string; total: number }[];
     con.closeSync();
+    impact.release();
     assert.equal(rows.length, ITEMS);
     const silent = rows.filter((r) => !(r.total > 0)).map((r) => r.item_id);
     assert.deepEqual(silent, [], "series without any impact");

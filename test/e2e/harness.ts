@@ -19,6 +19,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client
 import { pino } from "pino";
 import { type RunningService, startService } from "../../src/app.js";
 import { resolveConfig } from "../../src/config/config.js";
+import { testDatabaseUrl } from "../setup/postgres.js";
 
 /** Two accounts, so that tests can check isolation. */
 export const ACCOUNTS = [
@@ -81,10 +82,38 @@ export function s3Client(endpoint: string, account = 0): S3Client {
   });
 }
 
+/**
+ * Where the service under test keeps its state: SQLite in the data dir by default; with the environment variable
+ * OPENFORECAST_TEST_STORE=postgres, a fresh database of the test PostgreSQL (test/setup/postgres.ts), the same for
+ * every start on one data dir (so a restart finds its state), with a short job lease so that a restarted process
+ * takes over the jobs of a killed one within seconds.
+ */
+export async function testStoreEnv(dataDir: string): Promise<Record<string, string>> {
+  if (process.env.OPENFORECAST_TEST_STORE !== "postgres") return {};
+  let url = databaseOfDataDir.get(dataDir);
+  if (!url) {
+    url = await testDatabaseUrl();
+    databaseOfDataDir.set(dataDir, url);
+  }
+  // One process that both serves and runs jobs (--run-jobs true): the scale-out deployment with separate
+  // workers has a test of its own (scale-out.test.ts).
+  return {
+    OPENFORECAST_DATABASE_URL: url,
+    OPENFORECAST_JOB_LEASE_SECONDS: "5",
+    OPENFORECAST_RUN_JOBS: "true",
+  };
+}
+
+const databaseOfDataDir = new Map<string, string>();
+
 /** Starts the whole service in this process on free ports with a fresh data dir. */
 export async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harness> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-e2e-"));
-  const env = { OPENFORECAST_CREDENTIALS_FILE: await writeCredentials(dataDir), ...extraEnv };
+  const env = {
+    OPENFORECAST_CREDENTIALS_FILE: await writeCredentials(dataDir),
+    ...(await testStoreEnv(dataDir)),
+    ...extraEnv,
+  };
   const config = resolveConfig(["--port", "0", "--s3-port", "0", "--data-dir", dataDir], env);
   const service = await startService(config, env, pino({ level: "silent" }));
   const clients: ForecastClient[] = [];
@@ -146,7 +175,12 @@ export async function startChild(dataDir: string, cli = CLI): Promise<ChildServi
     process.execPath,
     [cli, "serve", "--port", String(port), "--s3-port", String(s3Port), "--data-dir", dataDir],
     {
-      env: { ...process.env, OPENFORECAST_CREDENTIALS_FILE: credentials, OPENFORECAST_LOG_LEVEL: "warn" },
+      env: {
+        ...process.env,
+        ...(await testStoreEnv(dataDir)),
+        OPENFORECAST_CREDENTIALS_FILE: credentials,
+        OPENFORECAST_LOG_LEVEL: "warn",
+      },
       stdio: ["ignore", "ignore", "inherit"],
     },
   );

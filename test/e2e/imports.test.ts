@@ -73,12 +73,16 @@ describe("dataset import jobs", () => {
 
   /** Rows in the dataset's current data, read from its Parquet file (the store says which file is current). */
   const datasetRows = async (datasetArn: string) => {
-    const file = (await h.service.services.store.get(datasetArn))?.attrs.DataFile as string;
+    const data = await h.service.services.blobs.fetch(
+      (await h.service.services.store.get(datasetArn))?.attrs.DataFile as string,
+    );
+    const file = data.path;
     const { DuckDBInstance } = await import("@duckdb/node-api");
     const db = await DuckDBInstance.create(":memory:");
     const con = await db.connect();
     const reader = await con.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet('${file}')`);
     con.closeSync();
+    data.release();
     return (reader.getRowObjects()[0] as { n: number }).n;
   };
 

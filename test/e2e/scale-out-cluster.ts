@@ -44,8 +44,6 @@ export interface ClusterOptions {
   taskLeaseSeconds?: number;
   jobLeaseSeconds?: number;
   logLevel?: string;
-  /** One data dir for every process (only to try the queue before bulk data moved to object storage). */
-  sharedDataDir?: boolean;
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
@@ -69,7 +67,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   let counter = 0;
 
   const launch = async (name: string, args: string[], extraEnv: Record<string, string> = {}) => {
-    const dataDir = path.join(root, options.sharedDataDir ? "shared" : name);
+    const dataDir = path.join(root, name);
     await fs.mkdir(dataDir, { recursive: true });
     const child = spawn(process.execPath, [CLI, ...args, "--data-dir", dataDir], {
       env: { ...process.env, ...env, ...extraEnv },

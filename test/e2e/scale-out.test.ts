@@ -66,7 +66,6 @@ before(async () => {
     taskParallelism: 3,
     taskLeaseSeconds: 15,
     jobLeaseSeconds: 6,
-    sharedDataDir: process.env.SCALE_OUT_SHARED === "1",
   });
   fc1 = forecastClient(cluster.apis[0]?.endpoint as string);
   fc2 = forecastClient(cluster.apis[1]?.endpoint as string);

@@ -5,6 +5,9 @@ import path from "node:path";
 import { test } from "node:test";
 import { readPredictorModel, seriesWeightsOf } from "../../src/resources/predictor-training.js";
 
+/** Model files of a data dir from before keys are absolute paths, which the blob layer reads in place. */
+const localFiles = { readText: (file: string) => fs.readFile(file, "utf8") };
+
 test("a version-1 model.json (one member per series) reads as the combination of each series' choice", async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "predictor-model-"));
   try {
@@ -16,7 +19,7 @@ test("a version-1 model.json (one member per series) reads as the combination of
       globalModelFile: path.join(dir, "global-model.json"),
     };
     await fs.writeFile(file, JSON.stringify(v1));
-    const model = await readPredictorModel(file);
+    const model = await readPredictorModel(localFiles, file);
     assert.equal(model.version, 2);
     assert.deepEqual(model.memberFiles, { global: v1.globalModelFile });
     assert.deepEqual([...seriesWeightsOf(model, '["a"]')], [["global", 1]]);
@@ -40,7 +43,7 @@ test("version 2: the dataset-level weights with each series' own member", async 
       memberFiles: { global: "g.json" },
     };
     await fs.writeFile(file, JSON.stringify(v2));
-    const model = await readPredictorModel(file);
+    const model = await readPredictorModel(localFiles, file);
     assert.deepEqual(
       [...seriesWeightsOf(model, '["a"]')],
       [

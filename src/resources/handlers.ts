@@ -1,17 +1,14 @@
-import type { JobHandler } from "../jobs/job-runner.js";
 import * as backtestExports from "./backtest-exports.js";
-import type { OperationHandler, Services } from "./context.js";
+import type { OperationHandler } from "./context.js";
 import * as datasetGroups from "./dataset-groups.js";
 import * as datasetImportJobs from "./dataset-import-jobs.js";
 import * as datasets from "./datasets.js";
 import * as explainabilities from "./explainabilities.js";
 import * as explainabilityExports from "./explainability-exports.js";
-import { exportJobs } from "./export-jobs.js";
 import * as forecastExports from "./forecast-exports.js";
 import * as forecasts from "./forecasts.js";
 import * as legacyPredictors from "./legacy-predictors.js";
 import * as lifecycle from "./lifecycle.js";
-import { predictorJobs } from "./predictor-training.js";
 import * as predictors from "./predictors.js";
 import { QueryForecast } from "./query-forecast.js";
 import * as tags from "./tags.js";
@@ -70,19 +67,3 @@ export const forecastHandlers: Readonly<Record<string, OperationHandler>> = {
 };
 
 export const forecastQueryHandlers: Readonly<Record<string, OperationHandler>> = { QueryForecast };
-
-/** The job handler of each resource kind whose creation or deletion runs in the background. */
-export function jobHandlers(services: Services): Record<string, JobHandler> {
-  const removeOnly: JobHandler = { run: async () => undefined };
-  return {
-    "dataset-group": removeOnly,
-    dataset: datasets.datasetJobs(services),
-    "dataset-import-job": datasetImportJobs.datasetImportJobs(services),
-    predictor: predictorJobs(services, services.pool),
-    forecast: forecasts.forecastJobs(services, services.pool),
-    explainability: explainabilities.explainabilityJobs(services),
-    "explainability-export": exportJobs(services, explainabilityExports.EXPLAINABILITY_EXPORT),
-    "forecast-export-job": exportJobs(services, forecastExports.FORECAST_EXPORT),
-    "predictor-backtest-export-job": exportJobs(services, backtestExports.BACKTEST_EXPORT),
-  };
-}

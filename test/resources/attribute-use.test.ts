@@ -8,7 +8,7 @@ import {
   ZERO_WEIGHT,
 } from "../../src/resources/attribute-use.js";
 import { attributeKinds, attributePoints } from "../../src/resources/attribute-values.js";
-import type { PredictorModel } from "../../src/resources/predictor-training.js";
+import type { PredictorModel } from "../../src/pipelines/predictor-training.js";
 import { demandData } from "../forecasting/global/demand-data.js";
 
 const model = (

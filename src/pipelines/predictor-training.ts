@@ -18,13 +18,13 @@ import { forecastAt, type PackedForecasts, sliceForecasts } from "../jobs/foreca
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { packSeriesSet, sliceSeries } from "../jobs/series-transfer.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
+import type { Services } from "../resources/context.js";
+import { newExplainability } from "../resources/explainabilities.js";
+import { parseForecastTypes } from "../resources/predictor-config.js";
+import { predictorSeries } from "../resources/series-input.js";
 import { type BlobReader, resourcePrefix } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
-import type { Services } from "./context.js";
 import { datasetMemberRunner } from "./dataset-members.js";
-import { newExplainability } from "./explainabilities.js";
-import { parseForecastTypes } from "./predictor-config.js";
-import { predictorSeries } from "./series-input.js";
 
 /**
  * Backtest windows an AutoPredictor evaluates (fewer when the series are too short for them). Three windows judge

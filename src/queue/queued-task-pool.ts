@@ -19,6 +19,9 @@ const POLL_MS = 400;
  */
 export class QueuedTaskPool implements WorkerPool {
   private closed = false;
+  /** Tasks of this process on the queue now; the rest wait here, unencoded (see run). */
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly boss: PgBoss,
@@ -32,12 +35,39 @@ export class QueuedTaskPool implements WorkerPool {
     private readonly log: Logger,
   ) {}
 
+  /**
+   * At most twice `threads` tasks of this process are on the queue at once: a training of 1,000,000 series has
+   * 4,000 chunks, and encoding, uploading and polling them all at once would cost memory, S3 space and database
+   * queries in proportion to the series count rather than to the deployment's parallelism.
+   */
   async run<N extends WorkerTaskName>(
     name: N,
     input: TaskInput<N>,
     signal?: AbortSignal,
   ): Promise<TaskResult<N>> {
     signal?.throwIfAborted();
+    while (this.inFlight >= 2 * this.threads) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      if (signal?.aborted) {
+        // The free place this wake-up was for goes to the next waiting task.
+        this.waiting.shift()?.();
+        throw signal.reason;
+      }
+    }
+    this.inFlight++;
+    try {
+      return await this.runQueued(name, input, signal);
+    } finally {
+      this.inFlight--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private async runQueued<N extends WorkerTaskName>(
+    name: N,
+    input: TaskInput<N>,
+    signal?: AbortSignal,
+  ): Promise<TaskResult<N>> {
     const taskId = randomUUID();
     await this.payloads.put(this.payloads.inputKey(taskId), encodeTaskValue(input));
     try {

@@ -100,9 +100,12 @@ export class QueuedTaskPool implements WorkerPool {
       if (!job) throw new Error(`task ${jobId} is no longer on the queue`);
       if (job.state === "completed") return (job.output ?? {}) as TaskOutcome;
       if (job.state === "failed") {
-        const output = job.output as { message?: string } | undefined;
+        // pg-boss's own failures (an attempt that outlived --task-lease-seconds) say why under `value`.
+        const output = job.output as { message?: string; value?: { message?: string } } | undefined;
+        const why = output?.value?.message ?? output?.message ?? "its workers stopped";
         throw new Error(
-          `a worker task failed on every attempt (${job.retryCount + 1}): ${output?.message ?? "its workers stopped"}`,
+          `a worker task failed on every attempt (${job.retryCount + 1}): ${why}; if the tasks take longer than ` +
+            "--task-lease-seconds, raise it",
         );
       }
       if (job.state === "cancelled") throw signal?.reason ?? new Error("the task was cancelled");

@@ -64,7 +64,7 @@ before(async () => {
     workers: 3,
     workerThreads: 1,
     taskParallelism: 3,
-    taskLeaseSeconds: 15,
+    taskLeaseSeconds: 90,
     jobLeaseSeconds: 6,
   });
   fc1 = forecastClient(cluster.apis[0]?.endpoint as string);

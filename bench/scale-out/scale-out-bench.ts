@@ -163,7 +163,6 @@ async function scaleOut(series: number, workers: number): Promise<Run> {
     workers,
     workerThreads: 1,
     taskParallelism: PARALLELISM,
-    logLevel: "warn",
   });
   try {
     const api = cluster.apis[0];

@@ -1,26 +1,23 @@
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
-import { DEFAULT_BLOB_BUCKET, type ServiceConfig } from "./config/config.js";
+import type { ServiceConfig } from "./config/config.js";
 import { IAM_PROTOCOL, STS_PROTOCOL } from "./gateway/aws-query.js";
 import { buildGateway } from "./gateway/server.js";
 import { type AccessKey, loadAccessKeys } from "./identity/keys.js";
 import { createVerifier } from "./identity/sigv4.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { STATUS } from "./jobs/statuses.js";
-import { WorkerPool } from "./jobs/worker-pool.js";
+import { ThreadPool } from "./jobs/worker-pool.js";
 import { JobLog } from "./ops/job-log.js";
 import { ServiceMetrics } from "./ops/service-metrics.js";
 import type { Services } from "./resources/context.js";
-import { forecastHandlers, forecastQueryHandlers, jobHandlers } from "./resources/handlers.js";
+import { forecastHandlers, forecastQueryHandlers } from "./resources/handlers.js";
 import { iamActions } from "./resources/iam-roles.js";
-import { withInitialEstimate } from "./resources/job-estimates.js";
-import { PageTokens } from "./resources/pagination.js";
 import { stsActions } from "./resources/sts.js";
-import { BlobStore } from "./storage/blob-store.js";
+import { buildServices } from "./services.js";
 import { startEmbeddedS3 } from "./storage/embedded-s3.js";
 import { internalKey } from "./storage/internal-bucket.js";
-import { ObjectStore } from "./storage/object-store.js";
 import { openStateStore } from "./store/state-store.js";
 
 export interface RunningService {
@@ -67,78 +64,31 @@ export async function startService(
       });
   const s3Endpoint = config.s3Endpoint ?? (embedded?.endpoint as string);
 
-  const store = state.resources;
-  const jobs = new JobRunner(store, config.jobConcurrency, log, {
+  const jobs = new JobRunner(state.resources, config.jobConcurrency, log, {
     dataDir: config.dataDir,
     singleRunner: state.singleRunner,
     leaseMs: config.jobLeaseSeconds * 1000,
+    runsJobs: config.runJobs,
   });
-  const pool = new WorkerPool();
-  const objectStores = new Map<string, ObjectStore>();
-  const externalCredentials =
-    env.OPENFORECAST_S3_ACCESS_KEY_ID && env.OPENFORECAST_S3_SECRET_ACCESS_KEY
-      ? {
-          accessKeyId: env.OPENFORECAST_S3_ACCESS_KEY_ID,
-          secretAccessKey: env.OPENFORECAST_S3_SECRET_ACCESS_KEY,
-        }
-      : undefined;
-  if (config.s3Endpoint && externalCredentials && new Set(keys.map((k) => k.accountId)).size > 1) {
-    log.warn(
-      "All accounts reach the external S3 with the one OPENFORECAST_S3_ACCESS_KEY_ID: accounts are not isolated from " +
-        "each other in S3 (any account can import from and export to any bucket that key reaches). Leave those " +
-        "variables unset to have each account use its own key on the S3 store.",
-    );
-  }
-  const blobObjects = new ObjectStore({
-    endpoint: s3Endpoint,
-    region: config.s3Region,
-    credentials: embedded ? ownKey : (externalCredentials ?? (keys[0] as AccessKey)),
-    forcePathStyle: true,
-  });
-  const blobs = new BlobStore({
-    objects: blobObjects,
-    bucket: config.blobBucket ?? DEFAULT_BLOB_BUCKET,
-    scratchRoot: path.join(config.dataDir, "tmp"),
-    legacyRoot: config.dataDir,
-  });
-  await blobs.start();
-  const services: Services = {
+  // An API process of a scale-out deployment runs no pipelines: its pool is never used (and starts no thread).
+  const pool = new ThreadPool(config.runJobs ? config.workerThreads : 1);
+  const { services, blobObjects } = await buildServices({
     config,
-    store,
-    iamRoles: state.iamRoles,
-    jobs,
-    pool,
-    tokens: await PageTokens.open(store),
-    blobs,
+    env,
     log,
-    objectStoreFor(accountId) {
-      let objectStore = objectStores.get(accountId);
-      if (!objectStore) {
-        // On the embedded endpoint a job acts with its account's own key; on an external S3 with the configured
-        // S3 credentials when given, else with the account's key (MinIO and friends set up with the same keys).
-        const key = keys.find((k) => k.accountId === accountId) as AccessKey;
-        objectStore = new ObjectStore({
-          endpoint: s3Endpoint,
-          region: config.s3Region,
-          credentials: (embedded ? undefined : externalCredentials) ?? {
-            accessKeyId: key.accessKeyId,
-            secretAccessKey: key.secretAccessKey,
-          },
-          forcePathStyle: true,
-        });
-        objectStores.set(accountId, objectStore);
-      }
-      return objectStore;
-    },
-  };
-  for (const [kind, handler] of Object.entries(jobHandlers(services)))
-    jobs.register(kind, withInitialEstimate(services, handler, kind));
+    keys,
+    s3Endpoint,
+    ownKey: embedded ? ownKey : undefined,
+    state,
+    jobs,
+    pool: () => pool,
+  });
   jobs.events.add(new JobLog(log));
   const metrics = config.metrics
     ? new ServiceMetrics({
         pendingJobs: async () => [
-          ...(await store.withStatus(STATUS.CREATE_PENDING)),
-          ...(await store.withStatus(STATUS.DELETE_PENDING)),
+          ...(await state.resources.withStatus(STATUS.CREATE_PENDING)),
+          ...(await state.resources.withStatus(STATUS.DELETE_PENDING)),
         ],
         runningJobs: () => jobs.events.runningByKind(),
         workers: pool,

@@ -1,15 +1,21 @@
 #!/usr/bin/env node
-import { pino } from "pino";
+import path from "node:path";
+import { type Logger, pino } from "pino";
 import { startService } from "./app.js";
 import { formatBanner } from "./banner.js";
-import { ConfigError, OPTIONS, resolveConfig } from "./config/config.js";
-import { CredentialsError } from "./identity/keys.js";
+import { ConfigError, OPTIONS, resolveConfig, type ServiceConfig } from "./config/config.js";
+import { CredentialsError, loadAccessKeys } from "./identity/keys.js";
+import { startEmbeddedS3 } from "./storage/embedded-s3.js";
 import { DataDirInUse } from "./store/data-dir-lock.js";
+import { startWorker } from "./worker-app.js";
 
 const USAGE = `openforecast: an Amazon Forecast-compatible service
 
 Usage:
   openforecast serve [options]    start the Forecast API and (unless --s3-endpoint is set) an embedded S3 endpoint
+  openforecast worker [options]   scale-out: run jobs and their tasks (needs --database-url and --s3-endpoint)
+  openforecast s3 [options]       serve the embedded S3 endpoint alone (--data-dir, --host, --s3-port), for a
+                                  scale-out deployment on one machine or a test without an external S3
   openforecast --help
 
 Options (each also read from its environment variable):
@@ -29,12 +35,25 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? 1 : 0;
   }
-  if (command !== "serve") {
+  if (command !== "serve" && command !== "worker" && command !== "s3") {
     process.stderr.write(`unknown command ${command}\n\n${USAGE}`);
     return 2;
   }
   const config = resolveConfig(rest, process.env);
   const log = pino({ level: config.logLevel, base: undefined });
+  if (command === "worker") {
+    const worker = await startWorker(config, process.env, log);
+    log.info({ threads: config.workerThreads, pid: process.pid }, "OpenForecast worker is running");
+    onSignals(log, () => worker.close());
+    return -1;
+  }
+  if (command === "s3") {
+    const s3 = await startS3Only(config, process.env, log);
+    log.info({ s3: s3.endpoint, dataDir: config.dataDir }, "OpenForecast S3 endpoint is serving");
+    process.stdout.write(`S3 endpoint: ${s3.endpoint}\n`);
+    onSignals(log, () => s3.close());
+    return -1;
+  }
   const service = await startService(config, process.env, log);
   const region = process.env.AWS_DEFAULT_REGION ?? process.env.AWS_REGION ?? "us-east-1";
   log.info(
@@ -53,17 +72,34 @@ async function main(argv: string[]): Promise<number> {
       generated: service.generatedKey,
     })}\n\n`,
   );
+  onSignals(log, () => service.close());
+  return -1;
+}
+
+/** Closes cleanly on SIGINT/SIGTERM, then exits. */
+function onSignals(log: Logger, close: () => Promise<void>): void {
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     log.info({ signal }, "shutting down");
-    await service.close();
+    await close();
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  return -1;
+}
+
+/** The embedded S3 endpoint alone, accepting the configured accounts' keys. */
+async function startS3Only(config: ServiceConfig, env: NodeJS.ProcessEnv, log: Logger) {
+  const { keys } = await loadAccessKeys({ dataDir: config.dataDir, env, log: (m) => log.info(m) });
+  return startEmbeddedS3({
+    host: config.s3Host,
+    port: config.s3Port,
+    directory: path.join(config.dataDir, "s3"),
+    keys,
+    log: (message) => log.warn(message),
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -7,7 +7,8 @@
  * The load generator is wrk (Debian package `wrk`; C, so the client is not the bottleneck on 2 cores) when it is
  * installed, else a Node.js loop in this process (which saturates before the server does: its figures are a floor).
  *
- * Run: npm run bench:gateway   (env BENCH_SECONDS per run, default 5; BENCH_LOAD=node forces the Node loop)
+ * Run: npm run bench:gateway   (env BENCH_SECONDS per run, default 5; BENCH_LOAD=node forces the Node loop;
+ * BENCH_STORES=1 compares this build on SQLite and on PostgreSQL side by side, the ratio row being PostgreSQL/SQLite)
  *
  * Side by side with another build: BENCH_BASELINE_CLI=<other checkout>/dist/src/cli.js starts that build too, and
  * each cell is measured on both, runs interleaved (baseline, this; this, baseline; ...) so that both see the same
@@ -257,20 +258,30 @@ async function metricsCostPerRequest(): Promise<string> {
 }
 
 async function main() {
-  const baselineCli = process.env.BENCH_BASELINE_CLI;
   const compareMetrics = process.env.BENCH_COMPARE === "metrics";
+  // BENCH_STORES=1: this build twice, on SQLite (the "baseline" row) and on PostgreSQL (the test cluster of
+  // test/setup/postgres.ts, through the harness's OPENFORECAST_TEST_STORE), interleaved like two builds.
+  const compareStores = process.env.BENCH_STORES === "1";
+  const baselineCli = process.env.BENCH_BASELINE_CLI;
   // Two builds (or two settings of this one) side by side: the first is the baseline of the ratios.
-  const paired = baselineCli !== undefined || compareMetrics;
+  const paired = baselineCli !== undefined || compareMetrics || compareStores;
   const targets: Target[] = [];
   try {
-    if (baselineCli) targets.push(await startTarget("baseline", path.resolve(baselineCli)));
-    else if (compareMetrics)
-      targets.push(await startTarget("metrics+logs off", undefined, { OPENFORECAST_METRICS: "off" }));
-    targets.push(
-      compareMetrics
-        ? await startTarget("metrics+logs on", undefined, { OPENFORECAST_LOG_LEVEL: "info" })
-        : await startTarget(baselineCli ? "this build" : ""),
-    );
+    if (compareStores) {
+      targets.push(await startTarget("SQLite"));
+      process.env.OPENFORECAST_TEST_STORE = "postgres";
+      targets.push(await startTarget("PostgreSQL"));
+      delete process.env.OPENFORECAST_TEST_STORE;
+    } else {
+      if (baselineCli) targets.push(await startTarget("baseline", path.resolve(baselineCli)));
+      else if (compareMetrics)
+        targets.push(await startTarget("metrics+logs off", undefined, { OPENFORECAST_METRICS: "off" }));
+      targets.push(
+        compareMetrics
+          ? await startTarget("metrics+logs on", undefined, { OPENFORECAST_LOG_LEVEL: "info" })
+          : await startTarget(baselineCli ? "this build" : ""),
+      );
+    }
     const scratch = targets[0]?.dataDir as string;
     console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; node ${process.version}`);
     console.log(

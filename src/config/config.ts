@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 
 /** Everything `serve` needs to know, resolved from flags first, then the environment, then defaults. */
@@ -26,6 +27,21 @@ export interface ServiceConfig {
   /** Explainability exports that may run at once per account before LimitExceededException. */
   maxConcurrentExplainabilityExports: number;
   logLevel: string;
+  /**
+   * Whether `serve` also runs jobs. Embedded (no database URL): always. Scale-out: not by default, API processes
+   * only accept requests and `openforecast worker` processes run the jobs; `--run-jobs true` makes one process do
+   * both on its own threads (a small deployment on PostgreSQL without separate workers).
+   */
+  runJobs: boolean;
+  /** Threads a worker process computes tasks on (default: its cores). */
+  workerThreads: number;
+  /**
+   * Scale-out: how many parallel tasks a job's work is cut for (a training's chunks). A setting rather than the
+   * count of workers alive, so a job's results never depend on which workers were up.
+   */
+  taskParallelism: number;
+  /** Scale-out: how long a worker holds a task before pg-boss gives it to another worker (its lease). */
+  taskLeaseSeconds: number;
   /** The bucket holding the service's own bulk data (default DEFAULT_BLOB_BUCKET); created at start if missing. */
   blobBucket?: string;
   /** Prometheus metrics at GET /metrics, and the per-request counting behind them. */
@@ -45,6 +61,8 @@ export const DEFAULTS = {
   jobLeaseSeconds: 60,
   maxConcurrentExplainabilityExports: 5,
   logLevel: "info",
+  taskParallelism: 8,
+  taskLeaseSeconds: 600,
 } as const;
 
 /** Flags and the environment variable each falls back to; `--help` prints this table. */
@@ -97,6 +115,26 @@ export const OPTIONS = [
     help: `explainability exports in progress per account (default ${DEFAULTS.maxConcurrentExplainabilityExports})`,
   },
   {
+    flag: "--run-jobs",
+    env: "OPENFORECAST_RUN_JOBS",
+    help: "serve: run jobs in this process too, true|false (default true, false with --database-url)",
+  },
+  {
+    flag: "--worker-threads",
+    env: "OPENFORECAST_WORKER_THREADS",
+    help: "worker: threads that compute tasks (default: the cores)",
+  },
+  {
+    flag: "--task-parallelism",
+    env: "OPENFORECAST_TASK_PARALLELISM",
+    help: `scale-out: parallel tasks a job is cut into (default ${DEFAULTS.taskParallelism})`,
+  },
+  {
+    flag: "--task-lease-seconds",
+    env: "OPENFORECAST_TASK_LEASE_SECONDS",
+    help: `scale-out: a dead worker's task goes to another after this (default ${DEFAULTS.taskLeaseSeconds})`,
+  },
+  {
     flag: "--log-level",
     env: "OPENFORECAST_LOG_LEVEL",
     help: "pino level: fatal..trace, silent (default info)",
@@ -115,6 +153,12 @@ function parsePort(value: string, what: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new ConfigError(`${what} must be a port number, not "${value}"`);
   return n;
+}
+
+function parseBoolean(value: string, what: string): boolean {
+  if (value === "true" || value === "1") return true;
+  if (value === "false" || value === "0") return false;
+  throw new ConfigError(`${what} must be true or false, not "${value}"`);
 }
 
 function parsePositive(value: string, what: string): number {
@@ -182,11 +226,36 @@ export function resolveConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     "--max-concurrent-explainability-exports",
     "OPENFORECAST_MAX_CONCURRENT_EXPLAINABILITY_EXPORTS",
   );
+  const databaseUrl = checkDatabaseUrl(pick("--database-url", "OPENFORECAST_DATABASE_URL"));
+  const runJobsText = pick("--run-jobs", "OPENFORECAST_RUN_JOBS");
+  const threadsText = pick("--worker-threads", "OPENFORECAST_WORKER_THREADS");
+  const parallelismText = pick("--task-parallelism", "OPENFORECAST_TASK_PARALLELISM");
+  const taskLeaseText = pick("--task-lease-seconds", "OPENFORECAST_TASK_LEASE_SECONDS");
+  const runJobs =
+    runJobsText === undefined ? databaseUrl === undefined : parseBoolean(runJobsText, "--run-jobs");
+  if (!runJobs && databaseUrl === undefined) {
+    throw new ConfigError(
+      "--run-jobs false needs --database-url: without a shared database no other process can run the jobs",
+    );
+  }
   return {
+    runJobs,
+    workerThreads:
+      threadsText === undefined
+        ? Math.max(1, os.availableParallelism())
+        : parsePositive(threadsText, "--worker-threads"),
+    taskParallelism:
+      parallelismText === undefined
+        ? DEFAULTS.taskParallelism
+        : parsePositive(parallelismText, "--task-parallelism"),
+    taskLeaseSeconds:
+      taskLeaseText === undefined
+        ? DEFAULTS.taskLeaseSeconds
+        : parsePositive(taskLeaseText, "--task-lease-seconds"),
     host,
     port: portText === undefined ? DEFAULTS.port : parsePort(portText, "--port"),
     dataDir: path.resolve(pick("--data-dir", "OPENFORECAST_DATA_DIR") ?? DEFAULTS.dataDir),
-    databaseUrl: checkDatabaseUrl(pick("--database-url", "OPENFORECAST_DATABASE_URL")),
+    databaseUrl,
     s3Endpoint: pick("--s3-endpoint", "OPENFORECAST_S3_ENDPOINT"),
     s3Host: host,
     s3Port: s3PortText === undefined ? DEFAULTS.s3Port : parsePort(s3PortText, "--s3-port"),

@@ -3,6 +3,7 @@ import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
 import type { PublishWrites, ResourceRecord, ResourceStore } from "../store/resource-store.js";
 import { JobEvents } from "./job-events.js";
+import { jobScope } from "./job-scope.js";
 import { internalRoots, publicMessage } from "./public-message.js";
 import { STATUS } from "./statuses.js";
 
@@ -54,6 +55,11 @@ export interface JobRunnerOptions {
   singleRunner?: boolean;
   /** Directories whose paths never reach a client in a Message (see public-message.ts). */
   dataDir?: string;
+  /**
+   * False for an API process of a scale-out deployment: it records jobs (a CREATE_PENDING resource is a job
+   * waiting), stops and deletes them, and never claims one; the worker processes do.
+   */
+  runsJobs?: boolean;
 }
 
 /**
@@ -79,6 +85,7 @@ export class JobRunner {
   private readonly heartbeatMs: number;
   private readonly sweepMs: number;
   private readonly singleRunner: boolean;
+  private readonly runsJobs: boolean;
   /** Jobs this runner took back from another runner whose lease expired (for tests and metrics). */
   recovered = 0;
   /** Start, progress and end of every job, for the logs and metrics (see job-events.ts). */
@@ -98,6 +105,7 @@ export class JobRunner {
     this.heartbeatMs = options.heartbeatMs ?? Math.floor(this.leaseMs / 3);
     this.sweepMs = options.sweepMs ?? Math.min(5_000, Math.floor(this.leaseMs / 10));
     this.singleRunner = options.singleRunner ?? false;
+    this.runsJobs = options.runsJobs ?? true;
   }
 
   /**
@@ -122,6 +130,7 @@ export class JobRunner {
    * take back only jobs whose lease has expired, now and then by a periodic sweep.
    */
   async start(): Promise<void> {
+    if (!this.runsJobs) return;
     await this.sweep(this.singleRunner);
     this.heartbeat = setInterval(() => void this.renewLeases(), this.heartbeatMs);
     this.heartbeat.unref();
@@ -149,7 +158,7 @@ export class JobRunner {
 
   /** Starts as many waiting jobs as the concurrency allows. Call after inserting a CREATE_PENDING resource. */
   kick(): void {
-    if (this.closed) return;
+    if (this.closed || !this.runsJobs) return;
     if (this.kicking) {
       this.kickAgain = true;
       return;
@@ -297,7 +306,7 @@ export class JobRunner {
       },
     };
     try {
-      const result = await handler.run(ctx);
+      const result = await jobScope.run({ arn: record.arn }, () => handler.run(ctx));
       if (controller.signal.aborted) throw controller.signal.reason;
       const published = await this.store.complete(
         record.arn,

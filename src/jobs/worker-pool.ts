@@ -2,11 +2,34 @@ import os from "node:os";
 import { Piscina } from "piscina";
 import type { WorkerTaskName, WorkerTasks } from "./worker-tasks.js";
 
+/** What a worker task takes and gives back. */
+export type TaskInput<N extends WorkerTaskName> = Parameters<WorkerTasks[N]>[0];
+export type TaskResult<N extends WorkerTaskName> = Awaited<ReturnType<WorkerTasks[N]>>;
+
+/**
+ * Where the pipelines send their numeric work (training chunks, the global model, forecast and explanation
+ * chunks). The seam between a job and the machines that compute it: the embedded deployment runs each task on a
+ * thread of this process (ThreadPool), the scale-out deployment puts it on the queue for any worker process
+ * (src/queue/queued-task-pool.ts). A pipeline never knows which.
+ */
+export interface WorkerPool {
+  /** How many tasks run at once (threads here, or worker slots across the deployment as configured). */
+  readonly threads: number;
+  /**
+   * Whether tasks run on this host, so a task may leave files in the caller's scratch for the caller to read
+   * (training's backtest spill). False for the task queue, whose tasks run on any worker host.
+   */
+  readonly sharesDisk: boolean;
+  /** Runs one named task; aborting the signal ends the task wherever it runs. */
+  run<N extends WorkerTaskName>(name: N, input: TaskInput<N>, signal?: AbortSignal): Promise<TaskResult<N>>;
+  close(): Promise<void>;
+}
+
 /**
  * The threads that do numeric work (training, forecasting, explaining) so that the event loop keeps answering
  * API calls meanwhile. One pool per process, sized to the cores.
  */
-export class WorkerPool {
+export class ThreadPool implements WorkerPool {
   private readonly pool: Piscina;
   /** Tasks handed to the pool and not yet settled (running or queued), for the utilization metric. */
   private tasks = 0;
@@ -24,6 +47,8 @@ export class WorkerPool {
     return this.pool.options.maxThreads;
   }
 
+  readonly sharesDisk = true;
+
   /** Threads running a task now (at most `threads`); the rest of `tasks` wait in the pool's queue. */
   get busy(): number {
     return Math.min(this.tasks, this.threads);
@@ -35,11 +60,7 @@ export class WorkerPool {
   }
 
   /** Runs one named task in a worker; aborting the signal ends the task (its thread is replaced). */
-  run<N extends WorkerTaskName>(
-    name: N,
-    input: Parameters<WorkerTasks[N]>[0],
-    signal?: AbortSignal,
-  ): Promise<Awaited<ReturnType<WorkerTasks[N]>>> {
+  run<N extends WorkerTaskName>(name: N, input: TaskInput<N>, signal?: AbortSignal): Promise<TaskResult<N>> {
     this.tasks++;
     return this.pool.run(input, { name, signal }).finally(() => {
       this.tasks--;

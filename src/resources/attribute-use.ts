@@ -5,9 +5,9 @@
 
 import { memberTraits } from "../forecasting/auto/members.js";
 import { MIN_GLOBAL_POINTS } from "../forecasting/global/index.js";
+import { type PredictorModel, readPredictorModel, seriesWeightsOf } from "../pipelines/predictor-training.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import type { Services } from "./context.js";
-import { type PredictorModel, readPredictorModel, seriesWeightsOf } from "./predictor-training.js";
 
 export type AttributeUse = { uses: true } | { uses: false; reason: string };
 

@@ -5,9 +5,7 @@ import type {
   ListDatasetsRequest,
 } from "../contract/generated/forecast.js";
 import { inUse, invalidInput } from "../errors.js";
-import type { JobHandler } from "../jobs/job-runner.js";
 import { BUSY_STATUSES, DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
-import type { ResourceRecord } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
 import {
   checkKmsKeyArn,
@@ -18,7 +16,7 @@ import {
   newRecord,
   requireResource,
 } from "./common.js";
-import type { OperationHandler, Services } from "./context.js";
+import type { OperationHandler } from "./context.js";
 import { completeAttributes, schemaProblem } from "./domains.js";
 import { listPage } from "./listing.js";
 
@@ -108,14 +106,3 @@ export const DeleteDataset: OperationHandler<DeleteDatasetRequest> = async (ctx,
   }
   return {};
 };
-
-/** Deleting a dataset removes its imported data and its import jobs' records. */
-export function datasetJobs(services: Services): JobHandler {
-  return {
-    run: async () => undefined,
-    remove: async (record: ResourceRecord) => {
-      await services.blobs.deleteResource(record, KIND, record.name);
-      await services.store.deleteChildren(record.arn);
-    },
-  };
-}

@@ -5,8 +5,8 @@ import type {
   ListExplainabilitiesRequest,
 } from "../contract/generated/forecast.js";
 import { alreadyExists, inUse, invalidInput } from "../errors.js";
-import type { JobContext, JobHandler } from "../jobs/job-runner.js";
 import { DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
+import { MAX_EXPLAINED_TIME_POINTS } from "../pipelines/explainability-compute.js";
 import { parseS3Path } from "../storage/s3-path.js";
 import type { NewResource, ResourceRecord, ResourceStore } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
@@ -20,8 +20,7 @@ import {
   newRecord,
   requireResource,
 } from "./common.js";
-import type { OperationHandler, RequestContext, Services } from "./context.js";
-import { computeExplainability, MAX_EXPLAINED_TIME_POINTS } from "./explainability-compute.js";
+import type { OperationHandler, RequestContext } from "./context.js";
 import { groupDatasets } from "./group-data.js";
 import { listPage } from "./listing.js";
 import { requireS3Access } from "./s3-access.js";
@@ -241,23 +240,3 @@ export const DeleteExplainability: OperationHandler<DeleteExplainabilityRequest>
   }
   return {};
 };
-
-export function explainabilityJobs(services: Services): JobHandler {
-  return {
-    async run(ctx: JobContext) {
-      const scratch = await services.blobs.scratch(ctx.record.name);
-      try {
-        const result = await computeExplainability(services, ctx.record, ctx, scratch);
-        return { ...result };
-      } finally {
-        await scratch.dispose();
-      }
-    },
-    async cleanup(record) {
-      await services.blobs.deleteResource(record, KIND, record.name);
-    },
-    async remove(record) {
-      await services.blobs.deleteResource(record, KIND, record.name);
-    },
-  };
-}

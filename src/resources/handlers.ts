@@ -1,24 +1,15 @@
-import type { JobHandler } from "../jobs/job-runner.js";
 import * as backtestExports from "./backtest-exports.js";
-import type { OperationHandler, Services } from "./context.js";
+import type { OperationHandler } from "./context.js";
 import * as datasetGroups from "./dataset-groups.js";
 import * as datasetImportJobs from "./dataset-import-jobs.js";
 import * as datasets from "./datasets.js";
 import * as explainabilities from "./explainabilities.js";
 import * as explainabilityExports from "./explainability-exports.js";
-import { exportJobs } from "./export-jobs.js";
 import * as forecastExports from "./forecast-exports.js";
 import * as forecasts from "./forecasts.js";
 import * as legacyPredictors from "./legacy-predictors.js";
 import * as lifecycle from "./lifecycle.js";
-import {
-  forecastTriggers,
-  importTriggers,
-  monitorCheckJobs,
-  withMonitorTriggers,
-} from "./monitor-evaluations.js";
 import * as monitors from "./monitors.js";
-import { predictorJobs } from "./predictor-training.js";
 import * as predictors from "./predictors.js";
 import { QueryForecast } from "./query-forecast.js";
 import * as tags from "./tags.js";
@@ -100,34 +91,3 @@ export const forecastQueryHandlers: Readonly<Record<string, OperationHandler>> =
   QueryForecast,
   QueryWhatIfForecast: whatIfForecasts.QueryWhatIfForecast,
 };
-
-/** The job handler of each resource kind whose creation or deletion runs in the background. */
-export function jobHandlers(services: Services): Record<string, JobHandler> {
-  const removeOnly: JobHandler = { run: async () => undefined };
-  return {
-    "dataset-group": removeOnly,
-    dataset: datasets.datasetJobs(services),
-    // New target data and new forecasts queue monitor evaluations in the transaction that makes them ACTIVE.
-    "dataset-import-job": withMonitorTriggers(
-      datasetImportJobs.datasetImportJobs(services),
-      services.store,
-      importTriggers,
-    ),
-    predictor: predictorJobs(services, services.pool),
-    forecast: withMonitorTriggers(
-      forecasts.forecastJobs(services, services.pool),
-      services.store,
-      forecastTriggers,
-    ),
-    explainability: explainabilities.explainabilityJobs(services),
-    "explainability-export": exportJobs(services, explainabilityExports.EXPLAINABILITY_EXPORT),
-    "forecast-export-job": exportJobs(services, forecastExports.FORECAST_EXPORT),
-    "predictor-backtest-export-job": exportJobs(services, backtestExports.BACKTEST_EXPORT),
-    monitor: monitors.monitorJobs(services),
-    "monitor-check": monitorCheckJobs(services),
-    "monitor-evaluation": removeOnly,
-    "what-if-analysis": whatIfAnalyses.whatIfAnalysisJobs(services),
-    "what-if-forecast": whatIfForecasts.whatIfForecastJobs(services, services.pool),
-    "what-if-forecast-export": exportJobs(services, whatIfExports.WHAT_IF_FORECAST_EXPORT),
-  };
-}

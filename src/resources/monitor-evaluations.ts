@@ -15,13 +15,13 @@ import { internalRoots, publicMessage } from "../jobs/public-message.js";
 import { type PackedSeries, packSeriesSet } from "../jobs/series-transfer.js";
 import { STATUS } from "../jobs/statuses.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
+import { keyOf } from "../pipelines/predictor-training.js";
 import type { Scratch } from "../storage/blob-store.js";
 import type { NewResource, PublishWrites, ResourceRecord, ResourceStore } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
 import type { Services } from "./context.js";
 import { forecastTypeColumn } from "./forecast-files.js";
 import { groupDatasets } from "./group-data.js";
-import { keyOf } from "./predictor-training.js";
 import { predictorSeries } from "./series-input.js";
 
 export const MONITOR_KIND = "monitor";

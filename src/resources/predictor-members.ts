@@ -1,8 +1,8 @@
 import { SERIES_CHOICE } from "../forecasting/auto/combined-model.js";
 import { STATUS } from "../jobs/statuses.js";
+import { readPredictorModel } from "../pipelines/predictor-training.js";
 import { requireResource } from "./common.js";
 import type { RequestContext } from "./context.js";
-import { readPredictorModel } from "./predictor-training.js";
 
 /** What a trained predictor forecasts with: the combination's components and how many series use each member. */
 export interface PredictorMembers {

@@ -95,7 +95,13 @@ export async function testStoreEnv(dataDir: string): Promise<Record<string, stri
     url = await testDatabaseUrl();
     databaseOfDataDir.set(dataDir, url);
   }
-  return { OPENFORECAST_DATABASE_URL: url, OPENFORECAST_JOB_LEASE_SECONDS: "5" };
+  // One process that both serves and runs jobs (--run-jobs true): the scale-out deployment with separate
+  // workers has a test of its own (scale-out.test.ts).
+  return {
+    OPENFORECAST_DATABASE_URL: url,
+    OPENFORECAST_JOB_LEASE_SECONDS: "5",
+    OPENFORECAST_RUN_JOBS: "true",
+  };
 }
 
 const databaseOfDataDir = new Map<string, string>();

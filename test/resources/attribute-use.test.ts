@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { seriesContexts } from "../../src/forecasting/global/index.js";
+import type { PredictorModel } from "../../src/pipelines/predictor-training.js";
 import {
   attributeUseMessage,
   attributeUseOf,
@@ -8,7 +9,6 @@ import {
   ZERO_WEIGHT,
 } from "../../src/resources/attribute-use.js";
 import { attributeKinds, attributePoints } from "../../src/resources/attribute-values.js";
-import type { PredictorModel } from "../../src/resources/predictor-training.js";
 import { demandData } from "../forecasting/global/demand-data.js";
 
 const model = (

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { chunkSize, chunks } from "../../src/resources/predictor-training.js";
+import { chunkSize, chunks } from "../../src/pipelines/predictor-training.js";
 
 describe("predictor training tasks", () => {
   test("a few hundred series spread over the threads in several chunks each", () => {

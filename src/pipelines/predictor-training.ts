@@ -44,13 +44,13 @@ import { forecastAt, type PackedForecasts, sliceForecasts } from "../jobs/foreca
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { packSeriesSet, sliceSeries } from "../jobs/series-transfer.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
+import type { Services } from "../resources/context.js";
+import { newExplainability } from "../resources/explainabilities.js";
+import { parseForecastTypes } from "../resources/predictor-config.js";
+import { predictorSeries } from "../resources/series-input.js";
 import { type BlobReader, resourcePrefix } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
-import type { Services } from "./context.js";
 import { datasetMemberRunner } from "./dataset-members.js";
-import { newExplainability } from "./explainabilities.js";
-import { parseForecastTypes } from "./predictor-config.js";
-import { predictorSeries } from "./series-input.js";
 
 /**
  * Backtest windows an AutoPredictor evaluates (fewer when the series are too short for them). Three windows judge
@@ -359,9 +359,11 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
         // Learned statistical weights train in two passes (jobs/backtest-spill.ts): the chunks keep their
         // components' backtest forecasts out of memory (in this job's scratch), the coordinator reads them back one
         // chunk at a time once the weights are known.
-        const spillLocation: SpillLocation | undefined = options.learnedMembers
-          ? { dir: scratch.file("backtest-parts") }
-          : undefined;
+        // With the task queue a chunk runs on another host, whose disk this job cannot read: there the chunks send
+        // their component forecasts back (one pass, more coordinator memory) until the spill is put in the
+        // internal bucket by key (docs/decisions.md, "Scale-out").
+        const spillLocation: SpillLocation | undefined =
+          options.learnedMembers && pool.sharesDisk ? { dir: scratch.file("backtest-parts") } : undefined;
         if (spillLocation) spill = openSpill(spillLocation);
         // The estimate extrapolates the chunks' own pace: counting the preparation and the global model's backtest
         // (which come first) made it several times too long until most chunks were done.

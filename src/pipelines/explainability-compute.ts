@@ -9,16 +9,16 @@ import type { GlobalModelJson } from "../forecasting/global/index.js";
 import { attributeNames, type PreparedSeries, type SeriesSet } from "../forecasting/series-set.js";
 import { type JobContext, JobFailure } from "../jobs/job-runner.js";
 import { packSeriesSet } from "../jobs/series-transfer.js";
+import { attributeUseMessage, attributeUseOf } from "../resources/attribute-use.js";
+import { attributePoints } from "../resources/attribute-values.js";
+import type { Services } from "../resources/context.js";
+import { forecastTimestamp } from "../resources/forecast-files.js";
+import { readSeriesIdentifiers } from "../resources/series-identifiers.js";
+import { predictorSeries } from "../resources/series-input.js";
 import { resourcePrefix, type Scratch } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
-import { attributeUseMessage, attributeUseOf } from "./attribute-use.js";
-import { attributePoints } from "./attribute-values.js";
-import type { Services } from "./context.js";
 import { datasetMemberRunner } from "./dataset-members.js";
-import { forecastTimestamp } from "./forecast-files.js";
 import { keyOf, type PredictorModel, readPredictorModel, seriesWeightsOf } from "./predictor-training.js";
-import { readSeriesIdentifiers } from "./series-identifiers.js";
-import { predictorSeries } from "./series-input.js";
 
 /** The value marking aggregated rows, in the item and timestamp columns, as Amazon's exports do. */
 export const AGGREGATE = "Aggregate";

@@ -1,10 +1,4 @@
-import {
-  ExportError,
-  exportTimestamp,
-  folderPrefix,
-  parseExportDestination,
-  writeExportParts,
-} from "../export/index.js";
+import { ExportError, folderPrefix, writeExportParts } from "../export/index.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { STATUS } from "../jobs/statuses.js";
 import { KIND_LABEL } from "../resources/common.js";

@@ -7,7 +7,9 @@ import { buildGateway } from "./gateway/server.js";
 import { type AccessKey, loadAccessKeys } from "./identity/keys.js";
 import { createVerifier } from "./identity/sigv4.js";
 import { JobRunner } from "./jobs/job-runner.js";
+import { STATUS } from "./jobs/statuses.js";
 import { ThreadPool } from "./jobs/worker-pool.js";
+import { ServiceMetrics } from "./ops/service-metrics.js";
 import type { Services } from "./resources/context.js";
 import { forecastHandlers, forecastQueryHandlers } from "./resources/handlers.js";
 import { iamActions } from "./resources/iam-roles.js";
@@ -80,6 +82,18 @@ export async function startService(
     jobs,
     pool: () => pool,
   });
+  const store = state.resources;
+  const metrics = config.metrics
+    ? new ServiceMetrics({
+        pendingJobs: async () => [
+          ...(await store.withStatus(STATUS.CREATE_PENDING)),
+          ...(await store.withStatus(STATUS.DELETE_PENDING)),
+        ],
+        runningJobs: () => jobs.events.runningByKind(),
+        workers: pool,
+      })
+    : undefined;
+  if (metrics) jobs.events.add(metrics);
 
   const verifier = createVerifier({ keys, services: ["forecast"] });
   // STS and IAM answer on the same port; their requests are signed for their own service names.
@@ -102,6 +116,7 @@ export async function startService(
     },
     keys,
     log,
+    metrics,
   });
   await gateway.listen({ host: config.host, port: config.port });
   const address = gateway.server.address();

@@ -4,8 +4,10 @@ import { DEFAULT_BLOB_BUCKET, type ServiceConfig } from "./config/config.js";
 import type { AccessKey } from "./identity/keys.js";
 import type { JobRunner } from "./jobs/job-runner.js";
 import type { WorkerPool } from "./jobs/worker-pool.js";
+import { JobLog } from "./ops/job-log.js";
 import { jobHandlers } from "./pipelines/index.js";
 import type { Services } from "./resources/context.js";
+import { withInitialEstimate } from "./resources/job-estimates.js";
 import { PageTokens } from "./resources/pagination.js";
 import { BlobStore } from "./storage/blob-store.js";
 import { ObjectStore } from "./storage/object-store.js";
@@ -94,6 +96,8 @@ export async function buildServices(
       return objectStore;
     },
   };
-  for (const [kind, handler] of Object.entries(jobHandlers(services))) jobs.register(kind, handler);
+  for (const [kind, handler] of Object.entries(jobHandlers(services)))
+    jobs.register(kind, withInitialEstimate(services, handler, kind));
+  jobs.events.add(new JobLog(log));
   return { services, blobObjects };
 }

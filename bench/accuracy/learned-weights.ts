@@ -2,8 +2,9 @@
 // fitted per dataset (here per tourism period) on the members' backtest forecasts of the training part, to
 // minimise the mean scaled absolute error (each point's |error| over its series' in-sample naive MAE, i.e. MASE),
 // or, for a quantile level, the mean scaled pinball loss of the members' quantiles at that level.
-// Kept in bench/accuracy for now: the engine's own learner (src/forecasting/combination.ts, auto/) is being
-// rewritten by another change, and the lead will unify the two.
+// The engine learns its weights differently (src/forecasting/auto/simplex-weights.ts: squared scaled errors, whose
+// Gram matrix merges across chunks); this absolute-error fit stays here for the members study, which compares the
+// two objectives on the same forecasts.
 //
 // The loss is convex in the weights but not smooth, so the fit is exponentiated-gradient (mirror) descent on the
 // simplex with a decreasing step, keeping the best iterate: no library, a few hundred passes over the points.

@@ -161,6 +161,8 @@ interface ServiceRun {
   /** Mean and p10/p50/p90 forecasts per series. */
   forecasts: Map<string, QueriedForecast>;
   memberCounts?: Record<string, number>;
+  /** The combination's components and weights (diagnostic, from the predictor's model file). */
+  weights?: string;
 }
 
 /** One period through the API: upload, import, AutoPredictor, forecast, QueryForecast for every series. */
@@ -269,14 +271,25 @@ async function runService(
   );
   lap("query");
   // Diagnostic only (not part of the API): which member each series got, from the in-process store.
-  const memberCounts = (await h.service.services.store.get(PredictorArn as string))?.attrs.MemberCounts as
-    | Record<string, number>
-    | undefined;
+  const attrs = (await h.service.services.store.get(PredictorArn as string))?.attrs;
+  const memberCounts = attrs?.MemberCounts as Record<string, number> | undefined;
+  const modelFile = attrs?.ModelFile as string | undefined;
+  const record = modelFile
+    ? (JSON.parse(await h.service.services.blobs.readText(modelFile)) as {
+        combination?: { components: string[]; weights: number[] };
+      })
+    : undefined;
+  const weights = record?.combination
+    ? record.combination.components
+        .map((c, m) => `${c} ${record.combination?.weights[m]?.toFixed(3)}`)
+        .join(", ")
+    : undefined;
   return {
     seconds,
     cpu,
     forecasts,
     memberCounts,
+    weights,
   };
 }
 
@@ -516,7 +529,9 @@ async function main(): Promise<void> {
   printPaperMetrics(periods, byPeriod, first);
   console.log("\nMembers chosen per series (diagnostic, from the store):");
   for (const p of periods)
-    console.log(`- ${PERIODS[p]?.label}: ${JSON.stringify(first.get(p)?.memberCounts)}`);
+    console.log(
+      `- ${PERIODS[p]?.label}: ${JSON.stringify(first.get(p)?.memberCounts)}; weights: ${first.get(p)?.weights}`,
+    );
 
   // Speed: the whole AutoPredictor (import, train, forecast) over all periods, median over the repeats. CPU
   // seconds are given beside wall seconds because the machine may be shared: they do not grow with contention.

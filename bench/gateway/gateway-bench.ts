@@ -15,6 +15,11 @@
  * load from the rest of the machine; the table then has a row per build and the ratio of medians. The server's
  * CPU time per request (from /proc) is printed too: unlike requests/s, load elsewhere on the machine barely
  * changes it.
+ *
+ * The cost of operations (issue 13): BENCH_COMPARE=metrics starts this build twice, once with metrics and job logs
+ * off (OPENFORECAST_METRICS=off, log level warn) and once as shipped (metrics on, log level info), and compares them
+ * the same interleaved way, and first measures in this process what the metrics add to one request (labelling it
+ * and counting it), a figure the machine's load barely moves. BENCH_RUNS sets the runs per cell (default 3).
  */
 import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
@@ -26,10 +31,12 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import { CreateDatasetGroupCommand } from "@aws-sdk/client-forecast";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { requestLabels } from "../../src/gateway/request-labels.js";
+import { ServiceMetrics } from "../../src/ops/service-metrics.js";
 import { ACCOUNTS, forecastClient, REGION, startChild } from "../../test/e2e/harness.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const RUNS = 3;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CONCURRENCY = [1, 16, 64];
 
 async function signed(endpoint: string, target: string, body: string) {
@@ -191,9 +198,9 @@ interface Target {
   operations: Record<string, Awaited<ReturnType<typeof signed>>>;
 }
 
-async function startTarget(label: string, cli?: string): Promise<Target> {
+async function startTarget(label: string, cli?: string, env: Record<string, string> = {}): Promise<Target> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-bench-gw-"));
-  const child = await startChild(dataDir, cli);
+  const child = await startChild(dataDir, cli, env);
   const fc = forecastClient(child.forecastEndpoint);
   const { DatasetGroupArn } = await fc.send(
     new CreateDatasetGroupCommand({ DatasetGroupName: "bench", Domain: "RETAIL" }),
@@ -218,11 +225,46 @@ async function stopTarget(t: Target): Promise<void> {
   await fs.rm(t.dataDir, { recursive: true, force: true });
 }
 
+/**
+ * CPU time the metrics add to one request, measured in this process: the onResponse hook's work (labels from the
+ * X-Amz-Target, the counter and the histogram), per call, median of 5 rounds of 200,000 calls.
+ */
+async function metricsCostPerRequest(): Promise<string> {
+  const metrics = new ServiceMetrics({
+    pendingJobs: () => [],
+    runningJobs: () => new Map(),
+    workers: { threads: 2, busy: 0, queued: 0 },
+  });
+  const request = {
+    headers: { "x-amz-target": "AmazonForecast.DescribeDatasetGroup" },
+  } as unknown as Parameters<typeof requestLabels>[0];
+  const N = 200_000;
+  const rounds: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    const started = process.cpuUsage();
+    for (let i = 0; i < N; i++) {
+      const labels = requestLabels(request, undefined, 200);
+      metrics.requestDone(labels.service, labels.operation, labels.errorType, 0.0004);
+    }
+    const used = process.cpuUsage(started);
+    rounds.push((used.user + used.system) / N);
+  }
+  const scrape = performance.now();
+  const { text } = await metrics.exposition();
+  return (
+    `metrics cost per request (in this process, CPU): ${median(rounds).toFixed(2)} µs; ` +
+    `one scrape of /metrics ${(performance.now() - scrape).toFixed(1)} ms for ${text.length} bytes\n`
+  );
+}
+
 async function main() {
-  // BENCH_STORES=1: this build twice, on SQLite (the "baseline" row) and on PostgreSQL (the test cluster of
+  // BENCH_STORES=1: this build twice, on SQLite (the baseline row) and on PostgreSQL (the test cluster of
   // test/setup/postgres.ts, through the harness's OPENFORECAST_TEST_STORE), interleaved like two builds.
   const compareStores = process.env.BENCH_STORES === "1";
-  const baselineCli = process.env.BENCH_BASELINE_CLI ?? (compareStores ? "dist/src/cli.js" : undefined);
+  const baselineCli = process.env.BENCH_BASELINE_CLI;
+  const compareMetrics = process.env.BENCH_COMPARE === "metrics";
+  // Two builds (or two settings of this one) side by side: the first is the baseline of the ratios.
+  const paired = baselineCli !== undefined || compareMetrics || compareStores;
   const targets: Target[] = [];
   try {
     if (compareStores) {
@@ -232,7 +274,13 @@ async function main() {
       delete process.env.OPENFORECAST_TEST_STORE;
     } else {
       if (baselineCli) targets.push(await startTarget("baseline", path.resolve(baselineCli)));
-      targets.push(await startTarget(baselineCli ? "this build" : ""));
+      else if (compareMetrics)
+        targets.push(await startTarget("metrics+logs off", undefined, { OPENFORECAST_METRICS: "off" }));
+      targets.push(
+        compareMetrics
+          ? await startTarget("metrics+logs on", undefined, { OPENFORECAST_LOG_LEVEL: "info" })
+          : await startTarget(baselineCli ? "this build" : ""),
+      );
     }
     const scratch = targets[0]?.dataDir as string;
     console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; node ${process.version}`);
@@ -242,16 +290,17 @@ async function main() {
         .map((x) => x.toFixed(1))
         .join(", ")}`,
     );
+    if (compareMetrics) console.log(await metricsCostPerRequest());
     const useWrk = hasWrk();
     const load = (req: Awaited<ReturnType<typeof signed>>, c: number) =>
       useWrk ? runWrk(req, c, scratch) : runLoad(req, c);
     console.log(`load generator: ${useWrk ? "wrk (1 thread)" : "Node.js loop in the bench process"}`);
-    console.log(`${SECONDS} s per run, median of ${RUNS} runs${baselineCli ? ", builds interleaved" : ""}\n`);
-    const build = baselineCli ? " build |" : "";
+    console.log(`${SECONDS} s per run, median of ${RUNS} runs${paired ? ", builds interleaved" : ""}\n`);
+    const build = paired ? " build |" : "";
     console.log(
       `| operation | clients |${build} requests/s | p50 ms | p99 ms | errors | server CPU µs/request |`,
     );
-    console.log(`|---|---|${baselineCli ? "---|" : ""}---|---|---|---|---|`);
+    console.log(`|---|---|${paired ? "---|" : ""}---|---|---|---|---|`);
     for (const name of Object.keys(targets[0]?.operations ?? {})) {
       for (const t of targets) await load(t.operations[name] as Awaited<ReturnType<typeof signed>>, 16); // JIT warm-up
       for (const c of CONCURRENCY) {
@@ -271,7 +320,7 @@ async function main() {
           const cpu = median(runs.map((x) => x.cpuMicros ?? Number.NaN));
           medians.push(rps);
           cpus.push(cpu);
-          const label = baselineCli ? ` ${t.label} |` : "";
+          const label = paired ? ` ${t.label} |` : "";
           const p50 = median(runs.map((x) => x.p50)).toFixed(2);
           const p99 = median(runs.map((x) => x.p99)).toFixed(2);
           const errors = runs.reduce((s, x) => s + x.errors, 0);
@@ -279,9 +328,10 @@ async function main() {
             `| ${name} | ${c} |${label} ${rps.toFixed(0)} | ${p50} | ${p99} | ${errors} | ${cpu.toFixed(0)} |`,
           );
         }
-        if (baselineCli && medians.length === 2) {
+        if (paired && medians.length === 2) {
           const ratio = (xs: number[]) => ((xs[1] as number) / (xs[0] as number)).toFixed(3);
-          console.log(`| ${name} | ${c} | this / baseline | ${ratio(medians)} | | | | ${ratio(cpus)} |`);
+          const what = compareMetrics ? "on / off" : "this / baseline";
+          console.log(`| ${name} | ${c} | ${what} | ${ratio(medians)} | | | | ${ratio(cpus)} |`);
         }
       }
     }

@@ -44,6 +44,8 @@ export interface ServiceConfig {
   taskLeaseSeconds: number;
   /** The bucket holding the service's own bulk data (default DEFAULT_BLOB_BUCKET); created at start if missing. */
   blobBucket?: string;
+  /** Prometheus metrics at GET /metrics, and the per-request counting behind them. */
+  metrics: boolean;
 }
 
 /** The internal bucket's default name (no user account can read it on the embedded endpoint). */
@@ -137,6 +139,11 @@ export const OPTIONS = [
     env: "OPENFORECAST_LOG_LEVEL",
     help: "pino level: fatal..trace, silent (default info)",
   },
+  {
+    flag: "--metrics",
+    env: "OPENFORECAST_METRICS",
+    help: "on|off: Prometheus metrics at GET /metrics (default on)",
+  },
 ] as const;
 
 export class ConfigError extends Error {}
@@ -178,6 +185,12 @@ function checkDatabaseUrl(value: string | undefined): string | undefined {
     );
   }
   return value;
+}
+
+function parseSwitch(value: string, what: string): boolean {
+  if (value === "on" || value === "true") return true;
+  if (value === "off" || value === "false") return false;
+  throw new ConfigError(`${what} must be on or off, not "${value}"`);
 }
 
 /** Reads `--flag value` / `--flag=value` pairs; unknown flags are an error so typos do not pass silently. */
@@ -259,5 +272,6 @@ export function resolveConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
         : parsePositive(exportsText, "--max-concurrent-explainability-exports"),
     logLevel: pick("--log-level", "OPENFORECAST_LOG_LEVEL") ?? DEFAULTS.logLevel,
     blobBucket: pick("--blob-bucket", "OPENFORECAST_BLOB_BUCKET"),
+    metrics: parseSwitch(pick("--metrics", "OPENFORECAST_METRICS") ?? "on", "--metrics"),
   };
 }

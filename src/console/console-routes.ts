@@ -1,14 +1,26 @@
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { ServiceError } from "../errors.js";
 import type { AccessKey } from "../identity/keys.js";
 import { buildArn } from "../resources/arn.js";
 import { explainedSeriesAttributeUse } from "../resources/attribute-use.js";
-import type { Services } from "../resources/context.js";
+import { requireResource } from "../resources/common.js";
+import type { RequestContext, Services } from "../resources/context.js";
+import { searchExplainedSeries } from "../resources/series-search.js";
+import type { BlobLease } from "../storage/blob-store.js";
+import type { ResourceRecord } from "../store/resource-store.js";
+import { consoleAsset } from "./assets.js";
 import { clearedSessionCookie, readCookie, SESSION_COOKIE, sessionCookie } from "./cookies.js";
+import { datasetGroupListPage, datasetGroupPage } from "./dataset-group-pages.js";
 import { explainabilityListPage } from "./explainability-list-page.js";
-import { explainabilityPage, type ImpactState, selectedSeries } from "./explainability-page.js";
+import { explainabilityPage, type ImpactState } from "./explainability-page.js";
+import { exportListPage, exportPage } from "./export-pages.js";
+import { forecastListPage, forecastPage } from "./forecast-pages.js";
 import { html, page } from "./html.js";
-import { readImpactView } from "./impact-rows.js";
+import { type ImpactView, readImpactView, readSeriesImpacts } from "./impact-rows.js";
+import { predictorListPage, predictorPage } from "./predictor-pages.js";
+import { consoleContext } from "./resource-reads.js";
+import { parseSeriesKey, searchOffset, searchQuery } from "./series-picker.js";
 import { type ConsoleSession, SESSION_SECONDS, SessionTokens } from "./session-token.js";
 import { matchAccessKey, REGION_PATTERN } from "./sign-in-check.js";
 import { signInPage } from "./sign-in-page.js";
@@ -35,15 +47,14 @@ class TooManySignIns extends Error {
   }
 }
 
-/** How many explainabilities the list shows (newest first). */
-const MAX_LISTED = 500;
-/** Explainability names as the service model allows them; anything else cannot exist. */
+/** Resource names as the service model allows them; anything else cannot exist. */
 const NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
 
-// Everything the console serves is self-contained: no scripts at all, styles inline, nothing from elsewhere.
+// Everything the console serves is self-contained: scripts and style sheets only from /console/assets (never
+// inline scripts), nothing from elsewhere.
 const SECURITY_HEADERS: Record<string, string> = {
   "content-security-policy":
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
   "referrer-policy": "same-origin",
@@ -100,7 +111,7 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
       });
 
       scope.get("/", async (request, reply) => {
-        if (sessionOf(request)) return reply.code(303).header("location", "/console/explainabilities").send();
+        if (sessionOf(request)) return reply.code(303).header("location", "/console/dataset-groups").send();
         return sendHtml(reply, 200, signInPage({}));
       });
 
@@ -152,7 +163,7 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
         return reply
           .code(303)
           .header("set-cookie", sessionCookie(token, SESSION_SECONDS, secure(request)))
-          .header("location", "/console/explainabilities")
+          .header("location", "/console/dataset-groups")
           .send();
       });
 
@@ -166,67 +177,157 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
           .send();
       });
 
-      scope.get("/explainabilities", async (request, reply) => {
-        const session = sessionOf(request);
-        if (!session) return refuse(request, reply);
-        const records = await services.store.list({
-          kind: "explainability",
-          scope: session,
-          conditions: [],
-          limit: MAX_LISTED + 1,
-        });
-        return sendHtml(
-          reply,
-          200,
-          explainabilityListPage(session, records.slice(0, MAX_LISTED), records.length > MAX_LISTED),
-        );
+      // The charting library and the chart's script, from the package itself (no CDN: nothing else is reachable).
+      scope.get<{ Params: { file: string } }>("/assets/:file", async (request, reply) => {
+        const asset = await consoleAsset(request.params.file);
+        if (!asset) return reply.code(404).type("text/plain").send("no such asset");
+        return reply
+          .code(200)
+          .type(asset.type)
+          .header("cache-control", "public, max-age=3600")
+          .send(asset.body);
       });
 
-      scope.get<{ Params: { name: string }; Querystring: { series?: string } }>(
-        "/explainabilities/:name",
-        async (request, reply) => {
+      /** A GET page of the signed-in account: `render` answers its HTML, or undefined for a 404. */
+      const signedInPage = <Q>(
+        path: string,
+        render: (
+          ctx: RequestContext,
+          session: ConsoleSession,
+          request: FastifyRequest<{ Params: { name: string }; Querystring: Q }>,
+        ) => Promise<string | undefined>,
+        what: string,
+      ) =>
+        scope.get<{ Params: { name: string }; Querystring: Q }>(path, async (request, reply) => {
           const session = sessionOf(request);
           if (!session) return refuse(request, reply);
-          const { name } = request.params;
-          // The ARN is built from the session's account and region: another account's resource is never found.
-          const record = NAME.test(name)
-            ? await services.store.get(buildArn(session, "explainability", name))
-            : undefined;
-          if (record?.kind !== "explainability") {
+          const name = request.params.name;
+          if (name !== undefined && !NAME.test(name)) {
             return sendHtml(
               reply,
               404,
-              notFoundPage(session, `No explainability named ${name} in ${session.region}.`),
+              notFoundPage(session, `No ${what} named ${name} in ${session.region}.`),
             );
+          }
+          try {
+            const out = await render(consoleContext(session, services), session, request);
+            if (out === undefined) {
+              return sendHtml(
+                reply,
+                404,
+                notFoundPage(session, `No ${what} named ${name ?? ""} in ${session.region}.`),
+              );
+            }
+            return sendHtml(reply, 200, out);
+          } catch (error) {
+            // A search the resource functions refuse (too long, too many words) is the user's to fix.
+            if (error instanceof ServiceError && error.httpStatus === 400) {
+              return sendHtml(reply, 400, messagePage(session, "Not shown", error.message));
+            }
+            throw error;
+          }
+        });
+
+      type PageQuery = Record<string, unknown>;
+      signedInPage("/dataset-groups", (ctx, session) => datasetGroupListPage(ctx, session), "page");
+      signedInPage(
+        "/dataset-groups/:name",
+        (ctx, session, r) =>
+          datasetGroupPage(ctx, session, buildArn(session, "dataset-group", r.params.name)),
+        "dataset group",
+      );
+      signedInPage("/predictors", (ctx, session) => predictorListPage(ctx, session), "page");
+      signedInPage(
+        "/predictors/:name",
+        (ctx, session, r) => predictorPage(ctx, session, buildArn(session, "predictor", r.params.name)),
+        "predictor",
+      );
+      signedInPage("/forecasts", (ctx, session) => forecastListPage(ctx, session), "page");
+      signedInPage<PageQuery>(
+        "/forecasts/:name",
+        (ctx, session, r) =>
+          forecastPage(ctx, session, buildArn(session, "forecast", r.params.name), r.query),
+        "forecast",
+      );
+      signedInPage("/exports", (ctx, session) => exportListPage(ctx, session), "page");
+      signedInPage<{ arn?: string }>(
+        "/exports/:name",
+        (ctx, session, r) =>
+          exportPage(
+            ctx,
+            session,
+            r.params.name,
+            typeof r.query.arn === "string" ? r.query.arn.slice(0, 2048) : "",
+          ),
+        "export",
+      );
+      signedInPage("/explainabilities", (ctx, session) => explainabilityListPage(ctx, session), "page");
+      signedInPage<PageQuery>(
+        "/explainabilities/:name",
+        async (ctx, session, request) => {
+          // The ARN is built from the session's account and region: another account's resource is never found.
+          let record: ResourceRecord;
+          try {
+            record = await requireResource(ctx, buildArn(session, "explainability", request.params.name), [
+              "explainability",
+            ]);
+          } catch {
+            return undefined;
           }
           let state: ImpactState;
           // Without EnableVisualization there will never be a chart, whatever the status; say so first.
           if (record.attrs.EnableVisualization !== true) state = { kind: "not-enabled" };
           else if (record.status !== "ACTIVE") state = { kind: "not-active" };
           else {
+            let lease: BlobLease;
+            let view: ImpactView;
             try {
-              const lease = await services.blobs.fetch(String(record.attrs.ImpactFile));
-              const view = await readImpactView(lease.path).finally(() => lease.release());
-              const selected = selectedSeries(request.query.series, view.series.length);
-              const shown = view.series[selected];
-              // The export marks a series whose forecast uses no attribute; the predictor's model says why.
-              const use =
-                shown && !shown.usesAttributes
-                  ? await explainedSeriesAttributeUse(services, record, shown.key)
-                  : undefined;
-              state = {
-                kind: "view",
-                view,
-                selected,
-                noAttributeReason: use && !use.uses ? use.reason : undefined,
-              };
+              lease = await services.blobs.fetch(String(record.attrs.ImpactFile));
             } catch (error) {
-              services.log.error({ err: error, arn: record.arn }, "console could not read the impact file");
-              state = { kind: "unreadable" };
+              services.log.error({ err: error, arn: record.arn }, "console could not fetch the impact file");
+              return explainabilityPage(session, record, { kind: "unreadable" });
             }
+            const file = lease.path;
+            try {
+              view = await readImpactView(file);
+            } catch (error) {
+              lease.release();
+              services.log.error({ err: error, arn: record.arn }, "console could not read the impact file");
+              return explainabilityPage(session, record, { kind: "unreadable" });
+            }
+            const query = searchQuery(request.query.q);
+            const search = await searchExplainedSeries(
+              ctx,
+              record.arn,
+              view.keyNames,
+              query,
+              searchOffset(request.query.offset),
+            );
+            const chosen = parseSeriesKey(request.query.key, view.keyNames.length) ?? search.series[0];
+            let series: Awaited<ReturnType<typeof readSeriesImpacts>> | undefined;
+            try {
+              series = chosen ? await readSeriesImpacts(file, view, chosen) : undefined;
+            } finally {
+              lease.release();
+            }
+            // The export marks a series whose forecast uses no attribute; the predictor's model says why.
+            const use =
+              series && !series.aggregate.usesAttributes
+                ? await explainedSeriesAttributeUse(services, record, series.aggregate.key)
+                : undefined;
+            state = {
+              kind: "view",
+              view,
+              query,
+              search,
+              series,
+              timePoint: typeof request.query.at === "string" ? request.query.at : undefined,
+              noAttributeReason: use && !use.uses ? use.reason : undefined,
+            };
           }
-          return sendHtml(reply, 200, explainabilityPage(session, record, state));
+          return explainabilityPage(session, record, state);
         },
+        "explainability",
       );
 
       scope.setNotFoundHandler((request, reply) => {
@@ -262,10 +363,14 @@ function sendHtml(reply: FastifyReply, status: number, body: string): FastifyRep
 }
 
 function notFoundPage(session: ConsoleSession, message: string): string {
+  return messagePage(session, "Not found", message);
+}
+
+function messagePage(session: ConsoleSession, title: string, message: string): string {
   return page({
-    title: "Not found",
+    title,
     signedIn: session,
-    body: html`<section><h1>Not found</h1><p>${message}</p><p><a href="/console/explainabilities">All explainabilities</a></p></section>`,
+    body: html`<section><h1>${title}</h1><p>${message}</p><p><a href="/console/dataset-groups">Dataset groups</a></p></section>`,
   });
 }
 

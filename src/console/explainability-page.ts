@@ -1,8 +1,10 @@
+import type { SeriesSearchResult } from "../resources/series-search.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { formatTime, resourceLabel } from "./explainability-list-page.js";
 import { type Html, html, page } from "./html.js";
 import { impactChart } from "./impact-chart.js";
-import type { ImpactScope, ImpactView } from "./impact-rows.js";
+import type { ImpactScope, ImpactView, SeriesImpacts } from "./impact-rows.js";
+import { seriesPicker } from "./series-picker.js";
 import type { ConsoleSession } from "./session-token.js";
 
 /** What the page can show of the scores: the view, or why there is none. */
@@ -10,19 +12,24 @@ export type ImpactState =
   | { kind: "not-active" }
   | { kind: "not-enabled" }
   | { kind: "unreadable" }
-  | { kind: "view"; view: ImpactView; selected: number; noAttributeReason?: string | undefined };
+  | {
+      kind: "view";
+      view: ImpactView;
+      /** The series search: its text and the page of matches. */
+      query: string;
+      search: SeriesSearchResult;
+      /** The chosen series' rows (the first match when none was chosen), when there is one. */
+      series?: SeriesImpacts | undefined;
+      /** The chosen time point of that series, when one was chosen and explained. */
+      timePoint?: string | undefined;
+      noAttributeReason?: string | undefined;
+    };
 
 /** "item_1" or "item_1 (store=A, region=B)": a series named by its item and dimensions. */
 export function seriesLabel(keyNames: readonly string[], series: ImpactScope): string {
   const [item, ...dimensions] = series.key;
   if (dimensions.length === 0) return item ?? "";
   return `${item} (${dimensions.map((d, i) => `${keyNames[i + 1]}=${d}`).join(", ")})`;
-}
-
-/** The index of the series to show: the `series` query value when it names one of the listed series, else 0. */
-export function selectedSeries(query: unknown, count: number): number {
-  const n = Number(query);
-  return Number.isInteger(n) && n >= 0 && n < count ? n : 0;
 }
 
 /** One explainability: its description and, when ACTIVE with EnableVisualization, a chart per scope. */
@@ -63,7 +70,7 @@ false), so the console does not show its impact scores. Export them with CreateE
       return html`<section class="impact-message" data-reason="unreadable"><h2>Impact scores</h2>
 <p class="error">The impact scores could not be read; the service log has the details.</p></section>`;
     case "view":
-      return charts(state.view, state.selected, record, state.noAttributeReason);
+      return charts(state, record);
   }
 }
 
@@ -92,12 +99,8 @@ function attributeUseNote(record: ResourceRecord): Html | string {
     : "";
 }
 
-function charts(
-  view: ImpactView,
-  selected: number,
-  record: ResourceRecord,
-  noAttributeReason: string | undefined,
-): Html {
+function charts(state: Extract<ImpactState, { kind: "view" }>, record: ResourceRecord): Html {
+  const { view, series, timePoint, noAttributeReason } = state;
   const overall = !view.overall
     ? html`<p class="note">The impact file has no overall aggregate row.</p>`
     : !view.overall.usesAttributes
@@ -106,34 +109,61 @@ function charts(
           scope: "overall",
           caption: "Normalized impact scores of every attribute over all series",
         });
-  const series = view.series[selected];
-  const options = view.series.map(
-    (s, i) =>
-      html`<option value="${i}"${i === selected ? html` selected` : ""}>${seriesLabel(view.keyNames, s)}${s.usesAttributes ? "" : " (uses no attribute)"}</option>`,
-  );
-  const more =
-    view.seriesCount > view.series.length
-      ? html`<p class="note">The first ${view.series.length} of ${view.seriesCount} series can be chosen here; export the explainability for all of them.</p>`
-      : "";
-  const one = series
-    ? html`<form method="get" class="series-form"><label for="series">Time series</label>
-<select id="series" name="series">${options}</select><button type="submit">Show</button></form>
-${more}
-${
-  series.usesAttributes
-    ? impactChart(series.impacts, {
-        scope: "series",
-        caption: `Normalized impact scores of every attribute for ${seriesLabel(view.keyNames, series)}`,
-      })
-    : html`<p class="note no-attribute" data-reason="no-attribute">The forecast of ${seriesLabel(view.keyNames, series)} uses no attribute${noAttributeReason ? html`: ${noAttributeReason}` : ""}. Its impact scores are empty in the export, not 0: no attribute moves this forecast.</p>`
-}`
-    : html`<p class="note">No series was explained.</p>`;
+  const basePath = `/console/explainabilities/${encodeURIComponent(record.name)}`;
+  const picker = seriesPicker({
+    basePath,
+    result: state.search,
+    query: state.query,
+    selected: series?.aggregate.key,
+  });
   return html`<section><h2>Impact scores: all time series</h2>
 <p class="note">${EXPLANATION} Aggregated over every explained series and time point.</p>
 ${attributeUseNote(record)}
 ${overall}
 ${LEGEND}</section>
 <section><h2>Impact scores: one time series</h2>
-<p class="note">${EXPLANATION} Aggregated over the series' explained time points.</p>
-${one}</section>`;
+<p class="note">${EXPLANATION} Aggregated over the series' explained time points, or at one time point.</p>
+${picker}
+${series ? oneSeries(view, series, timePoint, noAttributeReason, basePath, state.query) : html`<p class="note">No series was explained${state.query ? " that matches the search" : ""}.</p>`}</section>`;
+}
+
+/** The chosen series: a time point menu (all explained points together, or one) and its chart. */
+function oneSeries(
+  view: ImpactView,
+  series: SeriesImpacts,
+  timePoint: string | undefined,
+  noAttributeReason: string | undefined,
+  basePath: string,
+  query: string,
+): Html {
+  const label = seriesLabel(view.keyNames, series.aggregate);
+  if (!series.aggregate.usesAttributes) {
+    return html`<p class="note no-attribute" data-reason="no-attribute">The forecast of ${label} uses no attribute${noAttributeReason ? html`: ${noAttributeReason}` : ""}. Its impact scores are empty in the export, not 0: no attribute moves this forecast.</p>`;
+  }
+  const point = series.timePoints.find((p) => p.timestamp === timePoint);
+  const options = [
+    html`<option value=""${point ? "" : html` selected`}>All explained time points (aggregate)</option>`,
+    ...series.timePoints.map(
+      (p) =>
+        html`<option value="${p.timestamp}"${p === point ? html` selected` : ""}>${p.timestamp}</option>`,
+    ),
+  ];
+  const menu = html`<form method="get" class="series-form" action="${basePath}"><input type="hidden" name="q" value="${query}">
+<input type="hidden" name="key" value="${JSON.stringify(series.aggregate.key)}">
+<label for="time-point">Time point</label><select id="time-point" name="at">${options}</select><button type="submit">Show</button>
+<span class="note" data-time-points="${series.timePoints.length}">${series.timePoints.length} explained time points</span></form>`;
+  const chart = point
+    ? impactChart(point.impacts, {
+        scope: "time-point",
+        caption: `Impact of every attribute on the forecast of ${label} at ${point.timestamp}, relative to the largest at that point (the raw Shapley values in the tooltips)`,
+      })
+    : impactChart(series.aggregate.impacts, {
+        scope: "series",
+        caption: `Normalized impact scores of every attribute for ${label}`,
+      });
+  return html`<h3 data-selected-series="${JSON.stringify(series.aggregate.key)}">${label}</h3>${menu}${chart}${
+    point
+      ? html`<p class="note" data-time-point="${point.timestamp}">At ${point.timestamp}: bars are the attributes' Shapley values (in the target's units, shown in each bar's tooltip) divided by the largest magnitude at this time point, so the longest bar is ±1; together the raw values add up to the forecast minus its value with every attribute at its baseline.</p>`
+      : ""
+  }`;
 }

@@ -40,6 +40,8 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; ma
   background: #f2f3f3; }
 header { background: #232f3e; color: #fff; padding: 10px 24px; display: flex; align-items: center; gap: 16px; }
 header a { color: #fff; text-decoration: none; font-weight: 600; }
+header nav { display: flex; gap: 14px; }
+header nav a { font-weight: 400; color: #d5dbdb; font-size: 14px; }
 header .who { margin-left: auto; font-size: 13px; color: #d5dbdb; }
 header form { margin: 0; }
 header button { background: none; border: 1px solid #879596; color: #fff; border-radius: 2px; padding: 3px 10px;
@@ -71,17 +73,67 @@ input[type=text], input[type=password] { width: 100%; box-sizing: border-box; pa
 .series-form select { font-size: 14px; padding: 3px; max-width: 480px; }
 svg.impact-chart { display: block; max-width: 100%; height: auto; }
 .no-attribute { background: #f1faff; border-left: 4px solid #0073bb; padding: 8px 12px; color: #16191f; }
+.status-CREATE_IN_PROGRESS, .status-CREATE_PENDING { color: #0073bb; font-weight: 600; }
+.search-form { display: flex; gap: 8px; align-items: center; margin-bottom: 8px; font-size: 14px; }
+.search-form input[type=search] { width: 320px; padding: 4px 8px; font-size: 14px; }
+.search-form label { display: inline; margin: 0; }
+ul.series-results { list-style: none; padding: 0; margin: 6px 0; columns: 2; font-size: 14px; }
+ul.series-results li { padding: 2px 0; }
+ul.series-results a.selected { font-weight: 700; color: #16191f; }
+.pager { display: flex; gap: 12px; font-size: 14px; }
+.forecast-chart { width: 100%; min-height: 360px; }
+.chart-legend { font-size: 13px; color: #545b64; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+h3 { font-size: 15px; margin: 14px 0 6px; }
 .impact-legend { font-size: 13px; color: #545b64; border-top: 1px solid #eaeded; margin-top: 12px; }
 .impact-legend .raises { color: #1f77b4; font-weight: 600; }
 .impact-legend .lowers { color: #d62728; font-weight: 600; }
 `;
+
+/** The console's sections, in the order of the workflow. */
+const NAV = html`<nav>${[
+  ["dataset-groups", "Dataset groups"],
+  ["predictors", "Predictors"],
+  ["forecasts", "Forecasts"],
+  ["explainabilities", "Explainabilities"],
+  ["exports", "Exports"],
+].map(([path, label]) => html`<a href="/console/${path}">${label}</a>`)}</nav>`;
+
+/** A resource's status, coloured, with its message when it has one. */
+export function statusCell(status: unknown, message?: unknown): Html {
+  return html`<span class="status status-${String(status)}" data-status="${String(status)}">${String(status)}</span>${
+    message ? html`<div class="note">${String(message)}</div>` : ""
+  }`;
+}
+
+/** An API time (seconds since the epoch, as the handlers answer) in UTC. */
+export function formatEpoch(seconds: unknown): string {
+  const n = Number(seconds);
+  return Number.isFinite(n) && n > 0
+    ? `${new Date(n * 1000).toISOString().slice(0, 19).replace("T", " ")} UTC`
+    : "";
+}
+
+/** The last part of an ARN: a resource's name. */
+export function arnName(arn: unknown): string {
+  return (
+    String(arn ?? "")
+      .split("/")
+      .pop() ?? ""
+  );
+}
 
 /** A whole console page: the top bar (with the signed-in account and a sign-out button) and the content. */
 export function page(opts: {
   title: string;
   signedIn?: { accountId: string; region: string };
   body: Html;
+  /** Scripts and style sheets of /console/assets the page loads (its chart). */
+  scripts?: readonly string[];
+  styles?: readonly string[];
 }): string {
+  const head = html`${(opts.styles ?? []).map((s) => html`<link rel="stylesheet" href="/console/assets/${s}">`)}`;
+  const tail = html`${(opts.scripts ?? []).map((s) => html`<script src="/console/assets/${s}"></script>`)}`;
   const who = opts.signedIn
     ? html`<span class="who">Account ${opts.signedIn.accountId} · ${opts.signedIn.region}</span>
         <form method="post" action="/console/sign-out"><button type="submit">Sign out</button></form>`
@@ -89,9 +141,9 @@ export function page(opts: {
   return `<!doctype html>
 ${
   html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${opts.title} · OpenForecast console</title><style>${trusted(STYLE)}</style></head>
-<body><header><a href="/console/explainabilities">OpenForecast console</a>${who}</header>
-<main>${opts.body}</main></body></html>`.html
+<title>${opts.title} · OpenForecast console</title>${head}<style>${trusted(STYLE)}</style></head>
+<body><header><a href="/console/dataset-groups">OpenForecast console</a>${opts.signedIn ? NAV : ""}${who}</header>
+<main>${opts.body}</main>${tail}</body></html>`.html
 }
 `;
 }

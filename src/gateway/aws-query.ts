@@ -15,6 +15,7 @@ import { ServiceError } from "../errors.js";
 import type { Caller, IncomingSigned } from "../identity/sigv4.js";
 import { parseAuthorization } from "../identity/sigv4-parse.js";
 import type { RequestContext, Services } from "../resources/context.js";
+import { labelRequest } from "./request-labels.js";
 
 /** A request's form parameters (`Tags.member.1.Key`, ... for lists), as the query protocol flattens them. */
 export type QueryParams = URLSearchParams;
@@ -114,6 +115,7 @@ export async function serveAwsQuery(
           : `Could not find operation ${action} for version ${params.get("Version") ?? service.version}.`,
       );
     }
+    labelRequest(request, { service: service.signingName, operation: action });
     const result = await handler(
       {
         accountId: caller.accountId,
@@ -138,6 +140,7 @@ export async function serveAwsQuery(
       error = new ServiceError("ServiceFailure", "An internal error occurred; see the service log.", 500);
     }
     const e = error as ServiceError;
+    labelRequest(request, { errorType: e.code });
     return sendXml(
       reply,
       e.httpStatus,

@@ -16,6 +16,7 @@ import {
   onFrameworkError,
 } from "./http-errors.js";
 import { notBuilt, routeTarget } from "./operations.js";
+import { requestLabels } from "./request-labels.js";
 
 /** Forecast requests are small; anything larger is refused before it is read into memory. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -32,6 +33,13 @@ export interface GatewayOptions {
   /** The accepted access keys; the console's sign-in checks against them (browsers cannot sign with SigV4). */
   keys: readonly AccessKey[];
   log: Logger;
+  /** Prometheus metrics: API requests are counted into them and GET /metrics serves them. Absent when off. */
+  metrics?: GatewayMetrics;
+}
+
+export interface GatewayMetrics {
+  requestDone(service: string, operation: string, errorType: string, seconds: number): void;
+  exposition(): Promise<{ contentType: string; text: string }>;
 }
 
 /**
@@ -54,7 +62,22 @@ export function buildGateway(opts: GatewayOptions): FastifyInstance {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
 
+  // Unauthenticated, as scrapers and load balancers expect (docs/decisions.md, "Operations endpoints").
   app.get("/health", async () => ({ status: "ok" }));
+  const metrics = opts.metrics;
+  if (metrics) {
+    app.get("/metrics", async (_request, reply) => {
+      const { contentType, text } = await metrics.exposition();
+      return reply.header("content-type", contentType).send(text);
+    });
+    app.addHook("onResponse", (request, reply, done) => {
+      if (request.method === "POST" && request.routeOptions.url === "/") {
+        const labels = requestLabels(request, reply.getHeader("x-amzn-errortype"), reply.statusCode);
+        metrics.requestDone(labels.service, labels.operation, labels.errorType, reply.elapsedTime / 1000);
+      }
+      done();
+    });
+  }
   // A browser opening the service's address lands on the console; an API client's GET / stays an AWS error.
   app.get("/", (request, reply) => {
     if (/\btext\/html\b/.test(String(request.headers.accept ?? "").slice(0, 1024)))

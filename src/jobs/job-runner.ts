@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
 import type { PublishWrites, ResourceRecord, ResourceStore } from "../store/resource-store.js";
+import { JobEvents } from "./job-events.js";
 import { jobScope } from "./job-scope.js";
 import { internalRoots, publicMessage } from "./public-message.js";
 import { STATUS } from "./statuses.js";
@@ -87,6 +88,8 @@ export class JobRunner {
   private readonly runsJobs: boolean;
   /** Jobs this runner took back from another runner whose lease expired (for tests and metrics). */
   recovered = 0;
+  /** Start, progress and end of every job, for the logs and metrics (see job-events.ts). */
+  readonly events = new JobEvents();
 
   /** Directories whose paths never reach a client in a Message (see public-message.ts). */
   private readonly internalPaths: readonly string[];
@@ -262,9 +265,11 @@ export class JobRunner {
     // A job hands its signal to many parallel worker tasks, each listening for the abort.
     setMaxListeners(0, controller.signal);
     this.running.set(record.arn, controller);
+    this.events.started(record, deleting);
     const work = (deleting ? this.runDelete(record) : this.runCreate(record, controller))
       .catch((error: unknown) => this.log.error({ err: error, arn: record.arn }, "job engine error"))
       .finally(() => {
+        void this.events.ended(record.arn, () => this.store.get(record.arn));
         this.running.delete(record.arn);
         this.finished.delete(record.arn);
         this.kick();
@@ -286,8 +291,9 @@ export class JobRunner {
       record,
       signal: controller.signal,
       // Progress is advisory: a failed write is logged, never a reason to fail the job.
-      progress: (attrs) =>
-        this.store
+      progress: (attrs) => {
+        this.events.progressed(record.arn, attrs);
+        return this.store
           .update(
             record.arn,
             { attrs, touch: false },
@@ -296,7 +302,8 @@ export class JobRunner {
           .then(
             () => undefined,
             (error: unknown) => this.log.warn({ err: error, arn: record.arn }, "recording progress failed"),
-          ),
+          );
+      },
     };
     try {
       const result = await jobScope.run({ arn: record.arn }, () => handler.run(ctx));

@@ -1,6 +1,8 @@
 /** The lifecycle statuses Amazon Forecast reports for its resources. */
 export const STATUS = {
   ACTIVE: "ACTIVE",
+  /** A monitor whose evaluations StopResource stopped; ResumeResource makes it ACTIVE again. */
+  ACTIVE_STOPPED: "ACTIVE_STOPPED",
   CREATE_PENDING: "CREATE_PENDING",
   CREATE_IN_PROGRESS: "CREATE_IN_PROGRESS",
   CREATE_FAILED: "CREATE_FAILED",
@@ -28,6 +30,7 @@ export const BUSY_STATUSES: readonly string[] = [
 /** Statuses from which Amazon allows a delete. */
 export const DELETABLE_STATUSES: readonly string[] = [
   STATUS.ACTIVE,
+  STATUS.ACTIVE_STOPPED,
   STATUS.CREATE_FAILED,
   STATUS.CREATE_STOPPED,
   STATUS.UPDATE_FAILED,

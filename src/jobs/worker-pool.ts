@@ -15,6 +15,9 @@ export type TaskResult<N extends WorkerTaskName> = Awaited<ReturnType<WorkerTask
 export interface WorkerPool {
   /** How many tasks run at once (threads here, or worker slots across the deployment as configured). */
   readonly threads: number;
+  /** Tasks of this process running now, and waiting for a place (for the metrics endpoint). */
+  readonly busy: number;
+  readonly queued: number;
   /** Runs one named task; aborting the signal ends the task wherever it runs. */
   run<N extends WorkerTaskName>(name: N, input: TaskInput<N>, signal?: AbortSignal): Promise<TaskResult<N>>;
   close(): Promise<void>;
@@ -26,6 +29,8 @@ export interface WorkerPool {
  */
 export class ThreadPool implements WorkerPool {
   private readonly pool: Piscina;
+  /** Tasks handed to the pool and not yet settled (running or queued), for the utilization metric. */
+  private tasks = 0;
 
   constructor(threads = Math.max(1, os.availableParallelism())) {
     this.pool = new Piscina({
@@ -40,9 +45,22 @@ export class ThreadPool implements WorkerPool {
     return this.pool.options.maxThreads;
   }
 
+  /** Threads running a task now (at most `threads`); the rest of `tasks` wait in the pool's queue. */
+  get busy(): number {
+    return Math.min(this.tasks, this.threads);
+  }
+
+  /** Tasks waiting for a free thread. */
+  get queued(): number {
+    return Math.max(0, this.tasks - this.threads);
+  }
+
   /** Runs one named task in a worker; aborting the signal ends the task (its thread is replaced). */
   run<N extends WorkerTaskName>(name: N, input: TaskInput<N>, signal?: AbortSignal): Promise<TaskResult<N>> {
-    return this.pool.run(input, { name, signal });
+    this.tasks++;
+    return this.pool.run(input, { name, signal }).finally(() => {
+      this.tasks--;
+    });
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@
 import os from "node:os";
 import { isMainThread } from "node:worker_threads";
 import { explainGlobal, type GlobalExplanation } from "../explain/index.js";
+import type { AccumulatorState } from "../forecasting/auto/accuracy.js";
 import {
   type AutoPredictorOptions,
   type AutoPredictorResult,
@@ -13,6 +14,8 @@ import {
   forecastCombined,
 } from "../forecasting/auto/auto-predictor.js";
 import type { CombinationRecord } from "../forecasting/auto/combined-model.js";
+import type { IntervalCalibration } from "../forecasting/auto/interval-calibration.js";
+import { type ForecastRows, scoreForecastRows } from "../forecasting/forecast-scoring.js";
 import {
   fitGlobalModel,
   forecastGlobal,
@@ -22,6 +25,7 @@ import {
 } from "../forecasting/global/index.js";
 import { loadMembers } from "../forecasting/members.js";
 import type { SeriesSet } from "../forecasting/series-set.js";
+import { openSpill, type SpillInfo, type SpillLocation, spillBacktests } from "./backtest-spill.js";
 import { forecastAt, type PackedForecasts, packForecasts } from "./forecast-transfer.js";
 import { type PackedSeries, type PackedSeriesSet, unpackSeries, unpackSeriesSet } from "./series-transfer.js";
 
@@ -53,7 +57,10 @@ export async function backtestChunk(input: {
   options: AutoPredictorOptions;
   /** Per member, per window: the forecasts for the chunk's series. */
   external: Record<string, PackedForecasts[]>;
-}): Promise<AutoPredictorResult> {
+  /** With learned members: where the components' backtest forecasts go, as chunk `chunk` (backtest-spill.ts), so
+   * that the result carries the sums and actuals alone. */
+  spill?: { location: SpillLocation; chunk: number };
+}): Promise<AutoPredictorResult & { spill?: SpillInfo }> {
   await loadMembers(input.options.members ?? []);
   const external = Object.fromEntries(
     Object.entries(input.external).map(([name, perWindow]) => [
@@ -64,7 +71,20 @@ export async function backtestChunk(input: {
       },
     ]),
   );
-  return backtestAutoPredictor(input.grid, unpackSeries(input.series), input.options, external);
+  const result = backtestAutoPredictor(input.grid, unpackSeries(input.series), input.options, external);
+  if (!input.spill || !input.options.learnedMembers) return result;
+  const switchMembers = (input.options.switchMembers ?? []).filter(
+    (m) => !input.options.learnedMembers?.includes(m),
+  );
+  const spill = await spillBacktests(
+    result,
+    openSpill(input.spill.location),
+    input.spill.chunk,
+    switchMembers,
+    input.grid.horizon,
+    input.options.quantiles.length,
+  );
+  return { ...result, spill };
 }
 
 /**
@@ -135,6 +155,7 @@ export async function forecastChunk(input: {
   quantiles: number[];
   nonNegative: boolean;
   external: Record<string, PackedForecasts>;
+  intervals?: IntervalCalibration;
 }): Promise<PackedForecasts> {
   await loadMembers([...input.choices, ...input.combination.components]);
   const external = Object.fromEntries(
@@ -151,8 +172,18 @@ export async function forecastChunk(input: {
     input.quantiles,
     input.nonNegative,
     external,
+    input.intervals,
   );
   return packForecasts(forecasts, input.grid.horizon, input.quantiles.length);
+}
+
+/** Scores a stored forecast's rows (on shared memory) against the series' actuals (predictor monitoring). */
+export function scoreForecast(input: {
+  series: PackedSeries;
+  rows: ForecastRows;
+  window: { levels: number[]; start: number; end: number; period: number };
+}): { state: AccumulatorState; items: number } {
+  return scoreForecastRows(unpackSeries(input.series), input.rows, input.window);
 }
 
 export interface WorkerTasks {
@@ -162,6 +193,7 @@ export interface WorkerTasks {
   fitGlobal: typeof fitGlobal;
   forecastWithGlobal: typeof forecastWithGlobal;
   explainWithGlobal: typeof explainWithGlobal;
+  scoreForecast: typeof scoreForecast;
 }
 
 export type WorkerTaskName = keyof WorkerTasks;

@@ -1,29 +1,11 @@
-import {
-  ExportError,
-  exportTimestamp,
-  folderPrefix,
-  parseExportDestination,
-  writeExportParts,
-} from "../export/index.js";
+import { ExportError, folderPrefix, writeExportParts } from "../export/index.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { STATUS } from "../jobs/statuses.js";
 import { KIND_LABEL } from "../resources/common.js";
 import type { Services } from "../resources/context.js";
-import type { ExportKind, S3Destination } from "../resources/export-jobs.js";
+import { type ExportKind, placement } from "../resources/export-jobs.js";
 import { StorageError } from "../storage/storage-error.js";
 import type { ResourceRecord } from "../store/resource-store.js";
-
-/** Where a job's files go: destination bucket, the folder, and the name stem fixed by the creation time. */
-function placement(record: ResourceRecord) {
-  const destination = record.attrs.Destination as S3Destination;
-  const { bucket, prefix } = parseExportDestination(destination.S3Config.Path);
-  return {
-    bucket,
-    prefix,
-    kmsKeyArn: destination.S3Config.KMSKeyArn,
-    baseName: `${record.name}_${exportTimestamp(new Date(record.createdAt))}`,
-  };
-}
 
 /** Objects a previous run of this job left (a crash between parts): removed before writing and after failing. */
 async function removeParts(
@@ -35,7 +17,7 @@ async function removeParts(
   const { bucket, prefix, baseName } = placement(record);
   const store = services.objectStoreFor(record.accountId);
   // The folders alone are wanted here: no source file is read.
-  const folders = parent ? spec.parts(services, parent, "").map((p) => p.folder) : [""];
+  const folders = parent ? spec.parts(services, parent, "", record).map((p) => p.folder) : [""];
   for (const folder of new Set(folders)) {
     const stem = `${folderPrefix(folder ? `${folderPrefix(prefix)}${folder}` : prefix)}${baseName}_part`;
     const stale = await store.listObjects(bucket, stem).catch(() => []);
@@ -63,15 +45,21 @@ export function exportJobs(services: Services, spec: ExportKind): JobHandler {
       const keys: string[] = [];
       let rows = 0;
       try {
-        const source = await scratch.fetch(String(parent.attrs[spec.sourceAttribute])).catch((e: unknown) => {
-          if (ctx.signal.aborted) throw ctx.signal.reason;
-          // The message would name the internal bucket: say what a user can act on instead.
-          services.log.warn({ err: e, arn: parent.arn }, "an export could not read its source object");
-          throw new JobFailure(
-            `The data of the ${KIND_LABEL[spec.parentKind]} ${parent.arn} could not be read; create it again.`,
-          );
-        });
-        for (const part of spec.parts(services, parent, source)) {
+        const fetchSource = (key: string) =>
+          scratch.fetch(key).catch((e: unknown) => {
+            if (ctx.signal.aborted) throw ctx.signal.reason;
+            // The message would name the internal bucket: say what a user can act on instead.
+            services.log.warn({ err: e, arn: parent.arn }, "an export could not read its source object");
+            throw new JobFailure(
+              `The data of the ${KIND_LABEL[spec.parentKind]} ${parent.arn} could not be read; create it again.`,
+            );
+          });
+        const source = spec.sourceAttribute
+          ? await fetchSource(String(parent.attrs[spec.sourceAttribute]))
+          : "";
+        const files: string[] = [];
+        for (const key of spec.sourceKeys?.(record) ?? []) files.push(await fetchSource(key));
+        for (const part of spec.parts(services, parent, source, record, files)) {
           const result = await writeExportParts({
             store,
             bucket,

@@ -1,5 +1,6 @@
 import { isDatasetMember } from "../forecasting/auto/members.js";
-import type { PreparedSeries } from "../forecasting/series-set.js";
+import type { SeriesForecast } from "../forecasting/model.js";
+import type { PreparedSeries, SeriesSet } from "../forecasting/series-set.js";
 import { concatForecastsAt, type PackedForecasts, sliceForecasts } from "../jobs/forecast-transfer.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { packSeriesSet, sliceSeries } from "../jobs/series-transfer.js";
@@ -70,65 +71,19 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
           if (series.length === 0)
             throw new JobFailure("The TimeSeriesSelector matches none of the dataset's series.");
         }
-        const model = await readPredictorModel(services.blobs, String(predictor.attrs.ModelFile));
+        const forecastOf = await computeForecasts(
+          services,
+          pool,
+          predictor,
+          set,
+          series,
+          ctx.signal,
+          ctx.progress,
+        );
         const types = forecast.attrs.ForecastTypes as string[];
         const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
-        const grid = { horizon: set.horizon, period: set.period };
-        // A series new since training gets the fallback, else the combination (the member best on average).
-        const choiceOf = (s: PreparedSeries) => model.choices[keyOf(s)] ?? model.fallback ?? "";
-        // Workers read the series from shared memory: a task clones a description of them, not their arrays.
-        const shared = await packSeriesSet(set, series);
-        // Members fitted across all series forecast every series at once, before the chunks, if any series uses them.
-        const needed = new Set<string>();
-        for (const s of series) {
-          for (const member of seriesWeightsOf(model, keyOf(s)).keys())
-            if (isDatasetMember(member)) needed.add(member);
-        }
-        const datasetForecasts: Record<string, PackedForecasts> = {};
-        for (const member of needed) {
-          const file = model.memberFiles[member];
-          if (!file)
-            throw new JobFailure(`The predictor's ${member} model is missing; train the predictor again.`);
-          datasetForecasts[member] = await datasetMemberRunner(member).forecast(
-            pool,
-            JSON.parse(await services.blobs.readText(file)),
-            shared,
-            ctx.signal,
-          );
-        }
-        const parts = chunks(series, CHUNK_SERIES);
-        // Extrapolated from the chunks' own pace, not counting the preparation and the global model before them.
-        const chunksStarted = Date.now();
-        let done = 0;
-        const results = await Promise.all(
-          parts.map(async (part, i) => {
-            const offset = i * CHUNK_SERIES;
-            const end = offset + part.length;
-            const out = await pool.run(
-              "forecastChunk",
-              {
-                grid,
-                series: sliceSeries(shared.series, offset, end),
-                choices: part.map(choiceOf),
-                combination: model.combination,
-                quantiles,
-                nonNegative: model.nonNegative,
-                external: Object.fromEntries(
-                  Object.entries(datasetForecasts).map(([m, f]) => [m, sliceForecasts(f, offset, end)]),
-                ),
-              },
-              ctx.signal,
-            );
-            done++;
-            const perChunk = (Date.now() - chunksStarted) / done;
-            ctx.progress({
-              EstimatedTimeRemainingInMinutes: Math.ceil((perChunk * (parts.length - done)) / 60_000),
-            });
-            return out;
-          }),
-        );
         const local = scratch.file("forecast.parquet");
-        await writeForecastFile(local, set, series, concatForecastsAt(results), types, quantiles, ctx.signal);
+        await writeForecastFile(local, set, series, forecastOf, types, quantiles, ctx.signal);
         const file = `${resourcePrefix(forecast, KIND, forecast.name)}forecast.parquet`;
         await services.blobs.put(file, local);
         const first = series[0] as PreparedSeries;
@@ -151,4 +106,77 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
       await services.blobs.deleteResource(record, KIND, record.name);
     },
   };
+}
+
+/**
+ * The forecasts of `series` (of `set`) with a predictor's fitted models: each series through its combination, the
+ * members fitted across all series (the global model) run first over all of them. Forecasts and what-if
+ * forecasts both come through here. `forecastOf(i)` is the forecast of `series[i]`.
+ */
+export async function computeForecasts(
+  services: Services,
+  pool: WorkerPool,
+  predictor: ResourceRecord,
+  set: SeriesSet,
+  series: PreparedSeries[],
+  signal: AbortSignal,
+  progress: (attrs: Record<string, unknown>) => void,
+): Promise<(i: number) => SeriesForecast> {
+  const model = await readPredictorModel(services.blobs, String(predictor.attrs.ModelFile));
+  const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
+  const grid = { horizon: set.horizon, period: set.period };
+  // A series new since training gets the fallback, else the combination (the member best on average).
+  const choiceOf = (s: PreparedSeries) => model.choices[keyOf(s)] ?? model.fallback ?? "";
+  // Workers read the series from shared memory: a task clones a description of them, not their arrays.
+  const shared = await packSeriesSet(set, series);
+  // Members fitted across all series forecast every series at once, before the chunks, if any series uses them.
+  const needed = new Set<string>();
+  for (const s of series) {
+    for (const member of seriesWeightsOf(model, keyOf(s)).keys())
+      if (isDatasetMember(member)) needed.add(member);
+  }
+  const datasetForecasts: Record<string, PackedForecasts> = {};
+  for (const member of needed) {
+    const file = model.memberFiles[member];
+    if (!file) throw new JobFailure(`The predictor's ${member} model is missing; train the predictor again.`);
+    datasetForecasts[member] = await datasetMemberRunner(member).forecast(
+      pool,
+      JSON.parse(await services.blobs.readText(file)),
+      shared,
+      signal,
+    );
+  }
+  const parts = chunks(series, CHUNK_SERIES);
+  // Extrapolated from the chunks' own pace, not counting the preparation and the global model before them.
+  const chunksStarted = Date.now();
+  let done = 0;
+  const results = await Promise.all(
+    parts.map(async (part, i) => {
+      const offset = i * CHUNK_SERIES;
+      const end = offset + part.length;
+      const out = await pool.run(
+        "forecastChunk",
+        {
+          grid,
+          series: sliceSeries(shared.series, offset, end),
+          choices: part.map(choiceOf),
+          combination: model.combination,
+          quantiles,
+          nonNegative: model.nonNegative,
+          ...(model.intervals ? { intervals: model.intervals } : {}),
+          external: Object.fromEntries(
+            Object.entries(datasetForecasts).map(([m, f]) => [m, sliceForecasts(f, offset, end)]),
+          ),
+        },
+        signal,
+      );
+      done++;
+      const perChunk = (Date.now() - chunksStarted) / done;
+      progress({
+        EstimatedTimeRemainingInMinutes: Math.ceil((perChunk * (parts.length - done)) / 60_000),
+      });
+      return out;
+    }),
+  );
+  return concatForecastsAt(results);
 }

@@ -8,6 +8,16 @@ import * as backtestExports from "../resources/backtest-exports.js";
 import type { Services } from "../resources/context.js";
 import * as explainabilityExports from "../resources/explainability-exports.js";
 import * as forecastExports from "../resources/forecast-exports.js";
+import {
+  forecastTriggers,
+  importTriggers,
+  monitorCheckJobs,
+  withMonitorTriggers,
+} from "../resources/monitor-evaluations.js";
+import * as monitors from "../resources/monitors.js";
+import * as whatIfAnalyses from "../resources/what-if-analyses.js";
+import * as whatIfExports from "../resources/what-if-exports.js";
+import * as whatIfForecasts from "../resources/what-if-forecasts.js";
 import { datasetJobs } from "./dataset.js";
 import { datasetImportJobs } from "./dataset-import.js";
 import { explainabilityJobs } from "./explainability.js";
@@ -21,12 +31,20 @@ export function jobHandlers(services: Services): Record<string, JobHandler> {
   return {
     "dataset-group": removeOnly,
     dataset: datasetJobs(services),
-    "dataset-import-job": datasetImportJobs(services),
+    // New target data and new forecasts queue monitor evaluations in the transaction that makes them ACTIVE.
+    "dataset-import-job": withMonitorTriggers(datasetImportJobs(services), services.store, importTriggers),
     predictor: predictorJobs(services, services.pool),
-    forecast: forecastJobs(services, services.pool),
+    forecast: withMonitorTriggers(forecastJobs(services, services.pool), services.store, forecastTriggers),
     explainability: explainabilityJobs(services),
     "explainability-export": exportJobs(services, explainabilityExports.EXPLAINABILITY_EXPORT),
     "forecast-export-job": exportJobs(services, forecastExports.FORECAST_EXPORT),
     "predictor-backtest-export-job": exportJobs(services, backtestExports.BACKTEST_EXPORT),
+    // Still in resources/ (they came after the move): monitors' and what-if analyses' job halves.
+    monitor: monitors.monitorJobs(services),
+    "monitor-check": monitorCheckJobs(services),
+    "monitor-evaluation": removeOnly,
+    "what-if-analysis": whatIfAnalyses.whatIfAnalysisJobs(services),
+    "what-if-forecast": whatIfForecasts.whatIfForecastJobs(services, services.pool),
+    "what-if-forecast-export": exportJobs(services, whatIfExports.WHAT_IF_FORECAST_EXPORT),
   };
 }

@@ -2,18 +2,44 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { TimeSlice } from "../data/time-slice.js";
 import type { WindowAccuracy } from "../forecasting/auto/accuracy.js";
-import type { AutoPredictorOptions, AutoPredictorResult } from "../forecasting/auto/auto-predictor.js";
+import type {
+  AutoPredictorOptions,
+  AutoPredictorResult,
+  BacktestRecord,
+} from "../forecasting/auto/auto-predictor.js";
 import {
   type CombinationRecord,
   SERIES_CHOICE,
   seriesWeights,
   soleComponent,
 } from "../forecasting/auto/combined-model.js";
-import { COMBINATION, GLOBAL_MEMBER, isDatasetMember } from "../forecasting/auto/members.js";
-import { combined, learnWeights } from "../forecasting/auto/weights.js";
+import {
+  confirmedCalibration,
+  type IntervalCalibration,
+  SpreadSums,
+} from "../forecasting/auto/interval-calibration.js";
+import { learnedCombinationRun } from "../forecasting/auto/learned-combination.js";
+import {
+  bridgeGaps,
+  COMBINATION,
+  GLOBAL_MEMBER,
+  INTERVAL_CALIBRATION,
+  isDatasetMember,
+  LEARNED_MEMBERS,
+  SWITCH_MEMBERS,
+} from "../forecasting/auto/members.js";
+import { combined, learnWeights, type WeightLearnerState } from "../forecasting/auto/weights.js";
 import { MIN_GLOBAL_POINTS } from "../forecasting/global/index.js";
 import type { MemberName } from "../forecasting/members.js";
+import type { SeriesForecast } from "../forecasting/model.js";
 import { attributeNames, type PreparedSeries, type SeriesSet } from "../forecasting/series-set.js";
+import {
+  type ChunkSpill,
+  openSpill,
+  releaseBacktests,
+  restoreBacktests,
+  type SpillLocation,
+} from "../jobs/backtest-spill.js";
 import { forecastAt, type PackedForecasts, sliceForecasts } from "../jobs/forecast-transfer.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { packSeriesSet, sliceSeries } from "../jobs/series-transfer.js";
@@ -60,6 +86,9 @@ export interface PredictorModel {
   memberFiles: Record<string, string>;
   /** The own member of a series new since training; unset means the combination (AutoPredictor). */
   fallback?: string;
+  /** The quantiles' spread calibration learned from the backtests (interval-calibration.ts), applied to every
+   * forecast after the combination; absent: none. */
+  intervals?: IntervalCalibration;
 }
 
 interface PredictorModelV1 {
@@ -171,48 +200,60 @@ function backtestColumns(set: SeriesSet, levels: readonly number[]): string[] {
 }
 
 /**
- * Writes every series' backtest forecasts as the predictor forecasts them: its own member's forecast combined
- * with the external members' (their backtests of the whole set, per window) by the learned weights.
+ * Writes every series' backtest forecasts as the predictor forecasts them, a chunk at a time: `forecastOf` combines
+ * a record's members (its own or statistical components' forecasts with the external members' backtests of the
+ * whole set) by the learned weights.
  */
-async function writeBacktests(
-  file: string,
-  set: SeriesSet,
-  results: { offset: number; result: AutoPredictorResult }[],
+async function backtestWriter(file: string, set: SeriesSet, levels: readonly number[]) {
+  const out = createWriteStream(file);
+  const write = async (line: string) => {
+    if (!out.write(`${line}\n`)) await once(out, "drain");
+  };
+  await write(backtestColumns(set, levels).join(","));
+  return {
+    async chunk(
+      offset: number,
+      result: AutoPredictorResult,
+      forecastOf: (offset: number, record: BacktestRecord) => SeriesForecast | undefined,
+    ): Promise<void> {
+      for (const b of result.backtests) {
+        const forecast = forecastOf(offset, b);
+        if (!forecast) continue;
+        const i = offset + b.series;
+        const s = set.series[i] as PreparedSeries;
+        const keys = s.key.map(csvField).join(",");
+        for (let t = 0; t < b.actual.length; t++) {
+          const ts = new Date(s.timestamps[b.offset + t] as number).toISOString().slice(0, 19);
+          const qs = forecast.quantiles.map((q) => q[t]).join(",");
+          await write(`${b.window},${keys},${ts},${b.actual[t]},${forecast.mean[t]}${qs ? `,${qs}` : ""}`);
+        }
+      }
+    },
+    async close(): Promise<void> {
+      out.end();
+      await once(out, "finish");
+    },
+  };
+}
+
+/** The grid learner's combined backtest forecast of a record: its own member's with the external members'. */
+function gridForecastOf(
   external: PackedForecasts[][],
   weights: readonly number[],
   levels: readonly number[],
   nonNegative: boolean,
-): Promise<void> {
-  const out = createWriteStream(file);
-  const header = backtestColumns(set, levels);
-  const write = async (line: string) => {
-    if (!out.write(`${line}\n`)) await once(out, "drain");
+): (offset: number, b: BacktestRecord) => SeriesForecast | undefined {
+  return (offset, b) => {
+    const i = offset + b.series;
+    const parts = [
+      ...(weights.length > external.length ? [b.forecast] : []),
+      ...external.map((perWindow) => {
+        const packed = perWindow[b.window];
+        return packed && i < packed.count ? forecastAt(packed, i) : undefined;
+      }),
+    ];
+    return combined(parts, weights, levels, nonNegative);
   };
-  await write(header.join(","));
-  for (const { offset, result } of results) {
-    const hasOwn = result.components[0] === SERIES_CHOICE;
-    for (const b of result.backtests) {
-      const i = offset + b.series;
-      const parts = [
-        ...(hasOwn ? [b.forecast] : []),
-        ...external.map((perWindow) => {
-          const packed = perWindow[b.window];
-          return packed && i < packed.count ? forecastAt(packed, i) : undefined;
-        }),
-      ];
-      const forecast = combined(parts, weights, levels, nonNegative);
-      if (!forecast) continue;
-      const s = set.series[i] as PreparedSeries;
-      const keys = s.key.map(csvField).join(",");
-      for (let t = 0; t < b.actual.length; t++) {
-        const ts = new Date(s.timestamps[b.offset + t] as number).toISOString().slice(0, 19);
-        const qs = forecast.quantiles.map((q) => q[t]).join(",");
-        await write(`${b.window},${keys},${ts},${b.actual[t]},${forecast.mean[t]}${qs ? `,${qs}` : ""}`);
-      }
-    }
-  }
-  out.end();
-  await once(out, "finish");
 }
 
 function csvField(value: string): string {
@@ -224,6 +265,7 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
   return {
     async run(ctx: JobContext) {
       const scratch = await services.blobs.scratch(ctx.record.name);
+      let spill: ChunkSpill | undefined;
       try {
         const predictor = ctx.record;
         const started = Date.now();
@@ -272,6 +314,11 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
           backtestWindows: windows,
           members: plan.members,
           nonNegative,
+          // An AutoPredictor learns the weights of its statistical members too; a legacy predictor keeps the
+          // per-series choice among the members it names.
+          ...(plan.members === undefined
+            ? { learnedMembers: [...LEARNED_MEMBERS], switchMembers: [...SWITCH_MEMBERS] }
+            : {}),
         };
         const grid = { horizon: set.horizon, period: set.period };
         const historyPoints = set.series.reduce((sum, s) => sum + s.target.length, 0);
@@ -309,6 +356,13 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
             ? shared.series
             : (await packSeriesSet(set, shifted(set.series, plan.shift))).series;
         const parts = chunks(set.series, seriesPerChunk);
+        // Learned statistical weights train in two passes (jobs/backtest-spill.ts): the chunks keep their
+        // components' backtest forecasts out of memory (in this job's scratch), the coordinator reads them back one
+        // chunk at a time once the weights are known.
+        const spillLocation: SpillLocation | undefined = options.learnedMembers
+          ? { dir: scratch.file("backtest-parts") }
+          : undefined;
+        if (spillLocation) spill = openSpill(spillLocation);
         // The estimate extrapolates the chunks' own pace: counting the preparation and the global model's backtest
         // (which come first) made it several times too long until most chunks were done.
         const chunksStarted = Date.now();
@@ -324,7 +378,17 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
               );
             });
             const series = sliceSeries(backtested, offset, end);
-            const result = await pool.run("backtestChunk", { grid, series, options, external }, ctx.signal);
+            const result = await pool.run(
+              "backtestChunk",
+              {
+                grid,
+                series,
+                options,
+                external,
+                ...(spillLocation ? { spill: { location: spillLocation, chunk: i } } : {}),
+              },
+              ctx.signal,
+            );
             done++;
             const perChunk = (Date.now() - chunksStarted) / done;
             ctx.progress({
@@ -333,25 +397,98 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
             return { offset, result };
           }),
         );
-        // The dataset-level weights: the weighting with the best metric over all chunks' backtests.
+        // The dataset-level weights, learned from all chunks' backtests.
         const components = (results[0] as { result: AutoPredictorResult }).result.components;
-        const learned = learnWeights(
-          results.map((r) => r.result.weights),
-          options.metric,
-        );
-        const combination: CombinationRecord = {
-          components,
-          weights: learned.weights,
-          ...(components.length > 1
-            ? { learned: { metric: options.metric, candidates: learned.candidates, scores: learned.scores } }
-            : {}),
-        };
-        const accuracy: WindowAccuracy[] = learned.windows;
+        let combination: CombinationRecord;
+        let accuracy: WindowAccuracy[];
+        let intervals: IntervalCalibration | undefined;
+        const backtestLocal = scratch.file("backtests.csv");
+        const writer = await backtestWriter(backtestLocal, set, quantiles);
+        let seriesChoice: (offset: number, i: number, result: AutoPredictorResult) => string;
+        if (options.learnedMembers) {
+          const learned = learnedCombinationRun({
+            results,
+            externalAt: (m, w, i) => {
+              const packed = datasetBacktests[m]?.[w];
+              return packed && i < packed.count ? forecastAt(packed, i) : undefined;
+            },
+            historyOf: (i) => bridgeGaps((set.series[i] as PreparedSeries).target),
+            period: set.period,
+            levels: quantiles,
+            nonNegative,
+            metric: options.metric,
+            switching: (options.switchMembers?.length ?? 0) > 0,
+          });
+          // Pass two, on the event loop (a pause between chunks): each chunk's component forecasts read back,
+          // its switches decided, then (with the interval calibration) the spread sums of all chunks, and the
+          // combination scored and exported; a chunk's forecasts are let go before the next one's are read.
+          const pacing = new TimeSlice();
+          const eachChunk = async (
+            work: (offset: number, result: AutoPredictorResult) => Promise<void> | void,
+          ) => {
+            for (const { offset, result } of results) {
+              if (result.spill && spill) await restoreBacktests(result.backtests, spill, result.spill);
+              await work(offset, result);
+              if (result.spill) releaseBacktests(result.backtests);
+              if (pacing.due()) await pacing.pause();
+            }
+          };
+          if (INTERVAL_CALIBRATION !== "off") {
+            const sums = new SpreadSums(quantiles, set.horizon, windows);
+            await eachChunk((offset, result) => {
+              learned.decide(offset, result);
+              for (const b of result.backtests) {
+                const f = learned.forecastOf(offset, b);
+                if (f) sums.add(b.actual, f, b.window);
+              }
+            });
+            intervals = confirmedCalibration(sums.state(), INTERVAL_CALIBRATION === "step");
+            if (intervals) learned.calibrate(intervals);
+            await eachChunk(async (offset, result) => {
+              learned.score(offset, result);
+              await writer.chunk(offset, result, learned.forecastOf);
+            });
+          } else {
+            await eachChunk(async (offset, result) => {
+              learned.addChunk(offset, result);
+              await writer.chunk(offset, result, learned.forecastOf);
+            });
+          }
+          await spill?.dispose();
+          spill = undefined;
+          combination = learned.combination;
+          accuracy = learned.windows();
+          seriesChoice = (offset, i) => learned.choices[offset + i] ?? "";
+        } else {
+          // The grid: the weighting with the best metric over all chunks' backtests.
+          const learned = learnWeights(
+            results.map((r) => r.result.weights as WeightLearnerState),
+            options.metric,
+          );
+          combination = {
+            components,
+            weights: learned.weights,
+            ...(components.length > 1
+              ? {
+                  learned: { metric: options.metric, candidates: learned.candidates, scores: learned.scores },
+                }
+              : {}),
+          };
+          accuracy = learned.windows;
+          const forecastOf = gridForecastOf(datasetBacktests, learned.weights, quantiles, nonNegative);
+          const pacing = new TimeSlice();
+          for (const { offset, result } of results) {
+            await writer.chunk(offset, result, forecastOf);
+            if (pacing.due()) await pacing.pause();
+          }
+          seriesChoice = (_, i, result) => result.choices[i] ?? "";
+        }
         const choices: Record<string, string> = {};
         const memberCounts: Record<string, number> = {};
         const slice = new TimeSlice();
         for (const { offset, result } of results) {
-          result.choices.forEach((choice, i) => {
+          result.choices.forEach((_, i) => {
+            const choice = seriesChoice(offset, i, result);
             const key = keyOf(set.series[offset + i] as PreparedSeries);
             if (choice) choices[key] = choice;
             for (const member of seriesWeights(combination, choice).keys())
@@ -359,29 +496,27 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
           });
           if (slice.due()) await slice.pause();
         }
+        await writer.close();
         const prefix = predictorPrefix(predictor);
+        const backtestFile = `${prefix}backtests.csv`;
+        await services.blobs.put(backtestFile, backtestLocal);
         const memberFiles: Record<string, string> = {};
         for (const run of datasetRuns) {
           memberFiles[run.name] = `${prefix}${run.name}-model.json`;
           await services.blobs.putText(memberFiles[run.name] as string, JSON.stringify(await run.final));
         }
-        const model: PredictorModel = { version: 2, choices, combination, nonNegative, memberFiles };
+        const model: PredictorModel = {
+          version: 2,
+          choices,
+          combination,
+          nonNegative,
+          memberFiles,
+          ...(intervals ? { intervals } : {}),
+        };
         // A single-algorithm predictor forecasts a series new since training with that algorithm too.
         if (plan.members?.length === 1) model.fallback = plan.members[0];
         const modelFile = `${prefix}model.json`;
         await services.blobs.putText(modelFile, JSON.stringify(model));
-        const backtestFile = `${prefix}backtests.csv`;
-        const backtestLocal = scratch.file("backtests.csv");
-        await writeBacktests(
-          backtestLocal,
-          set,
-          results,
-          datasetBacktests,
-          learned.weights,
-          quantiles,
-          nonNegative,
-        );
-        await services.blobs.put(backtestFile, backtestLocal);
         return {
           Accuracy: accuracy,
           MemberCounts: memberCounts,
@@ -392,6 +527,9 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
           TrainingSeconds: (Date.now() - started) / 1000,
         };
       } finally {
+        // A failed or stopped training leaves its spilled chunks too: gone with the scratch folder today, and
+        // removed through the spill when they are objects elsewhere.
+        await spill?.dispose();
         await scratch.dispose();
       }
     },

@@ -12,6 +12,8 @@ export type ResourceKind =
   | "explainability"
   | "explainability-export"
   | "monitor"
+  | "monitor-check"
+  | "monitor-evaluation"
   | "what-if-analysis"
   | "what-if-forecast"
   | "what-if-forecast-export";

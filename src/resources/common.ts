@@ -31,6 +31,9 @@ export const KIND_LABEL: Record<string, string> = {
   "what-if-forecast-export": "what-if forecast export",
 };
 
+/** Record kinds that exist only inside the service (see monitor-evaluations.ts). */
+const INTERNAL_KINDS = new Set(["monitor-check", "monitor-evaluation"]);
+
 /**
  * The caller's resource with this ARN. A resource of another account or region is reported as missing, exactly
  * like one that does not exist, so that nothing leaks across accounts.
@@ -40,6 +43,8 @@ export async function findResource(ctx: RequestContext, arn: string): Promise<Re
   if (!parsed || parsed.accountId !== ctx.accountId || parsed.region !== ctx.region) return undefined;
   const record = await ctx.services.store.get(arn);
   if (!record || record.accountId !== ctx.accountId || record.region !== ctx.region) return undefined;
+  // Monitor evaluations and the jobs that make them are internal records, never resources a client names.
+  if (INTERNAL_KINDS.has(record.kind)) return undefined;
   return record;
 }
 

@@ -1,5 +1,5 @@
 import { inUse, invalidInput, limitExceeded } from "../errors.js";
-import { type ExportColumn, parseExportDestination } from "../export/index.js";
+import { type ExportColumn, exportTimestamp, folderPrefix, parseExportDestination } from "../export/index.js";
 import { BUSY_STATUSES, DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
@@ -32,8 +32,12 @@ export interface ExportPartSet {
 
 /** What differs between forecast, backtest and explainability exports. */
 export interface ExportKind {
-  kind: "forecast-export-job" | "predictor-backtest-export-job" | "explainability-export";
-  parentKind: "forecast" | "predictor" | "explainability";
+  kind:
+    | "forecast-export-job"
+    | "predictor-backtest-export-job"
+    | "explainability-export"
+    | "what-if-forecast-export";
+  parentKind: "forecast" | "predictor" | "explainability" | "what-if-analysis";
   /** Member names in the requests and responses. */
   nameMember: string;
   arnMember: string;
@@ -41,9 +45,23 @@ export interface ExportKind {
   /** At most this many of this kind may run at once per account (LimitExceededException beyond). */
   maxRunning?: (services: Services) => number;
   /** The attribute of the parent holding the object the export reads (a key; an old path in old data dirs). */
-  sourceAttribute: "ForecastFile" | "BacktestFile" | "ImpactFile";
-  /** The files to write for a parent, whose source object is fetched to `file` (local). */
-  parts(services: Services, parent: ResourceRecord, file: string): ExportPartSet[];
+  sourceAttribute?: "ForecastFile" | "BacktestFile" | "ImpactFile";
+  /**
+   * For kinds that read several objects (a what-if forecast export reads each of its what-if forecasts): their
+   * keys, from the export's own attributes. Each is fetched, and the local files reach `parts` as `files`.
+   */
+  sourceKeys?(record: ResourceRecord): string[];
+  /**
+   * The files to write for a parent, whose source object is fetched to `file` (local); `record` is the export
+   * job, `files` the local copies of its `sourceKeys`.
+   */
+  parts(
+    services: Services,
+    parent: ResourceRecord,
+    file: string,
+    record?: ResourceRecord,
+    files?: string[],
+  ): ExportPartSet[];
 }
 
 export async function createExport(
@@ -55,6 +73,9 @@ export async function createExport(
     destination: S3Destination;
     format?: string;
     tags?: readonly Tag[];
+    /** Further attributes and the resources the export reads besides its parent (what-if forecast exports). */
+    attrs?: Record<string, unknown>;
+    refs?: readonly string[];
   },
 ): Promise<string> {
   const tags = checkUserTags(input.tags);
@@ -73,7 +94,11 @@ export async function createExport(
     throw invalidInput((error as Error).message);
   }
   await requireS3Access(ctx, s3.Path, "write", s3.RoleArn);
-  const arn = buildArn(ctx, spec.kind, input.name, parent.name);
+  // A what-if forecast export is named on its own (what-if-forecast-export/<name>), the others under their parent.
+  const arn =
+    spec.kind === "what-if-forecast-export"
+      ? buildArn(ctx, spec.kind, input.name)
+      : buildArn(ctx, spec.kind, input.name, parent.name);
   const record = newRecord(ctx, {
     arn,
     kind: spec.kind,
@@ -84,12 +109,14 @@ export async function createExport(
       [spec.parentArnMember]: parent.arn,
       Destination: input.destination,
       Format: input.format ?? "CSV",
+      ...input.attrs,
     },
   });
   // The per-account limit on running jobs of this kind is checked atomically with the insert.
   const limit = spec.maxRunning?.(ctx.services);
   const outcome = await insertNew(ctx, record, {
     tags,
+    refs: input.refs,
     guard:
       limit === undefined
         ? undefined
@@ -158,4 +185,44 @@ export async function deleteExport(ctx: RequestContext, spec: ExportKind, arn: s
       `The ${KIND_LABEL[spec.kind]} ${record.arn} is ${record.status}; stop it or wait before deleting it.`,
     );
   }
+}
+
+/** Where a job's files go: destination bucket, the folder, and the name stem fixed by the creation time. */
+export function placement(record: ResourceRecord) {
+  const destination = record.attrs.Destination as S3Destination;
+  const { bucket, prefix } = parseExportDestination(destination.S3Config.Path);
+  return {
+    bucket,
+    prefix,
+    kmsKeyArn: destination.S3Config.KMSKeyArn,
+    baseName: `${record.name}_${exportTimestamp(new Date(record.createdAt))}`,
+  };
+}
+
+/** The most output files exportOutputFiles lists. */
+export const MAX_LISTED_EXPORT_FILES = 500;
+
+/**
+ * The files an export wrote (its parts, in every folder), read back from its destination: what the console lists.
+ * Empty until the export is ACTIVE.
+ */
+export async function exportOutputFiles(
+  ctx: RequestContext,
+  spec: ExportKind,
+  arn: string,
+): Promise<{ bucket: string; files: { key: string; size: number }[] }> {
+  const record = await requireResource(ctx, arn, [spec.kind]);
+  const { bucket, prefix, baseName } = placement(record);
+  if (record.status !== STATUS.ACTIVE) return { bucket, files: [] };
+  const parent = await ctx.services.store.get(String(record.attrs[spec.parentArnMember]));
+  const folders = parent ? spec.parts(ctx.services, parent, "", record).map((p) => p.folder) : [""];
+  const store = ctx.services.objectStoreFor(record.accountId);
+  const files: { key: string; size: number }[] = [];
+  for (const folder of new Set(folders)) {
+    const stem = `${folderPrefix(folder ? `${folderPrefix(prefix)}${folder}` : prefix)}${baseName}_part`;
+    for (const object of await store.listObjects(bucket, stem)) {
+      if (files.length < MAX_LISTED_EXPORT_FILES) files.push({ key: object.key, size: object.size });
+    }
+  }
+  return { bucket, files };
 }

@@ -18,7 +18,7 @@ import {
   newRecord,
   requireResource,
 } from "./common.js";
-import type { OperationHandler } from "./context.js";
+import type { OperationHandler, RequestContext } from "./context.js";
 import { listPage } from "./listing.js";
 import { parseForecastTypes } from "./predictor-config.js";
 import { requireS3Access } from "./s3-access.js";
@@ -42,7 +42,33 @@ export const CreateForecast: OperationHandler<CreateForecastRequest> = async (ct
       );
     }
   }
-  const selector = input.TimeSeriesSelector?.TimeSeriesIdentifiers;
+  await checkTimeSeriesSelector(ctx, input.TimeSeriesSelector);
+  const arn = buildArn(ctx, KIND, input.ForecastName);
+  const record = newRecord(ctx, {
+    arn,
+    kind: KIND,
+    name: input.ForecastName,
+    parentArn: predictor.arn,
+    status: STATUS.CREATE_PENDING,
+    attrs: {
+      PredictorArn: predictor.arn,
+      DatasetGroupArn: predictor.attrs.DatasetGroupArn,
+      ForecastTypes: types.types,
+      TimeSeriesSelector: input.TimeSeriesSelector,
+      CreatedUsingAutoPredictor: predictor.attrs.IsAutoPredictor === true,
+    },
+  });
+  await insertNew(ctx, record, { tags });
+  ctx.services.jobs.kick();
+  return { ForecastArn: arn };
+};
+
+/** A TimeSeriesSelector's checks at creation: identifier schema, role, key, path and read access. */
+export async function checkTimeSeriesSelector(
+  ctx: RequestContext,
+  timeSeriesSelector: CreateForecastRequest["TimeSeriesSelector"],
+): Promise<void> {
+  const selector = timeSeriesSelector?.TimeSeriesIdentifiers;
   if (selector) {
     if (!selector.DataSource || !selector.Schema?.Attributes?.length) {
       throw invalidInput(
@@ -63,25 +89,7 @@ export const CreateForecast: OperationHandler<CreateForecastRequest> = async (ct
       selector.DataSource.S3Config.RoleArn,
     );
   }
-  const arn = buildArn(ctx, KIND, input.ForecastName);
-  const record = newRecord(ctx, {
-    arn,
-    kind: KIND,
-    name: input.ForecastName,
-    parentArn: predictor.arn,
-    status: STATUS.CREATE_PENDING,
-    attrs: {
-      PredictorArn: predictor.arn,
-      DatasetGroupArn: predictor.attrs.DatasetGroupArn,
-      ForecastTypes: types.types,
-      TimeSeriesSelector: input.TimeSeriesSelector,
-      CreatedUsingAutoPredictor: predictor.attrs.IsAutoPredictor === true,
-    },
-  });
-  await insertNew(ctx, record, { tags });
-  ctx.services.jobs.kick();
-  return { ForecastArn: arn };
-};
+}
 
 export const DescribeForecast: OperationHandler<DescribeForecastRequest> = async (ctx, input) => {
   const r = await requireResource(ctx, input.ForecastArn, [KIND]);

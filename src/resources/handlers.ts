@@ -9,9 +9,13 @@ import * as forecastExports from "./forecast-exports.js";
 import * as forecasts from "./forecasts.js";
 import * as legacyPredictors from "./legacy-predictors.js";
 import * as lifecycle from "./lifecycle.js";
+import * as monitors from "./monitors.js";
 import * as predictors from "./predictors.js";
 import { QueryForecast } from "./query-forecast.js";
 import * as tags from "./tags.js";
+import * as whatIfAnalyses from "./what-if-analyses.js";
+import * as whatIfExports from "./what-if-exports.js";
+import * as whatIfForecasts from "./what-if-forecasts.js";
 
 /**
  * Every built operation by its name in the service model. An operation of the model missing here is answered
@@ -58,6 +62,23 @@ export const forecastHandlers: Readonly<Record<string, OperationHandler>> = {
   DescribePredictorBacktestExportJob: backtestExports.DescribePredictorBacktestExportJob,
   ListPredictorBacktestExportJobs: backtestExports.ListPredictorBacktestExportJobs,
   DeletePredictorBacktestExportJob: backtestExports.DeletePredictorBacktestExportJob,
+  CreateMonitor: monitors.CreateMonitor,
+  DescribeMonitor: monitors.DescribeMonitor,
+  ListMonitors: monitors.ListMonitors,
+  ListMonitorEvaluations: monitors.ListMonitorEvaluations,
+  DeleteMonitor: monitors.DeleteMonitor,
+  CreateWhatIfAnalysis: whatIfAnalyses.CreateWhatIfAnalysis,
+  DescribeWhatIfAnalysis: whatIfAnalyses.DescribeWhatIfAnalysis,
+  ListWhatIfAnalyses: whatIfAnalyses.ListWhatIfAnalyses,
+  DeleteWhatIfAnalysis: whatIfAnalyses.DeleteWhatIfAnalysis,
+  CreateWhatIfForecast: whatIfForecasts.CreateWhatIfForecast,
+  DescribeWhatIfForecast: whatIfForecasts.DescribeWhatIfForecast,
+  ListWhatIfForecasts: whatIfForecasts.ListWhatIfForecasts,
+  DeleteWhatIfForecast: whatIfForecasts.DeleteWhatIfForecast,
+  CreateWhatIfForecastExport: whatIfExports.CreateWhatIfForecastExport,
+  DescribeWhatIfForecastExport: whatIfExports.DescribeWhatIfForecastExport,
+  ListWhatIfForecastExports: whatIfExports.ListWhatIfForecastExports,
+  DeleteWhatIfForecastExport: whatIfExports.DeleteWhatIfForecastExport,
   StopResource: lifecycle.StopResource,
   ResumeResource: lifecycle.ResumeResource,
   DeleteResourceTree: lifecycle.DeleteResourceTree,
@@ -66,4 +87,7 @@ export const forecastHandlers: Readonly<Record<string, OperationHandler>> = {
   ListTagsForResource: tags.ListTagsForResource,
 };
 
-export const forecastQueryHandlers: Readonly<Record<string, OperationHandler>> = { QueryForecast };
+export const forecastQueryHandlers: Readonly<Record<string, OperationHandler>> = {
+  QueryForecast,
+  QueryWhatIfForecast: whatIfForecasts.QueryWhatIfForecast,
+};

@@ -8,6 +8,7 @@ import { BUSY_STATUSES, DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { findResource, KIND_LABEL, resourceNotFound } from "./common.js";
 import type { OperationHandler, RequestContext } from "./context.js";
+import { resumeMonitor, stopMonitor } from "./monitors.js";
 
 /** The kinds whose creation is a job that StopResource can stop. */
 const STOPPABLE = new Set([
@@ -31,6 +32,7 @@ async function requireAny(ctx: RequestContext, arn: string): Promise<ResourceRec
 
 export const StopResource: OperationHandler<StopResourceRequest> = async (ctx, input) => {
   const record = await requireAny(ctx, input.ResourceArn);
+  if (record.kind === "monitor") return stopMonitor(ctx, record);
   if (!STOPPABLE.has(record.kind)) {
     throw invalidInput(
       `A ${KIND_LABEL[record.kind] ?? record.kind} cannot be stopped; StopResource applies to jobs.`,
@@ -50,14 +52,22 @@ export const ResumeResource: OperationHandler<ResumeResourceRequest> = async (ct
       `Only a stopped monitor can be resumed; ${record.arn} is a ${KIND_LABEL[record.kind]}.`,
     );
   }
-  throw invalidInput("Monitors are not built yet in OpenForecast, so there is nothing to resume.");
+  return resumeMonitor(ctx, record);
 };
 
 /** The resource and everything created from it, children before parents. */
 async function subtree(ctx: RequestContext, root: ResourceRecord): Promise<ResourceRecord[]> {
   const out: ResourceRecord[] = [];
+  const seen = new Set<string>();
   const visit = async (r: ResourceRecord) => {
-    for (const child of await ctx.services.store.children(r.arn)) await visit(child);
+    if (seen.has(r.arn)) return;
+    seen.add(r.arn);
+    // A what-if forecast export reads several what-if forecasts: it belongs to the tree of each of them.
+    const exports =
+      r.kind === "what-if-forecast"
+        ? (await ctx.services.store.referrers(r.arn)).filter((e) => e.kind === "what-if-forecast-export")
+        : [];
+    for (const child of [...(await ctx.services.store.children(r.arn)), ...exports]) await visit(child);
     out.push(r);
   };
   await visit(root);

@@ -15,6 +15,8 @@ export interface ListSpec {
   filterKeys?: Record<string, string>;
   /** Keep only records that pass (e.g. AutoPredictor vs legacy predictors listed together). */
   keep?: (record: ResourceRecord) => boolean;
+  /** Only the children of this resource (e.g. one monitor's evaluations). */
+  parentArn?: string;
 }
 
 const DEFAULT_PAGE = 100;
@@ -37,6 +39,8 @@ export async function listPage(
     }
     return { field, value: f.Value, equals: f.Condition === "IS" };
   });
+  if (spec.parentArn !== undefined)
+    conditions.push({ field: "parentArn", value: spec.parentArn, equals: true });
   const binding = JSON.stringify([spec.operation, ctx.accountId, ctx.region, input.Filters ?? []]);
   const after = input.NextToken ? ctx.services.tokens.decode(binding, input.NextToken) : undefined;
   const limit = input.MaxResults ?? DEFAULT_PAGE;

@@ -25,6 +25,7 @@ import type { OperationHandler, RequestContext } from "./context.js";
 import { explainabilityOf, hasAttributes, NO_ATTRIBUTES } from "./explainabilities.js";
 import { dataFileOf, groupDatasets, schemaOf } from "./group-data.js";
 import { listPage } from "./listing.js";
+import { insertWithMonitor, monitorOf } from "./monitors.js";
 import {
   checkTimeAlignmentBoundary,
   frequencyMinutes,
@@ -59,10 +60,6 @@ async function checkNewAutoPredictor(
   group: ResourceRecord;
   attrs: Record<string, unknown>;
 }> {
-  if (input.MonitorConfig)
-    throw invalidInput(
-      "MonitorConfig is not built yet in OpenForecast: predictor monitoring is not available.",
-    );
   if (input.EncryptionConfig) {
     await checkRoleArn(ctx, input.EncryptionConfig.RoleArn);
     checkKmsKeyArn(ctx, input.EncryptionConfig.KMSKeyArn);
@@ -191,7 +188,12 @@ export const CreateAutoPredictor: OperationHandler<CreateAutoPredictorRequest> =
     status: STATUS.CREATE_PENDING,
     attrs,
   });
-  await insertNew(ctx, record, { tags });
+  const monitorName = input.MonitorConfig?.MonitorName;
+  if (monitorName === undefined) {
+    await insertNew(ctx, record, { tags });
+  } else {
+    await insertWithMonitor(ctx, record, tags, monitorName);
+  }
   ctx.services.jobs.kick();
   return { PredictorArn: arn };
 };
@@ -201,6 +203,7 @@ export const DescribeAutoPredictor: OperationHandler<DescribeAutoPredictorReques
   if (!r.attrs.IsAutoPredictor) throw invalidInput(`${r.arn} is a legacy predictor; use DescribePredictor.`);
   const reference = r.attrs.ReferencePredictorArn as string | undefined;
   const explainability = await explainabilityOf(ctx.services.store, r.arn);
+  const monitor = await monitorOf(ctx.services.store, r.arn);
   return {
     PredictorArn: r.arn,
     PredictorName: r.name,
@@ -224,6 +227,7 @@ export const DescribeAutoPredictor: OperationHandler<DescribeAutoPredictorReques
       ? { ExplainabilityArn: explainability.arn, Status: explainability.status }
       : undefined,
     TimeAlignmentBoundary: r.attrs.TimeAlignmentBoundary,
+    MonitorInfo: monitor ? { MonitorArn: monitor.arn, Status: monitor.status } : undefined,
   };
 };
 

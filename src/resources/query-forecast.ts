@@ -3,6 +3,7 @@ import { withConnection } from "../data/duckdb.js";
 import { sqlIdent, sqlString } from "../data/sql.js";
 import { inUse, invalidInput, invalidNextToken, notFound } from "../errors.js";
 import { STATUS } from "../jobs/statuses.js";
+import type { BlobStore } from "../storage/blob-store.js";
 import { requireResource } from "./common.js";
 import type { OperationHandler } from "./context.js";
 import { forecastTypeColumn } from "./forecast-files.js";
@@ -16,8 +17,39 @@ export const QueryForecast: OperationHandler<QueryForecastRequest> = async (ctx,
   if (forecast.status !== STATUS.ACTIVE) {
     throw inUse(`The forecast ${forecast.arn} is ${forecast.status}; it can be queried once ACTIVE.`);
   }
+  return queryForecastFile(
+    ctx.services.blobs,
+    {
+      operation: "QueryForecast",
+      arn: forecast.arn,
+      file: String(forecast.attrs.ForecastFile),
+      keyNames: forecast.attrs.KeyNames as string[],
+      types: forecast.attrs.ForecastTypes as string[],
+    },
+    input,
+  );
+};
+
+/** A stored forecast file (of a forecast or a what-if forecast) to answer a query from. */
+export interface QueriedForecast {
+  operation: string;
+  arn: string;
+  /** The key of the forecast's object in the internal bucket. */
+  file: string;
+  keyNames: string[];
+  types: string[];
+}
+
+/** QueryForecast's and QueryWhatIfForecast's answer: one series of a forecast file, by forecast type. */
+export async function queryForecastFile(
+  blobs: BlobStore,
+  forecast: QueriedForecast,
+  input: Pick<QueryForecastRequest, "StartDate" | "EndDate" | "Filters" | "NextToken">,
+): Promise<{ Forecast: { Predictions: Record<string, { Timestamp: string; Value: number }[]> } }> {
   if (input.NextToken !== undefined) {
-    throw invalidNextToken("QueryForecast returns a whole series at once; it never hands out a NextToken.");
+    throw invalidNextToken(
+      `${forecast.operation} returns a whole series at once; it never hands out a NextToken.`,
+    );
   }
   for (const [name, value] of [
     ["StartDate", input.StartDate],
@@ -30,7 +62,7 @@ export const QueryForecast: OperationHandler<QueryForecastRequest> = async (ctx,
   if (input.StartDate && input.EndDate && input.StartDate > input.EndDate) {
     throw invalidInput(`StartDate ${input.StartDate} is after EndDate ${input.EndDate}.`);
   }
-  const keyNames = forecast.attrs.KeyNames as string[];
+  const { keyNames, types, file } = forecast;
   const filters = Object.entries(input.Filters);
   for (const [name] of filters) {
     if (!keyNames.includes(name)) {
@@ -42,12 +74,11 @@ export const QueryForecast: OperationHandler<QueryForecastRequest> = async (ctx,
   if (!filters.some(([name]) => name === keyNames[0])) {
     throw invalidInput(`Filters must include ${keyNames[0]}.`);
   }
-  const types = forecast.attrs.ForecastTypes as string[];
   const where = filters.map(([name, value]) => `${sqlIdent(name)} = ${sqlString(value)}`);
   if (input.StartDate) where.push(`date >= ${sqlString(input.StartDate)}`);
   if (input.EndDate) where.push(`date <= ${sqlString(input.EndDate)}`);
   // The forecast's object, from the local cache when it was read before and has not changed.
-  const lease = await ctx.services.blobs.fetch(String(forecast.attrs.ForecastFile));
+  const lease = await blobs.fetch(file);
   const rows = await withConnection(undefined, async (connection) => {
     const reader = await connection.runAndReadAll(
       `SELECT ${keyNames.map(sqlIdent).join(", ")}, date, ${types.map((t) => sqlIdent(forecastTypeColumn(t))).join(", ")}
@@ -66,7 +97,7 @@ export const QueryForecast: OperationHandler<QueryForecastRequest> = async (ctx,
     throw notFound(
       anyDates
         ? "No forecast point of that series lies between StartDate and EndDate, or the series is not in this forecast."
-        : `The forecast ${forecast.arn} has no series matching ${JSON.stringify(input.Filters)}.`,
+        : `The ${forecast.operation === "QueryForecast" ? "forecast" : "what-if forecast"} ${forecast.arn} has no series matching ${JSON.stringify(input.Filters)}.`,
     );
   }
   const predictions: Record<string, { Timestamp: string; Value: number }[]> = {};
@@ -75,4 +106,4 @@ export const QueryForecast: OperationHandler<QueryForecastRequest> = async (ctx,
     predictions[column] = rows.map((r) => ({ Timestamp: String(r.date), Value: Number(r[column]) }));
   }
   return { Forecast: { Predictions: predictions } };
-};
+}

@@ -5,11 +5,17 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
   CreateExplainabilityCommand,
+  CreateExplainabilityExportCommand,
   CreateForecastCommand,
+  CreateForecastExportJobCommand,
   DescribeExplainabilityCommand,
+  DescribeExplainabilityExportCommand,
   DescribeForecastCommand,
+  DescribeForecastExportJobCommand,
   type ForecastClient,
+  GetAccuracyMetricsCommand,
 } from "@aws-sdk/client-forecast";
+import { ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { chromium, type Locator, type Page } from "playwright-core";
 import { generateEffectData, setupPredictor } from "../e2e/driver-data.js";
@@ -25,6 +31,22 @@ const GREY = "rgb(127, 127, 127)";
 type Row = Record<string, unknown>;
 /** What the page function uses of the browser's window (this project compiles without the DOM library). */
 type BrowserWindow = { getComputedStyle(element: unknown): { fill: string } };
+
+/** One series' time point rows of an impact file, oldest first, read independently of the console. */
+async function pointRows(file: string, item: string): Promise<Row[]> {
+  const db = await DuckDBInstance.create(":memory:");
+  const con = await db.connect();
+  try {
+    return (
+      await con.runAndReadAll(
+        `SELECT * FROM read_parquet('${file}') WHERE item_id = '${item}' AND timestamp <> 'Aggregate' ORDER BY timestamp`,
+      )
+    ).getRowObjectsJS() as Row[];
+  } finally {
+    con.closeSync();
+    db.closeSync();
+  }
+}
 
 /** The aggregate rows of an impact file, read independently of the console. */
 async function aggregateRows(file: string): Promise<Row[]> {
@@ -143,17 +165,20 @@ describe("console", () => {
   let name = "";
   let hiddenName = "";
   let unusedName = "";
+  let forecastArn = "";
+  let made = { predictorArn: "", explainabilityArn: "" };
 
   before(async () => {
     s = await startConsoleService();
     fc = s.forecast();
-    const made = await setupConsolePredictor(fc, s.s3(), s.roleArn(), "console-data");
+    made = await setupConsolePredictor(fc, s.s3(), s.roleArn(), "console-data");
     explainabilityArn = made.explainabilityArn;
     name = explainabilityArn.split("/").pop() as string;
     // A second explainability, on a forecast, made without EnableVisualization.
     const { ForecastArn } = await fc.send(
       new CreateForecastCommand({ ForecastName: "console_forecast", PredictorArn: made.predictorArn }),
     );
+    forecastArn = ForecastArn as string;
     const forecast = await settle(() => fc.send(new DescribeForecastCommand({ ForecastArn })), "forecast");
     assert.equal(forecast.Status, "ACTIVE");
     hiddenName = "no_charts";
@@ -246,7 +271,7 @@ describe("console", () => {
       region: REGION,
     });
     assert.equal(ok.status, 303);
-    assert.equal(ok.headers.get("location"), "/console/explainabilities");
+    assert.equal(ok.headers.get("location"), "/console/dataset-groups");
     const setCookie = ok.headers.getSetCookie()[0] as string;
     assert.match(setCookie, /; HttpOnly/);
     assert.match(setCookie, /; SameSite=Strict/);
@@ -384,6 +409,8 @@ describe("console", () => {
       assert.deepEqual(await context.cookies(), [], "a wrong secret yields no session");
       problems.length = 0; // the browser reports the refused sign-in's 401; that one is expected
       await submit(one.secretAccessKey);
+      await page.waitForURL("**/console/dataset-groups");
+      await page.click("header nav a[href='/console/explainabilities']");
       await page.waitForURL("**/console/explainabilities");
       const [cookie] = await context.cookies();
       assert.equal(cookie?.httpOnly, true);
@@ -408,27 +435,28 @@ describe("console", () => {
       if (described.Message) assert.equal((await note.textContent())?.trim(), described.Message);
       else assert.equal(await note.count(), 0, "no note when every series uses attributes");
 
-      // The series selector lists the explained series; pick the fourth one.
-      const options = page.locator("#series option");
-      assert.equal(await options.count(), ITEMS);
-      const NO_ATTRIBUTE = " (uses no attribute)";
-      const labels = await options.allTextContents();
-      const choice = labels[3] as string;
-      await page.selectOption("#series", "3");
-      await page.click(".series-form button");
-      await page.waitForURL("**?series=3");
-      assert.equal(await page.locator("#series option:checked").textContent(), choice);
-      const item = choice.replace(NO_ATTRIBUTE, "");
+      // The series search lists every explained series (8 here); pick the fourth one.
+      const links = page.locator("ul.series-results a");
+      assert.equal(await links.count(), ITEMS);
+      const keys = await links.evaluateAll((els) =>
+        els.map((e) => (e as unknown as { dataset: { series: string } }).dataset.series),
+      );
+      const chosenKey = keys[3] as string;
+      const item = (JSON.parse(chosenKey) as string[])[0] as string;
+      await links.nth(3).click();
+      await page.waitForURL((url) => url.searchParams.get("key") === chosenKey);
+      assert.equal(await page.locator("ul.series-results a.selected").textContent(), item);
       const seriesRow = rows.find((r) => r.item_id === item) as Row;
       assert.ok(seriesRow, `the file has ${item}'s aggregate row`);
       const usesNone = ATTRIBUTES.every((a) => seriesRow[`${a}-NormalizedImpactScore`] === null);
-      assert.equal(choice.endsWith(NO_ATTRIBUTE), usesNone, "the list marks series that use no attribute");
       if (usesNone) {
         const why = (await page.locator("[data-reason=no-attribute]").textContent()) ?? "";
         assert.match(why, /uses no attribute: its forecast comes from/);
       } else checkChart(await readChart(page, "series"), seriesRow, item);
       // Every series without attributes is counted in the Message.
-      const without = labels.filter((l) => l.endsWith(NO_ATTRIBUTE)).length;
+      const without = rows.filter(
+        (r) => r.item_id !== "Aggregate" && ATTRIBUTES.every((a) => r[`${a}-NormalizedImpactScore`] === null),
+      ).length;
       if (without > 0)
         assert.match(described.Message ?? "", new RegExp(`^${without} of ${ITEMS} explained series`));
 
@@ -439,12 +467,14 @@ describe("console", () => {
       assert.deepEqual(problems, [], "no script errors or blocked resources");
 
       // An explainability whose series use no attribute: the note, the marked list, the reason, no chart.
-      await page.goto(`${s.endpoint}/console/explainabilities/${unusedName}?series=1`);
+      await page.goto(
+        `${s.endpoint}/console/explainabilities/${unusedName}?key=${encodeURIComponent('["item_1"]')}`,
+      );
       assert.match(
         (await page.locator("[data-note=attribute-use]").textContent()) ?? "",
         /^3 of 3 explained series use no attribute/,
       );
-      assert.equal(await page.locator("#series option:checked").textContent(), "item_1 (uses no attribute)");
+      assert.equal(await page.locator("ul.series-results a.selected").textContent(), "item_1");
       assert.match(
         (await page.locator("[data-reason=no-attribute]").last().textContent()) ?? "",
         /The forecast of item_1 uses no attribute: the predictor has no model that uses attributes: the model that learns from them needs at least 200 history points/,
@@ -459,6 +489,242 @@ describe("console", () => {
       await page.waitForURL("**/console");
       await page.goto(`${s.endpoint}/console/explainabilities/${name}`);
       assert.equal(new URL(page.url()).pathname, "/console", "signed out");
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test("the workflow pages in headless Chromium: lists, imports, accuracy, the forecast band, search, time points, exports", async () => {
+    await fs.access(CHROMIUM, fs.constants.X_OK);
+    // Two exports through the API, to be listed with their files.
+    const { ForecastExportJobArn } = await fc.send(
+      new CreateForecastExportJobCommand({
+        ForecastExportJobName: "console_forecast_export",
+        ForecastArn: forecastArn,
+        Destination: { S3Config: { Path: "s3://console-data/out/forecast/", RoleArn: s.roleArn() } },
+      }),
+    );
+    const { ExplainabilityExportArn } = await fc.send(
+      new CreateExplainabilityExportCommand({
+        ExplainabilityExportName: "console_explainability_export",
+        ExplainabilityArn: explainabilityArn,
+        Destination: { S3Config: { Path: "s3://console-data/out/explainability/", RoleArn: s.roleArn() } },
+      }),
+    );
+    const forecastExport = await settle(
+      () => fc.send(new DescribeForecastExportJobCommand({ ForecastExportJobArn })),
+      "forecast export",
+    );
+    assert.equal(forecastExport.Status, "ACTIVE", forecastExport.Message);
+    await settle(
+      () => fc.send(new DescribeExplainabilityExportCommand({ ExplainabilityExportArn })),
+      "explainability export",
+    );
+
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
+    const shots: string[] = [];
+    try {
+      const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+      const cookie = await sessionCookieFor(s.endpoint, 0);
+      const [cookieName, cookieValue] = cookie.split("=") as [string, string];
+      await context.addCookies([{ name: cookieName, value: cookieValue, url: `${s.endpoint}/console` }]);
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") problems.push(m.text());
+      });
+      page.on("pageerror", (e) => problems.push(e.message));
+      const shoot = async (what: string) => {
+        const file = path.join(os.tmpdir(), `openforecast-console-${what}-${Date.now()}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        shots.push(file);
+      };
+
+      // Dataset groups → the group: its datasets, import jobs and their field statistics.
+      await page.goto(`${s.endpoint}/console`);
+      await page.waitForURL("**/console/dataset-groups");
+      await page.click("tr[data-resource=console] a");
+      await page.waitForURL("**/console/dataset-groups/console");
+      assert.equal(await page.locator("section[data-dataset]").count(), 2, "target and related datasets");
+      const job = page.locator("section[data-dataset] .import-job").first();
+      assert.equal(await job.locator("[data-status]").first().getAttribute("data-status"), "ACTIVE");
+      const demandCount = await page.locator("tr[data-field=demand] td[data-stat=Count]").textContent();
+      assert.equal(Number(demandCount), ITEMS * 120, "Count of the target field: every row imported");
+      await shoot("dataset-group");
+
+      // Predictors → the predictor: accuracy per window, members and weights summing to 1.
+      await page.click("header nav a[href='/console/predictors']");
+      await page.click("tr[data-resource=console_predictor] a");
+      await page.waitForURL("**/console/predictors/console_predictor");
+      const windows = page.locator(".accuracy tr[data-window]");
+      assert.ok((await windows.count()) >= 2, "the average and at least one backtest window");
+      const accuracy = await fc.send(new GetAccuracyMetricsCommand({ PredictorArn: made.predictorArn }));
+      const summary = accuracy.PredictorEvaluationResults?.[0]?.TestWindows?.find(
+        (w) => w.EvaluationType === "SUMMARY",
+      );
+      const shownRmse = Number(
+        await page.locator(".accuracy tr[data-window=summary] [data-metric=RMSE]").textContent(),
+      );
+      assert.ok(Math.abs(shownRmse - Number(summary?.Metrics?.RMSE)) < 1e-3, "the summary RMSE is the API's");
+      const weights = await page
+        .locator(".members [data-weight]")
+        .evaluateAll((els) =>
+          els.map((e) => Number((e as unknown as { dataset: { weight: string } }).dataset.weight)),
+        );
+      assert.ok(
+        weights.length >= 1 && Math.abs(weights.reduce((a, b) => a + b, 0) - 1) < 1e-6,
+        "weights sum to 1",
+      );
+      assert.equal(
+        (await page.locator("[data-field=EstimatedTimeRemainingInMinutes]").textContent())?.trim(),
+        "done",
+      );
+      await shoot("predictor");
+
+      // Forecasts → the forecast: the chart of the first series with its p10..p90 band.
+      await page.click("header nav a[href='/console/forecasts']");
+      await page.click("tr[data-resource=console_forecast] a");
+      await page.waitForURL("**/console/forecasts/console_forecast");
+      const drawn = async () => {
+        const chart = page.locator("#forecast-chart[data-drawn=true]");
+        await chart.waitFor();
+        return chart.evaluate((el) => {
+          type U = {
+            data: (number | null)[][];
+            series: { label?: string }[];
+            valToPos(v: number, scale: string, canvas?: boolean): number;
+            ctx: { getImageData(x: number, y: number, w: number, h: number): { data: number[] } };
+          };
+          const u = (el as unknown as { uplot: U }).uplot;
+          const index = (label: string) => u.series.findIndex((x) => x.label === label);
+          const [lo, mid, hi, hist] = [index("p10"), index("p50"), index("p90"), index("history")];
+          const points: { t: number; lo: number; mid: number; hi: number; pixel: number[] }[] = [];
+          // One read of the whole canvas (repeated reads make Chromium warn).
+          const canvas = (u.ctx as unknown as { canvas: { width: number; height: number } }).canvas;
+          const image = u.ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+          (u.data[0] as number[]).forEach((t, i) => {
+            const l = u.data[lo]?.[i];
+            const h = u.data[hi]?.[i];
+            const m = u.data[mid]?.[i];
+            if (l == null || h == null || m == null) return;
+            // The colour drawn halfway between the band's edges, on the canvas itself.
+            const x = Math.round(u.valToPos(t, "x", true));
+            const y = Math.round((u.valToPos(l, "y", true) + u.valToPos(h, "y", true)) / 2);
+            const at = (y * canvas.width + x) * 4;
+            points.push({ t, lo: l, mid: m, hi: h, pixel: Array.from(image.slice(at, at + 4)) });
+          });
+          return {
+            series: (el as unknown as { dataset: { series: string } }).dataset.series,
+            history: (u.data[hist] ?? []).filter((v) => v != null).length,
+            points,
+            bandEdges: [lo, hi],
+          };
+        });
+      };
+      const first = await drawn();
+      assert.equal(first.series, JSON.stringify(["item_0"]), "the first series when none is chosen");
+      assert.ok(first.history >= 100, `history drawn (${first.history} points)`);
+      assert.equal(first.points.length, 7, "the horizon's points with their band");
+      for (const p of first.points) {
+        assert.ok(p.hi >= p.mid && p.mid >= p.lo, "p90 ≥ p50 ≥ p10");
+        // The band is filled: the pixel between its edges is tinted blue, not the white background.
+        const [r, g, b] = p.pixel as [number, number, number];
+        if (p.hi - p.lo > 0)
+          assert.ok(b > r && !(r > 250 && g > 250), `band fill at ${p.t}: rgb(${r},${g},${b})`);
+      }
+      await shoot("forecast");
+
+      // Search over every series (server-side): item_5 alone, then its chart, which matches QueryForecast.
+      await page.fill("#series-search", "item_5");
+      await page.click(".search-form button");
+      await page.waitForURL("**q=item_5**");
+      assert.equal(await page.locator("[data-matches]").getAttribute("data-matches"), "1");
+      assert.equal(await page.locator("#forecast-chart").count(), 0, "a search lists; a click draws");
+      await page.click("ul.series-results a");
+      await page.waitForURL((url) => url.searchParams.get("key") === '["item_5"]');
+      const fifth = await drawn();
+      assert.equal(fifth.series, '["item_5"]');
+      const queried = await new ForecastqueryClient({
+        endpoint: s.endpoint,
+        region: REGION,
+        credentials: { accessKeyId: ACCOUNTS[0].accessKeyId, secretAccessKey: ACCOUNTS[0].secretAccessKey },
+      }).send(new QueryForecastCommand({ ForecastArn: forecastArn, Filters: { item_id: "item_5" } }));
+      const p90 = queried.Forecast?.Predictions?.p90 ?? [];
+      assert.deepEqual(
+        fifth.points.map((p) => p.hi),
+        p90.map((x) => x.Value),
+        "the band's upper edge is QueryForecast's p90",
+      );
+      await page.fill("#series-search", "no_such_item");
+      await page.click(".search-form button");
+      await page.waitForURL("**q=no_such_item**");
+      assert.equal(await page.locator("[data-matches]").getAttribute("data-matches"), "0");
+      // A search longer than the bound is refused with a message, not run.
+      const long = await get(s.endpoint, `/console/forecasts/console_forecast?q=${"x".repeat(300)}`, cookie);
+      assert.equal(long.status, 200, "cut to the bound");
+      const words = await get(s.endpoint, `/console/forecasts/console_forecast?q=${"a+".repeat(20)}`, cookie);
+      assert.equal(words.status, 400);
+
+      // The explainability: search a series, choose a time point, the chart of that point's Shapley values.
+      await page.goto(`${s.endpoint}/console/explainabilities/${name}?q=item_2`);
+      assert.equal(await page.locator("[data-matches]").getAttribute("data-matches"), "1");
+      const record = await s.service.services.store.get(explainabilityArn);
+      const impactLease = await s.service.services.blobs.fetch(String(record?.attrs.ImpactFile));
+      const allRows = await pointRows(impactLease.path, "item_2").finally(() => impactLease.release());
+      const pointsOffered = await page.locator("#time-point option").count();
+      if (ATTRIBUTES.some((a) => allRows[0]?.[`${a}-RawImpactScore`] != null)) {
+        assert.equal(pointsOffered, allRows.length + 1, "every explained time point, and the aggregate");
+        const at = String(allRows[2]?.timestamp);
+        await page.selectOption("#time-point", at);
+        await page.click("#time-point ~ button");
+        await page.waitForURL((url) => url.searchParams.get("at") === at);
+        const chart = page.locator("svg[data-scope=time-point] rect.impact-bar");
+        assert.equal(await chart.count(), ATTRIBUTES.length);
+        const row = allRows[2] as Row;
+        const largest = Math.max(...ATTRIBUTES.map((a) => Math.abs(Number(row[`${a}-RawImpactScore`]))));
+        for (const bar of await chart.all()) {
+          const a = (await bar.getAttribute("data-attribute")) as string;
+          const expected = Number(row[`${a}-RawImpactScore`]) / largest;
+          assert.ok(Math.abs(Number(await bar.getAttribute("data-normalized")) - expected) < 1e-9, a);
+        }
+        await shoot("explainability-time-point");
+      }
+
+      // Exports: both listed; the forecast export's page lists the files it wrote.
+      await page.click("header nav a[href='/console/exports']");
+      assert.equal(await page.locator("tr[data-resource=console_forecast_export]").count(), 1);
+      assert.equal(await page.locator("tr[data-resource=console_explainability_export]").count(), 1);
+      await page.click("tr[data-resource=console_forecast_export] a");
+      const files = await page
+        .locator("tr[data-file]")
+        .evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { file: string } }).dataset.file));
+      assert.ok(
+        files.length >= 1 &&
+          files.every((f) => /^out\/forecast\/console_forecast_export_.*_part\d+\.csv$/.test(f)),
+        files.join(),
+      );
+      await shoot("export");
+      assert.deepEqual(problems, [], "no script errors or blocked resources");
+
+      // Account isolation: account 2 sees none of it, and gets 404 for every page of account 1.
+      const other = await sessionCookieFor(s.endpoint, 1);
+      for (const list of ["dataset-groups", "predictors", "forecasts", "exports", "explainabilities"]) {
+        const text = await (await get(s.endpoint, `/console/${list}`, other)).text();
+        assert.ok(!text.includes("console_") && !text.includes('data-resource="console"'), list);
+      }
+      for (const p of [
+        "/console/dataset-groups/console",
+        "/console/predictors/console_predictor",
+        "/console/forecasts/console_forecast",
+        `/console/exports/forecast?arn=${encodeURIComponent(ForecastExportJobArn as string)}`,
+        `/console/explainabilities/${name}`,
+      ]) {
+        assert.equal((await get(s.endpoint, p, other)).status, 404, p);
+      }
+      console.log(`console screenshots: ${shots.join(" ")}`);
     } finally {
       await browser.close();
     }

@@ -272,7 +272,9 @@ describe("series whose forecast uses no attribute carry the marker and the reaso
     const cookie = (signIn.headers.getSetCookie()[0] ?? "").split(";")[0] as string;
     const name = explainabilityArn.split("/").pop() as string;
     const page = await (
-      await fetch(`${endpoint}/console/explainabilities/${name}?series=1`, { headers: { cookie } })
+      await fetch(`${endpoint}/console/explainabilities/${name}?key=${encodeURIComponent('["item_1"]')}`, {
+        headers: { cookie },
+      })
     ).text();
     assert.match(
       page,

@@ -16,7 +16,7 @@ import {
 } from "@aws-sdk/client-forecast";
 import { ForecastqueryClient } from "@aws-sdk/client-forecastquery";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
 import { type RunningService, startService } from "../../src/app.js";
 import { resolveConfig } from "../../src/config/config.js";
 import { testDatabaseUrl } from "../setup/postgres.js";
@@ -106,8 +106,11 @@ export async function testStoreEnv(dataDir: string): Promise<Record<string, stri
 
 const databaseOfDataDir = new Map<string, string>();
 
-/** Starts the whole service in this process on free ports with a fresh data dir. */
-export async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harness> {
+/** Starts the whole service in this process on free ports with a fresh data dir; `log` silent unless given. */
+export async function startHarness(
+  extraEnv: Record<string, string> = {},
+  log: Logger = pino({ level: "silent" }),
+): Promise<Harness> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-e2e-"));
   const env = {
     OPENFORECAST_CREDENTIALS_FILE: await writeCredentials(dataDir),
@@ -115,7 +118,7 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
     ...extraEnv,
   };
   const config = resolveConfig(["--port", "0", "--s3-port", "0", "--data-dir", dataDir], env);
-  const service = await startService(config, env, pino({ level: "silent" }));
+  const service = await startService(config, env, log);
   const clients: ForecastClient[] = [];
   const s3s: S3Client[] = [];
   return {
@@ -166,8 +169,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `cli` runs another build of the service (e.g. a baseline in a benchmark); default this one. */
-export async function startChild(dataDir: string, cli = CLI): Promise<ChildService> {
+/**
+ * `cli` runs another build of the service (e.g. a baseline in a benchmark); default this one. `env` adds to or
+ * overrides the child's environment (e.g. OPENFORECAST_METRICS=off).
+ */
+export async function startChild(
+  dataDir: string,
+  cli = CLI,
+  env: Record<string, string> = {},
+): Promise<ChildService> {
   const credentials = await writeCredentials(dataDir);
   const port = await freePort();
   const s3Port = await freePort();
@@ -180,6 +190,7 @@ export async function startChild(dataDir: string, cli = CLI): Promise<ChildServi
         ...(await testStoreEnv(dataDir)),
         OPENFORECAST_CREDENTIALS_FILE: credentials,
         OPENFORECAST_LOG_LEVEL: "warn",
+        ...env,
       },
       stdio: ["ignore", "ignore", "inherit"],
     },
@@ -216,13 +227,14 @@ export async function eventually<T>(
   check: () => Promise<T | undefined>,
   timeoutMs = 30_000,
   what = "condition",
+  intervalMs = 100,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 

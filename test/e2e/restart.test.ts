@@ -78,10 +78,21 @@ describe("kill -9 during an import, then restart", () => {
     );
     assert.equal(done.Status, "ACTIVE", done.Message);
     assert.equal(done.FieldStatistics?.demand?.Count, 1_500_000);
-    const leftovers = await fs.readdir(path.join(dataDir, "tmp")).catch(() => []);
+    // tmp/ holds the blob cache (kept on purpose) and the per-job scratch folders, which must all be gone.
+    const leftovers = await fs.readdir(path.join(dataDir, "tmp", "jobs")).catch(() => []);
     assert.deepEqual(leftovers, [], "no scratch files of the killed run survive the finished import");
+    const tmpEntries = await fs.readdir(path.join(dataDir, "tmp")).catch(() => []);
+    assert.deepEqual(
+      tmpEntries.filter((e) => e !== "cache" && e !== "jobs"),
+      [],
+      "nothing else is left in tmp/",
+    );
+    // The dataset's objects in the internal bucket, on the embedded endpoint's disk (s3rver's layout: one
+    // `<key>._S3rver_object` file per object): only the finished import's Parquet, nothing of the killed run.
     const datasetDir = path.join(
       dataDir,
+      "s3",
+      "openforecast-internal",
       "resources",
       ACCOUNTS[0].accountId,
       "us-west-2",
@@ -89,9 +100,17 @@ describe("kill -9 during an import, then restart", () => {
       "survivor",
     );
     assert.deepEqual(
-      await fs.readdir(datasetDir),
-      ["interrupted.parquet"],
+      (await fs.readdir(datasetDir)).filter((f) => f.endsWith("._S3rver_object")),
+      ["interrupted.parquet._S3rver_object"],
       "only the finished output remains",
+    );
+    assert.equal(
+      await fs.stat(path.join(dataDir, "resources")).then(
+        () => true,
+        () => false,
+      ),
+      false,
+      "nothing is written under the data dir's old resources/ folder",
     );
     fc.destroy();
   });

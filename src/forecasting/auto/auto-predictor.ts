@@ -15,6 +15,7 @@ import {
   WindowAccumulator,
 } from "./accuracy.js";
 import { type CombinationRecord, SERIES_CHOICE, seriesWeights } from "./combined-model.js";
+import { applyCalibration, type IntervalCalibration } from "./interval-calibration.js";
 import {
   bridgeGaps,
   COMBINATION,
@@ -23,6 +24,7 @@ import {
   memberModels,
   seriesRegressors,
 } from "./members.js";
+import { ErrorGram, type ErrorGramState } from "./simplex-weights.js";
 import { combined, simplexGrid, WeightLearner, type WeightLearnerState } from "./weights.js";
 
 export interface AutoPredictorOptions {
@@ -37,6 +39,15 @@ export interface AutoPredictorOptions {
   nonNegative: boolean;
   /** Candidate weightings of the components (default: the simplexGrid of their number). */
   weightCandidates?: number[][];
+  /**
+   * The statistical members that are components of their own, weighted at dataset level (the AutoPredictor's
+   * LEARNED_MEMBERS): the chunk then returns the Gram matrix of the components' scaled errors (simplex-weights.ts)
+   * and every series' backtest forecasts of each, and the caller learns the weights, scores the combination and
+   * applies the per-series switch (learnedCombination). Unset: the component SERIES_CHOICE and the grid learner.
+   */
+  learnedMembers?: MemberName[];
+  /** With learnedMembers: members a series may switch to (scored per window, not components). */
+  switchMembers?: MemberName[];
 }
 
 /** A member's forecasts for the series the caller computed apart (the global model), by series index. */
@@ -51,6 +62,12 @@ export interface BacktestRecord {
   /** The forecast of the series' own member (the SERIES_CHOICE component); absent without statistical members.
    * The combined forecast adds the external members' with the learned weights (combined()). */
   forecast?: SeriesForecast;
+  /** With learnedMembers: each statistical component's forecast, in component order. */
+  parts?: (SeriesForecast | undefined)[];
+  /** With learnedMembers and switch members: every fitted member's score in this window. */
+  scores?: Record<string, number>;
+  /** With switch members: the forecasts of the switch candidates that are not components. */
+  others?: Record<string, SeriesForecast>;
 }
 
 export interface AutoPredictorResult {
@@ -60,7 +77,11 @@ export interface AutoPredictorResult {
    * members in the order given. */
   components: string[];
   /** Every candidate weighting's accuracy sums per window: merge the chunks with learnWeights. */
-  weights: WeightLearnerState;
+  weights?: WeightLearnerState;
+  /** With learnedMembers: the Gram matrix of the components' scaled errors (merge, then simplexLeastSquares). */
+  gram?: ErrorGramState;
+  /** With learnedMembers: how many of `components` (the first ones) are statistical members. */
+  statisticalComponents?: number;
   /** Accuracy sums of each member alone, per window. */
   memberWindows: Record<string, AccumulatorState[]>;
   /** The series' own members' backtest forecasts (for backtest exports). */
@@ -118,6 +139,7 @@ export function backtestAutoPredictor(
   options: AutoPredictorOptions,
   external: Record<string, (window: number) => ExternalMember> = {},
 ): AutoPredictorResult {
+  if (options.learnedMembers) return backtestLearned(set, series, options, options.learnedMembers, external);
   const horizon = set.horizon;
   const levels = options.quantiles;
   const names = options.members ?? [...FITTED_MEMBERS];
@@ -236,6 +258,115 @@ export function backtestAutoPredictor(
   };
 }
 
+/**
+ * backtestAutoPredictor with the statistical members as components of their own: per series and window, every
+ * component and switch candidate is fitted; the Gram matrix of the components' scaled errors (external members
+ * included, their raw means) is summed, and the components' forecasts and the candidates' scores are kept for the
+ * caller, who learns the weights once for all chunks.
+ */
+function backtestLearned(
+  set: Pick<SeriesSet, "horizon" | "period">,
+  series: readonly PreparedSeries[],
+  options: AutoPredictorOptions,
+  learned: readonly MemberName[],
+  external: Record<string, (window: number) => ExternalMember>,
+): AutoPredictorResult {
+  const { horizon, period } = set;
+  const levels = options.quantiles;
+  const switchTo = (options.switchMembers ?? []).filter((m) => !learned.includes(m));
+  const fitted = [...learned, ...switchTo];
+  const models = memberModels(fitted);
+  const externalNames = Object.keys(external);
+  const components = [...learned, ...externalNames];
+  const gram = new ErrorGram(components.length);
+  const memberAcc: Record<string, WindowAccumulator[]> = {};
+  for (let w = 0; w < options.backtestWindows; w++) {
+    const ref = series.find((s) => windowBounds(s, horizon, w).cut >= MIN_TRAIN);
+    const bounds = ref ? windowBounds(ref, horizon, w) : undefined;
+    const start = ref && bounds ? (ref.timestamps[bounds.cut] as number) : Number.NaN;
+    const end = ref && bounds ? (ref.timestamps[bounds.end - 1] as number) : Number.NaN;
+    for (const c of [...fitted, ...externalNames]) {
+      memberAcc[c] ??= [];
+      (memberAcc[c] as WindowAccumulator[]).push(new WindowAccumulator(levels, start, end));
+    }
+  }
+  const externalByWindow = externalNames.map((name) =>
+    Array.from({ length: options.backtestWindows }, (_, w) =>
+      (external[name] as (w: number) => ExternalMember)(w),
+    ),
+  );
+  const backtests: BacktestRecord[] = [];
+  series.forEach((s, index) => {
+    const y = bridgeGaps(s.target);
+    for (let w = 0; w < options.backtestWindows; w++) {
+      const { cut, end } = windowBounds(s, horizon, w);
+      if (cut < MIN_TRAIN) continue;
+      const history = y.subarray(0, cut);
+      const recent = recentHistory(history, period);
+      const actual = s.target.subarray(cut, end);
+      const forecasts = new Map<string, SeriesForecast>();
+      const scores: Record<string, number> = {};
+      for (const name of fitted) {
+        const model = models.get(name) as SeriesModel;
+        const f = finish(
+          model
+            .fit(recent, fitContext(model, period, s, cut - recent.length, cut + horizon))
+            .forecast(horizon, levels),
+          levels,
+          options.nonNegative,
+        );
+        forecasts.set(name, f);
+        memberAcc[name]?.[w]?.add(actual, f, history, period);
+        if (switchTo.length > 0) {
+          const score = seriesScore(options.metric, actual, f, history, period, levels);
+          scores[name] = Number.isFinite(score) ? score : Number.POSITIVE_INFINITY;
+        }
+      }
+      const outside = externalByWindow.map((perW) => perW[w]?.(index));
+      externalNames.forEach((name, m) => {
+        const f = outside[m];
+        if (f)
+          memberAcc[name]?.[w]?.add(
+            actual,
+            finish(cloneForecast(f), levels, options.nonNegative),
+            history,
+            period,
+          );
+      });
+      const parts = learned.map((m) => forecasts.get(m));
+      gram.add(
+        actual,
+        [...parts, ...outside].map((f) => f?.mean),
+        history,
+        period,
+      );
+      backtests.push({
+        window: w,
+        series: index,
+        offset: cut,
+        actual: Float64Array.from(actual),
+        parts,
+        ...(switchTo.length > 0
+          ? {
+              scores,
+              others: Object.fromEntries(switchTo.map((m) => [m, forecasts.get(m) as SeriesForecast])),
+            }
+          : {}),
+      });
+    }
+  });
+  return {
+    choices: series.map(() => ""),
+    components,
+    gram: gram.state(),
+    statisticalComponents: learned.length,
+    memberWindows: Object.fromEntries(
+      Object.entries(memberAcc).map(([k, v]) => [k, v.map((w) => w.state())]),
+    ),
+    backtests,
+  };
+}
+
 function cloneForecast(f: SeriesForecast): SeriesForecast {
   return { mean: Float64Array.from(f.mean), quantiles: f.quantiles.map((q) => Float64Array.from(q)) };
 }
@@ -276,7 +407,7 @@ export function chooseMember(scores: ReadonlyMap<string, readonly number[]>, fal
  * Forecasts the horizon after each series' history with its combination: Σ_m w_m·f_m over the series' members
  * (seriesWeights of `combination` and the series' own member `choices[i]`), finished (quantiles non-crossing,
  * floored at 0 for non-negative targets). Members fitted per series are fitted here; the others' forecasts come
- * from `external` (their raw output).
+ * from `external` (their raw output). `intervals` stretches the quantiles as the predictor learned from its backtests.
  */
 export function forecastCombined(
   set: Pick<SeriesSet, "horizon" | "period">,
@@ -286,6 +417,7 @@ export function forecastCombined(
   quantiles: readonly number[],
   nonNegative: boolean,
   external: Record<string, ExternalMember> = {},
+  intervals?: IntervalCalibration,
 ): SeriesForecast[] {
   const models = new Map<string, SeriesModel>();
   const modelOf = (name: string): SeriesModel => {
@@ -318,6 +450,6 @@ export function forecastCombined(
       throw new RangeError(
         `series ${i}: none of its members (${[...weights.keys()].join(", ")}) forecast it`,
       );
-    return f;
+    return intervals ? finish(applyCalibration(f, intervals), quantiles, nonNegative) : f;
   });
 }

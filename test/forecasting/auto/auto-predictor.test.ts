@@ -81,7 +81,8 @@ describe("AutoPredictor engine", () => {
       nonNegative: true,
     });
     const choice = result.choices[0] as string;
-    const window = learnWeights([result.weights], "WAPE").windows[0] as WindowAccuracy;
+    const window = learnWeights([result.weights as NonNullable<typeof result.weights>], "WAPE")
+      .windows[0] as WindowAccuracy;
     assert.ok(
       (window.ErrorMetrics[0]?.WAPE ?? 1) < 0.02,
       `chosen ${choice} has WAPE ${window.ErrorMetrics[0]?.WAPE}`,
@@ -118,7 +119,7 @@ describe("AutoPredictor engine", () => {
       { oracle: (w) => () => exact(90 - (w + 1) * 7) },
     );
     assert.deepEqual(result.components, [SERIES_CHOICE, "oracle"]);
-    const learned = learnWeights([result.weights], "WAPE");
+    const learned = learnWeights([result.weights as NonNullable<typeof result.weights>], "WAPE");
     assert.deepEqual(learned.weights, [0, 1]);
     assert.ok((learned.windows[0]?.ErrorMetrics[0]?.WAPE as number) < 1e-12);
     // Forecasting with a record: 0.25 of the series' own member, 0.75 of the external member.

@@ -1,0 +1,254 @@
+import { withConnection } from "../data/duckdb.js";
+import { sqlIdent, sqlString } from "../data/sql.js";
+import { invalidInput } from "../errors.js";
+import { STATUS } from "../jobs/statuses.js";
+import type { BlobStore } from "../storage/blob-store.js";
+import type { ResourceRecord } from "../store/resource-store.js";
+import { requireResource } from "./common.js";
+import type { RequestContext } from "./context.js";
+import { dataFileOf, groupDatasets, schemaOf } from "./group-data.js";
+
+/** The longest search text taken; longer text is refused (no series label is that long in practice). */
+export const MAX_SEARCH_LENGTH = 200;
+/** At most this many whitespace-separated terms; each must occur in a matching series' label. */
+export const MAX_SEARCH_TERMS = 8;
+/** Results per page, and the furthest page offset a search can ask for. */
+export const SEARCH_PAGE_SIZE = 20;
+export const MAX_SEARCH_OFFSET = 100_000;
+/** How many files' series lists stay in memory (a list of 100,000 series takes a few MB). */
+const CACHED_INDEXES = 8;
+/** The most history points a chart gets: the most recent ones. */
+export const MAX_HISTORY_POINTS = 2_000;
+
+/** The series of one results file, as labels searched in memory. */
+interface SeriesIndex {
+  keyNames: string[];
+  keys: string[][];
+  /** "item_1 store=a region=b", lower case: what a search looks in. */
+  haystack: string[];
+}
+
+export interface SeriesSearchResult {
+  keyNames: string[];
+  /** The page of matching series (their key values: item id, then the dimensions), in key order. */
+  series: string[][];
+  /** How many series match in all, and how many the file has. */
+  matches: number;
+  total: number;
+  offset: number;
+}
+
+const indexes = new Map<string, Promise<SeriesIndex>>();
+
+/**
+ * The distinct series of a Parquet file, read once and kept (files never change once published: a new
+ * forecast or explainability is a new file). The least recently used index is dropped beyond CACHED_INDEXES.
+ */
+function seriesIndex(
+  blobs: BlobStore,
+  source: ResourceRecord,
+  file: string,
+  keyNames: readonly string[],
+  where: string,
+): Promise<SeriesIndex> {
+  // A key is reused when a resource is deleted and created again under its name: its creation time tells them apart.
+  const cacheKey = `${file}\u0000${source.createdAt}\u0000${where}`;
+  const cached = indexes.get(cacheKey);
+  if (cached) {
+    indexes.delete(cacheKey);
+    indexes.set(cacheKey, cached);
+    return cached;
+  }
+  const loading = withConnection(undefined, async (connection) => {
+    const columns = keyNames.map(sqlIdent).join(", ");
+    const lease = await blobs.fetch(file);
+    const reader = await connection
+      .runAndReadAll(
+        `SELECT DISTINCT ${columns} FROM read_parquet(${sqlString(lease.path)}) ${where} ORDER BY ${columns}`,
+      )
+      .finally(() => lease.release());
+    const keys = reader.getRows().map((row) => row.map((v) => String(v ?? "")));
+    const haystack = keys.map((key) => seriesText(keyNames, key).toLowerCase());
+    return { keyNames: [...keyNames], keys, haystack };
+  });
+  indexes.set(cacheKey, loading);
+  loading.catch(() => indexes.delete(cacheKey));
+  while (indexes.size > CACHED_INDEXES) indexes.delete(indexes.keys().next().value as string);
+  return loading;
+}
+
+/** "item_1 store=a region=b": a series as text, item id first. */
+export function seriesText(keyNames: readonly string[], key: readonly string[]): string {
+  return [key[0] ?? "", ...key.slice(1).map((v, i) => `${keyNames[i + 1]}=${v}`)].join(" ");
+}
+
+/** The search terms of a query: bounded in length and count, lower case; empty means every series. */
+export function searchTerms(query: string): string[] {
+  if (query.length > MAX_SEARCH_LENGTH) {
+    throw invalidInput(`A search is at most ${MAX_SEARCH_LENGTH} characters long.`);
+  }
+  const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (terms.length > MAX_SEARCH_TERMS) {
+    throw invalidInput(`A search takes at most ${MAX_SEARCH_TERMS} words.`);
+  }
+  return terms;
+}
+
+/** A page of the series whose label holds every term (plain substrings, no patterns). */
+function search(index: SeriesIndex, query: string, offset: number, limit: number): SeriesSearchResult {
+  const terms = searchTerms(query);
+  const start = Math.min(Math.max(0, Math.trunc(offset) || 0), MAX_SEARCH_OFFSET);
+  const size = Math.min(Math.max(1, Math.trunc(limit) || SEARCH_PAGE_SIZE), 100);
+  const page: string[][] = [];
+  let matches = 0;
+  for (let i = 0; i < index.haystack.length; i++) {
+    const text = index.haystack[i] as string;
+    if (!terms.every((t) => text.includes(t))) continue;
+    if (matches >= start && page.length < size) page.push(index.keys[i] as string[]);
+    matches++;
+  }
+  return { keyNames: index.keyNames, series: page, matches, total: index.keys.length, offset: start };
+}
+
+function requireActive(record: ResourceRecord, what: string): void {
+  if (record.status !== STATUS.ACTIVE) {
+    throw invalidInput(`The ${what} is ${record.status}; its series can be searched once it is ACTIVE.`);
+  }
+}
+
+/** The series of a forecast (item id and dimensions) whose label holds every word of `query`. */
+export async function searchForecastSeries(
+  ctx: RequestContext,
+  forecastArn: string,
+  query: string,
+  offset = 0,
+  limit = SEARCH_PAGE_SIZE,
+): Promise<SeriesSearchResult> {
+  const forecast = await requireResource(ctx, forecastArn, ["forecast"]);
+  requireActive(forecast, "forecast");
+  const index = await seriesIndex(
+    ctx.services.blobs,
+    forecast,
+    String(forecast.attrs.ForecastFile),
+    forecast.attrs.KeyNames as string[],
+    "",
+  );
+  return search(index, query, offset, limit);
+}
+
+/** The explained series of an explainability whose label holds every word of `query`. */
+export async function searchExplainedSeries(
+  ctx: RequestContext,
+  explainabilityArn: string,
+  keyNames: readonly string[],
+  query: string,
+  offset = 0,
+  limit = SEARCH_PAGE_SIZE,
+): Promise<SeriesSearchResult> {
+  const explainability = await requireResource(ctx, explainabilityArn, ["explainability"]);
+  requireActive(explainability, "explainability");
+  // The per-series Aggregate rows; the overall row has item_id Aggregate too and is left out.
+  const index = await seriesIndex(
+    ctx.services.blobs,
+    explainability,
+    String(explainability.attrs.ImpactFile),
+    keyNames,
+    "WHERE timestamp = 'Aggregate' AND item_id <> 'Aggregate'",
+  );
+  return search(index, query, offset, limit);
+}
+
+export interface SeriesForecastView {
+  keyNames: string[];
+  key: string[];
+  /** The forecast columns present ("p10", "p50", "mean", ...), in the forecast's order. */
+  types: string[];
+  /** Epoch milliseconds (the wall-clock time as if UTC) and the summed target, oldest first. */
+  history: { time: number[]; value: number[] };
+  /** Whether older history was left out (only the most recent MAX_HISTORY_POINTS are drawn). */
+  historyCut: boolean;
+  forecast: { time: number[]; values: Record<string, number[]> };
+}
+
+/**
+ * One series of a forecast: its history (the target dataset's current data, summed per timestamp over any
+ * other attributes, the most recent MAX_HISTORY_POINTS) and its forecast by type. Undefined when the forecast has
+ * no such series.
+ */
+export async function forecastSeriesView(
+  ctx: RequestContext,
+  forecastArn: string,
+  key: readonly string[],
+): Promise<SeriesForecastView | undefined> {
+  const forecast = await requireResource(ctx, forecastArn, ["forecast"]);
+  requireActive(forecast, "forecast");
+  const keyNames = forecast.attrs.KeyNames as string[];
+  if (key.length !== keyNames.length) return undefined;
+  const types = (forecast.attrs.ForecastTypes as string[]).map((t) =>
+    t === "mean" ? "mean" : `p${Math.round(Number(t) * 100)}`,
+  );
+  const match = keyNames
+    .map((k, i) => `${sqlIdent(k)}::VARCHAR = ${sqlString(key[i] as string)}`)
+    .join(" AND ");
+  let group: ResourceRecord | undefined;
+  try {
+    group = await requireResource(ctx, String(forecast.attrs.DatasetGroupArn), ["dataset-group"]);
+  } catch {
+    group = undefined; // the dataset group was deleted since: the chart shows the forecast alone
+  }
+  const datasets = group ? await groupDatasets(ctx.services.store, group) : undefined;
+  const dataKey = dataFileOf(datasets?.target);
+  const forecastLease = await ctx.services.blobs.fetch(String(forecast.attrs.ForecastFile));
+  const dataLease = dataKey ? await ctx.services.blobs.fetch(dataKey).catch(() => undefined) : undefined;
+  const dataFile = dataLease?.path;
+  const timestampField =
+    datasets?.target && schemaOf(datasets.target).find((a) => a.AttributeType === "timestamp")?.AttributeName;
+  // The forecast rows and the history are read at once, on two connections.
+  const readForecast = withConnection(
+    undefined,
+    async (connection) =>
+      (
+        await connection.runAndReadAll(
+          `SELECT date, ${types.map(sqlIdent).join(", ")} FROM read_parquet(${sqlString(forecastLease.path)})
+           WHERE ${match} ORDER BY date`,
+        )
+      ).getRowObjectsJS() as Record<string, unknown>[],
+  );
+  const readHistory =
+    dataFile && timestampField && datasets
+      ? withConnection(
+          undefined,
+          async (connection) =>
+            (
+              await connection.runAndReadAll(
+                `SELECT epoch_ms(${sqlIdent(timestampField)}::TIMESTAMP)::DOUBLE AS t,
+                        sum(${sqlIdent(datasets.targetField)})::DOUBLE AS v
+                 FROM read_parquet(${sqlString(dataFile)}) WHERE ${match}
+                 GROUP BY 1 ORDER BY 1 DESC LIMIT ${MAX_HISTORY_POINTS + 1}`,
+              )
+            ).getRows() as [number, number | null][],
+        )
+      : Promise.resolve(undefined);
+  const [rows, history] = await Promise.all([readForecast, readHistory]).finally(() => {
+    forecastLease.release();
+    dataLease?.release();
+  });
+  if (rows.length === 0) return undefined;
+  const view: SeriesForecastView = {
+    keyNames,
+    key: [...key],
+    types,
+    history: { time: [], value: [] },
+    historyCut: false,
+    forecast: {
+      time: rows.map((r) => Date.parse(`${String(r.date)}Z`)),
+      values: Object.fromEntries(types.map((t) => [t, rows.map((r) => Number(r[t]))])),
+    },
+  };
+  if (history) {
+    view.historyCut = history.length > MAX_HISTORY_POINTS;
+    const recent = history.slice(0, MAX_HISTORY_POINTS).reverse();
+    view.history = { time: recent.map((r) => Number(r[0])), value: recent.map((r) => Number(r[1])) };
+  }
+  return view;
+}

@@ -1,0 +1,165 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import {
+  type AutoPredictorOptions,
+  backtestAutoPredictor,
+  forecastCombined,
+} from "../../../src/forecasting/auto/auto-predictor.js";
+import { seriesWeights } from "../../../src/forecasting/auto/combined-model.js";
+import { learnedCombination } from "../../../src/forecasting/auto/learned-combination.js";
+import { bridgeGaps } from "../../../src/forecasting/auto/members.js";
+import type { SeriesForecast } from "../../../src/forecasting/model.js";
+import type { PreparedSeries } from "../../../src/forecasting/series-set.js";
+
+const DAY = 86_400_000;
+const H = 6;
+const LEVELS = [0.1, 0.5, 0.9];
+
+function series(values: number[]): PreparedSeries {
+  return {
+    key: ["x"],
+    timestamps: Float64Array.from({ length: values.length + H }, (_, i) => Date.UTC(2024, 0, 1) + i * DAY),
+    target: Float64Array.from(values),
+    related: [],
+    metadata: new Float64Array(0),
+    holidays: [],
+  };
+}
+
+/** Noisy walks the statistical members cannot foresee. */
+const data = Array.from({ length: 6 }, (_, k) => {
+  let v = 100 + 10 * k;
+  return Array.from({ length: 60 }, (_, i) => (v += ((i * 7919 + k * 104729) % 13) - 6));
+});
+const set = data.map(series);
+const exact = (k: number, w: number): SeriesForecast => {
+  const cut = 60 - (w + 1) * H;
+  const y = Float64Array.from((data[k] as number[]).slice(cut, cut + H));
+  return { mean: y, quantiles: LEVELS.map(() => Float64Array.from(y)) };
+};
+const options: AutoPredictorOptions = {
+  quantiles: LEVELS,
+  metric: "WAPE",
+  backtestWindows: 2,
+  nonNegative: true,
+  learnedMembers: ["theta", "naive"],
+};
+
+function run(chunks: number[][], switching = false) {
+  const results = chunks.map((idx) => ({
+    offset: idx[0] as number,
+    result: backtestAutoPredictor(
+      { horizon: H, period: 1 },
+      idx.map((i) => set[i] as PreparedSeries),
+      { ...options, ...(switching ? { switchMembers: ["snaive" as const] } : {}) },
+      { oracle: (w) => (i) => exact((idx[0] as number) + i, w) },
+    ),
+  }));
+  return learnedCombination({
+    results,
+    externalAt: (_m, w, i) => exact(i, w),
+    historyOf: (i) => bridgeGaps((set[i] as PreparedSeries).target),
+    period: 1,
+    levels: LEVELS,
+    nonNegative: true,
+    metric: "WAPE",
+    switching,
+  });
+}
+
+describe("learned combination of statistical components", () => {
+  test("components are the statistical members then the external ones; the exact member gets weight 1", () => {
+    const learned = run([[0, 1, 2, 3, 4, 5]]);
+    assert.deepEqual(learned.combination.components, ["theta", "naive", "oracle"]);
+    assert.deepEqual(learned.combination.weights, [0, 0, 1]);
+    for (const w of learned.windows) assert.ok((w.ErrorMetrics[0]?.WAPE as number) < 1e-12);
+    assert.equal(learned.windows.length, 2);
+    assert.equal(learned.windows[0]?.itemCount, 6);
+  });
+
+  test("chunks give the same weights and accuracy as one chunk", () => {
+    const one = run([[0, 1, 2, 3, 4, 5]]);
+    const three = run([
+      [0, 1],
+      [2, 3],
+      [4, 5],
+    ]);
+    one.combination.weights.forEach((w, m) => {
+      assert.ok(Math.abs(w - (three.combination.weights[m] as number)) < 1e-12);
+    });
+    const mae = (l: typeof one) => l.windows.map((w) => w.ErrorMetrics[0]?.WAPE as number);
+    mae(one).forEach((v, w) => {
+      assert.ok(Math.abs(v - (mae(three)[w] as number)) < 1e-12);
+    });
+  });
+
+  test("without the oracle the weights mix the statistical members, and forecasts use them", () => {
+    const results = [
+      {
+        offset: 0,
+        result: backtestAutoPredictor({ horizon: H, period: 1 }, set, options),
+      },
+    ];
+    const learned = learnedCombination({
+      results,
+      externalAt: () => undefined,
+      historyOf: (i) => bridgeGaps((set[i] as PreparedSeries).target),
+      period: 1,
+      levels: LEVELS,
+      nonNegative: true,
+      metric: "WAPE",
+      switching: false,
+    });
+    const w = learned.combination.weights;
+    assert.equal(w.length, 2);
+    assert.ok(Math.abs((w[0] as number) + (w[1] as number) - 1) < 1e-12);
+    // The record forecasts every series as Σ w·f: check against the members forecast apart.
+    const [f] = forecastCombined(
+      { horizon: H, period: 1 },
+      [set[0] as PreparedSeries],
+      [""],
+      learned.combination,
+      LEVELS,
+      true,
+    );
+    const parts = ["theta", "naive"].map(
+      (m) =>
+        forecastCombined(
+          { horizon: H, period: 1 },
+          [set[0] as PreparedSeries],
+          [""],
+          { components: [m], weights: [1] },
+          LEVELS,
+          true,
+        )[0] as SeriesForecast,
+    );
+    for (let t = 0; t < H; t++) {
+      const expected =
+        (w[0] as number) * (parts[0]?.mean[t] as number) + (w[1] as number) * (parts[1]?.mean[t] as number);
+      assert.ok(Math.abs((f?.mean[t] as number) - expected) < 1e-9);
+    }
+  });
+
+  test("a series that switches gives the statistical weight to its member and keeps the external member's", () => {
+    const record = { components: ["theta", "naive", "global"], weights: [0.3, 0.2, 0.5] };
+    assert.deepEqual(
+      [...seriesWeights(record, "")],
+      [
+        ["theta", 0.3],
+        ["naive", 0.2],
+        ["global", 0.5],
+      ],
+    );
+    assert.deepEqual(
+      [...seriesWeights(record, "snaive")],
+      [
+        ["snaive", 0.5],
+        ["global", 0.5],
+      ],
+    );
+    // With switching on, every series still has a choice ("" or a member) and the accuracy covers every series.
+    const learned = run([[0, 1, 2, 3, 4, 5]], true);
+    assert.equal(learned.choices.length, 6);
+    assert.equal(learned.windows[0]?.itemCount, 6);
+  });
+});

@@ -164,6 +164,9 @@ async function scaleOut(series: number, workers: number): Promise<Run> {
     workers,
     workerThreads: 1,
     taskParallelism: PARALLELISM,
+    // The service's default lease, not the test's short one: on a loaded machine a chunk can outlive a short lease
+    // and run twice.
+    taskLeaseSeconds: 600,
   });
   try {
     const api = cluster.apis[0];

@@ -9,7 +9,6 @@ import { createVerifier } from "./identity/sigv4.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { STATUS } from "./jobs/statuses.js";
 import { ThreadPool } from "./jobs/worker-pool.js";
-import { JobLog } from "./ops/job-log.js";
 import { ServiceMetrics } from "./ops/service-metrics.js";
 import type { Services } from "./resources/context.js";
 import { forecastHandlers, forecastQueryHandlers } from "./resources/handlers.js";
@@ -83,7 +82,7 @@ export async function startService(
     jobs,
     pool: () => pool,
   });
-  jobs.events.add(new JobLog(log));
+  const store = state.resources;
   const metrics = config.metrics
     ? new ServiceMetrics({
         pendingJobs: async () => [

@@ -4,6 +4,7 @@ import { DEFAULT_BLOB_BUCKET, type ServiceConfig } from "./config/config.js";
 import type { AccessKey } from "./identity/keys.js";
 import type { JobRunner } from "./jobs/job-runner.js";
 import type { WorkerPool } from "./jobs/worker-pool.js";
+import { JobLog } from "./ops/job-log.js";
 import { jobHandlers } from "./pipelines/index.js";
 import type { Services } from "./resources/context.js";
 import { withInitialEstimate } from "./resources/job-estimates.js";
@@ -95,8 +96,8 @@ export async function buildServices(
       return objectStore;
     },
   };
-  // Every job shows a first EstimatedTimeRemainingInMinutes from the moment it is claimed, on any host.
   for (const [kind, handler] of Object.entries(jobHandlers(services)))
     jobs.register(kind, withInitialEstimate(services, handler, kind));
+  jobs.events.add(new JobLog(log));
   return { services, blobObjects };
 }

@@ -258,11 +258,11 @@ async function metricsCostPerRequest(): Promise<string> {
 }
 
 async function main() {
-  const compareMetrics = process.env.BENCH_COMPARE === "metrics";
-  // BENCH_STORES=1: this build twice, on SQLite (the "baseline" row) and on PostgreSQL (the test cluster of
+  // BENCH_STORES=1: this build twice, on SQLite (the baseline row) and on PostgreSQL (the test cluster of
   // test/setup/postgres.ts, through the harness's OPENFORECAST_TEST_STORE), interleaved like two builds.
   const compareStores = process.env.BENCH_STORES === "1";
   const baselineCli = process.env.BENCH_BASELINE_CLI;
+  const compareMetrics = process.env.BENCH_COMPARE === "metrics";
   // Two builds (or two settings of this one) side by side: the first is the baseline of the ratios.
   const paired = baselineCli !== undefined || compareMetrics || compareStores;
   const targets: Target[] = [];

@@ -15,11 +15,9 @@ export type TaskResult<N extends WorkerTaskName> = Awaited<ReturnType<WorkerTask
 export interface WorkerPool {
   /** How many tasks run at once (threads here, or worker slots across the deployment as configured). */
   readonly threads: number;
-  /**
-   * Whether tasks run on this host, so a task may leave files in the caller's scratch for the caller to read
-   * (training's backtest spill). False for the task queue, whose tasks run on any worker host.
-   */
-  readonly sharesDisk: boolean;
+  /** Tasks of this process running now, and waiting for a place (for the metrics endpoint). */
+  readonly busy: number;
+  readonly queued: number;
   /** Runs one named task; aborting the signal ends the task wherever it runs. */
   run<N extends WorkerTaskName>(name: N, input: TaskInput<N>, signal?: AbortSignal): Promise<TaskResult<N>>;
   close(): Promise<void>;

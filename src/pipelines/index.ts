@@ -39,6 +39,7 @@ export function jobHandlers(services: Services): Record<string, JobHandler> {
     "explainability-export": exportJobs(services, explainabilityExports.EXPLAINABILITY_EXPORT),
     "forecast-export-job": exportJobs(services, forecastExports.FORECAST_EXPORT),
     "predictor-backtest-export-job": exportJobs(services, backtestExports.BACKTEST_EXPORT),
+    // Still in resources/ (they came after the move): monitors' and what-if analyses' job halves.
     monitor: monitors.monitorJobs(services),
     "monitor-check": monitorCheckJobs(services),
     "monitor-evaluation": removeOnly,

@@ -25,6 +25,16 @@ export class QueuedTaskPool implements WorkerPool {
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
 
+  /** Tasks of this process on the queue (sent, not yet finished by a worker). */
+  get busy(): number {
+    return this.inFlight;
+  }
+
+  /** Tasks of this process waiting for a place on the queue. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   constructor(
     private readonly boss: PgBoss,
     private readonly payloads: TaskPayloads,

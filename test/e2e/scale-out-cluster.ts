@@ -58,7 +58,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     OPENFORECAST_DATABASE_URL: databaseUrl,
     OPENFORECAST_S3_ENDPOINT: s3Endpoint,
     OPENFORECAST_TASK_PARALLELISM: String(options.taskParallelism ?? 4),
-    OPENFORECAST_TASK_LEASE_SECONDS: String(options.taskLeaseSeconds ?? 20),
+    OPENFORECAST_TASK_LEASE_SECONDS: String(options.taskLeaseSeconds ?? 90),
     OPENFORECAST_JOB_LEASE_SECONDS: String(options.jobLeaseSeconds ?? 10),
     OPENFORECAST_WORKER_THREADS: String(options.workerThreads ?? 1),
     OPENFORECAST_LOG_LEVEL: options.logLevel ?? "info",

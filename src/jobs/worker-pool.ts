@@ -18,6 +18,11 @@ export interface WorkerPool {
   /** Tasks of this process running now, and waiting for a place (for the metrics endpoint). */
   readonly busy: number;
   readonly queued: number;
+  /**
+   * Whether tasks run on this host, so a task may leave files in the caller's scratch for the caller to read
+   * (training's backtest spill). False for the task queue, whose tasks run on any worker host.
+   */
+  readonly sharesDisk: boolean;
   /** Runs one named task; aborting the signal ends the task wherever it runs. */
   run<N extends WorkerTaskName>(name: N, input: TaskInput<N>, signal?: AbortSignal): Promise<TaskResult<N>>;
   close(): Promise<void>;

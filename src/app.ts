@@ -82,7 +82,6 @@ export async function startService(
     jobs,
     pool: () => pool,
   });
-  const store = state.resources;
   const metrics = config.metrics
     ? new ServiceMetrics({
         pendingJobs: async () => [

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -15,9 +15,15 @@ export interface EmbeddedFixture {
   close(): Promise<void>;
 }
 
-/** The embedded endpoint on a free port over a fresh temporary directory. */
+/**
+ * The embedded endpoint on a free port over a fresh temporary directory. The directory sits alone inside a private
+ * parent, so a test can check that nothing escapes to `..` without seeing what other tests do in the shared
+ * temporary directory meanwhile.
+ */
 export async function startFixture(): Promise<EmbeddedFixture> {
-  const directory = await mkdtemp(join(tmpdir(), "openforecast-s3-"));
+  const parent = await mkdtemp(join(tmpdir(), "openforecast-s3-"));
+  const directory = join(parent, "data");
+  await mkdir(directory);
   const s3 = await startEmbeddedS3({ host: "127.0.0.1", port: 0, directory, keys: [TEST_KEY] });
   const clients: S3Client[] = [];
   return {
@@ -40,7 +46,7 @@ export async function startFixture(): Promise<EmbeddedFixture> {
     async close() {
       for (const client of clients) client.destroy();
       await s3.close();
-      await rm(directory, { recursive: true, force: true });
+      await rm(parent, { recursive: true, force: true });
     },
   };
 }

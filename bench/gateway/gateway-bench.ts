@@ -27,45 +27,15 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { Sha256 } from "@aws-crypto/sha256-js";
 import { CreateDatasetGroupCommand } from "@aws-sdk/client-forecast";
-import { HttpRequest } from "@smithy/protocol-http";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { requestLabels } from "../../src/gateway/request-labels.js";
 import { ServiceMetrics } from "../../src/ops/service-metrics.js";
-import { ACCOUNTS, forecastClient, REGION, startChild } from "../../test/e2e/harness.js";
+import { forecastClient, startChild } from "../../test/e2e/harness.js";
+import { signedForecastRequest } from "./signed-request.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CONCURRENCY = [1, 16, 64];
-
-async function signed(endpoint: string, target: string, body: string) {
-  const url = new URL(endpoint);
-  const key = ACCOUNTS[0];
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
-    region: REGION,
-    service: "forecast",
-    sha256: Sha256,
-  });
-  const request = await signer.sign(
-    new HttpRequest({
-      method: "POST",
-      protocol: "http:",
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: "/",
-      headers: {
-        host: url.host,
-        "content-type": "application/x-amz-json-1.1",
-        "x-amz-target": target,
-        "content-length": String(Buffer.byteLength(body)),
-      },
-      body,
-    }),
-  );
-  return { url, headers: request.headers, body };
-}
 
 interface Cell {
   requestsPerSecond: number;
@@ -98,7 +68,10 @@ async function withCpu(pid: number | undefined, run: () => Promise<Cell>): Promi
   return { ...cell, cpuMicros: (used / (cell.requestsPerSecond * seconds)) * 1e6 };
 }
 
-async function runLoad(req: Awaited<ReturnType<typeof signed>>, concurrency: number): Promise<Cell> {
+async function runLoad(
+  req: Awaited<ReturnType<typeof signedForecastRequest>>,
+  concurrency: number,
+): Promise<Cell> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let errors = 0;
@@ -152,7 +125,7 @@ function millis(text: string): number {
 }
 
 async function runWrk(
-  req: Awaited<ReturnType<typeof signed>>,
+  req: Awaited<ReturnType<typeof signedForecastRequest>>,
   concurrency: number,
   scriptDir: string,
 ): Promise<Cell> {
@@ -195,7 +168,7 @@ interface Target {
   label: string;
   child: Awaited<ReturnType<typeof startChild>>;
   dataDir: string;
-  operations: Record<string, Awaited<ReturnType<typeof signed>>>;
+  operations: Record<string, Awaited<ReturnType<typeof signedForecastRequest>>>;
 }
 
 async function startTarget(label: string, cli?: string, env: Record<string, string> = {}): Promise<Target> {
@@ -210,12 +183,16 @@ async function startTarget(label: string, cli?: string, env: Record<string, stri
   }
   fc.destroy();
   const operations = {
-    DescribeDatasetGroup: await signed(
+    DescribeDatasetGroup: await signedForecastRequest(
       child.forecastEndpoint,
       "AmazonForecast.DescribeDatasetGroup",
       JSON.stringify({ DatasetGroupArn }),
     ),
-    ListDatasetGroups: await signed(child.forecastEndpoint, "AmazonForecast.ListDatasetGroups", "{}"),
+    ListDatasetGroups: await signedForecastRequest(
+      child.forecastEndpoint,
+      "AmazonForecast.ListDatasetGroups",
+      "{}",
+    ),
   };
   return { label, child, dataDir, operations };
 }
@@ -292,7 +269,7 @@ async function main() {
     );
     if (compareMetrics) console.log(await metricsCostPerRequest());
     const useWrk = hasWrk();
-    const load = (req: Awaited<ReturnType<typeof signed>>, c: number) =>
+    const load = (req: Awaited<ReturnType<typeof signedForecastRequest>>, c: number) =>
       useWrk ? runWrk(req, c, scratch) : runLoad(req, c);
     console.log(`load generator: ${useWrk ? "wrk (1 thread)" : "Node.js loop in the bench process"}`);
     console.log(`${SECONDS} s per run, median of ${RUNS} runs${paired ? ", builds interleaved" : ""}\n`);
@@ -302,13 +279,14 @@ async function main() {
     );
     console.log(`|---|---|${paired ? "---|" : ""}---|---|---|---|---|`);
     for (const name of Object.keys(targets[0]?.operations ?? {})) {
-      for (const t of targets) await load(t.operations[name] as Awaited<ReturnType<typeof signed>>, 16); // JIT warm-up
+      for (const t of targets)
+        await load(t.operations[name] as Awaited<ReturnType<typeof signedForecastRequest>>, 16); // JIT warm-up
       for (const c of CONCURRENCY) {
         const cells = new Map<Target, Cell[]>(targets.map((t) => [t, []]));
         for (let r = 0; r < RUNS; r++) {
           // Alternate which build goes first, so neither always follows the other's load.
           for (const t of r % 2 === 0 ? targets : [...targets].reverse()) {
-            const req = t.operations[name] as Awaited<ReturnType<typeof signed>>;
+            const req = t.operations[name] as Awaited<ReturnType<typeof signedForecastRequest>>;
             cells.get(t)?.push(await withCpu(t.child.process.pid, () => load(req, c)));
           }
         }

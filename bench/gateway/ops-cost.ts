@@ -11,12 +11,10 @@
  * The same comparison over real sockets with wrk: BENCH_COMPARE=metrics npm run bench:gateway.
  */
 import os from "node:os";
-import { Sha256 } from "@aws-crypto/sha256-js";
 import { CreateDatasetGroupCommand } from "@aws-sdk/client-forecast";
-import { HttpRequest } from "@smithy/protocol-http";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { pino } from "pino";
-import { ACCOUNTS, type Harness, REGION, startHarness } from "../../test/e2e/harness.js";
+import { type Harness, startHarness } from "../../test/e2e/harness.js";
+import { signedForecastRequest } from "./signed-request.js";
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 60);
 const PER_BLOCK = Number(process.env.BENCH_BLOCK_REQUESTS ?? 300);
@@ -31,31 +29,8 @@ interface Side {
 }
 
 async function signedRequest(endpoint: string, target: string, body: string) {
-  const url = new URL(endpoint);
-  const key = ACCOUNTS[0];
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
-    region: REGION,
-    service: "forecast",
-    sha256: Sha256,
-  });
-  const request = await signer.sign(
-    new HttpRequest({
-      method: "POST",
-      protocol: "http:",
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: "/",
-      headers: {
-        host: url.host,
-        "content-type": "application/x-amz-json-1.1",
-        "x-amz-target": target,
-        "content-length": String(Buffer.byteLength(body)),
-      },
-      body,
-    }),
-  );
-  return { name: target.split(".")[1] as string, headers: request.headers, body };
+  const { headers } = await signedForecastRequest(endpoint, target, body);
+  return { name: target.split(".")[1] as string, headers, body };
 }
 
 async function startSide(which: "on" | "off"): Promise<Side> {

@@ -5,6 +5,7 @@
 import { createMember, type MemberName } from "../members.js";
 import type { SeriesModel } from "../model.js";
 import type { PreparedSeries } from "../series-set.js";
+import type { CalibrationPolicy } from "./interval-calibration.js";
 
 /** Member names as DescribeAutoPredictor/GetAccuracyMetrics report them, mapped to Amazon's algorithm names. */
 export const ALGORITHM_OF: Record<string, string> = {
@@ -84,7 +85,11 @@ export const SWITCH_MEMBERS: readonly MemberName[] = [];
  * monthly and quarterly unconfirmed and so unchanged. Calibrating always made the monthly wQL worse (0.1304 →
  * 0.1344), and per level the latest window confirmed the monthly factors that then did worse.
  */
-export const INTERVAL_CALIBRATION: "off" | "level" | "step" = "step";
+export const INTERVAL_CALIBRATION: "off" | CalibrationPolicy = {
+  perStep: true,
+  objective: "pinball",
+  confirm: true,
+};
 
 export function memberModels(names: readonly MemberName[]): Map<MemberName, SeriesModel> {
   return new Map(names.map((name) => [name, createMember(name)]));

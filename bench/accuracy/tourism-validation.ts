@@ -130,16 +130,17 @@ function calibrated(f: SeriesForecast, c: IntervalCalibration): SeriesForecast {
 }
 
 /** Every calibration policy interval-calibration.ts offers, labelled as the rows show them. */
-const POLICIES: { label: string; policy: CalibrationPolicy }[] = (["pinball", "scaled", "coverage"] as const).flatMap(
-  (objective) =>
-    [true, false].flatMap((confirm) =>
-      [false, true].flatMap((shared) =>
-        [false, true].map((perStep) => ({
-          label: `${objective}, ${shared ? "band" : "each level"}${perStep ? ", per step" : ""}, ${confirm ? "if confirmed" : "always"}`,
-          policy: { objective, confirm, perStep, shared },
-        })),
-      ),
+const POLICIES: { label: string; policy: CalibrationPolicy }[] = (
+  ["pinball", "scaled", "coverage"] as const
+).flatMap((objective) =>
+  [true, false].flatMap((confirm) =>
+    [false, true].flatMap((shared) =>
+      [false, true].map((perStep) => ({
+        label: `${objective}, ${shared ? "band" : "each level"}${perStep ? ", per step" : ""}, ${confirm ? "if confirmed" : "always"}`,
+        policy: { objective, confirm, perStep, shared },
+      })),
     ),
+  ),
 );
 
 const isEngine = (p: CalibrationPolicy): boolean =>

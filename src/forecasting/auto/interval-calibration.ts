@@ -18,7 +18,7 @@ import type { SeriesForecast } from "../model.js";
 /**
  * Candidate factors: 0.1 to 6 in steps of 0.05 (index k is 0.1 + 0.05·k). Below 0.5 a level may move most of the
  * way to the centre (backtests of a biased forecast ask that of the level on the side the errors never reach);
- * above 4 the zero-width intervals of very short series' members still leave the tourism yearly backtests short.
+ * above 4 because covering 80% of the tourism yearly backtest points by count needs p90 × 5.6 at the fourth step.
  */
 const GRID_START = 0.1;
 const GRID_STEP = 0.05;
@@ -190,7 +190,8 @@ function objectiveAt(
           deviation += (sums.below[cell * g + k] ?? 0) - tau * (sums.points[cell] ?? 0);
         else value += (objective === "scaled" ? sums.scaledLoss : sums.loss)[cell * g + k] ?? 0;
       }
-    if (objective === "coverage") value += levels.length === 1 ? deviation : tau > 0.5 ? deviation : -deviation;
+    if (objective === "coverage")
+      value += levels.length === 1 ? deviation : tau > 0.5 ? deviation : -deviation;
   }
   return objective === "coverage" ? Math.abs(value) : value;
 }
@@ -226,7 +227,8 @@ function learnIndexes(
     for (const steps of stepGroups(sums, perStep)) {
       let points = 0;
       for (const l of levels)
-        for (const w of windows) for (const t of steps) points += sums.points[(w * L + l) * sums.steps + t] ?? 0;
+        for (const w of windows)
+          for (const t of steps) points += sums.points[(w * L + l) * sums.steps + t] ?? 0;
       if (points === 0) continue;
       let best = IDENTITY;
       let bestValue = objectiveAt(sums, objective, levels, steps, windows, IDENTITY);

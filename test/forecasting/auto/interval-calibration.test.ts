@@ -140,12 +140,18 @@ describe("interval calibration", () => {
     assert.ok(always);
     // Over both windows the p90 loss 0.9·(2 − s)⁺ + 0.1·(s − 2)⁺ + 0.9·(0.5 − s)⁺ + 0.1·(s − 0.5)⁺ is least at 2.
     assert.equal(always.factors[2]?.[0], 2);
-    assert.equal(calibrationFor(sums.state(), { objective: "pinball", perStep: true, confirm: true }), undefined);
+    assert.equal(
+      calibrationFor(sums.state(), { objective: "pinball", perStep: true, confirm: true }),
+      undefined,
+    );
     // Actuals on the band's edges ask for no change: no calibration at all.
     const neutral = new SpreadSums(LEVELS, 1, 1);
     neutral.add([1], forecast([0], [-1], [1]));
     neutral.add([-1], forecast([0], [-1], [1]));
-    assert.equal(calibrationFor(neutral.state(), { objective: "pinball", perStep: false, confirm: false }), undefined);
+    assert.equal(
+      calibrationFor(neutral.state(), { objective: "pinball", perStep: false, confirm: false }),
+      undefined,
+    );
   });
 
   test("merging keeps the scaled losses and the counts below", () => {
@@ -155,7 +161,9 @@ describe("interval calibration", () => {
     b.add([-3], forecast([1], [0], [2]));
     const merged = SpreadSums.merge([a.state(), b.state()]);
     merged.scaledLoss.forEach((v, i) => {
-      assert.ok(Math.abs(v - ((a.state().scaledLoss[i] as number) + (b.state().scaledLoss[i] as number))) < 1e-12);
+      assert.ok(
+        Math.abs(v - ((a.state().scaledLoss[i] as number) + (b.state().scaledLoss[i] as number))) < 1e-12,
+      );
     });
     assert.deepEqual(
       merged.below,
@@ -180,4 +188,3 @@ describe("interval calibration", () => {
     assert.deepEqual(pinball.factors, [[4], [1], [4]]);
   });
 });
-

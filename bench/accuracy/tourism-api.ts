@@ -11,7 +11,7 @@
 // Needs R with the forecast package: apt-get install -y r-base-core r-cran-forecast
 // Environment: TOURISM_DIR (default ../shared/data/tourism beside the repository), REPEATS (service runs, default 3; timings are
 // medians), LIMIT (first N series of each period only, for a quick look), R_CORES (default: the cores the
-// service's worker pool uses), SKIP_R=1 (the service alone).
+// service's worker pool uses), SKIP_R=1 (the service alone), PERIODS (e.g. YEARLY,QUARTERLY: those periods only).
 
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -366,7 +366,8 @@ function score(
  * The AutoPredictor's accuracy on the papers' definitions (competition-metrics.ts; bench/accuracy/README.md,
  * "Metric definitions"), per period: MASE as the competition defines it and with the scale taken over train and
  * test (the reading that reproduces the paper's Theta 2.28), MAPE pooled over points as N-BEATS computes it,
- * sMAPE, Amazon's wQL at 0.1 / 0.5 / 0.9 pooled over the period, and the share of test points inside p10–p90.
+ * sMAPE, Amazon's wQL at 0.1 / 0.5 / 0.9 pooled over the period, and the share of test points inside p10–p90
+ * (and below p10, above p90).
  */
 function printPaperMetrics(
   periods: readonly string[],
@@ -375,9 +376,9 @@ function printPaperMetrics(
 ): void {
   console.log("\n## AutoPredictor (mean forecast; quantiles p10/p50/p90) on the papers' definitions\n");
   console.log(
-    "| period | MASE (competition) | MASE (scale incl. test) | MAPE (pooled) | sMAPE | wQL 0.1 | wQL 0.5 | wQL 0.9 | mean wQL | p10–p90 coverage |",
+    "| period | MASE (competition) | MASE (scale incl. test) | MAPE (pooled) | sMAPE | wQL 0.1 | wQL 0.5 | wQL 0.9 | mean wQL | p10–p90 coverage | below p10 | above p90 |",
   );
-  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
   const allMape: ReturnType<typeof percentErrorSum>[] = [];
   for (const p of periods) {
     const series = byPeriod.get(p) as Series[];
@@ -386,6 +387,8 @@ function printPaperMetrics(
     let smapeSum = 0;
     let volume = 0;
     let hits = 0;
+    let low = 0;
+    let high = 0;
     let points = 0;
     const pinball = [0, 0, 0];
     const mapeParts: ReturnType<typeof percentErrorSum>[] = [];
@@ -400,6 +403,10 @@ function printPaperMetrics(
       });
       volume += s.test.reduce((a, y) => a + Math.abs(y), 0);
       hits += intervalHits(s.test, f.p10, f.p90);
+      s.test.forEach((y, t) => {
+        if (y < (f.p10[t] as number)) low++;
+        if (y > (f.p90[t] as number)) high++;
+      });
       points += s.test.length;
     }
     allMape.push(...mapeParts);
@@ -408,7 +415,7 @@ function printPaperMetrics(
       `| ${PERIODS[p]?.label} | ${(maseSum / series.length).toFixed(3)} | ${(maseWholeSum / series.length).toFixed(3)} | ` +
         `${pooledMape(mapeParts).toFixed(2)} | ${(smapeSum / series.length).toFixed(2)} | ` +
         `${wql.map((w) => w.toFixed(4)).join(" | ")} | ${(wql.reduce((a, b) => a + b, 0) / 3).toFixed(4)} | ` +
-        `${((100 * hits) / points).toFixed(1)}% |`,
+        `${((100 * hits) / points).toFixed(1)}% | ${((100 * low) / points).toFixed(1)}% | ${((100 * high) / points).toFixed(1)}% |`,
     );
   }
   console.log(
@@ -425,7 +432,11 @@ async function main(): Promise<void> {
   if (!skipR) checkR();
 
   const all = loadTourism(dir);
-  const periods = Object.keys(PERIODS).filter((p) => all.some((s) => s.period === p));
+  // PERIODS=YEARLY,QUARTERLY: those periods only (one at a time keeps a shared machine usable).
+  const wanted = process.env.PERIODS?.toUpperCase().split(",");
+  const periods = Object.keys(PERIODS).filter(
+    (p) => all.some((s) => s.period === p) && (!wanted || wanted.includes(p)),
+  );
   const byPeriod = new Map(
     periods.map((p) => {
       const ss = all.filter((s) => s.period === p);

@@ -2,23 +2,33 @@
 // (bench/accuracy/README.md): each series' train part loses its last h points, the engine (in-process, the same
 // functions the service's workers and coordinator run) trains on what is left, with its backtest windows cut from
 // it, and forecasts the held-out h points. The test part is not read.
-// Variants: main's engine (per-series choice around the median of damped ETS, Theta and ARIMA); the learned
-// statistical weights; the same with the per-series switch; the same with the p10/p90 spread calibrated on the
-// backtests (one factor per level, or one per level and horizon step).
-// Run: npm run bench:accuracy-validation   (LIMIT=N: the first N series of each period)
+// Variants: the learned statistical weights (the engine today); with MAIN=1 also main's engine before them
+// (per-series choice around the median of damped ETS, Theta and ARIMA), with SWITCH=1 the per-series switch; and
+// the learned weights with the p10/p90 spread calibrated on the backtests by every policy of
+// interval-calibration.ts (objective pinball / scaled / coverage; per level or per level and step; always or only
+// where the latest window confirms it). Each row also gives the share of points below p10 and above p90, and the
+// calibrated rows the p10–p90 coverage on the backtests themselves (in-sample for the factors).
+// Run: npm run bench:accuracy-validation
+//   LIMIT=N: the first N series of each period; PERIODS=yearly,quarterly: those periods only (one at a time keeps a
+//   shared machine usable); LEARNED=ets-mseason,theta,…: other components than the engine's LEARNED_MEMBERS.
 
 import type { AutoPredictorOptions } from "../../src/forecasting/auto/auto-predictor.js";
 import { backtestAutoPredictor, forecastCombined } from "../../src/forecasting/auto/auto-predictor.js";
 import { SERIES_CHOICE } from "../../src/forecasting/auto/combined-model.js";
 import {
   applyCalibration,
-  confirmedCalibration,
+  type CalibrationPolicy,
+  calibrationFor,
   type IntervalCalibration,
-  learnCalibration,
   SpreadSums,
 } from "../../src/forecasting/auto/interval-calibration.js";
 import { learnedCombination } from "../../src/forecasting/auto/learned-combination.js";
-import { bridgeGaps, FITTED_MEMBERS, LEARNED_MEMBERS } from "../../src/forecasting/auto/members.js";
+import {
+  bridgeGaps,
+  FITTED_MEMBERS,
+  INTERVAL_CALIBRATION,
+  LEARNED_MEMBERS,
+} from "../../src/forecasting/auto/members.js";
 import {
   competitionMase,
   intervalHits,
@@ -51,6 +61,9 @@ interface Cell {
   pinball: number[];
   volume: number;
   hits: number;
+  /** Points below p10 and above p90. */
+  low: number;
+  high: number;
   points: number;
 }
 
@@ -63,6 +76,8 @@ const emptyCell = (): Cell => ({
   pinball: LEVELS.map(() => 0),
   volume: 0,
   hits: 0,
+  low: 0,
+  high: 0,
   points: 0,
 });
 
@@ -87,6 +102,10 @@ function score(cell: Cell, actual: Float64Array, history: Float64Array, m: numbe
   });
   for (const y of actual) cell.volume += Math.abs(y);
   cell.hits += intervalHits(actual, f.quantiles[0] as Float64Array, f.quantiles[2] as Float64Array);
+  actual.forEach((y, t) => {
+    if (y < (f.quantiles[0]?.[t] as number)) cell.low++;
+    if (y > (f.quantiles[2]?.[t] as number)) cell.high++;
+  });
   cell.points += actual.length;
 }
 
@@ -110,19 +129,49 @@ function calibrated(f: SeriesForecast, c: IntervalCalibration): SeriesForecast {
   return clampNonNegative(out);
 }
 
+/** Every calibration policy interval-calibration.ts offers, labelled as the rows show them. */
+const POLICIES: { label: string; policy: CalibrationPolicy }[] = (
+  ["pinball", "scaled", "coverage"] as const
+).flatMap((objective) =>
+  [true, false].flatMap((confirm) =>
+    [false, true].flatMap((shared) =>
+      [false, true].map((perStep) => ({
+        label: `${objective}, ${shared ? "band" : "each level"}${perStep ? ", per step" : ""}, ${confirm ? "if confirmed" : "always"}`,
+        policy: { objective, confirm, perStep, shared },
+      })),
+    ),
+  ),
+);
+
+const isEngine = (p: CalibrationPolicy): boolean =>
+  INTERVAL_CALIBRATION !== "off" &&
+  p.objective === INTERVAL_CALIBRATION.objective &&
+  p.confirm === INTERVAL_CALIBRATION.confirm &&
+  p.perStep === INTERVAL_CALIBRATION.perStep &&
+  (p.shared ?? false) === (INTERVAL_CALIBRATION.shared ?? false);
+
 async function main(): Promise<void> {
   const limit = Number(process.env.LIMIT ?? "0");
-  await loadMembers([...FITTED_MEMBERS, ...LEARNED_MEMBERS, ...SWITCH_TO]);
+  const withMain = process.env.MAIN === "1";
+  const withSwitch = process.env.SWITCH === "1";
+  const learnedMembers = (process.env.LEARNED?.split(",") as MemberName[] | undefined) ?? [
+    ...LEARNED_MEMBERS,
+  ];
+  const switchTo = withSwitch ? SWITCH_TO : [];
+  await loadMembers([...FITTED_MEMBERS, ...learnedMembers, ...switchTo]);
   const all = loadTourism(tourismDir());
-  const periods = [...new Set(all.map((s) => s.period))];
+  const wanted = process.env.PERIODS?.toUpperCase().split(",");
+  const periods = [...new Set(all.map((s) => s.period))].filter((p) => !wanted || wanted.includes(p));
+  const MAIN_ROW = "main: per-series choice, median(ets-damped, theta, arima)";
+  const LEARNED_ROW = `learned weights (${learnedMembers.join(", ")})`;
+  const SWITCH_ROW = "learned weights + per-series switch (npts, snaive, components)";
+  const policyRow = (label: string, p: CalibrationPolicy) =>
+    `learned + spread: ${label}${isEngine(p) ? " [engine]" : ""}`;
   const rows = [
-    "main: per-series choice, median(ets-damped, theta, arima)",
-    "learned weights (branch)",
-    "learned weights + per-series switch (npts, snaive, components)",
-    "learned weights + spread calibrated per level",
-    "learned weights + spread calibrated per level and step",
-    "learned weights + spread per level, if the latest backtest window confirms it",
-    "learned weights + spread per level and step, if the latest backtest window confirms it",
+    ...(withMain ? [MAIN_ROW] : []),
+    LEARNED_ROW,
+    ...(withSwitch ? [SWITCH_ROW] : []),
+    ...POLICIES.map(({ label, policy }) => policyRow(label, policy)),
   ];
   // The same rows on the series whose validation history is at least as long as the shortest test-split history
   // of the period: the validation split alone has series of 3 yearly points, where no backtest window fits.
@@ -130,6 +179,8 @@ async function main(): Promise<void> {
   const cells = new Map(
     [...rows, ...longRows].map((r) => [r, new Map(periods.map((p) => [p, emptyCell()]))]),
   );
+  // The calibrated combination's p10–p90 coverage on the backtest windows (hits, points) per policy and period.
+  const backtestCoverage = new Map(POLICIES.map(({ label }) => [label, new Map<string, [number, number]>()]));
   const notes: string[] = [];
   const started = Date.now();
   for (const period of periods) {
@@ -150,22 +201,23 @@ async function main(): Promise<void> {
     const t0 = Date.now();
 
     // main: each series' own member, the combination [choice] with weight 1.
-    const mainResult = backtestAutoPredictor(grid, set, base);
-    const mainForecasts = forecastCombined(
-      grid,
-      set,
-      mainResult.choices,
-      { components: [SERIES_CHOICE], weights: [1] },
-      LEVELS,
-      true,
-    );
+    const mainForecasts = withMain
+      ? forecastCombined(
+          grid,
+          set,
+          backtestAutoPredictor(grid, set, base).choices,
+          { components: [SERIES_CHOICE], weights: [1] },
+          LEVELS,
+          true,
+        )
+      : [];
     const t1 = Date.now();
 
-    // The branch: learned statistical weights, with and without the switch.
+    // The engine: learned statistical weights, with and without the switch.
     const result = backtestAutoPredictor(grid, set, {
       ...base,
-      learnedMembers: [...LEARNED_MEMBERS],
-      switchMembers: SWITCH_TO,
+      learnedMembers,
+      switchMembers: switchTo,
     });
     const input = {
       results: [{ offset: 0, result }],
@@ -177,29 +229,38 @@ async function main(): Promise<void> {
       metric: base.metric,
     };
     const plain = learnedCombination({ ...input, switching: false });
-    const switched = learnedCombination({ ...input, switching: true });
     const plainForecasts = forecastCombined(grid, set, plain.choices, plain.combination, LEVELS, true);
-    const switchedForecasts = forecastCombined(
-      grid,
-      set,
-      switched.choices,
-      switched.combination,
-      LEVELS,
-      true,
-    );
+    const switchedForecasts = withSwitch
+      ? (() => {
+          const switched = learnedCombination({ ...input, switching: true });
+          notes.push(`${period}: ${switched.choices.filter((c) => c !== "").length} series switched`);
+          return forecastCombined(grid, set, switched.choices, switched.combination, LEVELS, true);
+        })()
+      : [];
     const t2 = Date.now();
 
-    // The spread calibration, from the learned combination's backtest forecasts.
+    // The spread calibrations, from the learned combination's backtest forecasts.
     const sums = new SpreadSums(LEVELS, h, WINDOWS);
+    const backtestForecasts: [Float64Array, SeriesForecast][] = [];
     for (const b of result.backtests) {
       const f = plain.forecastOf(0, b);
-      if (f) sums.add(b.actual, f, b.window);
+      if (!f) continue;
+      sums.add(b.actual, f, b.window);
+      backtestForecasts.push([b.actual, f]);
     }
-    const perLevel = learnCalibration(sums.state(), false);
-    const perStep = learnCalibration(sums.state(), true);
     const none: IntervalCalibration = { levels: LEVELS, factors: LEVELS.map(() => [1]) };
-    const confirmedLevel = confirmedCalibration(sums.state(), false) ?? none;
-    const confirmedStep = confirmedCalibration(sums.state(), true) ?? none;
+    const policies = POLICIES.map(({ label, policy }) => {
+      const c = calibrationFor(sums.state(), policy);
+      let hits = 0;
+      let points = 0;
+      for (const [actual, f] of backtestForecasts) {
+        const g = c ? calibrated(f, c) : f;
+        hits += intervalHits(actual, g.quantiles[0] as Float64Array, g.quantiles[2] as Float64Array);
+        points += actual.length;
+      }
+      backtestCoverage.get(label)?.set(period, [hits, points]);
+      return { label, policy, calibration: c ?? none, used: c !== undefined };
+    });
     const shortest = Math.min(...series.map((s) => s.train.length));
 
     series.forEach((_, i) => {
@@ -210,41 +271,45 @@ async function main(): Promise<void> {
         score(cells.get(row)?.get(period) as Cell, y, history, m, f);
         if (long) score(cells.get(`${row} [long histories]`)?.get(period) as Cell, y, history, m, f);
       };
-      add(rows[0] as string, mainForecasts[i] as SeriesForecast);
-      add(rows[1] as string, plainForecasts[i] as SeriesForecast);
-      add(rows[2] as string, switchedForecasts[i] as SeriesForecast);
-      add(rows[3] as string, calibrated(plainForecasts[i] as SeriesForecast, perLevel));
-      add(rows[4] as string, calibrated(plainForecasts[i] as SeriesForecast, perStep));
-      add(rows[5] as string, calibrated(plainForecasts[i] as SeriesForecast, confirmedLevel));
-      add(rows[6] as string, calibrated(plainForecasts[i] as SeriesForecast, confirmedStep));
+      if (withMain) add(MAIN_ROW, mainForecasts[i] as SeriesForecast);
+      add(LEARNED_ROW, plainForecasts[i] as SeriesForecast);
+      if (withSwitch) add(SWITCH_ROW, switchedForecasts[i] as SeriesForecast);
+      for (const { label, policy, calibration } of policies)
+        add(policyRow(label, policy), calibrated(plainForecasts[i] as SeriesForecast, calibration));
     });
-    const switches = switched.choices.filter((c) => c !== "").length;
     const w = plain.combination.components
       .map((c, k) => `${c} ${(plain.combination.weights[k] as number).toFixed(2)}`)
       .join(", ");
+    const factors = (c: IntervalCalibration, l: number) =>
+      [...new Set(c.factors[l]?.map((v) => v.toFixed(2)))].join(" ");
     notes.push(
-      `${period}: ${series.length} series; learned weights ${w}; ${switches} series switched; spread factors ` +
-        `per level p10 ${perLevel.factors[0]?.[0]?.toFixed(2)}, p90 ${perLevel.factors[2]?.[0]?.toFixed(2)}; per step ` +
-        `p10 [${perStep.factors[0]?.map((v) => v.toFixed(2)).join(" ")}], p90 [${perStep.factors[2]?.map((v) => v.toFixed(2)).join(" ")}]; ` +
-        `confirmed: per level ${confirmedLevel === none ? "no" : "yes"}, per step ${confirmedStep === none ? "no" : "yes"}; ` +
+      `${period}: ${series.length} series; learned weights ${w}; ` +
         `${series.filter((s) => s.train.length - h < shortest).length} series with a history shorter than ${shortest}; ` +
-        `main ${((t1 - t0) / 1000).toFixed(0)} s, learned (with switch candidates) ${((t2 - t1) / 1000).toFixed(0)} s`,
+        `main ${((t1 - t0) / 1000).toFixed(0)} s, learned ${((t2 - t1) / 1000).toFixed(0)} s`,
+      ...policies.map(
+        ({ label, calibration, used }) =>
+          `${period}, ${label}: ${used ? `p10 factors [${factors(calibration, 0)}], p90 [${factors(calibration, 2)}]` : "no calibration"}`,
+      ),
     );
-    console.error(notes[notes.length - 1]);
+    console.error(notes.slice(-1 - policies.length).join("\n"));
   }
 
   for (const period of periods) {
     console.log(`\n### ${period} (validation: the last h points of the train part)\n`);
     console.log(
-      "| variant | MASE | MAPE | sMAPE | wQL 0.1 | wQL 0.5 | wQL 0.9 | mean wQL | p10–p90 coverage |\n|---|---|---|---|---|---|---|---|---|",
+      "| variant | MASE | MAPE | sMAPE | wQL 0.1 | wQL 0.5 | wQL 0.9 | mean wQL | p10–p90 coverage | below p10 | above p90 | backtest coverage |\n|---|---|---|---|---|---|---|---|---|---|---|---|",
     );
     for (const row of [...rows, ...longRows]) {
       const c = cells.get(row)?.get(period) as Cell;
       const wql = c.pinball.map((p) => p / c.volume);
       const mean = wql.reduce((a, b) => a + b, 0) / wql.length;
+      const policy = POLICIES.find(({ label, policy }) => row.startsWith(policyRow(label, policy)));
+      const bt = policy ? backtestCoverage.get(policy.label)?.get(period) : undefined;
+      const pct = (x: number, n: number) => `${((100 * x) / n).toFixed(1)}%`;
       console.log(
         `| ${row} | ${(c.mase / c.maseCount).toFixed(3)} | ${pooledMape(c.mape).toFixed(2)} | ${(c.smape / c.count).toFixed(2)} | ` +
-          `${wql.map((v) => v.toFixed(4)).join(" | ")} | ${mean.toFixed(4)} | ${((100 * c.hits) / c.points).toFixed(1)}% |`,
+          `${wql.map((v) => v.toFixed(4)).join(" | ")} | ${mean.toFixed(4)} | ${pct(c.hits, c.points)} | ` +
+          `${pct(c.low, c.points)} | ${pct(c.high, c.points)} | ${bt ? pct(bt[0], bt[1]) : ""} |`,
       );
     }
   }

@@ -12,9 +12,11 @@
 // B_1 = 0, μ_1 = y_1). θ = 2 gives the standard Theta method (STM / DSTM). ℓ_0, α ∈ [0.1, 0.99] and θ ≥ 1
 // minimise the sum of squared one-step errors (DOTM from t = 3, its first two being fixed by the start), by
 // Nelder–Mead from (y_1/2, 0.5, 2), the paper's choices. Forecasts run the recursion on with y replaced by μ;
-// intervals simulate it with normal errors of the residuals' standard deviation, as the authors' package does.
+// intervals simulate it with normal errors of the residuals' standard deviation, as the authors' package does
+// (on series too short for that standard deviation, the random walk's).
 
 import type { FitContext, FittedSeries, SeriesForecast, SeriesModel } from "./model.js";
+import { lagResidualScale } from "./naive.js";
 import { nelderMead } from "./nelder-mead.js";
 import { seededStandardNormals } from "./rng.js";
 import { forecastFromSamples } from "./sample-quantiles.js";
@@ -145,7 +147,12 @@ export function fitTwoLines(x: Float64Array, dynamic: boolean, optimizeTheta = t
   const mean = count > 0 ? sum / count : 0;
   let ss = 0;
   for (let t = 2; t < n; t++) ss += (x[t] - fitted[t] - mean) ** 2;
-  const sigma = count > 1 ? Math.sqrt(ss / (count - 1)) : 0;
+  const residualSigma = count > 1 ? Math.sqrt(ss / (count - 1)) : 0;
+  // With no more residuals than the model has parameters (ℓ0, α and θ: a series of 5 points or fewer), their
+  // spread says nothing: two or three points are fitted almost exactly, and one or none leaves σ = 0, a zero-width
+  // interval. The random walk's one-step scale (the naive member's) stands in where it is larger.
+  const parameters = optimizeTheta ? 3 : 2;
+  const sigma = count > parameters ? residualSigma : Math.max(residualSigma, lagResidualScale(x, 1));
   return { params, state, sigma };
 }
 

@@ -14,7 +14,7 @@ import {
   soleComponent,
 } from "../forecasting/auto/combined-model.js";
 import {
-  confirmedCalibration,
+  calibrationFor,
   type IntervalCalibration,
   SpreadSums,
 } from "../forecasting/auto/interval-calibration.js";
@@ -444,7 +444,7 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
                 if (f) sums.add(b.actual, f, b.window);
               }
             });
-            intervals = confirmedCalibration(sums.state(), INTERVAL_CALIBRATION === "step");
+            intervals = calibrationFor(sums.state(), INTERVAL_CALIBRATION);
             if (intervals) learned.calibrate(intervals);
             await eachChunk(async (offset, result) => {
               learned.score(offset, result);

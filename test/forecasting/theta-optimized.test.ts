@@ -62,4 +62,23 @@ describe("optimised Theta models (OTM, DOTM)", () => {
     const width = (j: number) => (f.quantiles[1][j] - f.quantiles[0][j]) / f.mean[j];
     assert.ok(width(23) > width(0));
   });
+
+  test("very short series: the random walk's σ, not a zero-width interval", () => {
+    // 3 points leave one residual from t = 3 (σ was 0): σ = rms of the differences 2, −1 = √2.5, and the first
+    // step's p10 and p90 are the simulation's normal quantiles, ±1.2816·σ around the mean (1,000 paths: ±6%).
+    const y = Float64Array.of(10, 12, 11);
+    const fit = fitTwoLines(y, false);
+    close(fit.sigma, Math.sqrt(2.5), 1e-12);
+    for (const dynamic of [false, true]) {
+      const f = new OptimizedThetaModel({ dynamic }).fit(y, { period: 1 }).forecast(2, [0.1, 0.9]);
+      const half = 1.2815516 * Math.sqrt(2.5);
+      close(f.mean[0] - f.quantiles[0][0], half, 0.06 * half);
+      close(f.quantiles[1][0] - f.mean[0], half, 0.06 * half);
+      // Later steps carry at least the same noise (plus what the level picks up of the earlier steps').
+      assert.ok(f.quantiles[1][1] - f.quantiles[0][1] > 0.9 * 2 * half);
+    }
+    // Enough residuals (NILE, 100 points): their own standard deviation, as before.
+    const nile = fitTwoLines(NILE, false);
+    assert.ok(nile.sigma > 100 && nile.sigma < 200, `${nile.sigma}`);
+  });
 });

@@ -97,6 +97,10 @@ export function autoArima(
   let x = seasonalD ? difference(y, m) : y;
   const d = chooseD(x, seasonalD ? 1 : 2);
   for (let i = 0; i < d; i++) x = difference(x);
+  // Undifferenced and too short for a mean (ARMA(0,0) with a constant needs 4 points for its AICc: n > k + 2 with
+  // k = 2, the mean and σ²), the search would be left with zero-mean white noise, forecasting 0 for level data
+  // (a 3-point series of tens got a mean of 0 and a negative p10): the random walk stands in.
+  if (d + seasonalD === 0 && x.length < 4) return null;
   // Seasonal ARMA terms need a few cycles left after differencing.
   const seasonal = m > 1 && x.length >= 3 * m;
   const fit = stepwiseSearch(x, m, seasonal, d + seasonalD <= 1, limits);

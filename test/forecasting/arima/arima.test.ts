@@ -76,4 +76,19 @@ describe("auto ARIMA", () => {
     const g = new ArimaModel().fit(Float64Array.of(1, Number.NaN, 3, 4, 5), { period: 1 }).forecast(1, []);
     assert.equal(g.mean.length, 1);
   });
+
+  test("a 3-point level series is forecast by the random walk, not zero-mean white noise", () => {
+    // Too short for a mean, the search used to keep ARMA(0,0) without one: mean 0 and p10 −1.28·rms(y) < 0.
+    // The random walk: mean 11; σ = rms of the differences 2, −1 = √2.5; p10 = 11 − 1.2815516·σ·√step.
+    assert.equal(autoArima(Float64Array.of(10, 12, 11), 1), null);
+    const f = new ArimaModel().fit(Float64Array.of(10, 12, 11), { period: 1 }).forecast(2, [0.1, 0.5, 0.9]);
+    assert.deepEqual(Array.from(f.mean), [11, 11]);
+    const sigma = Math.sqrt(2.5);
+    close(f.quantiles[0][0], 11 - 1.2815516 * sigma, 1e-5);
+    close(f.quantiles[0][1], 11 - 1.2815516 * sigma * Math.SQRT2, 1e-5);
+    close(f.quantiles[2][1], 11 + 1.2815516 * sigma * Math.SQRT2, 1e-5);
+    // Four points carry a mean (or a difference): the search runs, and the forecast stays near the data.
+    const g = new ArimaModel().fit(Float64Array.of(10, 12, 11, 12), { period: 1 }).forecast(1, [0.1]);
+    assert.ok(g.mean[0] > 9 && g.mean[0] < 13 && g.quantiles[0][0] > 0, `${g.mean[0]}, ${g.quantiles[0][0]}`);
+  });
 });

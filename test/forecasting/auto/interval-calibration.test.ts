@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
   applyCalibration,
+  calibrationFor,
   confirmedCalibration,
   learnCalibration,
+  SPREAD_GRID,
   SpreadSums,
 } from "../../../src/forecasting/auto/interval-calibration.js";
 import type { SeriesForecast } from "../../../src/forecasting/model.js";
@@ -17,12 +19,13 @@ const forecast = (centre: number[], lower: number[], upper: number[]): SeriesFor
 describe("interval calibration", () => {
   test("each level's factor minimises its pinball loss over the backtest points", () => {
     // Centre 0, p10 at −1, p90 at +1. Actual 2 at every point: the p90 loss 0.9·(2 − s) falls until s = 2 and then
-    // grows as 0.1·(s − 2), so s = 2; the p10 loss 0.1·s is smallest at the grid's lowest factor, 0.5.
+    // grows as 0.1·(s − 2), so s = 2; the p10 loss 0.1·s is smallest at the grid's lowest factor, 0.1.
     const sums = new SpreadSums(LEVELS, 2);
     for (let k = 0; k < 3; k++) sums.add([2, 2], forecast([0, 0], [-1, -1], [1, 1]));
     const c = learnCalibration(sums.state(), false);
     assert.deepEqual(c.levels, LEVELS);
-    assert.ok(Math.abs((c.factors[0]?.[0] as number) - 0.5) < 1e-9);
+    assert.equal(SPREAD_GRID[0], 0.1);
+    assert.ok(Math.abs((c.factors[0]?.[0] as number) - 0.1) < 1e-9);
     assert.deepEqual(c.factors[1], [1, 1]);
     assert.ok(Math.abs((c.factors[2]?.[0] as number) - 2) < 1e-9);
     assert.ok(Math.abs((c.factors[2]?.[1] as number) - 2) < 1e-9);
@@ -95,5 +98,93 @@ describe("interval calibration", () => {
     const f: SeriesForecast = { mean: Float64Array.from([10]), quantiles: [Float64Array.from([7])] };
     applyCalibration(f, { levels: [0.2], factors: [[2]] });
     assert.deepEqual(Array.from(f.quantiles[0] as Float64Array), [4]);
+  });
+
+  test("coverage: each level's factor puts the level's share of backtest points below it", () => {
+    // Centre 0, band ±1; actuals 0.5, 1, …, 5 and −0.5, −1, …, −5 (20 points). p90 needs 18 below: the 10
+    // negatives and 8 of the positives, 0.5·i < s for i ≤ 8 and not i = 9: s ∈ (4.0, 4.5], nearest 1: 4.05. p10 needs
+    // 2 below −s: 0.5·i > s for i = 9, 10 only: s ∈ [4.0, 4.5), nearest 1: 4.0.
+    const sums = new SpreadSums(LEVELS, 1);
+    for (let i = 1; i <= 10; i++) {
+      sums.add([0.5 * i], forecast([0], [-1], [1]));
+      sums.add([-0.5 * i], forecast([0], [-1], [1]));
+    }
+    const c = learnCalibration(sums.state(), false, undefined, "coverage");
+    assert.equal(c.factors[0]?.[0], 4);
+    assert.equal(c.factors[2]?.[0], 4.05);
+    assert.deepEqual(c.factors[1], [1]);
+  });
+
+  test("scaled: every series window weighs alike, pinball lets the largest decide", () => {
+    // Nine small windows (actual 1, p90 at 1: factor 1 is right) and one large (actual 200, p90 at 100: factor 2).
+    // Pinball loss of p90 between factors 1 and 2 falls by 90 per unit from the large window and grows by 9 × 0.1
+    // from the small ones: 2. Each window divided by its mean |actual|, the large one's fall is 0.45: 1. p10 sits
+    // at the centre (no spread to scale): every factor ties, and it keeps 1.
+    const sums = new SpreadSums(LEVELS, 1);
+    for (let i = 0; i < 9; i++) sums.add([1], forecast([0], [0], [1]));
+    sums.add([200], forecast([0], [0], [100]));
+    const state = sums.state();
+    assert.equal(learnCalibration(state, false, undefined, "pinball").factors[2]?.[0], 2);
+    assert.equal(learnCalibration(state, false, undefined, "scaled").factors[2]?.[0], 1);
+    // Coverage: 9 of 10 below p90 for any factor in (1, 2]: the nearest to 1 of them.
+    assert.equal(learnCalibration(state, false, undefined, "coverage").factors[2]?.[0], 1.05);
+    for (const objective of ["pinball", "scaled", "coverage"] as const)
+      assert.equal(learnCalibration(state, false, undefined, objective).factors[0]?.[0], 1);
+  });
+
+  test("calibrationFor: always, confirmed, or nothing when every factor is 1", () => {
+    const sums = new SpreadSums(LEVELS, 1, 2);
+    sums.add([2], forecast([0], [-1], [1]), 1);
+    sums.add([0.5], forecast([0], [-1], [1]), 0);
+    const always = calibrationFor(sums.state(), { objective: "pinball", perStep: true, confirm: false });
+    assert.ok(always);
+    // Over both windows the p90 loss 0.9·(2 − s)⁺ + 0.1·(s − 2)⁺ + 0.9·(0.5 − s)⁺ + 0.1·(s − 0.5)⁺ is least at 2.
+    assert.equal(always.factors[2]?.[0], 2);
+    assert.equal(
+      calibrationFor(sums.state(), { objective: "pinball", perStep: true, confirm: true }),
+      undefined,
+    );
+    // Actuals on the band's edges ask for no change: no calibration at all.
+    const neutral = new SpreadSums(LEVELS, 1, 1);
+    neutral.add([1], forecast([0], [-1], [1]));
+    neutral.add([-1], forecast([0], [-1], [1]));
+    assert.equal(
+      calibrationFor(neutral.state(), { objective: "pinball", perStep: false, confirm: false }),
+      undefined,
+    );
+  });
+
+  test("merging keeps the scaled losses and the counts below", () => {
+    const a = new SpreadSums(LEVELS, 1);
+    const b = new SpreadSums(LEVELS, 1);
+    a.add([5], forecast([1], [0], [2]));
+    b.add([-3], forecast([1], [0], [2]));
+    const merged = SpreadSums.merge([a.state(), b.state()]);
+    merged.scaledLoss.forEach((v, i) => {
+      assert.ok(
+        Math.abs(v - ((a.state().scaledLoss[i] as number) + (b.state().scaledLoss[i] as number))) < 1e-12,
+      );
+    });
+    assert.deepEqual(
+      merged.below,
+      a.state().below.map((v, i) => v + (b.state().below[i] as number)),
+    );
+  });
+
+  test("shared: one factor for the band, chosen on the points inside it or on both levels' loss", () => {
+    // Actuals 0.5, 1, …, 5 above a centre 0 with band ±1 (a forecast biased low). Per level, p90 needs 9 of 10 below
+    // it: s ∈ (4.5, 5], so 4.55; p10 can have none below it at any factor and keeps 1. Shared, the band needs 8
+    // inside: 0.5·i < s for i ≤ 8: s ∈ (4.0, 4.5], so 4.05. Shared pinball: the slope of the summed loss is
+    // 2 − #(0.5·i > s), zero from 4.0 to 4.5: the flat stretch's factor nearest 1, 4.0.
+    const sums = new SpreadSums(LEVELS, 1);
+    for (let i = 1; i <= 10; i++) sums.add([0.5 * i], forecast([0], [-1], [1]));
+    const state = sums.state();
+    const perLevel = learnCalibration(state, false, undefined, "coverage");
+    assert.equal(perLevel.factors[0]?.[0], 1);
+    assert.equal(perLevel.factors[2]?.[0], 4.55);
+    const band = learnCalibration(state, false, undefined, "coverage", true);
+    assert.deepEqual(band.factors, [[4.05], [1], [4.05]]);
+    const pinball = learnCalibration(state, false, undefined, "pinball", true);
+    assert.deepEqual(pinball.factors, [[4], [1], [4]]);
   });
 });

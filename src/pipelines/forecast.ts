@@ -1,4 +1,5 @@
 import { isDatasetMember } from "../forecasting/auto/members.js";
+import { keyOf, readPredictorModel, seriesWeightsOf } from "../forecasting/auto/predictor-model.js";
 import type { SeriesForecast } from "../forecasting/model.js";
 import type { PreparedSeries, SeriesSet } from "../forecasting/series-set.js";
 import { concatForecastsAt, type PackedForecasts, sliceForecasts } from "../jobs/forecast-transfer.js";
@@ -13,7 +14,7 @@ import { predictorSeries } from "../resources/series-input.js";
 import { resourcePrefix } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { datasetMemberRunner } from "./dataset-members.js";
-import { chunks, keyOf, readPredictorModel, seriesWeightsOf } from "./predictor-training.js";
+import { chunks } from "./predictor-training.js";
 
 const KIND = "forecast";
 const CHUNK_SERIES = 250;

@@ -8,6 +8,7 @@ import type { Services } from "../resources/context.js";
 import { readSeriesIdentifiers } from "../resources/series-identifiers.js";
 import { resourcePrefix, type Scratch } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
+import { resourceObjects, scratchJob } from "./scratch-job.js";
 
 const KIND = "what-if-analysis";
 
@@ -42,22 +43,11 @@ export async function analysisSelection(
  * same series.
  */
 export function whatIfAnalysisJobs(services: Services): JobHandler {
-  return {
-    async run(ctx: JobContext) {
-      const scratch = await services.blobs.scratch(ctx.record.name);
-      try {
-        return await selectSeries(services, ctx, scratch);
-      } finally {
-        await scratch.dispose();
-      }
-    },
-    async cleanup(record) {
-      await services.blobs.deleteResource(record, KIND, record.name);
-    },
-    async remove(record) {
-      await services.blobs.deleteResource(record, KIND, record.name);
-    },
-  };
+  return scratchJob(
+    services,
+    (ctx, scratch) => selectSeries(services, ctx, scratch),
+    resourceObjects(services, KIND),
+  );
 }
 
 /** The analysis job's work: its series, recorded as an object when a TimeSeriesSelector names some. */

@@ -20,6 +20,7 @@ import { lineage, type Replacements, whatIfSchema } from "../resources/what-if-f
 import { resourcePrefix, type Scratch } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { computeForecasts } from "./forecast.js";
+import { scratchJob } from "./scratch-job.js";
 import { analysisSelection, forecastFileKeys } from "./what-if-analysis.js";
 import { readReplacementRows } from "./what-if-replacements.js";
 
@@ -47,22 +48,11 @@ const algorithms = (members: Iterable<string>) => [...new Set([...members].map((
  * computed; the others are the baseline forecast's rows, so they equal it exactly.
  */
 export function whatIfForecastJobs(services: Services, pool: WorkerPool): JobHandler {
-  return {
-    async run(ctx: JobContext) {
-      const scratch = await services.blobs.scratch(ctx.record.name);
-      try {
-        return await forecastWhatIf(services, pool, ctx, scratch);
-      } finally {
-        await scratch.dispose();
-      }
-    },
-    async cleanup(record) {
-      await services.blobs.deletePrefix(whatIfForecastPrefix(record));
-    },
-    async remove(record) {
-      await services.blobs.deletePrefix(whatIfForecastPrefix(record));
-    },
-  };
+  return scratchJob(
+    services,
+    (ctx, scratch) => forecastWhatIf(services, pool, ctx, scratch),
+    (record) => services.blobs.deletePrefix(whatIfForecastPrefix(record)),
+  );
 }
 
 /** The what-if forecast job's work, in its scratch folder; the result is stored under the what-if forecast's prefix. */

@@ -86,13 +86,30 @@ export async function insertNew(
   return outcome;
 }
 
-/** A resource a new one is made from must be ACTIVE: ResourceInUseException otherwise, saying who needs it. */
-export function requireActive(record: ResourceRecord, needs: string): void {
-  if (record.status !== STATUS.ACTIVE) {
+/**
+ * The checks that open a Create operation on a resource made from another, in this order: the creation tags
+ * (checkUserTags), the parent among the caller's resources of `kinds` (requireResource), the kind's own refusals of
+ * that parent (`check`), and the parent ACTIVE, else ResourceInUseException saying who needs it so ("forecasts").
+ */
+export async function checkCreate(
+  ctx: RequestContext,
+  input: {
+    tags: readonly Tag[] | undefined;
+    parentArn: string;
+    kinds: readonly string[];
+    needs: string;
+    check?: (parent: ResourceRecord) => void;
+  },
+): Promise<{ tags: readonly Tag[]; parent: ResourceRecord }> {
+  const tags = checkUserTags(input.tags);
+  const parent = await requireResource(ctx, input.parentArn, input.kinds);
+  input.check?.(parent);
+  if (parent.status !== STATUS.ACTIVE) {
     throw inUse(
-      `The ${KIND_LABEL[record.kind] ?? record.kind} ${record.arn} is ${record.status}; ${needs} need it ACTIVE.`,
+      `The ${KIND_LABEL[parent.kind] ?? parent.kind} ${parent.arn} is ${parent.status}; ${input.needs} need it ACTIVE.`,
     );
   }
+  return { tags, parent };
 }
 
 /**

@@ -6,14 +6,7 @@ import type {
 } from "../contract/generated/forecast.js";
 import { invalidInput } from "../errors.js";
 import { buildArn } from "./arn.js";
-import {
-  checkUserTags,
-  createJob,
-  deleteJobResource,
-  epochSeconds,
-  requireActive,
-  requireResource,
-} from "./common.js";
+import { checkCreate, createJob, deleteJobResource, epochSeconds, requireResource } from "./common.js";
 import type { OperationHandler } from "./context.js";
 import { listPage } from "./listing.js";
 import { parseForecastTypes } from "./predictor-config.js";
@@ -22,9 +15,12 @@ import { checkTimeSeriesSelector } from "./s3-access.js";
 const KIND = "forecast";
 
 export const CreateForecast: OperationHandler<CreateForecastRequest> = async (ctx, input) => {
-  const tags = checkUserTags(input.Tags);
-  const predictor = await requireResource(ctx, input.PredictorArn, ["predictor"]);
-  requireActive(predictor, "forecasts");
+  const { tags, parent: predictor } = await checkCreate(ctx, {
+    tags: input.Tags,
+    parentArn: input.PredictorArn,
+    kinds: ["predictor"],
+    needs: "forecasts",
+  });
   const trained = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
   const types =
     input.ForecastTypes && input.ForecastTypes.length > 0 ? parseForecastTypes(input.ForecastTypes) : trained;

@@ -6,14 +6,7 @@ import type {
 } from "../contract/generated/forecast.js";
 import { invalidInput } from "../errors.js";
 import { buildArn } from "./arn.js";
-import {
-  checkUserTags,
-  createJob,
-  deleteJobResource,
-  epochSeconds,
-  requireActive,
-  requireResource,
-} from "./common.js";
+import { checkCreate, createJob, deleteJobResource, epochSeconds, requireResource } from "./common.js";
 import type { OperationHandler } from "./context.js";
 import { listPage } from "./listing.js";
 import { checkTimeSeriesSelector } from "./s3-access.js";
@@ -21,16 +14,21 @@ import { checkTimeSeriesSelector } from "./s3-access.js";
 const KIND = "what-if-analysis";
 
 export const CreateWhatIfAnalysis: OperationHandler<CreateWhatIfAnalysisRequest> = async (ctx, input) => {
-  const tags = checkUserTags(input.Tags);
-  const forecast = await requireResource(ctx, input.ForecastArn, ["forecast"]);
-  if (forecast.attrs.CreatedUsingAutoPredictor !== true) {
-    // Amazon: "You can only create a what-if analysis from a forecast that uses an AutoPredictor."
-    throw invalidInput(
-      `The forecast ${forecast.arn} was made with a legacy predictor (CreatePredictor); what-if analyses need a ` +
-        "forecast of a predictor made with CreateAutoPredictor.",
-    );
-  }
-  requireActive(forecast, "what-if analyses");
+  const { tags, parent: forecast } = await checkCreate(ctx, {
+    tags: input.Tags,
+    parentArn: input.ForecastArn,
+    kinds: ["forecast"],
+    needs: "what-if analyses",
+    check(forecast) {
+      if (forecast.attrs.CreatedUsingAutoPredictor !== true) {
+        // Amazon: "You can only create a what-if analysis from a forecast that uses an AutoPredictor."
+        throw invalidInput(
+          `The forecast ${forecast.arn} was made with a legacy predictor (CreatePredictor); what-if analyses ` +
+            "need a forecast of a predictor made with CreateAutoPredictor.",
+        );
+      }
+    },
+  });
   await checkTimeSeriesSelector(ctx, input.TimeSeriesSelector);
   const arn = buildArn(ctx, KIND, input.WhatIfAnalysisName);
   const attrs = { ForecastArn: forecast.arn, TimeSeriesSelector: input.TimeSeriesSelector };

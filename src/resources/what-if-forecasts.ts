@@ -11,14 +11,7 @@ import { inUse, invalidInput, limitExceeded } from "../errors.js";
 import { STATUS } from "../jobs/statuses.js";
 import type { ResourceRecord, ResourceStore } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
-import {
-  checkUserTags,
-  createJob,
-  deleteJobResource,
-  epochSeconds,
-  requireActive,
-  requireResource,
-} from "./common.js";
+import { checkCreate, createJob, deleteJobResource, epochSeconds, requireResource } from "./common.js";
 import type { OperationHandler, RequestContext } from "./context.js";
 import { dataFileOf, groupDatasets, schemaOf } from "./group-data.js";
 import { listPage } from "./listing.js";
@@ -143,9 +136,12 @@ async function checkReplacements(
 }
 
 export const CreateWhatIfForecast: OperationHandler<CreateWhatIfForecastRequest> = async (ctx, input) => {
-  const tags = checkUserTags(input.Tags);
-  const analysis = await requireResource(ctx, input.WhatIfAnalysisArn, ["what-if-analysis"]);
-  requireActive(analysis, "what-if forecasts");
+  const { tags, parent: analysis } = await checkCreate(ctx, {
+    tags: input.Tags,
+    parentArn: input.WhatIfAnalysisArn,
+    kinds: ["what-if-analysis"],
+    needs: "what-if forecasts",
+  });
   const transformations = input.TimeSeriesTransformations ?? [];
   const replacements = input.TimeSeriesReplacementsDataSource;
   if (transformations.length > 0 && replacements) {

@@ -5,6 +5,12 @@ import { withConnection } from "../data/duckdb.js";
 import { sqlString } from "../data/sql.js";
 import { type AggregateImpacts, addScaled, ImpactAggregator } from "../explain/index.js";
 import { memberTraits } from "../forecasting/auto/members.js";
+import {
+  keyOf,
+  type PredictorModel,
+  readPredictorModel,
+  seriesWeightsOf,
+} from "../forecasting/auto/predictor-model.js";
 import type { GlobalModelJson } from "../forecasting/global/index.js";
 import { attributeNames, type PreparedSeries, type SeriesSet } from "../forecasting/series-set.js";
 import { type JobContext, JobFailure } from "../jobs/job-runner.js";
@@ -12,19 +18,16 @@ import { packSeriesSet } from "../jobs/series-transfer.js";
 import { attributeUseMessage, attributeUseOf } from "../resources/attribute-use.js";
 import { attributePoints } from "../resources/attribute-values.js";
 import type { Services } from "../resources/context.js";
+import { MAX_EXPLAINED_SERIES } from "../resources/explainabilities.js";
 import { forecastTimestamp } from "../resources/forecast-files.js";
 import { readSeriesIdentifiers } from "../resources/series-identifiers.js";
 import { predictorSeries } from "../resources/series-input.js";
 import { resourcePrefix, type Scratch } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { datasetMemberRunner } from "./dataset-members.js";
-import { keyOf, type PredictorModel, readPredictorModel, seriesWeightsOf } from "./predictor-training.js";
 
 /** The value marking aggregated rows, in the item and timestamp columns, as Amazon's exports do. */
 export const AGGREGATE = "Aggregate";
-/** Amazon's limits for a forecast explainability. */
-export const MAX_EXPLAINED_SERIES = 50;
-export const MAX_EXPLAINED_TIME_POINTS = 500;
 
 export interface ExplainabilityResult {
   ImpactFile: string;

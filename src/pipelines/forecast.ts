@@ -1,4 +1,5 @@
 import { isDatasetMember } from "../forecasting/auto/members.js";
+import { keyOf, readPredictorModel, seriesWeightsOf } from "../forecasting/auto/predictor-model.js";
 import type { SeriesForecast } from "../forecasting/model.js";
 import type { PreparedSeries, SeriesSet } from "../forecasting/series-set.js";
 import { concatForecastsAt, type PackedForecasts, sliceForecasts } from "../jobs/forecast-transfer.js";
@@ -10,10 +11,11 @@ import { forecastTimestamp, writeForecastFile } from "../resources/forecast-file
 import { parseForecastTypes } from "../resources/predictor-config.js";
 import { readSeriesIdentifiers } from "../resources/series-identifiers.js";
 import { predictorSeries } from "../resources/series-input.js";
-import { resourcePrefix } from "../storage/blob-store.js";
+import { resourcePrefix, type Scratch } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { datasetMemberRunner } from "./dataset-members.js";
-import { chunks, keyOf, readPredictorModel, seriesWeightsOf } from "./predictor-training.js";
+import { chunks } from "./predictor-training.js";
+import { resourceObjects, scratchJob } from "./scratch-job.js";
 
 const KIND = "forecast";
 const CHUNK_SERIES = 250;
@@ -48,63 +50,54 @@ async function selectedKeys(
 
 /** Forecasting: the latest data of the group, each series through its combination, into a Parquet file. */
 export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
+  return scratchJob(
+    services,
+    (ctx, scratch) => forecastOnce(services, pool, ctx, scratch),
+    resourceObjects(services, KIND),
+  );
+}
+
+/** The forecast job's work, in its scratch folder; the result is stored under the forecast's prefix. */
+async function forecastOnce(
+  services: Services,
+  pool: WorkerPool,
+  ctx: JobContext,
+  scratch: Scratch,
+): Promise<Record<string, unknown>> {
+  const forecast = ctx.record;
+  const predictor = await services.store.get(String(forecast.attrs.PredictorArn));
+  if (!predictor)
+    throw new JobFailure(`The predictor ${String(forecast.attrs.PredictorArn)} no longer exists.`);
+  const { set } = await predictorSeries(services.store, predictor, ctx.signal, scratch).catch(
+    (e: unknown) => {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      throw new JobFailure(
+        `Could not prepare the data to forecast: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    },
+  );
+  let series: PreparedSeries[] = set.series;
+  if (forecast.attrs.TimeSeriesSelector) {
+    const wanted = await selectedKeys(services, forecast, ctx.signal);
+    series = series.filter((s) => wanted.has(keyOf(s)));
+    if (series.length === 0)
+      throw new JobFailure("The TimeSeriesSelector matches none of the dataset's series.");
+  }
+  const forecastOf = await computeForecasts(services, pool, predictor, set, series, ctx.signal, ctx.progress);
+  const types = forecast.attrs.ForecastTypes as string[];
+  const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
+  const local = scratch.file("forecast.parquet");
+  await writeForecastFile(local, set, series, forecastOf, types, quantiles, ctx.signal);
+  const file = `${resourcePrefix(forecast, KIND, forecast.name)}forecast.parquet`;
+  await services.blobs.put(file, local);
+  const first = series[0] as PreparedSeries;
   return {
-    async run(ctx: JobContext) {
-      const scratch = await services.blobs.scratch(ctx.record.name);
-      try {
-        const forecast = ctx.record;
-        const predictor = await services.store.get(String(forecast.attrs.PredictorArn));
-        if (!predictor)
-          throw new JobFailure(`The predictor ${String(forecast.attrs.PredictorArn)} no longer exists.`);
-        const { set } = await predictorSeries(services.store, predictor, ctx.signal, scratch).catch(
-          (e: unknown) => {
-            if (ctx.signal.aborted) throw ctx.signal.reason;
-            throw new JobFailure(
-              `Could not prepare the data to forecast: ${e instanceof Error ? e.message : String(e)}`,
-            );
-          },
-        );
-        let series: PreparedSeries[] = set.series;
-        if (forecast.attrs.TimeSeriesSelector) {
-          const wanted = await selectedKeys(services, forecast, ctx.signal);
-          series = series.filter((s) => wanted.has(keyOf(s)));
-          if (series.length === 0)
-            throw new JobFailure("The TimeSeriesSelector matches none of the dataset's series.");
-        }
-        const forecastOf = await computeForecasts(
-          services,
-          pool,
-          predictor,
-          set,
-          series,
-          ctx.signal,
-          ctx.progress,
-        );
-        const types = forecast.attrs.ForecastTypes as string[];
-        const { quantiles } = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
-        const local = scratch.file("forecast.parquet");
-        await writeForecastFile(local, set, series, forecastOf, types, quantiles, ctx.signal);
-        const file = `${resourcePrefix(forecast, KIND, forecast.name)}forecast.parquet`;
-        await services.blobs.put(file, local);
-        const first = series[0] as PreparedSeries;
-        return {
-          ForecastFile: file,
-          KeyNames: set.keyNames,
-          SeriesCount: series.length,
-          Horizon: set.horizon,
-          ForecastStart: forecastTimestamp(first.timestamps[first.target.length] as number),
-          ForecastEnd: forecastTimestamp(first.timestamps[first.target.length + set.horizon - 1] as number),
-        };
-      } finally {
-        await scratch.dispose();
-      }
-    },
-    async cleanup(record) {
-      await services.blobs.deleteResource(record, KIND, record.name);
-    },
-    async remove(record) {
-      await services.blobs.deleteResource(record, KIND, record.name);
-    },
+    ForecastFile: file,
+    KeyNames: set.keyNames,
+    SeriesCount: series.length,
+    Horizon: set.horizon,
+    ForecastStart: forecastTimestamp(first.timestamps[first.target.length] as number),
+    ForecastEnd: forecastTimestamp(first.timestamps[first.target.length + set.horizon - 1] as number),
   };
 }
 

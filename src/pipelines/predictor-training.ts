@@ -7,12 +7,7 @@ import type {
   AutoPredictorResult,
   BacktestRecord,
 } from "../forecasting/auto/auto-predictor.js";
-import {
-  type CombinationRecord,
-  SERIES_CHOICE,
-  seriesWeights,
-  soleComponent,
-} from "../forecasting/auto/combined-model.js";
+import { type CombinationRecord, seriesWeights } from "../forecasting/auto/combined-model.js";
 import {
   calibrationFor,
   type IntervalCalibration,
@@ -21,13 +16,13 @@ import {
 import { learnedCombinationRun } from "../forecasting/auto/learned-combination.js";
 import {
   bridgeGaps,
-  COMBINATION,
   GLOBAL_MEMBER,
   INTERVAL_CALIBRATION,
   isDatasetMember,
   LEARNED_MEMBERS,
   SWITCH_MEMBERS,
 } from "../forecasting/auto/members.js";
+import { keyOf, type PredictorModel } from "../forecasting/auto/predictor-model.js";
 import { combined, learnWeights, type WeightLearnerState } from "../forecasting/auto/weights.js";
 import { MIN_GLOBAL_POINTS } from "../forecasting/global/index.js";
 import type { MemberName } from "../forecasting/members.js";
@@ -48,7 +43,7 @@ import type { Services } from "../resources/context.js";
 import { newExplainability } from "../resources/explainabilities.js";
 import { parseForecastTypes } from "../resources/predictor-config.js";
 import { predictorSeries } from "../resources/series-input.js";
-import { type BlobReader, resourcePrefix } from "../storage/blob-store.js";
+import { resourcePrefix } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { datasetMemberRunner } from "./dataset-members.js";
 
@@ -68,62 +63,10 @@ export function chunkSize(seriesCount: number, threads: number): number {
   return Math.max(1, Math.min(MAX_CHUNK_SERIES, Math.ceil(seriesCount / (threads * CHUNKS_PER_THREAD))));
 }
 
-/**
- * A trained predictor, stored as model.json: what every series is forecast with. Version 2: a series' forecast is
- * Σ_m w_m·f_m over `combination` (forecasting/auto/combined-model.ts), its SERIES_CHOICE component being the
- * series' own member in `choices`; seriesWeightsOf gives a series' members and weights. Forecasts, explanations
- * and what-if analyses read the weights here and nowhere else. Version 1 (before the combination: one member per
- * series, the global model among them) is read as a combination of the series' choice alone.
- */
-export interface PredictorModel {
-  version: 2;
-  /** Each series' own member (the SERIES_CHOICE component), by the series key (JSON of the key values). */
-  choices: Record<string, string>;
-  /** The components and their dataset-level weights, learned from the backtests. */
-  combination: CombinationRecord;
-  nonNegative: boolean;
-  /** Members fitted across all series (the global model), by member name: the file holding each fitted model. */
-  memberFiles: Record<string, string>;
-  /** The own member of a series new since training; unset means the combination (AutoPredictor). */
-  fallback?: string;
-  /** The quantiles' spread calibration learned from the backtests (interval-calibration.ts), applied to every
-   * forecast after the combination; absent: none. */
-  intervals?: IntervalCalibration;
-}
-
-interface PredictorModelV1 {
-  version: 1;
-  choices: Record<string, string>;
-  nonNegative: boolean;
-  globalModelFile?: string;
-  fallback?: string;
-}
-
-/** Reads a predictor's model.json (its ModelFile: a key, or a path in data dirs from before keys), either version. */
-export async function readPredictorModel(blobs: BlobReader, ref: string): Promise<PredictorModel> {
-  const stored = JSON.parse(await blobs.readText(ref)) as PredictorModel | PredictorModelV1;
-  if (stored.version === 2) return stored;
-  return {
-    version: 2,
-    choices: stored.choices,
-    combination: soleComponent(SERIES_CHOICE),
-    nonNegative: stored.nonNegative,
-    memberFiles: stored.globalModelFile ? { [GLOBAL_MEMBER]: stored.globalModelFile } : {},
-    fallback: stored.fallback,
-  };
-}
-
-/** A series' members and their weights (zero weights left out), by the series key. */
-export function seriesWeightsOf(model: PredictorModel, key: string): Map<string, number> {
-  return seriesWeights(model.combination, model.choices[key] ?? model.fallback ?? COMBINATION);
-}
-
 /** The key prefix of a predictor's objects: model.json, each dataset member's fitted model, backtests.csv. */
 export function predictorPrefix(predictor: ResourceRecord): string {
   return resourcePrefix(predictor, "predictor", predictor.name);
 }
-
-export const keyOf = (s: PreparedSeries): string => JSON.stringify(s.key);
 
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

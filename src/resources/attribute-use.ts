@@ -4,8 +4,12 @@
 // its Message, its export and the console, instead of showing zeros that look like a fault.
 
 import { memberTraits } from "../forecasting/auto/members.js";
+import {
+  type PredictorModel,
+  readPredictorModel,
+  seriesWeightsOf,
+} from "../forecasting/auto/predictor-model.js";
 import { MIN_GLOBAL_POINTS } from "../forecasting/global/index.js";
-import { type PredictorModel, readPredictorModel, seriesWeightsOf } from "../pipelines/predictor-training.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import type { Services } from "./context.js";
 

@@ -1,4 +1,5 @@
-import { alreadyExists, invalidInput, limitExceeded, notFound } from "../errors.js";
+import { alreadyExists, inUse, invalidInput, limitExceeded, notFound } from "../errors.js";
+import { DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
 import type { InsertGuard, InsertOutcome, ResourceRecord } from "../store/resource-store.js";
 import { kmsKeyArnScope, parseArn, roleArnAccount } from "./arn.js";
 import type { RequestContext } from "./context.js";
@@ -85,6 +86,70 @@ export async function insertNew(
   return outcome;
 }
 
+/**
+ * The checks that open a Create operation on a resource made from another, in this order: the creation tags
+ * (checkUserTags), the parent among the caller's resources of `kinds` (requireResource), the kind's own refusals of
+ * that parent (`check`), and the parent ACTIVE, else ResourceInUseException saying who needs it so ("forecasts").
+ */
+export async function checkCreate(
+  ctx: RequestContext,
+  input: {
+    tags: readonly Tag[] | undefined;
+    parentArn: string;
+    kinds: readonly string[];
+    needs: string;
+    check?: (parent: ResourceRecord) => void;
+  },
+): Promise<{ tags: readonly Tag[]; parent: ResourceRecord }> {
+  const tags = checkUserTags(input.tags);
+  const parent = await requireResource(ctx, input.parentArn, input.kinds);
+  input.check?.(parent);
+  if (parent.status !== STATUS.ACTIVE) {
+    throw inUse(
+      `The ${KIND_LABEL[parent.kind] ?? parent.kind} ${parent.arn} is ${parent.status}; ${input.needs} need it ACTIVE.`,
+    );
+  }
+  return { tags, parent };
+}
+
+/**
+ * The end of a Create operation whose resource is a job: the record goes in CREATE_PENDING under its parent, with
+ * its creation tags (checked by checkUserTags beforehand) and guard, atomically (insertNew), and the job runner is
+ * woken. The outcome of a failed guard is returned for the caller to turn into its own error.
+ */
+export async function createJob(
+  ctx: RequestContext,
+  fields: { arn: string; kind: string; name: string; parentArn: string; attrs: object },
+  options: { tags: readonly Tag[]; refs?: readonly string[]; guard?: InsertGuard },
+): Promise<InsertOutcome> {
+  const record = newRecord(ctx, { ...fields, status: STATUS.CREATE_PENDING });
+  const outcome = await insertNew(ctx, record, options);
+  if (outcome.inserted) ctx.services.jobs.kick();
+  return outcome;
+}
+
+/**
+ * DeleteX of a resource whose creation was a job: refused while `dependent` (what must go first, and how it relates,
+ * "is used by") exists, or while the job runs (ResourceInUseException); otherwise its deletion is queued.
+ */
+export async function deleteJobResource(
+  ctx: RequestContext,
+  record: ResourceRecord,
+  dependent?: { relation: string; record: ResourceRecord | undefined },
+): Promise<void> {
+  const label = KIND_LABEL[record.kind] ?? record.kind;
+  if (dependent?.record) {
+    const blocker = dependent.record;
+    throw inUse(
+      `The ${label} ${record.arn} ${dependent.relation} the ${KIND_LABEL[blocker.kind] ?? blocker.kind} ` +
+        `${blocker.arn}; delete that first, or the whole tree with DeleteResourceTree.`,
+    );
+  }
+  if (!(await ctx.services.jobs.delete(record.arn, DELETABLE_STATUSES))) {
+    throw inUse(`The ${label} ${record.arn} is ${record.status}; stop it or wait before deleting it.`);
+  }
+}
+
 /** Tags a user may write: at most 50 and none under the reserved aws: prefix. */
 export function checkUserTags(tags: readonly Tag[] | undefined): readonly Tag[] {
   const list = tags ?? [];
@@ -136,7 +201,7 @@ let lastCreatedAt = 0;
  * Creation times strictly increase within the process, so that "newest first" is a total order even for
  * resources created in the same millisecond.
  */
-function nextCreationTime(): number {
+export function nextCreationTime(): number {
   lastCreatedAt = Math.max(Date.now(), lastCreatedAt + 1);
   return lastCreatedAt;
 }

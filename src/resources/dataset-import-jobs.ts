@@ -6,21 +6,12 @@ import type {
 } from "../contract/generated/forecast.js";
 import { inUse, invalidInput } from "../errors.js";
 import { BUSY_STATUSES, DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
-import { parseS3Path } from "../storage/s3-path.js";
 import { buildArn } from "./arn.js";
-import {
-  checkKmsKeyArn,
-  checkRoleArn,
-  checkUserTags,
-  epochSeconds,
-  insertNew,
-  newRecord,
-  requireResource,
-} from "./common.js";
+import { checkUserTags, epochSeconds, insertNew, newRecord, requireResource } from "./common.js";
 import type { OperationHandler } from "./context.js";
 import type { SchemaAttribute } from "./domains.js";
 import { listPage } from "./listing.js";
-import { requireS3Access } from "./s3-access.js";
+import { checkS3Config } from "./s3-access.js";
 
 const KIND = "dataset-import-job";
 /** Amazon's default when TimestampFormat is absent. */
@@ -33,14 +24,7 @@ export const CreateDatasetImportJob: OperationHandler<CreateDatasetImportJobRequ
     throw inUse(`The dataset ${dataset.arn} is ${dataset.status}; imports need it ACTIVE.`);
   }
   const s3 = input.DataSource.S3Config;
-  await checkRoleArn(ctx, s3.RoleArn);
-  if (s3.KMSKeyArn) checkKmsKeyArn(ctx, s3.KMSKeyArn);
-  try {
-    parseS3Path(s3.Path);
-  } catch (error) {
-    throw invalidInput((error as Error).message);
-  }
-  await requireS3Access(ctx, s3.Path, "read", s3.RoleArn);
+  await checkS3Config(ctx, s3, "read");
   const attributes = (dataset.attrs.Schema as { Attributes: SchemaAttribute[] }).Attributes;
   const hasGeolocation = attributes.some((a) => a.AttributeType === "geolocation");
   if (input.UseGeolocationForTimeZone) {

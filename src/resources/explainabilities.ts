@@ -6,26 +6,18 @@ import type {
 } from "../contract/generated/forecast.js";
 import { alreadyExists, inUse, invalidInput } from "../errors.js";
 import { DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
-import { MAX_EXPLAINED_TIME_POINTS } from "../pipelines/explainability-compute.js";
-import { parseS3Path } from "../storage/s3-path.js";
 import type { NewResource, ResourceRecord, ResourceStore } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
-import {
-  checkKmsKeyArn,
-  checkRoleArn,
-  checkUserTags,
-  epochSeconds,
-  insertNew,
-  KIND_LABEL,
-  newRecord,
-  requireResource,
-} from "./common.js";
+import { checkUserTags, epochSeconds, insertNew, KIND_LABEL, newRecord, requireResource } from "./common.js";
 import type { OperationHandler, RequestContext } from "./context.js";
 import { groupDatasets } from "./group-data.js";
 import { listPage } from "./listing.js";
-import { requireS3Access } from "./s3-access.js";
+import { checkS3Config } from "./s3-access.js";
 
 const KIND = "explainability";
+/** Amazon's limits for a forecast explainability (the series are counted by its job, once it reads them). */
+export const MAX_EXPLAINED_SERIES = 50;
+export const MAX_EXPLAINED_TIME_POINTS = 500;
 
 /** A predictor explains only if it has something to explain with: related data, item metadata or holidays. */
 export async function hasAttributes(
@@ -120,14 +112,7 @@ export const CreateExplainability: OperationHandler<CreateExplainabilityRequest>
           "TimeSeriesGranularity SPECIFIC needs a DataSource listing the series and its Schema.",
         );
       }
-      await checkRoleArn(ctx, input.DataSource.S3Config.RoleArn);
-      if (input.DataSource.S3Config.KMSKeyArn) checkKmsKeyArn(ctx, input.DataSource.S3Config.KMSKeyArn);
-      try {
-        parseS3Path(input.DataSource.S3Config.Path);
-      } catch (error) {
-        throw invalidInput((error as Error).message);
-      }
-      await requireS3Access(ctx, input.DataSource.S3Config.Path, "read", input.DataSource.S3Config.RoleArn);
+      await checkS3Config(ctx, input.DataSource.S3Config, "read");
     } else if (input.DataSource || input.Schema) {
       throw invalidInput("DataSource and Schema go with TimeSeriesGranularity SPECIFIC only.");
     }

@@ -1,11 +1,9 @@
-import { inUse, invalidInput, limitExceeded } from "../errors.js";
+import { inUse, limitExceeded } from "../errors.js";
 import { type ExportColumn, exportTimestamp, folderPrefix, parseExportDestination } from "../export/index.js";
 import { BUSY_STATUSES, DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
 import {
-  checkKmsKeyArn,
-  checkRoleArn,
   checkUserTags,
   epochSeconds,
   insertNew,
@@ -16,7 +14,7 @@ import {
 } from "./common.js";
 import type { RequestContext, Services } from "./context.js";
 import { type ListInput, listPage } from "./listing.js";
-import { requireS3Access } from "./s3-access.js";
+import { checkS3Config } from "./s3-access.js";
 
 export interface S3Destination {
   S3Config: { Path: string; RoleArn: string; KMSKeyArn?: string };
@@ -86,14 +84,7 @@ export async function createExport(
     );
   }
   const s3 = input.destination.S3Config;
-  await checkRoleArn(ctx, s3.RoleArn);
-  if (s3.KMSKeyArn) checkKmsKeyArn(ctx, s3.KMSKeyArn);
-  try {
-    parseExportDestination(s3.Path);
-  } catch (error) {
-    throw invalidInput((error as Error).message);
-  }
-  await requireS3Access(ctx, s3.Path, "write", s3.RoleArn);
+  await checkS3Config(ctx, s3, "write", parseExportDestination);
   // A what-if forecast export is named on its own (what-if-forecast-export/<name>), the others under their parent.
   const arn =
     spec.kind === "what-if-forecast-export"

@@ -4,33 +4,23 @@ import type {
   DescribeForecastRequest,
   ListForecastsRequest,
 } from "../contract/generated/forecast.js";
-import { inUse, invalidInput } from "../errors.js";
-import { DELETABLE_STATUSES, STATUS } from "../jobs/statuses.js";
-import { parseS3Path } from "../storage/s3-path.js";
+import { invalidInput } from "../errors.js";
 import { buildArn } from "./arn.js";
-import {
-  checkKmsKeyArn,
-  checkRoleArn,
-  checkUserTags,
-  epochSeconds,
-  insertNew,
-  KIND_LABEL,
-  newRecord,
-  requireResource,
-} from "./common.js";
-import type { OperationHandler, RequestContext } from "./context.js";
+import { checkCreate, createJob, deleteJobResource, epochSeconds, requireResource } from "./common.js";
+import type { OperationHandler } from "./context.js";
 import { listPage } from "./listing.js";
 import { parseForecastTypes } from "./predictor-config.js";
-import { requireS3Access } from "./s3-access.js";
+import { checkTimeSeriesSelector } from "./s3-access.js";
 
 const KIND = "forecast";
 
 export const CreateForecast: OperationHandler<CreateForecastRequest> = async (ctx, input) => {
-  const tags = checkUserTags(input.Tags);
-  const predictor = await requireResource(ctx, input.PredictorArn, ["predictor"]);
-  if (predictor.status !== STATUS.ACTIVE) {
-    throw inUse(`The predictor ${predictor.arn} is ${predictor.status}; forecasts need it ACTIVE.`);
-  }
+  const { tags, parent: predictor } = await checkCreate(ctx, {
+    tags: input.Tags,
+    parentArn: input.PredictorArn,
+    kinds: ["predictor"],
+    needs: "forecasts",
+  });
   const trained = parseForecastTypes(predictor.attrs.ForecastTypes as string[]);
   const types =
     input.ForecastTypes && input.ForecastTypes.length > 0 ? parseForecastTypes(input.ForecastTypes) : trained;
@@ -44,52 +34,20 @@ export const CreateForecast: OperationHandler<CreateForecastRequest> = async (ct
   }
   await checkTimeSeriesSelector(ctx, input.TimeSeriesSelector);
   const arn = buildArn(ctx, KIND, input.ForecastName);
-  const record = newRecord(ctx, {
-    arn,
-    kind: KIND,
-    name: input.ForecastName,
-    parentArn: predictor.arn,
-    status: STATUS.CREATE_PENDING,
-    attrs: {
-      PredictorArn: predictor.arn,
-      DatasetGroupArn: predictor.attrs.DatasetGroupArn,
-      ForecastTypes: types.types,
-      TimeSeriesSelector: input.TimeSeriesSelector,
-      CreatedUsingAutoPredictor: predictor.attrs.IsAutoPredictor === true,
-    },
-  });
-  await insertNew(ctx, record, { tags });
-  ctx.services.jobs.kick();
+  const attrs = {
+    PredictorArn: predictor.arn,
+    DatasetGroupArn: predictor.attrs.DatasetGroupArn,
+    ForecastTypes: types.types,
+    TimeSeriesSelector: input.TimeSeriesSelector,
+    CreatedUsingAutoPredictor: predictor.attrs.IsAutoPredictor === true,
+  };
+  await createJob(
+    ctx,
+    { arn, kind: KIND, name: input.ForecastName, parentArn: predictor.arn, attrs },
+    { tags },
+  );
   return { ForecastArn: arn };
 };
-
-/** A TimeSeriesSelector's checks at creation: identifier schema, role, key, path and read access. */
-export async function checkTimeSeriesSelector(
-  ctx: RequestContext,
-  timeSeriesSelector: CreateForecastRequest["TimeSeriesSelector"],
-): Promise<void> {
-  const selector = timeSeriesSelector?.TimeSeriesIdentifiers;
-  if (selector) {
-    if (!selector.DataSource || !selector.Schema?.Attributes?.length) {
-      throw invalidInput(
-        "TimeSeriesIdentifiers needs a DataSource and a Schema naming the identifier columns.",
-      );
-    }
-    await checkRoleArn(ctx, selector.DataSource.S3Config.RoleArn);
-    if (selector.DataSource.S3Config.KMSKeyArn) checkKmsKeyArn(ctx, selector.DataSource.S3Config.KMSKeyArn);
-    try {
-      parseS3Path(selector.DataSource.S3Config.Path);
-    } catch (error) {
-      throw invalidInput((error as Error).message);
-    }
-    await requireS3Access(
-      ctx,
-      selector.DataSource.S3Config.Path,
-      "read",
-      selector.DataSource.S3Config.RoleArn,
-    );
-  }
-}
 
 export const DescribeForecast: OperationHandler<DescribeForecastRequest> = async (ctx, input) => {
   const r = await requireResource(ctx, input.ForecastArn, [KIND]);
@@ -137,14 +95,6 @@ export const ListForecasts: OperationHandler<ListForecastsRequest> = async (ctx,
 export const DeleteForecast: OperationHandler<DeleteForecastRequest> = async (ctx, input) => {
   const forecast = await requireResource(ctx, input.ForecastArn, [KIND]);
   const dependent = (await ctx.services.store.children(forecast.arn))[0];
-  if (dependent) {
-    throw inUse(
-      `The forecast ${forecast.arn} is used by the ${KIND_LABEL[dependent.kind]} ${dependent.arn}; delete that first, ` +
-        "or the whole tree with DeleteResourceTree.",
-    );
-  }
-  if (!(await ctx.services.jobs.delete(forecast.arn, DELETABLE_STATUSES))) {
-    throw inUse(`The forecast ${forecast.arn} is ${forecast.status}; stop it or wait before deleting it.`);
-  }
+  await deleteJobResource(ctx, forecast, { relation: "is used by", record: dependent });
   return {};
 };

@@ -7,12 +7,11 @@ import type {
 } from "../contract/generated/forecast.js";
 import { alreadyExists, inUse, invalidInput } from "../errors.js";
 import type { WindowAccuracy } from "../forecasting/auto/accuracy.js";
-import type { JobHandler } from "../jobs/job-runner.js";
 import { STATUS } from "../jobs/statuses.js";
 import type { ResourceRecord, ResourceStore } from "../store/resource-store.js";
 import { buildArn } from "./arn.js";
 import { checkUserTags, epochSeconds, KIND_LABEL, newRecord, requireResource, type Tag } from "./common.js";
-import type { OperationHandler, RequestContext, Services } from "./context.js";
+import type { OperationHandler, RequestContext } from "./context.js";
 import { listPage } from "./listing.js";
 import {
   accuracyMetricResults,
@@ -301,17 +300,4 @@ export async function resumeMonitor(ctx: RequestContext, monitor: ResourceRecord
   }
   ctx.services.jobs.kick();
   return {};
-}
-
-/**
- * A monitor's background work is only its removal: its evaluations and checks are deleted with it (DeleteMonitor
- * marks just the monitor, so that a check starting meanwhile finds it no longer ACTIVE and evaluates nothing).
- */
-export function monitorJobs(services: Services): JobHandler {
-  return {
-    run: async () => undefined,
-    async remove(monitor) {
-      await services.store.deleteChildren(monitor.arn);
-    },
-  };
 }

@@ -1,6 +1,6 @@
 import { SERIES_CHOICE } from "../forecasting/auto/combined-model.js";
+import { readPredictorModel } from "../forecasting/auto/predictor-model.js";
 import { STATUS } from "../jobs/statuses.js";
-import { readPredictorModel } from "../pipelines/predictor-training.js";
 import { requireResource } from "./common.js";
 import type { RequestContext } from "./context.js";
 

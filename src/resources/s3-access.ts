@@ -1,6 +1,8 @@
+import type { CreateForecastRequest, S3Config } from "../contract/generated/forecast.js";
 import { invalidInput } from "../errors.js";
 import { parseS3Path } from "../storage/s3-path.js";
 import { StorageError } from "../storage/storage-error.js";
+import { checkKmsKeyArn, checkRoleArn } from "./common.js";
 import type { RequestContext } from "./context.js";
 
 /** How long a create call waits on S3 for the check before leaving it to the job. */
@@ -44,5 +46,45 @@ export async function requireS3Access(
     // Anything else (unreachable, throttled, ...) is the job's to report.
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * The checks at creation of an S3Config that a job will read (a data source) or write (an export destination), in
+ * the order every Create operation makes them: the role, the KMS key, the path (by `parse`, which throws a
+ * user-readable error), then access to its bucket.
+ */
+export async function checkS3Config(
+  ctx: RequestContext,
+  s3: S3Config,
+  use: "read" | "write",
+  parse: (path: string) => unknown = parseS3Path,
+): Promise<void> {
+  await checkRoleArn(ctx, s3.RoleArn);
+  if (s3.KMSKeyArn) checkKmsKeyArn(ctx, s3.KMSKeyArn);
+  try {
+    parse(s3.Path);
+  } catch (error) {
+    throw invalidInput((error as Error).message);
+  }
+  await requireS3Access(ctx, s3.Path, use, s3.RoleArn);
+}
+
+/**
+ * A TimeSeriesSelector's checks at creation (CreateForecast, CreateWhatIfAnalysis): the identifier schema, then its
+ * data source's (checkS3Config).
+ */
+export async function checkTimeSeriesSelector(
+  ctx: RequestContext,
+  timeSeriesSelector: CreateForecastRequest["TimeSeriesSelector"],
+): Promise<void> {
+  const selector = timeSeriesSelector?.TimeSeriesIdentifiers;
+  if (selector) {
+    if (!selector.DataSource || !selector.Schema?.Attributes?.length) {
+      throw invalidInput(
+        "TimeSeriesIdentifiers needs a DataSource and a Schema naming the identifier columns.",
+      );
+    }
+    await checkS3Config(ctx, selector.DataSource.S3Config, "read");
   }
 }

@@ -162,6 +162,16 @@ export class PostgresResourceStore implements ResourceStore {
         )
       )[0];
       if (child) return { inserted: false, reason: "child", child };
+    } else if (guard && "maxChildren" in guard) {
+      const { parentArn, kind, limit } = guard.maxChildren;
+      // Like noChild: the parent row's lock makes the guarded inserts under it take turns.
+      await client.query("SELECT 1 FROM resources WHERE arn = $1 FOR UPDATE", [parentArn]);
+      const { rows } = await client.query<{ n: number }>(
+        "SELECT count(*)::integer AS n FROM resources WHERE parent_arn = $1 AND kind = $2",
+        [parentArn, kind],
+      );
+      const count = rows[0]?.n ?? 0;
+      if (count >= limit) return { inserted: false, reason: "limit", count };
     } else if (guard) {
       const { kind, scope, statuses, limit } = guard.maxActive;
       await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [

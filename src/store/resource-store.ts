@@ -63,11 +63,13 @@ export interface ChangeCondition {
 /**
  * What must hold for an insert to go ahead, checked atomically with it:
  * - `noChild`: the parent has no child (of this kind, in one of these statuses, when given);
- * - `maxActive`: fewer than `limit` resources of this kind in the scope are in one of these statuses.
+ * - `maxActive`: fewer than `limit` resources of this kind in the scope are in one of these statuses;
+ * - `maxChildren`: the parent has fewer than `limit` children of this kind, whatever their status.
  */
 export type InsertGuard =
   | { noChild: { parentArn: string; kind?: string; statuses?: readonly string[] } }
-  | { maxActive: { kind: string; scope: Scope; statuses: readonly string[]; limit: number } };
+  | { maxActive: { kind: string; scope: Scope; statuses: readonly string[]; limit: number } }
+  | { maxChildren: { parentArn: string; kind: string; limit: number } };
 
 export interface NewResource {
   record: ResourceRecord;
@@ -82,7 +84,7 @@ export type InsertOutcome =
   | { inserted: false; reason: "exists" }
   /** The noChild guard failed: this child is in the way. */
   | { inserted: false; reason: "child"; child: ResourceRecord }
-  /** The maxActive guard failed: this many are active. */
+  /** The maxActive or maxChildren guard failed: this many are active, or children. */
   | { inserted: false; reason: "limit"; count: number };
 
 /**

@@ -190,6 +190,14 @@ export class SqliteResourceStore implements ResourceStore {
         .find((c) => (kind === undefined || c.kind === kind) && (!statuses || statuses.includes(c.status)));
       return child ? { inserted: false, reason: "child", child } : undefined;
     }
+    if ("maxChildren" in guard) {
+      const { parentArn, kind, limit } = guard.maxChildren;
+      const { n } = this.cached("SELECT count(*) AS n FROM resources WHERE parent_arn = ? AND kind = ?").get(
+        parentArn,
+        kind,
+      ) as { n: number };
+      return n >= limit ? { inserted: false, reason: "limit", count: n } : undefined;
+    }
     const { kind, scope, statuses, limit } = guard.maxActive;
     const count = this.countActiveSync(kind, scope, statuses);
     return count >= limit ? { inserted: false, reason: "limit", count } : undefined;

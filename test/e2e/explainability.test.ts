@@ -22,7 +22,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { GLOBAL_MEMBER } from "../../src/forecasting/auto/members.js";
-import { readPredictorModel } from "../../src/pipelines/predictor-training.js";
+import { readPredictorModel } from "../../src/forecasting/auto/predictor-model.js";
 import { DAYS, HORIZON, ITEMS, START, setupDriverPredictor } from "./driver-data.js";
 import { readParts as readExportParts } from "./export-parts.js";
 import { ACCOUNTS, type Harness, settled, startHarness } from "./harness.js";

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -7,9 +8,11 @@ import {
   CreateDatasetCommand,
   CreateDatasetGroupCommand,
   CreateDatasetImportJobCommand,
+  CreateForecastCommand,
   type DatasetType,
   DescribeDatasetImportJobCommand,
   type DescribeDatasetImportJobCommandOutput,
+  DescribeForecastCommand,
   type Domain,
   ForecastClient,
   UpdateDatasetGroupCommand,
@@ -266,6 +269,57 @@ export async function untilActive<T extends { Status?: string; Message?: string 
   const d = await settled(describe, what, timeoutMs);
   if (d.Status !== "ACTIVE") throw new Error(`${what}: ${d.Status} ${d.Message ?? ""}`);
   return d;
+}
+
+/** Asserts that the call is refused with the exception `name` (and, when given, a message matching `message`). */
+export async function refused(call: Promise<unknown>, name: string, message?: RegExp): Promise<void> {
+  await assert.rejects(call, (e: Error) => {
+    assert.equal(e.name, name, e.message);
+    if (message) assert.match(e.message, message);
+    return true;
+  });
+}
+
+/**
+ * Asserts that every call is refused with `name`: the blocks of error cases that only differ by operation (an ARN
+ * that names nothing, another account's resource). The calls run together; each is checked.
+ */
+export async function allRefused(name: string, calls: readonly Promise<unknown>[]): Promise<void> {
+  await Promise.all(calls.map((call) => refused(call, name)));
+}
+
+/** Polls `describe` until it answers ResourceNotFoundException; any other error fails at once. */
+export async function untilGone(
+  describe: () => Promise<unknown>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  await eventually(
+    async () => {
+      try {
+        await describe();
+        return undefined;
+      } catch (e) {
+        if ((e as Error).name === "ResourceNotFoundException") return true;
+        throw e;
+      }
+    },
+    timeoutMs,
+    what,
+  );
+}
+
+/** Creates a forecast of the predictor and waits until it is ACTIVE; returns its ARN. */
+export async function activeForecast(
+  fc: ForecastClient,
+  name: string,
+  predictorArn: string,
+): Promise<string> {
+  const { ForecastArn } = await fc.send(
+    new CreateForecastCommand({ ForecastName: name, PredictorArn: predictorArn }),
+  );
+  await untilActive(() => fc.send(new DescribeForecastCommand({ ForecastArn })), `forecast ${name}`);
+  return ForecastArn as string;
 }
 
 /** Waits for an import job to end (ACTIVE, CREATE_FAILED or CREATE_STOPPED) and returns its description. */

@@ -2,13 +2,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
   CreateAutoPredictorCommand,
-  CreateForecastCommand,
+  type CreateAutoPredictorCommandInput,
   CreateMonitorCommand,
   DeleteMonitorCommand,
   DeletePredictorCommand,
   DeleteResourceTreeCommand,
   DescribeAutoPredictorCommand,
-  DescribeForecastCommand,
   DescribeMonitorCommand,
   type ForecastClient,
   ListMonitorEvaluationsCommand,
@@ -21,12 +20,16 @@ import type { ForecastqueryClient } from "@aws-sdk/client-forecastquery";
 import type { S3Client } from "@aws-sdk/client-s3";
 import {
   ACCOUNTS,
+  activeForecast,
+  allRefused,
   eventually,
   forecastqueryClient,
   type Harness,
   importDemandGroup,
+  refused,
   startHarness,
   untilActive,
+  untilGone,
 } from "./harness.js";
 import {
   DAY,
@@ -41,14 +44,7 @@ import {
 
 const ROLE = `arn:aws:iam::${ACCOUNTS[0].accountId}:role/ForecastAccess`;
 const DATASET = `arn:aws:forecast:us-west-2:${ACCOUNTS[0].accountId}:dataset/monitored`;
-
-async function rejectsWith(promise: Promise<unknown>, name: string, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (e: Error) => {
-    assert.equal(e.name, name, e.message);
-    if (message) assert.match(e.message, message);
-    return true;
-  });
-}
+const GROUP = `arn:aws:forecast:us-west-2:${ACCOUNTS[0].accountId}:dataset-group/monitoring`;
 
 describe("predictor monitoring", () => {
   let h: Harness;
@@ -60,13 +56,24 @@ describe("predictor monitoring", () => {
   const evaluations = async (): Promise<PredictorMonitorEvaluation[]> =>
     (await fc.send(new ListMonitorEvaluationsCommand({ MonitorArn: monitorArn })))
       .PredictorMonitorEvaluations ?? [];
-  const forecastAndValues = async (name: string) => {
-    const { ForecastArn } = await fc.send(
-      new CreateForecastCommand({ ForecastName: name, PredictorArn: predictorArn }),
-    );
-    await untilActive(() => fc.send(new DescribeForecastCommand({ ForecastArn })), name);
-    return { arn: ForecastArn as string, values: await forecastValues(query, ForecastArn as string) };
+  const forecastAndValues = async (name: string, predictor = predictorArn) => {
+    const arn = await activeForecast(fc, name, predictor);
+    return { arn, values: await forecastValues(query, arn) };
   };
+  /** The monitored dataset's first `days` days, imported. */
+  const importThrough = (days: number) =>
+    importDays(fc, s3, { bucket: "monitoring", datasetArn: DATASET, days, roleArn: ROLE });
+  /** An AutoPredictor of the monitored group (daily, HORIZON). */
+  const createAutoPredictor = (PredictorName: string, extra: Partial<CreateAutoPredictorCommandInput> = {}) =>
+    fc.send(
+      new CreateAutoPredictorCommand({
+        PredictorName,
+        ForecastHorizon: HORIZON,
+        ForecastFrequency: "D",
+        DataConfig: { DatasetGroupArn: GROUP },
+        ...extra,
+      }),
+    );
   const checkMetrics = (evaluation: PredictorMonitorEvaluation, expected: Record<string, number>) => {
     const got = Object.fromEntries(
       (evaluation.MetricResults ?? []).map((m) => [m.MetricName, m.MetricValue]),
@@ -85,7 +92,7 @@ describe("predictor monitoring", () => {
     fc = h.forecast();
     s3 = h.s3();
     query = forecastqueryClient(h.service.forecastEndpoint);
-    const group = await importDemandGroup(fc, s3, {
+    await importDemandGroup(fc, s3, {
       group: "monitoring",
       dataset: "monitored",
       bucket: "monitoring",
@@ -94,16 +101,10 @@ describe("predictor monitoring", () => {
       roleArn: ROLE,
     });
     predictorArn = (
-      await fc.send(
-        new CreateAutoPredictorCommand({
-          PredictorName: "watched",
-          ForecastHorizon: HORIZON,
-          ForecastFrequency: "D",
-          ForecastTypes: ["0.1", "0.5", "0.9", "mean"],
-          DataConfig: { DatasetGroupArn: group },
-          MonitorConfig: { MonitorName: "watcher" },
-        }),
-      )
+      await createAutoPredictor("watched", {
+        ForecastTypes: ["0.1", "0.5", "0.9", "mean"],
+        MonitorConfig: { MonitorName: "watcher" },
+      })
     ).PredictorArn as string;
   });
   after(async () => {
@@ -148,16 +149,11 @@ describe("predictor monitoring", () => {
     await evaluationsIdle(fc, monitorArn);
     assert.equal((await evaluations()).length, 0, "no actuals yet, no evaluation");
     // Round 1a: four new days, not a whole horizon: still nothing.
-    await importDays(fc, s3, { bucket: "monitoring", datasetArn: DATASET, days: 64, roleArn: ROLE });
+    await importThrough(64);
     await evaluationsIdle(fc, monitorArn);
     assert.equal((await evaluations()).length, 0, "part of a horizon gives no result");
     // Round 1b: the horizon is covered.
-    const round1 = await importDays(fc, s3, {
-      bucket: "monitoring",
-      datasetArn: DATASET,
-      days: 67,
-      roleArn: ROLE,
-    });
+    const round1 = await importThrough(67);
     await evaluationsIdle(fc, monitorArn);
     const [e1, ...rest1] = await evaluations();
     assert.equal(rest1.length, 0);
@@ -183,7 +179,7 @@ describe("predictor monitoring", () => {
     const f2 = await forecastAndValues("second");
     await evaluationsIdle(fc, monitorArn);
     assert.equal((await evaluations()).length, 1, "the new forecast's window has no actuals yet");
-    await importDays(fc, s3, { bucket: "monitoring", datasetArn: DATASET, days: 74, roleArn: ROLE });
+    await importThrough(74);
     await evaluationsIdle(fc, monitorArn);
     const [e2, again1] = await evaluations();
     assert.equal(again1?.MonitorDataSource?.ForecastArn, f1.arn, "the first forecast is not evaluated again");
@@ -237,10 +233,10 @@ describe("predictor monitoring", () => {
       (await fc.send(new DescribeAutoPredictorCommand({ PredictorArn: predictorArn }))).MonitorInfo?.Status,
       "ACTIVE_STOPPED",
     );
-    await importDays(fc, s3, { bucket: "monitoring", datasetArn: DATASET, days: 81, roleArn: ROLE });
+    await importThrough(81);
     await evaluationsIdle(fc, monitorArn);
     assert.equal((await evaluations()).length, 2, "a stopped monitor does not evaluate");
-    await rejectsWith(
+    await refused(
       fc.send(new StopResourceCommand({ ResourceArn: monitorArn })),
       "InvalidInputException",
       /ACTIVE_STOPPED/,
@@ -257,7 +253,7 @@ describe("predictor monitoring", () => {
     );
     assert.equal(e3.MonitorDataSource?.ForecastArn, f3.arn);
     checkMetrics(e3, expectedMetrics(f3.values, 74));
-    await rejectsWith(
+    await refused(
       fc.send(new ResumeResourceCommand({ ResourceArn: monitorArn })),
       "ResourceInUseException",
       /ACTIVE/,
@@ -272,30 +268,26 @@ describe("predictor monitoring", () => {
       () => fc.send(new DescribeAutoPredictorCommand({ PredictorArn: retrained })),
       "retrained predictor",
     );
-    const { ForecastArn } = await fc.send(
-      new CreateForecastCommand({ ForecastName: "fourth", PredictorArn: retrained }),
-    );
-    await untilActive(() => fc.send(new DescribeForecastCommand({ ForecastArn })), "fourth");
-    const values = await forecastValues(query, ForecastArn as string);
-    await importDays(fc, s3, { bucket: "monitoring", datasetArn: DATASET, days: 88, roleArn: ROLE });
+    const f4 = await forecastAndValues("fourth", retrained);
+    await importThrough(88);
     await evaluationsIdle(fc, monitorArn);
     const [e4] = await evaluations();
-    assert.equal(e4?.MonitorDataSource?.ForecastArn, ForecastArn);
+    assert.equal(e4?.MonitorDataSource?.ForecastArn, f4.arn);
     assert.equal(e4?.MonitorDataSource?.PredictorArn, retrained);
     assert.equal(e4?.PredictorEvent?.Detail, "Retrain");
     assert.equal(e4?.PredictorEvent?.Datetime?.getTime(), p2.CreationTime?.getTime());
-    checkMetrics(e4 as PredictorMonitorEvaluation, expectedMetrics(values, 81));
+    checkMetrics(e4 as PredictorMonitorEvaluation, expectedMetrics(f4.values, 81));
     await fc.send(new DeleteResourceTreeCommand({ ResourceArn: retrained }));
   });
 
   test("every error of the monitor operations, as a user meets it", async () => {
     const missing = `arn:aws:forecast:us-west-2:${ACCOUNTS[0].accountId}:monitor/nothing`;
-    await rejectsWith(
+    await refused(
       fc.send(new CreateMonitorCommand({ MonitorName: "second", ResourceArn: predictorArn })),
       "ResourceAlreadyExistsException",
       /already has the monitor/,
     );
-    await rejectsWith(
+    await refused(
       fc.send(
         new CreateMonitorCommand({
           MonitorName: "x",
@@ -304,7 +296,7 @@ describe("predictor monitoring", () => {
       ),
       "ResourceNotFoundException",
     );
-    await rejectsWith(
+    await refused(
       fc.send(
         new CreateMonitorCommand({
           MonitorName: "tagged",
@@ -315,7 +307,7 @@ describe("predictor monitoring", () => {
       "InvalidInputException",
       /reserved/,
     );
-    await rejectsWith(
+    await refused(
       fc.send(
         new CreateMonitorCommand({
           MonitorName: "tagged",
@@ -325,44 +317,25 @@ describe("predictor monitoring", () => {
       ),
       "LimitExceededException",
     );
-    await rejectsWith(
+    await refused(
       fc.send(new CreateMonitorCommand({ MonitorName: "x", ResourceArn: "not-an-arn" })),
       "ValidationException",
     );
     // A predictor still training cannot get a monitor yet; one whose name is taken is refused.
-    const { PredictorArn: pending } = await fc.send(
-      new CreateAutoPredictorCommand({
-        PredictorName: "pending",
-        ForecastHorizon: HORIZON,
-        ForecastFrequency: "D",
-        DataConfig: {
-          DatasetGroupArn: `arn:aws:forecast:us-west-2:${ACCOUNTS[0].accountId}:dataset-group/monitoring`,
-        },
-      }),
-    );
-    await rejectsWith(
+    const { PredictorArn: pending } = await createAutoPredictor("pending");
+    await refused(
       fc.send(new CreateMonitorCommand({ MonitorName: "later", ResourceArn: pending })),
       "ResourceInUseException",
       /needs it ACTIVE/,
     );
     await fc.send(new StopResourceCommand({ ResourceArn: pending }));
-    await rejectsWith(
-      fc.send(
-        new CreateAutoPredictorCommand({
-          PredictorName: "taken_monitor_name",
-          ForecastHorizon: HORIZON,
-          ForecastFrequency: "D",
-          DataConfig: {
-            DatasetGroupArn: `arn:aws:forecast:us-west-2:${ACCOUNTS[0].accountId}:dataset-group/monitoring`,
-          },
-          MonitorConfig: { MonitorName: "watcher" },
-        }),
-      ),
+    await refused(
+      createAutoPredictor("taken_monitor_name", { MonitorConfig: { MonitorName: "watcher" } }),
       "ResourceAlreadyExistsException",
       /monitor/,
     );
     // Neither half of a refused CreateAutoPredictor with MonitorConfig is left behind.
-    await rejectsWith(
+    await refused(
       fc.send(
         new DescribeAutoPredictorCommand({
           PredictorArn: `arn:aws:forecast:us-west-2:${ACCOUNTS[0].accountId}:predictor/taken_monitor_name`,
@@ -370,50 +343,24 @@ describe("predictor monitoring", () => {
       ),
       "ResourceNotFoundException",
     );
-    await rejectsWith(
-      fc.send(
-        new CreateAutoPredictorCommand({
-          PredictorName: "pending",
-          ForecastHorizon: HORIZON,
-          ForecastFrequency: "D",
-          DataConfig: {
-            DatasetGroupArn: `arn:aws:forecast:us-west-2:${ACCOUNTS[0].accountId}:dataset-group/monitoring`,
-          },
-          MonitorConfig: { MonitorName: "fresh_monitor" },
-        }),
-      ),
+    await refused(
+      createAutoPredictor("pending", { MonitorConfig: { MonitorName: "fresh_monitor" } }),
       "ResourceAlreadyExistsException",
       /predictor/,
     );
-    await rejectsWith(
+    await allRefused("ResourceNotFoundException", [
       fc.send(
         new DescribeMonitorCommand({
           MonitorArn: `arn:aws:forecast:us-west-2:${ACCOUNTS[0].accountId}:monitor/fresh_monitor`,
         }),
       ),
-      "ResourceNotFoundException",
-    );
-    await rejectsWith(
       fc.send(new DescribeMonitorCommand({ MonitorArn: missing })),
-      "ResourceNotFoundException",
-    );
-    await rejectsWith(
       fc.send(new DeleteMonitorCommand({ MonitorArn: missing })),
-      "ResourceNotFoundException",
-    );
-    await rejectsWith(
       fc.send(new ListMonitorEvaluationsCommand({ MonitorArn: missing })),
-      "ResourceNotFoundException",
-    );
-    await rejectsWith(
       fc.send(new ResumeResourceCommand({ ResourceArn: missing })),
-      "ResourceNotFoundException",
-    );
-    await rejectsWith(
-      fc.send(new ResumeResourceCommand({ ResourceArn: predictorArn })),
-      "InvalidInputException",
-    );
-    await rejectsWith(
+    ]);
+    await refused(fc.send(new ResumeResourceCommand({ ResourceArn: predictorArn })), "InvalidInputException");
+    await refused(
       fc.send(
         new ListMonitorEvaluationsCommand({
           MonitorArn: monitorArn,
@@ -423,7 +370,7 @@ describe("predictor monitoring", () => {
       "InvalidInputException",
       /SUCCESS or FAILURE/,
     );
-    await rejectsWith(
+    await refused(
       fc.send(
         new ListMonitorEvaluationsCommand({
           MonitorArn: monitorArn,
@@ -432,14 +379,14 @@ describe("predictor monitoring", () => {
       ),
       "InvalidInputException",
     );
-    await rejectsWith(
+    await refused(
       fc.send(
         new ListMonitorsCommand({ Filters: [{ Key: "ResourceArn", Value: predictorArn, Condition: "IS" }] }),
       ),
       "InvalidInputException",
     );
-    await rejectsWith(fc.send(new ListMonitorsCommand({ NextToken: "forged" })), "InvalidNextTokenException");
-    await rejectsWith(
+    await refused(fc.send(new ListMonitorsCommand({ NextToken: "forged" })), "InvalidNextTokenException");
+    await refused(
       fc.send(new ListMonitorEvaluationsCommand({ MonitorArn: monitorArn, NextToken: "forged" })),
       "InvalidNextTokenException",
     );
@@ -448,7 +395,7 @@ describe("predictor monitoring", () => {
     );
     assert.equal(filtered.Monitors?.length, 0);
     // The predictor cannot go while its monitor exists: DeleteResourceTree or DeleteMonitor first.
-    await rejectsWith(
+    await refused(
       fc.send(new DeletePredictorCommand({ PredictorArn: predictorArn })),
       "ResourceInUseException",
       /monitor/,
@@ -457,41 +404,20 @@ describe("predictor monitoring", () => {
 
   test("another account sees nothing of the monitor", async () => {
     const other = h.forecast(1);
-    await rejectsWith(
+    await allRefused("ResourceNotFoundException", [
       other.send(new DescribeMonitorCommand({ MonitorArn: monitorArn })),
-      "ResourceNotFoundException",
-    );
-    await rejectsWith(
       other.send(new ListMonitorEvaluationsCommand({ MonitorArn: monitorArn })),
-      "ResourceNotFoundException",
-    );
-    await rejectsWith(
       other.send(new StopResourceCommand({ ResourceArn: monitorArn })),
-      "ResourceNotFoundException",
-    );
-    await rejectsWith(
       other.send(new DeleteMonitorCommand({ MonitorArn: monitorArn })),
-      "ResourceNotFoundException",
-    );
-    await rejectsWith(
       other.send(new CreateMonitorCommand({ MonitorName: "theirs", ResourceArn: predictorArn })),
-      "ResourceNotFoundException",
-    );
+    ]);
     assert.deepEqual((await other.send(new ListMonitorsCommand({}))).Monitors, []);
   });
 
   test("DeleteMonitor removes the monitor and its evaluations; a new monitor starts afresh", async () => {
     await fc.send(new DeleteMonitorCommand({ MonitorArn: monitorArn }));
-    await eventually(
-      async () => {
-        try {
-          await fc.send(new DescribeMonitorCommand({ MonitorArn: monitorArn }));
-          return undefined;
-        } catch (e) {
-          return (e as Error).name === "ResourceNotFoundException" ? true : undefined;
-        }
-      },
-      30_000,
+    await untilGone(
+      () => fc.send(new DescribeMonitorCommand({ MonitorArn: monitorArn })),
       "the monitor to go",
     );
     const { MonitorArn } = await fc.send(

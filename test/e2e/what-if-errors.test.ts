@@ -32,24 +32,20 @@ import { type ForecastqueryClient, QueryWhatIfForecastCommand } from "@aws-sdk/c
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import {
   ACCOUNTS,
+  activeForecast,
+  allRefused,
   eventually,
   forecastqueryClient,
   type Harness,
+  refused,
   settled,
   startHarness,
   untilActive,
+  untilGone,
 } from "./harness.js";
 import { setupWhatIfForecast, WHAT_IF_SHAPE } from "./what-if-data.js";
 
 const BUCKET = "whatif-errors";
-
-async function refused(promise: Promise<unknown>, name: string, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (e: Error) => {
-    assert.equal(e.name, name, e.message);
-    if (message) assert.match(e.message, message);
-    return true;
-  });
-}
 
 describe("what-if errors, stop, delete and isolation", () => {
   let h: Harness;
@@ -200,13 +196,7 @@ describe("what-if errors, stop, delete and isolation", () => {
       "legacy",
       600_000,
     );
-    const legacyForecast = (
-      await fc.send(new CreateForecastCommand({ ForecastName: "legacy_forecast", PredictorArn: legacy }))
-    ).ForecastArn as string;
-    await untilActive(
-      () => fc.send(new DescribeForecastCommand({ ForecastArn: legacyForecast })),
-      "forecast",
-    );
+    const legacyForecast = await activeForecast(fc, "legacy_forecast", legacy);
     await refused(
       fc.send(new CreateWhatIfAnalysisCommand({ WhatIfAnalysisName: "legacy", ForecastArn: legacyForecast })),
       "InvalidInputException",
@@ -427,6 +417,65 @@ describe("what-if errors, stop, delete and isolation", () => {
     await fc.send(new DeleteWhatIfForecastCommand({ WhatIfForecastArn }));
   });
 
+  test("at most 50 what-if forecasts per analysis, counted with the insert: 60 racing creates at 45 make 5", async () => {
+    const { WhatIfAnalysisArn: crowded } = await fc.send(
+      new CreateWhatIfAnalysisCommand({ WhatIfAnalysisName: "crowded", ForecastArn: forecastArn }),
+    );
+    await untilActive(
+      () => fc.send(new DescribeWhatIfAnalysisCommand({ WhatIfAnalysisArn: crowded })),
+      "crowded",
+    );
+    const create = (name: string) => fc.send(transform(name, { WhatIfAnalysisArn: crowded }));
+    const stop = (arns: string[]) =>
+      Promise.all(
+        arns.map((ResourceArn) => fc.send(new StopResourceCommand({ ResourceArn })).catch(() => undefined)),
+      );
+    const ofCrowded = async () =>
+      (
+        await fc.send(
+          new ListWhatIfForecastsCommand({
+            Filters: [{ Key: "WhatIfAnalysisArn", Value: crowded, Condition: "IS" }],
+            MaxResults: 100,
+          }),
+        )
+      ).WhatIfForecasts ?? [];
+    // 45 first, stopped at once: a stopped what-if forecast still counts (it is the analysis' until deleted), and
+    // their jobs leave the machine to the race.
+    const early: string[] = [];
+    for (let i = 0; i < 45; i++) early.push((await create(`early_${i}`)).WhatIfForecastArn as string);
+    await stop(early);
+    const raced = await Promise.allSettled(Array.from({ length: 60 }, (_, i) => create(`raced_${i}`)));
+    const made = raced.flatMap((r) =>
+      r.status === "fulfilled" ? [r.value.WhatIfForecastArn as string] : [],
+    );
+    const refusals = raced.flatMap((r) => (r.status === "rejected" ? [r.reason as Error] : []));
+    await stop(made);
+    assert.equal(made.length, 5, `${made.length} of 60 racing creates passed the limit at 45`);
+    assert.equal(refusals.length, 55);
+    for (const e of refusals) {
+      assert.equal(e.name, "LimitExceededException", e.message);
+      assert.match(e.message, /already has 50 what-if forecasts; the limit is 50/);
+    }
+    assert.equal((await ofCrowded()).length, 50);
+    // DeleteResourceTree wants every job of the tree settled.
+    await eventually(
+      async () =>
+        (await ofCrowded()).every((f) =>
+          ["ACTIVE", "CREATE_FAILED", "CREATE_STOPPED"].includes(f.Status ?? ""),
+        )
+          ? true
+          : undefined,
+      120_000,
+      "the crowded analysis' what-if forecasts to settle",
+    );
+    await fc.send(new DeleteResourceTreeCommand({ ResourceArn: crowded }));
+    await untilGone(
+      () => fc.send(new DescribeWhatIfAnalysisCommand({ WhatIfAnalysisArn: crowded })),
+      "the crowded analysis to go",
+      120_000,
+    );
+  });
+
   test("what-if forecast exports: every error, then DeleteResourceTree removes the whole analysis", async () => {
     const create = (input: Partial<CreateWhatIfForecastExportCommandInput>) =>
       fc.send(
@@ -508,31 +557,18 @@ describe("what-if errors, stop, delete and isolation", () => {
     );
     // Account isolation: the other account sees none of it.
     const stranger = h.forecast(1);
-    await refused(
+    const strangerQuery = forecastqueryClient(h.service.forecastEndpoint, 1);
+    await allRefused("ResourceNotFoundException", [
       stranger.send(new DescribeWhatIfAnalysisCommand({ WhatIfAnalysisArn: analysisArn })),
-      "ResourceNotFoundException",
-    );
-    await refused(
       stranger.send(new DescribeWhatIfForecastCommand({ WhatIfForecastArn: whatIfArn })),
-      "ResourceNotFoundException",
-    );
-    await refused(
       stranger.send(new DescribeWhatIfForecastExportCommand({ WhatIfForecastExportArn })),
-      "ResourceNotFoundException",
-    );
-    await refused(
       stranger.send(
         new CreateWhatIfAnalysisCommand({ WhatIfAnalysisName: "mine", ForecastArn: forecastArn }),
       ),
-      "ResourceNotFoundException",
-    );
-    const strangerQuery = forecastqueryClient(h.service.forecastEndpoint, 1);
-    await refused(
       strangerQuery.send(
         new QueryWhatIfForecastCommand({ WhatIfForecastArn: whatIfArn, Filters: { item_id: "item_0" } }),
       ),
-      "ResourceNotFoundException",
-    );
+    ]);
     strangerQuery.destroy();
     assert.deepEqual((await stranger.send(new ListWhatIfAnalysesCommand({}))).WhatIfAnalyses, []);
     assert.deepEqual((await stranger.send(new ListWhatIfForecastsCommand({}))).WhatIfForecasts, []);
@@ -572,13 +608,17 @@ describe("what-if errors, stop, delete and isolation", () => {
       "the what-if forecast to go",
     );
     await fc.send(new DeleteResourceTreeCommand({ ResourceArn: forecastArn }));
+    // The tree's deletions run as jobs side by side: an analysis can be gone while its what-if forecast's objects
+    // are still being removed, so both lists are waited for.
     await eventually(
       async () =>
-        (await fc.send(new ListWhatIfAnalysesCommand({}))).WhatIfAnalyses?.length === 0 ? true : undefined,
+        (await fc.send(new ListWhatIfAnalysesCommand({}))).WhatIfAnalyses?.length === 0 &&
+        (await fc.send(new ListWhatIfForecastsCommand({}))).WhatIfForecasts?.length === 0
+          ? true
+          : undefined,
       30_000,
-      "the analyses to go",
+      "the analyses and their what-if forecasts to go",
     );
-    assert.deepEqual((await fc.send(new ListWhatIfForecastsCommand({}))).WhatIfForecasts, []);
     // Their objects went with them.
     for (const kind of ["what-if-analysis", "what-if-forecast"]) {
       const left = (await blobs.list(kindPrefix(kind))).map((o) => o.key);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import type { PredictorModel } from "../../src/forecasting/auto/predictor-model.js";
 import { seriesContexts } from "../../src/forecasting/global/index.js";
-import type { PredictorModel } from "../../src/pipelines/predictor-training.js";
 import {
   attributeUseMessage,
   attributeUseOf,

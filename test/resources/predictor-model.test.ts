@@ -3,7 +3,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { readPredictorModel, seriesWeightsOf } from "../../src/pipelines/predictor-training.js";
+import { readPredictorModel, seriesWeightsOf } from "../../src/forecasting/auto/predictor-model.js";
 
 /** Model files of a data dir from before keys are absolute paths, which the blob layer reads in place. */
 const localFiles = { readText: (file: string) => fs.readFile(file, "utf8") };

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { DataDirInUse } from "../../src/store/data-dir-lock.js";
+import type { ResourceRecord } from "../../src/store/resource-store.js";
 import { openStateStore, type StateStore } from "../../src/store/state-store.js";
 import { ENGINES, openTestStore, record } from "./stores.js";
 
@@ -144,6 +145,42 @@ for (const engine of ENGINES) {
       );
       assert.equal(limited.filter((o) => o.inserted).length, 3);
       assert.equal(await r.countActive("export", scope, ["CREATE_PENDING"]), 3);
+    });
+
+    test("a maxChildren guard holds under concurrency: 60 racing inserts under a parent with 45 make 5", async () => {
+      const r = store.resources;
+      const parent = record("crowded");
+      const other = record("other-parent");
+      await r.insert({ record: parent });
+      await r.insert({ record: other });
+      const child = (name: string, fields: Partial<ResourceRecord> = {}) =>
+        record(name, { kind: "counted", parentArn: parent.arn, status: "ACTIVE", ...fields });
+      for (let i = 0; i < 45; i++) await r.insert({ record: child(`early${i}`) });
+      // Neither another kind under the parent nor the same kind under another parent counts.
+      await r.insert({ record: child("not-counted", { kind: "other-kind" }) });
+      await r.insert({ record: child("elsewhere", { parentArn: other.arn }) });
+      const guard = { maxChildren: { parentArn: parent.arn, kind: "counted", limit: 50 } };
+      const outcomes = await Promise.all(
+        Array.from({ length: 60 }, (_, i) => r.insert({ record: child(`raced${i}`), guard })),
+      );
+      assert.equal(outcomes.filter((o) => o.inserted).length, 5);
+      // Each refusal reports the count the guard saw: 50, never fewer (no insert passed on a stale count).
+      const counts = outcomes.flatMap((o) => (!o.inserted && o.reason === "limit" ? [o.count] : []));
+      assert.deepEqual(counts, Array(55).fill(50));
+      assert.equal((await r.children(parent.arn)).filter((c) => c.kind === "counted").length, 50);
+      // A taken name under the limit is still "exists"; under another parent the count starts again.
+      const free = { maxChildren: { parentArn: other.arn, kind: "counted", limit: 50 } };
+      assert.deepEqual(
+        await r.insert({ record: child("elsewhere", { parentArn: other.arn }), guard: free }),
+        {
+          inserted: false,
+          reason: "exists",
+        },
+      );
+      assert.deepEqual(
+        await r.insert({ record: child("elsewhere2", { parentArn: other.arn }), guard: free }),
+        { inserted: true },
+      );
     });
 
     test("claims: concurrent claimers never take the same job; leases renew, expire and are taken back", async () => {

@@ -8,13 +8,7 @@ import { readChartRows } from "./chart-file.js";
 import { requireResource } from "./common.js";
 import type { RequestContext } from "./context.js";
 import { dataFileOf, groupDatasets, schemaOf } from "./group-data.js";
-import {
-  buildSeriesIndex,
-  parseSeriesList,
-  type SeriesIndex,
-  searchSeriesIndex,
-  seriesText,
-} from "./series-index.js";
+import { buildSeriesIndex, type SeriesIndex, searchSeriesIndex, seriesText } from "./series-index.js";
 import { seriesListOfParquet } from "./series-list.js";
 
 /** The longest search text taken; longer text is refused (no series label is that long in practice). */
@@ -26,7 +20,7 @@ export const SEARCH_PAGE_SIZE = 20;
 export const MAX_SEARCH_OFFSET = 100_000;
 /**
  * How many files' indexes stay in memory, and how many series they may hold together (an index of 100,000 series
- * takes about 8 MB: the lines of its series list and one string of its labels). The most recently used index is
+ * takes about 10 MB: the text of its series list and one string of its labels). The most recently used index is
  * kept whatever its size.
  */
 const CACHED_INDEXES = 8;
@@ -82,8 +76,8 @@ async function loadIndex(
 ): Promise<SeriesIndex> {
   if (source.seriesList) {
     try {
-      const list = parseSeriesList(await blobs.readText(source.seriesList));
-      if (list.keyNames.join("\t") === keyNames.join("\t")) return buildSeriesIndex(keyNames, list.lines);
+      const index = buildSeriesIndex(await blobs.readText(source.seriesList));
+      if (index.keyNames.join("\t") === keyNames.join("\t")) return index;
     } catch {
       // Unreadable or not a series list: the results file itself still says which series there are.
     }
@@ -95,7 +89,7 @@ async function loadIndex(
   } finally {
     lease.release();
   }
-  return buildSeriesIndex(keyNames, parseSeriesList(text).lines);
+  return buildSeriesIndex(text);
 }
 
 /**
@@ -121,7 +115,7 @@ function seriesIndex(
   indexes.set(cacheKey, entry);
   entry.index.then(
     (index) => {
-      entry.series = index.lines.length;
+      entry.series = index.count;
       evictIndexes();
     },
     () => {
@@ -150,7 +144,7 @@ function search(index: SeriesIndex, query: string, offset: number, limit: number
   const start = Math.min(Math.max(0, Math.trunc(offset) || 0), MAX_SEARCH_OFFSET);
   const size = Math.min(Math.max(1, Math.trunc(limit) || SEARCH_PAGE_SIZE), 100);
   const { series, matches } = searchSeriesIndex(index, terms, start, size);
-  return { keyNames: index.keyNames, series, matches, total: index.lines.length, offset: start };
+  return { keyNames: index.keyNames, series, matches, total: index.count, offset: start };
 }
 
 function requireActive(record: ResourceRecord, what: string): void {

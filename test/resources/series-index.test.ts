@@ -18,8 +18,11 @@ import { seriesListOfParquet } from "../../src/resources/series-list.js";
 
 const KEY_NAMES = ["item_id", "store"];
 
-function indexOf(keys: string[][]): SeriesIndex {
-  return buildSeriesIndex(KEY_NAMES, parseSeriesList(formatSeriesList(KEY_NAMES, keys)).lines);
+function indexOf(keys: string[][], keyNames = KEY_NAMES): SeriesIndex {
+  const index = buildSeriesIndex(formatSeriesList(keyNames, keys));
+  assert.deepEqual(index.keyNames, keyNames);
+  assert.equal(index.count, keys.length);
+  return index;
 }
 
 /** What a search must answer: every term a substring of the lower-case label, tested one series at a time. */
@@ -109,6 +112,37 @@ describe("series index", () => {
     assert.equal(searchSeriesIndex(index, ["x", "cd"], 0, 10).matches, 0, "every term in the same series");
     assert.deepEqual(searchSeriesIndex(index, ["break"], 0, 10).series, [["line\nbreak", "z"]]);
     assert.deepEqual(searchSeriesIndex(index, ["line", "store=z"], 0, 10).series, [["line\nbreak", "z"]]);
+  });
+
+  test("labels of one, two and three key columns, with escaped values and lower-casing that lengthens text", () => {
+    const one = indexOf([["A"], ["b"], [""], ["İx"]], ["item_id"]);
+    assert.deepEqual(searchSeriesIndex(one, ["a"], 0, 10).series, [["A"]]);
+    assert.deepEqual(
+      searchSeriesIndex(one, ["x"], 0, 10).series,
+      [["İx"]],
+      "İ lower-cases to two code units",
+    );
+    assert.equal(searchSeriesIndex(one, [], 0, 10).matches, 4);
+    assert.deepEqual(searchSeriesIndex(one, [], 2, 10).series, [[""], ["İx"]]);
+    const three = indexOf(
+      [
+        ["i1", "s1", "r1"],
+        ["i2", "s2", "r2"],
+        ["i3", "S3", "r3"],
+      ],
+      ["item_id", "Store", "region"],
+    );
+    assert.equal(three.haystack, "i1 store=s1 region=r1\ni2 store=s2 region=r2\ni3 store=s3 region=r3\n");
+    assert.deepEqual(searchSeriesIndex(three, ["region=r2"], 0, 10).series, [["i2", "s2", "r2"]]);
+    const escaped = indexOf([
+      ["i1", "a\tb"],
+      ["i2", "c\nd"],
+      ["i\\3", "e"],
+    ]);
+    assert.equal(escaped.haystack, "i1 store=a\tb\ni2 store=c d\ni\\3 store=e\n");
+    assert.deepEqual(searchSeriesIndex(escaped, ["c"], 0, 10).series, [["i2", "c\nd"]]);
+    assert.deepEqual(searchSeriesIndex(escaped, ["i\\3"], 0, 10).series, [["i\\3", "e"]]);
+    assert.deepEqual(searchSeriesIndex(escaped, ["b"], 0, 10).series, [["i1", "a\tb"]]);
   });
 
   test("DuckDB writes a Parquet file's distinct series as the series list, sorted, escapes and all", async () => {

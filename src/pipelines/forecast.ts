@@ -5,15 +5,13 @@ import { concatForecastsAt, type PackedForecasts, sliceForecasts } from "../jobs
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { packSeriesSet, sliceSeries } from "../jobs/series-transfer.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
-import { CHART_FILE_NAME, type ChartHistoryInput, writeChartFile } from "../resources/chart-file.js";
 import type { Services } from "../resources/context.js";
-import { forecastTimestamp, forecastTypeColumn, writeForecastFile } from "../resources/forecast-files.js";
-import { dataFileOf, groupDatasets, schemaOf } from "../resources/group-data.js";
+import { forecastTimestamp, writeForecastFile } from "../resources/forecast-files.js";
 import { parseForecastTypes } from "../resources/predictor-config.js";
 import { readSeriesIdentifiers } from "../resources/series-identifiers.js";
 import { predictorSeries } from "../resources/series-input.js";
 import { SERIES_LIST_NAME, seriesListOfParquet } from "../resources/series-list.js";
-import { resourcePrefix, type Scratch } from "../storage/blob-store.js";
+import { resourcePrefix } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { datasetMemberRunner } from "./dataset-members.js";
 import { chunks, keyOf, readPredictorModel, seriesWeightsOf } from "./predictor-training.js";
@@ -47,27 +45,6 @@ async function selectedKeys(
     signal,
   );
   return new Set(keys);
-}
-
-/**
- * The history the chart file is made from: the group's target data now (the key of its file, so the console can
- * tell whether it is still current), or undefined when the group or its data is gone.
- */
-async function chartHistory(
-  services: Services,
-  forecast: ResourceRecord,
-  scratch: Scratch,
-): Promise<{ source: string; input: ChartHistoryInput } | undefined> {
-  const group = await services.store.get(String(forecast.attrs.DatasetGroupArn));
-  if (!group) return undefined;
-  const datasets = await groupDatasets(services.store, group);
-  const source = dataFileOf(datasets.target);
-  const timestampField =
-    datasets.target && schemaOf(datasets.target).find((a) => a.AttributeType === "timestamp")?.AttributeName;
-  if (!source || !timestampField) return undefined;
-  // Without it the chart file has the forecast alone, and the console reads the history from the dataset.
-  const file = await scratch.fetch(source).catch(() => undefined);
-  return file ? { source, input: { file, timestampField, targetField: datasets.targetField } } : undefined;
 }
 
 /** Forecasting: the latest data of the group, each series through its combination, into a Parquet file. */
@@ -116,25 +93,10 @@ export function forecastJobs(services: Services, pool: WorkerPool): JobHandler {
           seriesListFile,
           await seriesListOfParquet(local, set.keyNames, "", ctx.signal),
         );
-        // And the chart's data, sorted by series, with the history of the dataset as it is now.
-        const chartFile = `${resourcePrefix(forecast, KIND, forecast.name)}${CHART_FILE_NAME}`;
-        const history = await chartHistory(services, forecast, scratch);
-        const localChart = scratch.file(CHART_FILE_NAME);
-        await writeChartFile(
-          localChart,
-          local,
-          set.keyNames,
-          types.map(forecastTypeColumn),
-          history?.input,
-          ctx.signal,
-        );
-        await services.blobs.put(chartFile, localChart);
         const first = series[0] as PreparedSeries;
         return {
           ForecastFile: file,
           SeriesListFile: seriesListFile,
-          ChartFile: chartFile,
-          ...(history ? { ChartHistorySource: history.source } : {}),
           KeyNames: set.keyNames,
           SeriesCount: series.length,
           Horizon: set.horizon,

@@ -4,7 +4,6 @@ import { invalidInput } from "../errors.js";
 import { STATUS } from "../jobs/statuses.js";
 import type { BlobStore } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
-import { readChartRows } from "./chart-file.js";
 import { requireResource } from "./common.js";
 import type { RequestContext } from "./context.js";
 import { dataFileOf, groupDatasets, schemaOf } from "./group-data.js";
@@ -216,8 +215,7 @@ export interface SeriesForecastView {
 /**
  * One series of a forecast: its history (the target dataset's current data, summed per timestamp over any
  * other attributes, the most recent MAX_HISTORY_POINTS) and its forecast by type. Undefined when the forecast has
- * no such series. Both come from the forecast's chart file (chart-file.ts) while the dataset's data is still what
- * the forecast job read; after a new import the history comes from the new data.
+ * no such series.
  */
 export async function forecastSeriesView(
   ctx: RequestContext,
@@ -231,6 +229,9 @@ export async function forecastSeriesView(
   const types = (forecast.attrs.ForecastTypes as string[]).map((t) =>
     t === "mean" ? "mean" : `p${Math.round(Number(t) * 100)}`,
   );
+  const match = keyNames
+    .map((k, i) => `${sqlIdent(k)}::VARCHAR = ${sqlString(key[i] as string)}`)
+    .join(" AND ");
   let group: ResourceRecord | undefined;
   try {
     group = await requireResource(ctx, String(forecast.attrs.DatasetGroupArn), ["dataset-group"]);
@@ -239,40 +240,42 @@ export async function forecastSeriesView(
   }
   const datasets = group ? await groupDatasets(ctx.services.store, group) : undefined;
   const dataKey = dataFileOf(datasets?.target);
+  const forecastLease = await ctx.services.blobs.fetch(String(forecast.attrs.ForecastFile));
+  const dataLease = dataKey ? await ctx.services.blobs.fetch(dataKey).catch(() => undefined) : undefined;
+  const dataFile = dataLease?.path;
   const timestampField =
     datasets?.target && schemaOf(datasets.target).find((a) => a.AttributeType === "timestamp")?.AttributeName;
-  const chartFile = typeof forecast.attrs.ChartFile === "string" ? forecast.attrs.ChartFile : undefined;
-  // The chart file holds the history of the data the job read; the dataset's current data, when it is still that.
-  const historyInChart =
-    chartFile !== undefined && dataKey !== undefined && forecast.attrs.ChartHistorySource === dataKey;
-  const readHistory = async (): Promise<[number, number | null][] | undefined> => {
-    if (!dataKey || !timestampField || !datasets) return undefined;
-    const lease = await ctx.services.blobs.fetch(dataKey).catch(() => undefined);
-    if (!lease) return undefined;
-    try {
-      return await readDataHistory(lease.path, keyNames, key, timestampField, datasets.targetField);
-    } finally {
-      lease.release();
-    }
-  };
-  let forecastRows: { time: number[]; values: number[][] };
-  let history: [number, number | null][] | undefined;
-  if (chartFile) {
-    const lease = await ctx.services.blobs.fetch(chartFile);
-    const [chart, current] = await Promise.all([
-      readChartRows(lease.path, key, types.length, MAX_HISTORY_POINTS + 1),
-      historyInChart ? undefined : readHistory(),
-    ]).finally(() => lease.release());
-    forecastRows = chart.forecast;
-    history = historyInChart ? chart.history : current;
-  } else {
-    // Forecasts made before chart files: the forecast file, and the history from the dataset, read at once.
-    [forecastRows, history] = await Promise.all([
-      readForecastFileRows(String(forecast.attrs.ForecastFile), ctx, keyNames, key, types),
-      readHistory(),
-    ]);
-  }
-  if (forecastRows.time.length === 0) return undefined;
+  // The forecast rows and the history are read at once, on two connections.
+  const readForecast = withConnection(
+    undefined,
+    async (connection) =>
+      (
+        await connection.runAndReadAll(
+          `SELECT date, ${types.map(sqlIdent).join(", ")} FROM read_parquet(${sqlString(forecastLease.path)})
+           WHERE ${match} ORDER BY date`,
+        )
+      ).getRowObjectsJS() as Record<string, unknown>[],
+  );
+  const readHistory =
+    dataFile && timestampField && datasets
+      ? withConnection(
+          undefined,
+          async (connection) =>
+            (
+              await connection.runAndReadAll(
+                `SELECT epoch_ms(${sqlIdent(timestampField)}::TIMESTAMP)::DOUBLE AS t,
+                        sum(${sqlIdent(datasets.targetField)})::DOUBLE AS v
+                 FROM read_parquet(${sqlString(dataFile)}) WHERE ${match}
+                 GROUP BY 1 ORDER BY 1 DESC LIMIT ${MAX_HISTORY_POINTS + 1}`,
+              )
+            ).getRows() as [number, number | null][],
+        )
+      : Promise.resolve(undefined);
+  const [rows, history] = await Promise.all([readForecast, readHistory]).finally(() => {
+    forecastLease.release();
+    dataLease?.release();
+  });
+  if (rows.length === 0) return undefined;
   const view: SeriesForecastView = {
     keyNames,
     key: [...key],
@@ -280,8 +283,8 @@ export async function forecastSeriesView(
     history: { time: [], value: [] },
     historyCut: false,
     forecast: {
-      time: forecastRows.time,
-      values: Object.fromEntries(types.map((t, i) => [t, forecastRows.values[i] as number[]])),
+      time: rows.map((r) => Date.parse(`${String(r.date)}Z`)),
+      values: Object.fromEntries(types.map((t) => [t, rows.map((r) => Number(r[t]))])),
     },
   };
   if (history) {
@@ -290,59 +293,4 @@ export async function forecastSeriesView(
     view.history = { time: recent.map((r) => Number(r[0])), value: recent.map((r) => Number(r[1])) };
   }
   return view;
-}
-
-/** SQL matching one series' key values (compared as text, as the console's `key` names them). */
-function keyMatch(keyNames: readonly string[], key: readonly string[]): string {
-  return keyNames.map((k, i) => `${sqlIdent(k)}::VARCHAR = ${sqlString(key[i] as string)}`).join(" AND ");
-}
-
-/** One series' rows of a forecast file (for forecasts made before chart files), oldest first. */
-async function readForecastFileRows(
-  file: string,
-  ctx: RequestContext,
-  keyNames: readonly string[],
-  key: readonly string[],
-  types: readonly string[],
-): Promise<{ time: number[]; values: number[][] }> {
-  const lease = await ctx.services.blobs.fetch(file);
-  try {
-    const rows = await withConnection(
-      undefined,
-      async (connection) =>
-        (
-          await connection.runAndReadAll(
-            `SELECT date, ${types.map(sqlIdent).join(", ")} FROM read_parquet(${sqlString(lease.path)})
-             WHERE ${keyMatch(keyNames, key)} ORDER BY date`,
-          )
-        ).getRowObjectsJS() as Record<string, unknown>[],
-    );
-    return {
-      time: rows.map((r) => Date.parse(`${String(r.date)}Z`)),
-      values: types.map((t) => rows.map((r) => Number(r[t]))),
-    };
-  } finally {
-    lease.release();
-  }
-}
-
-/** One series' history from a dataset's data (local path): the target summed per timestamp, newest first. */
-async function readDataHistory(
-  file: string,
-  keyNames: readonly string[],
-  key: readonly string[],
-  timestampField: string,
-  targetField: string,
-): Promise<[number, number | null][]> {
-  return withConnection(
-    undefined,
-    async (connection) =>
-      (
-        await connection.runAndReadAll(
-          `SELECT epoch_ms(${sqlIdent(timestampField)}::TIMESTAMP)::DOUBLE AS t, sum(${sqlIdent(targetField)})::DOUBLE AS v
-           FROM read_parquet(${sqlString(file)}) WHERE ${keyMatch(keyNames, key)}
-           GROUP BY 1 ORDER BY 1 DESC LIMIT ${MAX_HISTORY_POINTS + 1}`,
-        )
-      ).getRows() as [number, number | null][],
-  );
 }

@@ -7,7 +7,8 @@
 // Environment:
 //   ITEMS=10000      items (× 10 stores = series)
 //   REQUESTS=200     timed requests per page kind (after 5 warm-up requests each)
-//   BROWSER_LOADS=30 page loads timed in headless Chromium until the chart is drawn (0 to skip)
+//   BROWSER_LOADS=30 page loads timed in headless Chromium until the chart is drawn, one tab (0 to skip Chromium)
+//   COLD_LOADS=10    page loads each in a new browser context (empty cache: a first visit)
 
 import fs from "node:fs/promises";
 import os from "node:os";
@@ -23,7 +24,7 @@ import {
   DescribePredictorCommand,
 } from "@aws-sdk/client-forecast";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { chromium } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 import { closeDuckDB, withConnection } from "../../src/data/duckdb.js";
 import { sqlString } from "../../src/data/sql.js";
 import { ACCOUNTS, forecastClient, REGION, s3Client, startChild } from "../../test/e2e/harness.js";
@@ -34,6 +35,7 @@ const DAYS = 28;
 const HORIZON = 7;
 const REQUESTS = Number(process.env.REQUESTS ?? 200);
 const BROWSER_LOADS = Number(process.env.BROWSER_LOADS ?? 30);
+const COLD_LOADS = Number(process.env.COLD_LOADS ?? 10);
 const ROLE = `arn:aws:iam::${ACCOUNTS[0].accountId}:role/ForecastAccess`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -169,6 +171,7 @@ async function main() {
       const i = Math.floor(Math.random() * ITEMS);
       return [`item_${pad(i, 5)}`, `store_${Math.floor(Math.random() * STORES)}`];
     };
+    console.log(`load average before the pages: ${(await fs.readFile("/proc/loadavg", "utf8")).trim()}`);
     const first = await timed(base, (b) => b.includes('id="forecast-chart"'));
     console.log(
       `first load of the forecast page (reads the series list of the forecast): ${first.toFixed(0)} ms`,
@@ -193,24 +196,103 @@ async function main() {
     console.log(summary("chart page (server, whole HTML)", chart));
     console.log(summary("search page (server, whole HTML: the matches, no chart)", search));
 
+    const sample = await fetch(chartUrl(), { headers: { cookie } }).then((r) => r.text());
+    const dataBlock =
+      /<script type="application\/json" id="forecast-data">(.*?)<\/script>/s.exec(sample)?.[1] ?? "";
+    console.log(
+      `chart page HTML: ${sample.length} bytes, of which the series' data ${dataBlock.length} bytes`,
+    );
+
     if (BROWSER_LOADS > 0) {
       const browser = await chromium.launch({
         executablePath: "/usr/bin/chromium",
         args: ["--headless", "--no-sandbox", "--disable-gpu"],
       });
-      try {
+      const [name, value] = cookie.split("=") as [string, string];
+      const signedInContext = async () => {
         const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-        const [name, value] = cookie.split("=") as [string, string];
         await context.addCookies([{ name, value, url: `${service.forecastEndpoint}/console` }]);
-        const page = await context.newPage();
-        const loads: number[] = [];
-        for (let i = 0; i < BROWSER_LOADS + 3; i++) {
-          const started = performance.now();
-          await page.goto(chartUrl());
-          await page.locator("#forecast-chart[data-drawn=true]").waitFor();
-          if (i >= 3) loads.push(performance.now() - started);
+        return context;
+      };
+      /** Navigates and waits for the drawn chart; the wall time, and the page's own timings of that load. */
+      const loadChart = async (page: Page) => {
+        const started = performance.now();
+        await page.goto(chartUrl());
+        await page.locator("#forecast-chart[data-drawn=true]").waitFor();
+        const wall = performance.now() - started;
+        const inPage = await page.evaluate(() => {
+          type Entry = {
+            name: string;
+            startTime: number;
+            responseStart: number;
+            responseEnd: number;
+            transferSize: number;
+          };
+          const perf = (
+            globalThis as unknown as {
+              performance: { getEntriesByType(t: string): Entry[]; getEntriesByName(n: string): Entry[] };
+            }
+          ).performance;
+          const nav = perf.getEntriesByType("navigation")[0] as Entry & {
+            domInteractive: number;
+            loadEventEnd: number;
+          };
+          return {
+            htmlFirstByte: nav.responseStart,
+            htmlDone: nav.responseEnd,
+            parsed: nav.domInteractive,
+            drawn: perf.getEntriesByName("forecast-chart-drawn")[0]?.startTime ?? Number.NaN,
+            loaded: nav.loadEventEnd,
+            assetBytes: perf
+              .getEntriesByType("resource")
+              .filter((e) => e.name.includes("/console/assets/"))
+              .reduce((sum, e) => sum + e.transferSize, 0),
+          };
+        });
+        return { wall, ...inPage };
+      };
+      type Load = Awaited<ReturnType<typeof loadChart>>;
+      const report = (what: string, loads: Load[]) => {
+        console.log(
+          summary(
+            `${what}: navigation until the chart is drawn (Playwright's wall time)`,
+            loads.map((l) => l.wall),
+          ),
+        );
+        for (const [field, label] of [
+          ["htmlFirstByte", "first byte of the HTML (request + server)"],
+          ["htmlDone", "HTML received"],
+          ["parsed", "HTML parsed (domInteractive)"],
+          ["drawn", "chart drawn (performance.mark in forecast-chart.js)"],
+          ["loaded", "load event done"],
+        ] as const) {
+          console.log(
+            `  ${summary(
+              `in the page, from navigation start: ${label}`,
+              loads.map((l) => l[field]),
+            )}`,
+          );
         }
-        console.log(summary("chart page in Chromium (navigation until the chart is drawn)", loads));
+        const bytes = loads.map((l) => l.assetBytes).sort((a, b) => a - b);
+        console.log(`  asset bytes transferred per load: median ${bytes[Math.floor(bytes.length / 2)]}`);
+      };
+      try {
+        // A first visit: a new browser context (empty cache) for every load.
+        const cold: Load[] = [];
+        for (let i = 0; i < COLD_LOADS; i++) {
+          const context = await signedInContext();
+          cold.push(await loadChart(await context.newPage()));
+          await context.close();
+        }
+        if (cold.length > 0) report("first visit (empty cache)", cold);
+        // A user moving between series: one tab, its cache warm.
+        const page = await (await signedInContext()).newPage();
+        const warm: Load[] = [];
+        for (let i = 0; i < BROWSER_LOADS + 3; i++) {
+          const l = await loadChart(page);
+          if (i >= 3) warm.push(l);
+        }
+        report("chart page in Chromium", warm);
       } finally {
         await browser.close();
       }

@@ -58,8 +58,11 @@ const SECURITY_HEADERS: Record<string, string> = {
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
   "referrer-policy": "same-origin",
-  "cache-control": "no-store",
 };
+/** Pages show the account's resources as they are now: never cached. Assets say otherwise themselves. */
+const PAGE_CACHE_CONTROL = "no-store";
+/** A versioned asset (`?v=` its hash, as pages name it) never changes: kept for a year, not even revalidated. */
+const VERSIONED_ASSET_CACHE_CONTROL = "public, max-age=31536000, immutable";
 
 /**
  * Serves the console under /console on the API's own server: a sign-in form, the list of the caller's
@@ -107,6 +110,7 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
       });
       scope.addHook("onSend", async (_request, reply, payload) => {
         reply.headers(SECURITY_HEADERS);
+        if (!reply.hasHeader("cache-control")) reply.header("cache-control", PAGE_CACHE_CONTROL);
         return payload;
       });
 
@@ -178,15 +182,21 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
       });
 
       // The charting library and the chart's script, from the package itself (no CDN: nothing else is reachable).
-      scope.get<{ Params: { file: string } }>("/assets/:file", async (request, reply) => {
-        const asset = await consoleAsset(request.params.file);
-        if (!asset) return reply.code(404).type("text/plain").send("no such asset");
-        return reply
-          .code(200)
-          .type(asset.type)
-          .header("cache-control", "public, max-age=3600")
-          .send(asset.body);
-      });
+      // Pages name them with their version (`assetUrl`): a repeated page load then fetches its HTML alone. Any
+      // other URL of an asset (an old version, none) is answered with the current one, to be checked again.
+      scope.get<{ Params: { file: string }; Querystring: { v?: unknown } }>(
+        "/assets/:file",
+        async (request, reply) => {
+          const asset = consoleAsset(request.params.file);
+          if (!asset) return reply.code(404).type("text/plain").send("no such asset");
+          const current = request.query.v === asset.version;
+          return reply
+            .code(200)
+            .type(asset.type)
+            .header("cache-control", current ? VERSIONED_ASSET_CACHE_CONTROL : "no-cache")
+            .send(asset.body);
+        },
+      );
 
       /** A GET page of the signed-in account: `render` answers its HTML, or undefined for a 404. */
       const signedInPage = <Q>(

@@ -59,6 +59,7 @@ export async function forecastPage(
   const name = String(forecast.ForecastName);
   const types = (forecast.ForecastTypes as string[] | undefined) ?? [];
   let content: Html;
+  let chart = false;
   if (forecast.Status !== "ACTIVE") {
     content = html`<section><p class="note">The chart is shown once the forecast is ACTIVE.</p></section>`;
   } else {
@@ -67,6 +68,7 @@ export async function forecastPage(
     // A search lists its matches to choose from; without one the first series is drawn right away.
     const chosen = parseSeriesKey(query.key, result.keyNames.length) ?? (q ? undefined : result.series[0]);
     const view = chosen ? await forecastSeriesView(ctx, arn, chosen) : undefined;
+    chart = view !== undefined;
     const basePath = `/console/forecasts/${encodeURIComponent(name)}`;
     content = html`<section><h2>Time series</h2>${seriesPicker({ basePath, result, query: q, selected: view?.key })}</section>
 ${view ? chartSection(view) : html`<section><p class="note" data-no-chart>${chosen ? "This forecast has no such series." : result.series.length > 0 ? "Choose a series above to see its chart." : "No series to show."}</p></section>`}`;
@@ -83,8 +85,8 @@ ${content}`;
     title: name,
     signedIn: session,
     body,
-    scripts: ["uplot.js", "forecast-chart.js"],
-    styles: ["uplot.css"],
+    // A list of search results draws nothing: no script to fetch.
+    ...(chart ? { scripts: ["forecast-chart.js"], styles: ["uplot.css"] } : {}),
   });
 }
 

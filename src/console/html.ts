@@ -1,3 +1,5 @@
+import { assetUrl, inlineStyle } from "./assets.js";
+
 /** Text made safe for HTML and inline SVG, in element content and in quoted attribute values alike. */
 export function escapeHtml(value: unknown): string {
   return String(value)
@@ -128,12 +130,13 @@ export function page(opts: {
   title: string;
   signedIn?: { accountId: string; region: string };
   body: Html;
-  /** Scripts and style sheets of /console/assets the page loads (its chart). */
+  /** Scripts of /console/assets the page loads, and style sheets it carries inline (its chart's). */
   scripts?: readonly string[];
   styles?: readonly string[];
 }): string {
-  const head = html`${(opts.styles ?? []).map((s) => html`<link rel="stylesheet" href="/console/assets/${s}">`)}`;
-  const tail = html`${(opts.scripts ?? []).map((s) => html`<script src="/console/assets/${s}"></script>`)}`;
+  // Scripts are deferred from the head: fetched while the page is still arriving, run in order once it is parsed.
+  const head = html`${(opts.scripts ?? []).map((s) => html`<script defer src="${assetUrl(s)}"></script>`)}`;
+  const css = [STYLE, ...(opts.styles ?? []).map(inlineStyle)].join("\n");
   const who = opts.signedIn
     ? html`<span class="who">Account ${opts.signedIn.accountId} · ${opts.signedIn.region}</span>
         <form method="post" action="/console/sign-out"><button type="submit">Sign out</button></form>`
@@ -141,9 +144,9 @@ export function page(opts: {
   return `<!doctype html>
 ${
   html`<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${opts.title} · OpenForecast console</title>${head}<style>${trusted(STYLE)}</style></head>
+<title>${opts.title} · OpenForecast console</title>${head}<style>${trusted(css)}</style></head>
 <body><header><a href="/console/dataset-groups">OpenForecast console</a>${opts.signedIn ? NAV : ""}${who}</header>
-<main>${opts.body}</main>${tail}</body></html>`.html
+<main>${opts.body}</main></body></html>`.html
 }
 `;
 }

@@ -11,6 +11,7 @@ import { forecastTimestamp, writeForecastFile } from "../resources/forecast-file
 import { parseForecastTypes } from "../resources/predictor-config.js";
 import { readSeriesIdentifiers } from "../resources/series-identifiers.js";
 import { predictorSeries } from "../resources/series-input.js";
+import { SERIES_LIST_NAME, seriesListOfParquet } from "../resources/series-list.js";
 import { resourcePrefix, type Scratch } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { datasetMemberRunner } from "./dataset-members.js";
@@ -90,9 +91,16 @@ async function forecastOnce(
   await writeForecastFile(local, set, series, forecastOf, types, quantiles, ctx.signal);
   const file = `${resourcePrefix(forecast, KIND, forecast.name)}forecast.parquet`;
   await services.blobs.put(file, local);
+  // The console's series search reads this list instead of the whole forecast file (series-index.ts).
+  const seriesListFile = `${resourcePrefix(forecast, KIND, forecast.name)}${SERIES_LIST_NAME}`;
+  await services.blobs.putText(
+    seriesListFile,
+    await seriesListOfParquet(local, set.keyNames, "", ctx.signal),
+  );
   const first = series[0] as PreparedSeries;
   return {
     ForecastFile: file,
+    SeriesListFile: seriesListFile,
     KeyNames: set.keyNames,
     SeriesCount: series.length,
     Horizon: set.horizon,

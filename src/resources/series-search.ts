@@ -7,6 +7,8 @@ import type { ResourceRecord } from "../store/resource-store.js";
 import { requireResource } from "./common.js";
 import type { RequestContext } from "./context.js";
 import { dataFileOf, groupDatasets, schemaOf } from "./group-data.js";
+import { buildSeriesIndex, type SeriesIndex, searchSeriesIndex, seriesText } from "./series-index.js";
+import { seriesListOfParquet } from "./series-list.js";
 
 /** The longest search text taken; longer text is refused (no series label is that long in practice). */
 export const MAX_SEARCH_LENGTH = 200;
@@ -15,18 +17,17 @@ export const MAX_SEARCH_TERMS = 8;
 /** Results per page, and the furthest page offset a search can ask for. */
 export const SEARCH_PAGE_SIZE = 20;
 export const MAX_SEARCH_OFFSET = 100_000;
-/** How many files' series lists stay in memory (a list of 100,000 series takes a few MB). */
+/**
+ * How many files' indexes stay in memory, and how many series they may hold together (an index of 100,000 series
+ * takes about 10 MB: the text of its series list and one string of its labels). The most recently used index is
+ * kept whatever its size.
+ */
 const CACHED_INDEXES = 8;
+const CACHED_SERIES = 1_000_000;
 /** The most history points a chart gets: the most recent ones. */
 export const MAX_HISTORY_POINTS = 2_000;
 
-/** The series of one results file, as labels searched in memory. */
-interface SeriesIndex {
-  keyNames: string[];
-  keys: string[][];
-  /** "item_1 store=a region=b", lower case: what a search looks in. */
-  haystack: string[];
-}
+export { seriesText };
 
 export interface SeriesSearchResult {
   keyNames: string[];
@@ -38,48 +39,90 @@ export interface SeriesSearchResult {
   offset: number;
 }
 
-const indexes = new Map<string, Promise<SeriesIndex>>();
+interface CachedIndex {
+  index: Promise<SeriesIndex>;
+  /** Known once loaded. */
+  series: number;
+}
+
+const indexes = new Map<string, CachedIndex>();
+
+/** Drops the least recently used indexes beyond the bounds (never the most recent one). */
+function evictIndexes(): void {
+  let series = 0;
+  for (const entry of indexes.values()) series += entry.series;
+  while (indexes.size > 1 && (indexes.size > CACHED_INDEXES || series > CACHED_SERIES)) {
+    const [oldest, entry] = indexes.entries().next().value as [string, CachedIndex];
+    indexes.delete(oldest);
+    series -= entry.series;
+  }
+}
+
+/** Where a file's series come from: its series list (a forecast's, written by its job), else the file itself. */
+interface IndexSource {
+  /** The results file (Parquet) whose distinct series are indexed. */
+  file: string;
+  /** The series list the job wrote beside it, when it did (resources made before series lists have none). */
+  seriesList?: string;
+  /** Rows of the file that are series (SQL of our own, never user input). */
+  where: string;
+}
+
+async function loadIndex(
+  blobs: BlobStore,
+  source: IndexSource,
+  keyNames: readonly string[],
+): Promise<SeriesIndex> {
+  if (source.seriesList) {
+    try {
+      const index = buildSeriesIndex(await blobs.readText(source.seriesList));
+      if (index.keyNames.join("\t") === keyNames.join("\t")) return index;
+    } catch {
+      // Unreadable or not a series list: the results file itself still says which series there are.
+    }
+  }
+  const lease = await blobs.fetch(source.file);
+  let text: string;
+  try {
+    text = await seriesListOfParquet(lease.path, keyNames, source.where);
+  } finally {
+    lease.release();
+  }
+  return buildSeriesIndex(text);
+}
 
 /**
- * The distinct series of a Parquet file, read once and kept (files never change once published: a new
- * forecast or explainability is a new file). The least recently used index is dropped beyond CACHED_INDEXES.
+ * The series index of a results file, made once and kept (files never change once published: a new forecast or
+ * explainability is a new file). A forecast's comes from the series list its job wrote, a few MB read and split
+ * in tens of milliseconds; an explainability's (at most 50 series) from DuckDB reading the file.
  */
 function seriesIndex(
   blobs: BlobStore,
-  source: ResourceRecord,
-  file: string,
+  record: ResourceRecord,
+  source: IndexSource,
   keyNames: readonly string[],
-  where: string,
 ): Promise<SeriesIndex> {
   // A key is reused when a resource is deleted and created again under its name: its creation time tells them apart.
-  const cacheKey = `${file}\u0000${source.createdAt}\u0000${where}`;
+  const cacheKey = `${source.file}\u0000${record.createdAt}\u0000${source.where}`;
   const cached = indexes.get(cacheKey);
   if (cached) {
     indexes.delete(cacheKey);
     indexes.set(cacheKey, cached);
-    return cached;
+    return cached.index;
   }
-  const loading = withConnection(undefined, async (connection) => {
-    const columns = keyNames.map(sqlIdent).join(", ");
-    const lease = await blobs.fetch(file);
-    const reader = await connection
-      .runAndReadAll(
-        `SELECT DISTINCT ${columns} FROM read_parquet(${sqlString(lease.path)}) ${where} ORDER BY ${columns}`,
-      )
-      .finally(() => lease.release());
-    const keys = reader.getRows().map((row) => row.map((v) => String(v ?? "")));
-    const haystack = keys.map((key) => seriesText(keyNames, key).toLowerCase());
-    return { keyNames: [...keyNames], keys, haystack };
-  });
-  indexes.set(cacheKey, loading);
-  loading.catch(() => indexes.delete(cacheKey));
-  while (indexes.size > CACHED_INDEXES) indexes.delete(indexes.keys().next().value as string);
-  return loading;
-}
-
-/** "item_1 store=a region=b": a series as text, item id first. */
-export function seriesText(keyNames: readonly string[], key: readonly string[]): string {
-  return [key[0] ?? "", ...key.slice(1).map((v, i) => `${keyNames[i + 1]}=${v}`)].join(" ");
+  const entry: CachedIndex = { index: loadIndex(blobs, source, keyNames), series: 0 };
+  indexes.set(cacheKey, entry);
+  entry.index.then(
+    (index) => {
+      entry.series = index.count;
+      evictIndexes();
+    },
+    () => {
+      if (indexes.get(cacheKey) === entry) indexes.delete(cacheKey);
+    },
+  );
+  evictIndexes();
+  return entry.index;
 }
 
 /** The search terms of a query: bounded in length and count, lower case; empty means every series. */
@@ -99,15 +142,8 @@ function search(index: SeriesIndex, query: string, offset: number, limit: number
   const terms = searchTerms(query);
   const start = Math.min(Math.max(0, Math.trunc(offset) || 0), MAX_SEARCH_OFFSET);
   const size = Math.min(Math.max(1, Math.trunc(limit) || SEARCH_PAGE_SIZE), 100);
-  const page: string[][] = [];
-  let matches = 0;
-  for (let i = 0; i < index.haystack.length; i++) {
-    const text = index.haystack[i] as string;
-    if (!terms.every((t) => text.includes(t))) continue;
-    if (matches >= start && page.length < size) page.push(index.keys[i] as string[]);
-    matches++;
-  }
-  return { keyNames: index.keyNames, series: page, matches, total: index.keys.length, offset: start };
+  const { series, matches } = searchSeriesIndex(index, terms, start, size);
+  return { keyNames: index.keyNames, series, matches, total: index.count, offset: start };
 }
 
 function requireActive(record: ResourceRecord, what: string): void {
@@ -126,12 +162,16 @@ export async function searchForecastSeries(
 ): Promise<SeriesSearchResult> {
   const forecast = await requireResource(ctx, forecastArn, ["forecast"]);
   requireActive(forecast, "forecast");
+  const seriesList = forecast.attrs.SeriesListFile;
   const index = await seriesIndex(
     ctx.services.blobs,
     forecast,
-    String(forecast.attrs.ForecastFile),
+    {
+      file: String(forecast.attrs.ForecastFile),
+      ...(typeof seriesList === "string" ? { seriesList } : {}),
+      where: "",
+    },
     forecast.attrs.KeyNames as string[],
-    "",
   );
   return search(index, query, offset, limit);
 }
@@ -151,9 +191,11 @@ export async function searchExplainedSeries(
   const index = await seriesIndex(
     ctx.services.blobs,
     explainability,
-    String(explainability.attrs.ImpactFile),
+    {
+      file: String(explainability.attrs.ImpactFile),
+      where: "WHERE timestamp = 'Aggregate' AND item_id <> 'Aggregate'",
+    },
     keyNames,
-    "WHERE timestamp = 'Aggregate' AND item_id <> 'Aggregate'",
   );
   return search(index, query, offset, limit);
 }

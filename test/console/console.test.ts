@@ -647,6 +647,47 @@ describe("console", () => {
       await page.waitForURL((url) => url.searchParams.get("key") === '["item_5"]');
       const fifth = await drawn();
       assert.equal(fifth.series, '["item_5"]');
+      // The second chart page: its script came from the browser's cache (nothing transferred).
+      const scripts = await page.evaluate(() =>
+        (
+          globalThis as unknown as {
+            performance: { getEntriesByType(t: string): { name: string; transferSize: number }[] };
+          }
+        ).performance
+          .getEntriesByType("resource")
+          .filter((e) => e.name.includes("/console/assets/"))
+          .map((e) => ({ name: new URL(e.name).pathname, transferSize: e.transferSize })),
+      );
+      // (Chromium may leave hits of its memory cache out of Resource Timing; a fetch over the network is always in.)
+      for (const e of scripts) assert.equal(e.transferSize, 0, `${e.name} from the cache`);
+      const chartPage = await get(s.endpoint, "/console/forecasts/console_forecast", cookie);
+      assert.equal(chartPage.headers.get("cache-control"), "no-store", "pages are never cached");
+      const assetUrls = [
+        ...(await chartPage.text()).matchAll(/\/console\/assets\/[a-z.-]+\?v=[0-9a-f]{16}/g),
+      ];
+      assert.equal(assetUrls.length, 1, "one script (uPlot and the chart's code), named with its version");
+      assert.ok(
+        !(
+          await get(s.endpoint, "/console/forecasts/console_forecast", cookie).then((r) => r.text())
+        ).includes("stylesheet"),
+        "uPlot's styles inline",
+      );
+      for (const [url] of assetUrls) {
+        const asset = await get(s.endpoint, url, cookie);
+        assert.equal(asset.status, 200);
+        assert.equal(asset.headers.get("cache-control"), "public, max-age=31536000, immutable", url);
+        assert.match(asset.headers.get("content-security-policy") ?? "", /script-src 'self'/);
+        const unversioned = await get(s.endpoint, url.replace(/\?v=.*/, ""));
+        assert.equal(unversioned.headers.get("cache-control"), "no-cache", `${url} without its version`);
+        assert.equal(await unversioned.text(), await asset.text());
+      }
+      // The forecast job wrote its series list, which the search reads: the forecast's series in key order.
+      const forecastRecord = await s.service.services.store.get(forecastArn);
+      const listed = await s.service.services.blobs.readText(String(forecastRecord?.attrs.SeriesListFile));
+      assert.deepEqual(listed.trimEnd().split("\n"), [
+        "item_id",
+        ...Array.from({ length: ITEMS }, (_, i) => `item_${i}`).sort(),
+      ]);
       const queried = await new ForecastqueryClient({
         endpoint: s.endpoint,
         region: REGION,

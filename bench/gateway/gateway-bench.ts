@@ -23,8 +23,9 @@
  *
  * With BENCH_STORES=1 the bench also counts the database transactions each operation makes on PostgreSQL (from
  * pg_stat_database, over 1,000 sequential requests, less what the idle server does in the same time: the job
- * runner's sweep). BENCH_CPU_PROF=<dir> runs the servers under `node --cpu-prof`, their profiles written to <dir>
- * at the end (summarize one with `node dist/bench/gateway/cpu-profile-summary.js <file>`).
+ * runner's sweep; BENCH_TRANSACTIONS=0 skips this). BENCH_CPU_PROF=<dir> runs the servers under the V8 profiler
+ * (profiled-cli.ts), their profiles written to <dir> at the end (summarize one with
+ * `node dist/bench/gateway/cpu-profile-summary.js <file>`). BENCH_CLIENTS and BENCH_OPERATIONS narrow the cells.
  */
 import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
@@ -38,6 +39,8 @@ import { requestLabels } from "../../src/gateway/request-labels.js";
 import { ServiceMetrics } from "../../src/ops/service-metrics.js";
 import { forecastClient, startChild, testStoreEnv } from "../../test/e2e/harness.js";
 import { signedForecastRequest } from "./signed-request.js";
+
+const PROFILED_CLI = path.resolve(path.dirname(new URL(import.meta.url).pathname), "profiled-cli.js");
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -184,11 +187,15 @@ interface Target {
 
 async function startTarget(label: string, cli?: string, env: Record<string, string> = {}): Promise<Target> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-bench-gw-"));
+  // BENCH_CPU_PROF: the server runs under the profiler (profiled-cli.ts), which then runs the CLI asked for.
   const profileDir = process.env.BENCH_CPU_PROF;
-  const profile: Record<string, string> = profileDir
-    ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(profileDir)}` }
-    : {};
-  const child = await startChild(dataDir, cli, { ...profile, ...env });
+  const child = profileDir
+    ? await startChild(dataDir, PROFILED_CLI, {
+        OPENFORECAST_PROFILE_DIR: path.resolve(profileDir),
+        ...(cli ? { OPENFORECAST_PROFILED_CLI: cli } : {}),
+        ...env,
+      })
+    : await startChild(dataDir, cli, env);
   const fc = forecastClient(child.forecastEndpoint);
   const { DatasetGroupArn } = await fc.send(
     new CreateDatasetGroupCommand({ DatasetGroupName: "bench", Domain: "RETAIL" }),
@@ -389,12 +396,16 @@ async function main() {
         }
         if (paired && medians.length === 2) {
           const ratio = (xs: number[]) => ((xs[1] as number) / (xs[0] as number)).toFixed(3);
-          const what = compareMetrics ? "on / off" : "this / baseline";
+          const what = compareMetrics
+            ? "on / off"
+            : compareStores
+              ? "PostgreSQL / SQLite"
+              : "this / baseline";
           console.log(`| ${name} | ${c} | ${what} | ${ratio(medians)} | | | | ${ratio(cpus)} |`);
         }
       }
     }
-    if (compareStores) {
+    if (compareStores && process.env.BENCH_TRANSACTIONS !== "0") {
       for (const t of targets) {
         if (!t.databaseUrl) continue;
         for (const [name, req] of Object.entries(t.operations)) {

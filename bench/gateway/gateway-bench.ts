@@ -20,6 +20,12 @@
  * off (OPENFORECAST_METRICS=off, log level warn) and once as shipped (metrics on, log level info), and compares them
  * the same interleaved way, and first measures in this process what the metrics add to one request (labelling it
  * and counting it), a figure the machine's load barely moves. BENCH_RUNS sets the runs per cell (default 3).
+ *
+ * With BENCH_STORES=1 the bench also counts the database transactions each operation makes on PostgreSQL (from
+ * pg_stat_database, over 1,000 sequential requests, less what the idle server does in the same time: the job
+ * runner's sweep; BENCH_TRANSACTIONS=0 skips this). BENCH_CPU_PROF=<dir> runs the servers under the V8 profiler
+ * (profiled-cli.ts), their profiles written to <dir> at the end (summarize one with
+ * `node dist/bench/gateway/cpu-profile-summary.js <file>`). BENCH_CLIENTS and BENCH_OPERATIONS narrow the cells.
  */
 import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
@@ -28,14 +34,20 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { CreateDatasetGroupCommand } from "@aws-sdk/client-forecast";
+import pg from "pg";
 import { requestLabels } from "../../src/gateway/request-labels.js";
 import { ServiceMetrics } from "../../src/ops/service-metrics.js";
-import { forecastClient, startChild } from "../../test/e2e/harness.js";
+import { forecastClient, startChild, testStoreEnv } from "../../test/e2e/harness.js";
 import { signedForecastRequest } from "./signed-request.js";
+
+const PROFILED_CLI = path.resolve(path.dirname(new URL(import.meta.url).pathname), "profiled-cli.js");
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const CONCURRENCY = [1, 16, 64];
+/** BENCH_CLIENTS=1,16 measures only these concurrencies (default 1, 16, 64). */
+const CONCURRENCY = (process.env.BENCH_CLIENTS ?? "1,16,64").split(",").map(Number);
+/** BENCH_OPERATIONS=DescribeDatasetGroup measures only these operations (default both). */
+const OPERATIONS = process.env.BENCH_OPERATIONS?.split(",");
 
 interface Cell {
   requestsPerSecond: number;
@@ -169,11 +181,21 @@ interface Target {
   child: Awaited<ReturnType<typeof startChild>>;
   dataDir: string;
   operations: Record<string, Awaited<ReturnType<typeof signedForecastRequest>>>;
+  /** The target's PostgreSQL database, when it runs on one. */
+  databaseUrl?: string;
 }
 
 async function startTarget(label: string, cli?: string, env: Record<string, string> = {}): Promise<Target> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-bench-gw-"));
-  const child = await startChild(dataDir, cli, env);
+  // BENCH_CPU_PROF: the server runs under the profiler (profiled-cli.ts), which then runs the CLI asked for.
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const child = profileDir
+    ? await startChild(dataDir, PROFILED_CLI, {
+        OPENFORECAST_PROFILE_DIR: path.resolve(profileDir),
+        ...(cli ? { OPENFORECAST_PROFILED_CLI: cli } : {}),
+        ...env,
+      })
+    : await startChild(dataDir, cli, env);
   const fc = forecastClient(child.forecastEndpoint);
   const { DatasetGroupArn } = await fc.send(
     new CreateDatasetGroupCommand({ DatasetGroupName: "bench", Domain: "RETAIL" }),
@@ -194,7 +216,8 @@ async function startTarget(label: string, cli?: string, env: Record<string, stri
       "{}",
     ),
   };
-  return { label, child, dataDir, operations };
+  const databaseUrl = (await testStoreEnv(dataDir)).OPENFORECAST_DATABASE_URL;
+  return { label, child, dataDir, operations, databaseUrl };
 }
 
 async function stopTarget(t: Target): Promise<void> {
@@ -232,6 +255,70 @@ async function metricsCostPerRequest(): Promise<string> {
     `metrics cost per request (in this process, CPU): ${median(rounds).toFixed(2)} µs; ` +
     `one scrape of /metrics ${(performance.now() - scrape).toFixed(1)} ms for ${text.length} bytes\n`
   );
+}
+
+/** Transactions committed or rolled back in the target's database so far (pg_stat_database). */
+async function transactions(databaseUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      "SELECT (xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname = current_database()",
+    );
+    // This query's own transaction shows in the next read (one to take off each difference).
+    return Number(rows[0]?.n);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Database transactions per request of an operation on PostgreSQL (each autocommitted statement is one): over
+ * `n` sequential requests, less what the idle server did in as long (the job runner's sweep), each count read after
+ * the backends have reported their statistics (at most 10 s after they go idle, on PostgreSQL 15).
+ */
+async function transactionsPerRequest(
+  databaseUrl: string,
+  req: Awaited<ReturnType<typeof signedForecastRequest>>,
+  n = 1_000,
+): Promise<{ perRequest: number; idlePerSecond: number }> {
+  const settle = () => new Promise((r) => setTimeout(r, 11_000));
+  await settle();
+  const idleStart = await transactions(databaseUrl);
+  const idleBegan = performance.now();
+  await settle();
+  const idleSeconds = (performance.now() - idleBegan) / 1000;
+  const before = await transactions(databaseUrl);
+  const idlePerSecond = (before - idleStart - 1) / idleSeconds;
+  const began = performance.now();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  for (let i = 0; i < n; i++) {
+    await new Promise<void>((resolve, reject) => {
+      const r = http.request(
+        {
+          host: req.url.hostname,
+          port: req.url.port,
+          method: "POST",
+          path: "/",
+          headers: req.headers,
+          agent,
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () =>
+            res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)),
+          );
+        },
+      );
+      r.on("error", reject);
+      r.end(req.body);
+    });
+  }
+  agent.destroy();
+  await settle();
+  const seconds = (performance.now() - began) / 1000;
+  const used = (await transactions(databaseUrl)) - before - 1 - idlePerSecond * seconds;
+  return { perRequest: used / n, idlePerSecond };
 }
 
 async function main() {
@@ -279,6 +366,7 @@ async function main() {
     );
     console.log(`|---|---|${paired ? "---|" : ""}---|---|---|---|---|`);
     for (const name of Object.keys(targets[0]?.operations ?? {})) {
+      if (OPERATIONS && !OPERATIONS.includes(name)) continue;
       for (const t of targets)
         await load(t.operations[name] as Awaited<ReturnType<typeof signedForecastRequest>>, 16); // JIT warm-up
       for (const c of CONCURRENCY) {
@@ -308,8 +396,25 @@ async function main() {
         }
         if (paired && medians.length === 2) {
           const ratio = (xs: number[]) => ((xs[1] as number) / (xs[0] as number)).toFixed(3);
-          const what = compareMetrics ? "on / off" : "this / baseline";
+          const what = compareMetrics
+            ? "on / off"
+            : compareStores
+              ? "PostgreSQL / SQLite"
+              : "this / baseline";
           console.log(`| ${name} | ${c} | ${what} | ${ratio(medians)} | | | | ${ratio(cpus)} |`);
+        }
+      }
+    }
+    if (compareStores && process.env.BENCH_TRANSACTIONS !== "0") {
+      for (const t of targets) {
+        if (!t.databaseUrl) continue;
+        for (const [name, req] of Object.entries(t.operations)) {
+          if (OPERATIONS && !OPERATIONS.includes(name)) continue;
+          const { perRequest, idlePerSecond } = await transactionsPerRequest(t.databaseUrl, req);
+          console.log(
+            `${t.label}: ${name} makes ${perRequest.toFixed(2)} database transactions per request ` +
+              `(the idle server ${idlePerSecond.toFixed(1)}/s, taken off)`,
+          );
         }
       }
     }

@@ -1,31 +1,7 @@
 import type pg from "pg";
 import { type DeleteOutcome, type IamRole, type IamRoleStore, nameKey } from "./iam-role-store.js";
-
-interface RoleRow {
-  account_id: string;
-  name: string;
-  path: string;
-  role_id: string;
-  arn: string;
-  assume_role_policy: string;
-  description: string | null;
-  max_session_duration: number;
-  created_at: number;
-  tags: string;
-}
-
-const fromRow = (row: RoleRow): IamRole => ({
-  accountId: row.account_id,
-  name: row.name,
-  path: row.path,
-  roleId: row.role_id,
-  arn: row.arn,
-  assumeRolePolicy: row.assume_role_policy,
-  description: row.description,
-  maxSessionDuration: row.max_session_duration,
-  createdAt: row.created_at,
-  tags: JSON.parse(row.tags) as IamRole["tags"],
-});
+import { query } from "./postgres-sql.js";
+import { placeholders, ROLE_COLUMNS, ROLE_SELECT, type RoleRow, roleFromRow, roleValues } from "./rows.js";
 
 /** PostgreSQL's code for a foreign key violation: the role went while a policy was being attached. */
 const FOREIGN_KEY_VIOLATION = "23503";
@@ -35,38 +11,27 @@ export class PostgresIamRoleStore implements IamRoleStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async insert(role: IamRole): Promise<boolean> {
-    const result = await this.pool.query(
-      `INSERT INTO iam_roles (account_id, name_key, name, path, role_id, arn, assume_role_policy, description,
-         max_session_duration, created_at, tags)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+    const result = await query(
+      this.pool,
+      `INSERT INTO iam_roles (${ROLE_COLUMNS}) VALUES (${placeholders(11, "postgres")})
        ON CONFLICT (account_id, name_key) DO NOTHING`,
-      [
-        role.accountId,
-        nameKey(role.name),
-        role.name,
-        role.path,
-        role.roleId,
-        role.arn,
-        role.assumeRolePolicy,
-        role.description,
-        role.maxSessionDuration,
-        role.createdAt,
-        JSON.stringify(role.tags),
-      ],
+      roleValues(role),
     );
     return (result.rowCount ?? 0) > 0;
   }
 
   async get(accountId: string, name: string): Promise<IamRole | undefined> {
-    const { rows } = await this.pool.query<RoleRow>(
-      "SELECT * FROM iam_roles WHERE account_id = $1 AND name_key = $2",
+    const { rows } = await query<RoleRow>(
+      this.pool,
+      `SELECT ${ROLE_SELECT} FROM iam_roles WHERE account_id = $1 AND name_key = $2`,
       [accountId, nameKey(name)],
     );
-    return rows[0] ? fromRow(rows[0]) : undefined;
+    return rows[0] ? roleFromRow(rows[0]) : undefined;
   }
 
   async count(accountId: string): Promise<number> {
-    const { rows } = await this.pool.query<{ n: number }>(
+    const { rows } = await query<{ n: number }>(
+      this.pool,
       "SELECT count(*)::integer AS n FROM iam_roles WHERE account_id = $1",
       [accountId],
     );
@@ -79,7 +44,8 @@ export class PostgresIamRoleStore implements IamRoleStore {
     try {
       await client.query("BEGIN");
       // The row lock waits for policy inserts under way (their foreign key check holds a share lock on it).
-      const found = await client.query(
+      const found = await query(
+        client,
         "SELECT 1 FROM iam_roles WHERE account_id = $1 AND name_key = $2 FOR UPDATE",
         [accountId, key],
       );
@@ -87,7 +53,8 @@ export class PostgresIamRoleStore implements IamRoleStore {
         await client.query("ROLLBACK");
         return { deleted: false, found: false, managed: 0, inline: 0 };
       }
-      const { rows } = await client.query<{ kind: string; n: number }>(
+      const { rows } = await query<{ kind: string; n: number }>(
+        client,
         `SELECT kind, count(*)::integer AS n FROM iam_role_policies WHERE account_id = $1 AND name_key = $2
          GROUP BY kind`,
         [accountId, key],
@@ -98,7 +65,7 @@ export class PostgresIamRoleStore implements IamRoleStore {
         await client.query("ROLLBACK");
         return { deleted: false, found: true, managed, inline };
       }
-      await client.query("DELETE FROM iam_roles WHERE account_id = $1 AND name_key = $2", [accountId, key]);
+      await query(client, "DELETE FROM iam_roles WHERE account_id = $1 AND name_key = $2", [accountId, key]);
       await client.query("COMMIT");
       return { deleted: true, found: true, managed: 0, inline: 0 };
     } catch (error) {
@@ -118,7 +85,8 @@ export class PostgresIamRoleStore implements IamRoleStore {
   }
 
   async attached(accountId: string, roleName: string): Promise<string[]> {
-    const { rows } = await this.pool.query<{ policy: string }>(
+    const { rows } = await query<{ policy: string }>(
+      this.pool,
       `SELECT policy FROM iam_role_policies WHERE account_id = $1 AND name_key = $2 AND kind = 'managed'
        ORDER BY attached_at, policy`,
       [accountId, nameKey(roleName)],
@@ -145,7 +113,8 @@ export class PostgresIamRoleStore implements IamRoleStore {
     kind: string,
     policy: string,
   ): Promise<boolean> {
-    const result = await this.pool.query(
+    const result = await query(
+      this.pool,
       "DELETE FROM iam_role_policies WHERE account_id = $1 AND name_key = $2 AND kind = $3 AND policy = $4",
       [accountId, nameKey(roleName), kind, policy],
     );
@@ -161,7 +130,8 @@ export class PostgresIamRoleStore implements IamRoleStore {
     document: string | null,
   ): Promise<boolean> {
     try {
-      await this.pool.query(
+      await query(
+        this.pool,
         `INSERT INTO iam_role_policies (account_id, name_key, kind, policy, document, attached_at)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (account_id, name_key, kind, policy) DO UPDATE SET document = excluded.document`,

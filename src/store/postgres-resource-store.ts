@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { Jsonb, type Queryable, query, transaction } from "./postgres-sql.js";
 import type {
   ChangeCondition,
   ClaimedJob,
@@ -13,128 +14,97 @@ import type {
   Scope,
   Tag,
 } from "./resource-store.js";
+import {
+  COLUMN_OF,
+  placeholders,
+  type ResourceRow,
+  resourceColumns,
+  resourceFromRow,
+  resourceValues,
+} from "./rows.js";
 
-interface Row {
-  arn: string;
-  account_id: string;
-  region: string;
-  kind: string;
-  name: string;
-  parent_arn: string | null;
-  status: string;
-  message: string | null;
-  created_at: number;
-  modified_at: number;
-  attrs: Record<string, unknown>;
-}
+/** The columns of a record, for SELECT and RETURNING. */
+const COLUMNS = resourceColumns();
 
-const COLUMN_OF: Record<string, string> = {
-  status: "status",
-  parentArn: "parent_arn",
-  arn: "arn",
-  name: "name",
-};
-
-function fromRow(row: Row): ResourceRecord {
-  return {
-    arn: row.arn,
-    accountId: row.account_id,
-    region: row.region,
-    kind: row.kind,
-    name: row.name,
-    parentArn: row.parent_arn,
-    status: row.status,
-    message: row.message,
-    createdAt: row.created_at,
-    modifiedAt: row.modified_at,
-    attrs: row.attrs,
-  };
-}
+/** A new record's row: its attributes (the last value) go to jsonb. */
+const INSERT = `INSERT INTO resources (${COLUMNS}) VALUES (${placeholders(10, "postgres")}, $11::jsonb)
+  ON CONFLICT (arn) DO NOTHING RETURNING arn`;
 
 /** The database's clock in milliseconds: leases are compared on one clock, whatever the hosts' clocks say. */
 const NOW_MS = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
-
-/** A client of the pool, or the one client of an open transaction. */
-type Queryable = pg.Pool | pg.PoolClient;
 
 /**
  * Resource records, their references and tags in PostgreSQL, shared by any number of processes. Each method is
  * one statement, or one short transaction that takes the row or advisory locks its check needs (an insert's
  * guard locks the parent row or the account's kind), so concurrent requests on any process stay correct at READ
- * COMMITTED.
+ * COMMITTED. Reads (get, list, tags: what Describe and List make) are one round trip on a prepared statement.
  */
 export class PostgresResourceStore implements ResourceStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  private async tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await fn(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private tx<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return transaction(this.pool, fn);
   }
 
   private async rows(db: Queryable, sql: string, params: unknown[]): Promise<ResourceRecord[]> {
-    return (await db.query<Row>(sql, params)).rows.map(fromRow);
+    return (await query<ResourceRow>(db, sql, params)).rows.map(resourceFromRow);
   }
 
   async get(arn: string): Promise<ResourceRecord | undefined> {
-    return (await this.rows(this.pool, "SELECT * FROM resources WHERE arn = $1", [arn]))[0];
+    return (await this.rows(this.pool, `SELECT ${COLUMNS} FROM resources WHERE arn = $1`, [arn]))[0];
   }
 
   async children(arn: string): Promise<ResourceRecord[]> {
-    return this.rows(this.pool, "SELECT * FROM resources WHERE parent_arn = $1 ORDER BY created_at, arn", [
-      arn,
-    ]);
+    return this.rows(
+      this.pool,
+      `SELECT ${COLUMNS} FROM resources WHERE parent_arn = $1 ORDER BY created_at, arn`,
+      [arn],
+    );
   }
 
   async referrers(arn: string): Promise<ResourceRecord[]> {
     return this.rows(
       this.pool,
-      `SELECT r.* FROM resource_refs f JOIN resources r ON r.arn = f.from_arn WHERE f.to_arn = $1
-       ORDER BY r.created_at, r.arn`,
+      `SELECT ${resourceColumns("r")} FROM resource_refs f JOIN resources r ON r.arn = f.from_arn
+       WHERE f.to_arn = $1 ORDER BY r.created_at, r.arn`,
       [arn],
     );
   }
 
   async withStatus(status: string): Promise<ResourceRecord[]> {
-    return this.rows(this.pool, "SELECT * FROM resources WHERE status = $1 ORDER BY created_at, arn", [
-      status,
-    ]);
+    return this.rows(
+      this.pool,
+      `SELECT ${COLUMNS} FROM resources WHERE status = $1 ORDER BY created_at, arn`,
+      [status],
+    );
   }
 
-  async list(query: ListQuery): Promise<ResourceRecord[]> {
-    const params: unknown[] = [query.scope.accountId, query.scope.region, query.kind];
+  async list(q: ListQuery): Promise<ResourceRecord[]> {
+    const params: unknown[] = [q.scope.accountId, q.scope.region, q.kind];
     const p = (value: unknown) => {
       params.push(value);
       return `$${params.length}`;
     };
     const where = ["account_id = $1", "region = $2", "kind = $3"];
-    for (const c of query.conditions) {
+    for (const c of q.conditions) {
       const column = COLUMN_OF[c.field];
       const expr = column ?? `(attrs ->> ${p(c.field)})`;
       where.push(`${expr} ${c.equals ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM"} ${p(c.value)}::text`);
     }
-    if (query.after) {
-      const at = p(query.after.createdAt);
-      where.push(`(created_at < ${at} OR (created_at = ${at} AND arn > ${p(query.after.arn)}))`);
+    if (q.after) {
+      const at = p(q.after.createdAt);
+      where.push(`(created_at < ${at} OR (created_at = ${at} AND arn > ${p(q.after.arn)}))`);
     }
     return this.rows(
       this.pool,
-      `SELECT * FROM resources WHERE ${where.join(" AND ")} ORDER BY created_at DESC, arn LIMIT ${p(query.limit)}`,
+      `SELECT ${COLUMNS} FROM resources WHERE ${where.join(" AND ")} ORDER BY created_at DESC, arn LIMIT ${p(q.limit)}`,
       params,
     );
   }
 
   private async countActiveIn(db: Queryable, kind: string, scope: Scope, statuses: readonly string[]) {
-    const { rows } = await db.query<{ n: number }>(
+    const { rows } = await query<{ n: number }>(
+      db,
       `SELECT count(*)::integer AS n FROM resources
        WHERE account_id = $1 AND region = $2 AND kind = $3 AND status = ANY($4::text[])`,
       [scope.accountId, scope.region, kind, statuses],
@@ -152,11 +122,11 @@ export class PostgresResourceStore implements ResourceStore {
     if (guard && "noChild" in guard) {
       const { parentArn, kind, statuses } = guard.noChild;
       // Every guarded insert under this parent locks the parent row first, so they take turns.
-      await client.query("SELECT 1 FROM resources WHERE arn = $1 FOR UPDATE", [parentArn]);
+      await query(client, "SELECT 1 FROM resources WHERE arn = $1 FOR UPDATE", [parentArn]);
       const child = (
         await this.rows(
           client,
-          `SELECT * FROM resources WHERE parent_arn = $1 AND ($2::text IS NULL OR kind = $2)
+          `SELECT ${COLUMNS} FROM resources WHERE parent_arn = $1 AND ($2::text IS NULL OR kind = $2)
              AND ($3::text[] IS NULL OR status = ANY($3::text[])) ORDER BY created_at, arn LIMIT 1`,
           [parentArn, kind ?? null, statuses ?? null],
         )
@@ -174,30 +144,15 @@ export class PostgresResourceStore implements ResourceStore {
       if (count >= limit) return { inserted: false, reason: "limit", count };
     } else if (guard) {
       const { kind, scope, statuses, limit } = guard.maxActive;
-      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [
+      await query(client, "SELECT pg_advisory_xact_lock(hashtext($1))", [
         `max-active/${scope.accountId}/${scope.region}/${kind}`,
       ]);
       const count = await this.countActiveIn(client, kind, scope, statuses);
       if (count >= limit) return { inserted: false, reason: "limit", count };
     }
-    const inserted = await client.query(
-      `INSERT INTO resources (arn, account_id, region, kind, name, parent_arn, status, message, created_at,
-         modified_at, attrs) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
-       ON CONFLICT (arn) DO NOTHING RETURNING arn`,
-      [
-        record.arn,
-        record.accountId,
-        record.region,
-        record.kind,
-        record.name,
-        record.parentArn,
-        record.status,
-        record.message,
-        record.createdAt,
-        record.modifiedAt,
-        JSON.stringify(record.attrs),
-      ],
-    );
+    const values = resourceValues(record);
+    values[values.length - 1] = new Jsonb(record.attrs);
+    const inserted = await query(client, INSERT, values);
     if (inserted.rowCount === 0) return { inserted: false, reason: "exists" };
     if (resource.refs?.length) await this.insertRefs(client, record.arn, resource.refs);
     if (resource.tags?.length) await this.upsertTags(client, record.arn, resource.tags);
@@ -205,8 +160,9 @@ export class PostgresResourceStore implements ResourceStore {
   }
 
   private async insertRefs(client: pg.PoolClient, arn: string, refs: readonly string[]): Promise<void> {
-    await client.query(
-      `INSERT INTO resource_refs (from_arn, to_arn) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+    await query(
+      client,
+      "INSERT INTO resource_refs (from_arn, to_arn) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
       [arn, [...new Set(refs)]],
     );
   }
@@ -214,7 +170,8 @@ export class PostgresResourceStore implements ResourceStore {
   private async upsertTags(client: Queryable, arn: string, tags: readonly Tag[]): Promise<void> {
     // One row per key (the last value wins, as when written one by one).
     const byKey = new Map(tags.map((t) => [t.Key, t.Value]));
-    await client.query(
+    await query(
+      client,
       `INSERT INTO tags (arn, key, value) SELECT $1, k, v FROM unnest($2::text[], $3::text[]) AS t (k, v)
        ON CONFLICT (arn, key) DO UPDATE SET value = excluded.value`,
       [arn, [...byKey.keys()], [...byKey.values()]],
@@ -243,13 +200,13 @@ export class PostgresResourceStore implements ResourceStore {
          modified_at = CASE WHEN $7::boolean THEN GREATEST($8::bigint, modified_at) ELSE modified_at END
        WHERE arn = $1 AND ($9::text[] IS NULL OR status = ANY($9::text[]))
          AND ($10::text IS NULL OR lease_owner = $10)
-       RETURNING *`,
+       RETURNING ${COLUMNS}`,
       [
         arn,
         change.status ?? null,
         change.message !== undefined,
         change.message ?? null,
-        attrs ? JSON.stringify(attrs) : null,
+        attrs ? new Jsonb(attrs) : null,
         removed,
         change.touch !== false,
         Date.now(),
@@ -270,14 +227,15 @@ export class PostgresResourceStore implements ResourceStore {
     return this.tx(async (client) => {
       const done = await this.updateIn(client, arn, change, condition);
       if (!done) return undefined;
-      await client.query("DELETE FROM resource_refs WHERE from_arn = $1", [arn]);
+      await query(client, "DELETE FROM resource_refs WHERE from_arn = $1", [arn]);
       await this.insertRefs(client, arn, refs);
       return done;
     });
   }
 
   async transition(arns: readonly string[], to: string, from: readonly string[]): Promise<string[]> {
-    const { rows } = await this.pool.query<{ arn: string }>(
+    const { rows } = await query<{ arn: string }>(
+      this.pool,
       `UPDATE resources SET status = $2, modified_at = GREATEST($4::bigint, modified_at)
        WHERE arn = ANY($1::text[]) AND status = ANY($3::text[]) RETURNING arn`,
       [arns, to, from, Date.now()],
@@ -301,15 +259,16 @@ export class PostgresResourceStore implements ResourceStore {
   }
 
   async delete(arn: string): Promise<boolean> {
-    return ((await this.pool.query("DELETE FROM resources WHERE arn = $1", [arn])).rowCount ?? 0) > 0;
+    return ((await query(this.pool, "DELETE FROM resources WHERE arn = $1", [arn])).rowCount ?? 0) > 0;
   }
 
   async deleteChildren(arn: string): Promise<number> {
-    return (await this.pool.query("DELETE FROM resources WHERE parent_arn = $1", [arn])).rowCount ?? 0;
+    return (await query(this.pool, "DELETE FROM resources WHERE parent_arn = $1", [arn])).rowCount ?? 0;
   }
 
   async tags(arn: string): Promise<Tag[]> {
-    const { rows } = await this.pool.query<{ key: string; value: string }>(
+    const { rows } = await query<{ key: string; value: string }>(
+      this.pool,
       "SELECT key, value FROM tags WHERE arn = $1 ORDER BY key",
       [arn],
     );
@@ -321,9 +280,10 @@ export class PostgresResourceStore implements ResourceStore {
     try {
       await client.query("BEGIN");
       // Lock the resource so that two concurrent TagResource calls cannot together pass the limit.
-      await client.query("SELECT 1 FROM resources WHERE arn = $1 FOR UPDATE", [arn]);
+      await query(client, "SELECT 1 FROM resources WHERE arn = $1 FOR UPDATE", [arn]);
       if (tags.length > 0) await this.upsertTags(client, arn, tags);
-      const { rows } = await client.query<{ n: number }>(
+      const { rows } = await query<{ n: number }>(
+        client,
         "SELECT count(*)::integer AS n FROM tags WHERE arn = $1 AND lower(key) NOT LIKE 'aws:%'",
         [arn],
       );
@@ -339,15 +299,15 @@ export class PostgresResourceStore implements ResourceStore {
   }
 
   async removeTags(arn: string, keys: readonly string[]): Promise<void> {
-    await this.pool.query("DELETE FROM tags WHERE arn = $1 AND key = ANY($2::text[])", [arn, keys]);
+    await query(this.pool, "DELETE FROM tags WHERE arn = $1 AND key = ANY($2::text[])", [arn, keys]);
   }
 
   async setting(key: string, make: () => string): Promise<string> {
-    await this.pool.query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", [
+    await query(this.pool, "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", [
       key,
       make(),
     ]);
-    const { rows } = await this.pool.query<{ value: string }>("SELECT value FROM settings WHERE key = $1", [
+    const { rows } = await query<{ value: string }>(this.pool, "SELECT value FROM settings WHERE key = $1", [
       key,
     ]);
     return (rows[0] as { value: string }).value;
@@ -371,7 +331,7 @@ export class PostgresResourceStore implements ResourceStore {
          lease_owner = $1, lease_until = ${NOW_MS} + $2::bigint,
          modified_at = GREATEST($4::bigint, r.modified_at)
        FROM next WHERE r.arn = next.arn AND r.status IN ('DELETE_PENDING', 'CREATE_PENDING')
-       RETURNING r.*`,
+       RETURNING ${resourceColumns("r")}`,
       [owner, leaseMs, exclude, Date.now()],
     );
     const record = rows[0];
@@ -383,7 +343,8 @@ export class PostgresResourceStore implements ResourceStore {
     arns: readonly string[],
     leaseMs: number,
   ): Promise<{ arn: string; status: string }[]> {
-    const { rows } = await this.pool.query<{ arn: string; status: string }>(
+    const { rows } = await query<{ arn: string; status: string }>(
+      this.pool,
       `UPDATE resources SET lease_until = ${NOW_MS} + $3::bigint
        WHERE arn = ANY($2::text[]) AND lease_owner = $1
          AND status IN ('CREATE_IN_PROGRESS', 'DELETE_IN_PROGRESS', 'CREATE_STOPPING')
@@ -398,7 +359,8 @@ export class PostgresResourceStore implements ResourceStore {
     // knows them: a late heartbeat is not a death).
     const expired = `($1::boolean OR lease_until IS NULL OR lease_until < ${NOW_MS}) AND lease_owner IS DISTINCT FROM $2`;
     return this.tx(async (client) => {
-      const requeued = await client.query<{ arn: string }>(
+      const requeued = await query<{ arn: string }>(
+        client,
         `UPDATE resources SET lease_owner = NULL, lease_until = NULL,
            status = CASE status WHEN 'CREATE_IN_PROGRESS' THEN 'CREATE_PENDING' ELSE 'DELETE_PENDING' END
          WHERE status IN ('CREATE_IN_PROGRESS', 'DELETE_IN_PROGRESS') AND ${expired}
@@ -408,7 +370,7 @@ export class PostgresResourceStore implements ResourceStore {
       const stopping = await this.rows(
         client,
         `UPDATE resources SET lease_owner = $2, lease_until = ${NOW_MS} + $3::bigint
-         WHERE status = 'CREATE_STOPPING' AND ${expired} RETURNING *`,
+         WHERE status = 'CREATE_STOPPING' AND ${expired} RETURNING ${COLUMNS}`,
         [options.all, owner, leaseMs],
       );
       return { requeued: requeued.rows.map((r) => r.arn), stopping };
@@ -416,7 +378,8 @@ export class PostgresResourceStore implements ResourceStore {
   }
 
   async lease(arn: string): Promise<{ owner: string | null; until: number | null } | undefined> {
-    const { rows } = await this.pool.query<{ lease_owner: string | null; lease_until: number | null }>(
+    const { rows } = await query<{ lease_owner: string | null; lease_until: number | null }>(
+      this.pool,
       "SELECT lease_owner, lease_until FROM resources WHERE arn = $1",
       [arn],
     );

@@ -2,16 +2,8 @@ import pg from "pg";
 import { PostgresIamRoleStore } from "./postgres-iam-role-store.js";
 import { POSTGRES_MIGRATIONS } from "./postgres-migrations.js";
 import { PostgresResourceStore } from "./postgres-resource-store.js";
+import { TYPES } from "./postgres-sql.js";
 import type { StateStore } from "./state-store.js";
-
-/** bigint columns hold milliseconds since the epoch, well within a double's exact integers. */
-const INT8_OID = 20;
-const TYPES = {
-  getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === INT8_OID && format !== "binary"
-      ? (value: string) => Number(value)
-      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-};
 
 /** Serializes schema migrations between processes starting at once (an arbitrary, fixed advisory lock key). */
 const MIGRATION_LOCK = 861_861_001;

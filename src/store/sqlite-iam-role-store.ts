@@ -1,31 +1,6 @@
 import type { Db } from "./database.js";
 import { type DeleteOutcome, type IamRole, type IamRoleStore, nameKey } from "./iam-role-store.js";
-
-interface RoleRow {
-  account_id: string;
-  name: string;
-  path: string;
-  role_id: string;
-  arn: string;
-  assume_role_policy: string;
-  description: string | null;
-  max_session_duration: number;
-  created_at: number;
-  tags: string;
-}
-
-const fromRow = (row: RoleRow): IamRole => ({
-  accountId: row.account_id,
-  name: row.name,
-  path: row.path,
-  roleId: row.role_id,
-  arn: row.arn,
-  assumeRolePolicy: row.assume_role_policy,
-  description: row.description,
-  maxSessionDuration: row.max_session_duration,
-  createdAt: row.created_at,
-  tags: JSON.parse(row.tags) as IamRole["tags"],
-});
+import { placeholders, ROLE_COLUMNS, ROLE_SELECT, type RoleRow, roleFromRow, roleValues } from "./rows.js";
 
 /** IAM roles in the SQLite state database. Each method is one statement or one (synchronous) transaction. */
 export class SqliteIamRoleStore implements IamRoleStore {
@@ -34,13 +9,10 @@ export class SqliteIamRoleStore implements IamRoleStore {
   constructor(private readonly db: Db) {
     this.statements = {
       insert: db.prepare(
-        `INSERT INTO iam_roles (account_id, name_key, name, path, role_id, arn, assume_role_policy, description,
-           max_session_duration, created_at, tags)
-         VALUES (@accountId, @nameKey, @name, @path, @roleId, @arn, @assumeRolePolicy, @description,
-           @maxSessionDuration, @createdAt, @tags)
+        `INSERT INTO iam_roles (${ROLE_COLUMNS}) VALUES (${placeholders(11, "sqlite")})
          ON CONFLICT (account_id, name_key) DO NOTHING`,
       ),
-      get: db.prepare("SELECT * FROM iam_roles WHERE account_id = ? AND name_key = ?"),
+      get: db.prepare(`SELECT ${ROLE_SELECT} FROM iam_roles WHERE account_id = ? AND name_key = ?`),
       count: db.prepare("SELECT count(*) AS n FROM iam_roles WHERE account_id = ?"),
       delete: db.prepare("DELETE FROM iam_roles WHERE account_id = ? AND name_key = ?"),
       countPolicies: db.prepare(
@@ -63,17 +35,13 @@ export class SqliteIamRoleStore implements IamRoleStore {
 
   /** Stores a new role; false when the account already has a role of that name (in any case). */
   async insert(role: IamRole): Promise<boolean> {
-    const info = this.statements.insert.run({
-      ...role,
-      nameKey: nameKey(role.name),
-      tags: JSON.stringify(role.tags),
-    });
+    const info = this.statements.insert.run(...roleValues(role));
     return info.changes > 0;
   }
 
   async get(accountId: string, name: string): Promise<IamRole | undefined> {
     const row = this.statements.get.get(accountId, nameKey(name)) as RoleRow | undefined;
-    return row ? fromRow(row) : undefined;
+    return row ? roleFromRow(row) : undefined;
   }
 
   /** How many roles the account has created (and not deleted). */

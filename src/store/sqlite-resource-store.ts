@@ -15,45 +15,17 @@ import type {
   Scope,
   Tag,
 } from "./resource-store.js";
+import {
+  COLUMN_OF,
+  placeholders,
+  type ResourceRow,
+  resourceColumns,
+  resourceFromRow,
+  resourceValues,
+} from "./rows.js";
 
-interface Row {
-  arn: string;
-  account_id: string;
-  region: string;
-  kind: string;
-  name: string;
-  parent_arn: string | null;
-  status: string;
-  message: string | null;
-  created_at: number;
-  modified_at: number;
-  attrs: string;
-  lease_owner: string | null;
-  lease_until: number | null;
-}
-
-const COLUMN_OF: Record<string, string> = {
-  status: "status",
-  parentArn: "parent_arn",
-  arn: "arn",
-  name: "name",
-};
-
-function fromRow(row: Row): ResourceRecord {
-  return {
-    arn: row.arn,
-    accountId: row.account_id,
-    region: row.region,
-    kind: row.kind,
-    name: row.name,
-    parentArn: row.parent_arn,
-    status: row.status,
-    message: row.message,
-    createdAt: row.created_at,
-    modifiedAt: row.modified_at,
-    attrs: JSON.parse(row.attrs) as Record<string, unknown>,
-  };
-}
+/** The columns of a record, for SELECT. */
+const COLUMNS = resourceColumns();
 
 const IN_PROGRESS = ["CREATE_IN_PROGRESS", "DELETE_IN_PROGRESS"];
 
@@ -69,11 +41,9 @@ export class SqliteResourceStore implements ResourceStore {
   constructor(private readonly db: Db) {
     this.statements = {
       insert: db.prepare(
-        `INSERT INTO resources (arn, account_id, region, kind, name, parent_arn, status, message, created_at,
-           modified_at, attrs) VALUES (@arn, @accountId, @region, @kind, @name, @parentArn, @status, @message,
-           @createdAt, @modifiedAt, @attrs) ON CONFLICT (arn) DO NOTHING`,
+        `INSERT INTO resources (${COLUMNS}) VALUES (${placeholders(11, "sqlite")}) ON CONFLICT (arn) DO NOTHING`,
       ),
-      get: db.prepare("SELECT * FROM resources WHERE arn = ?"),
+      get: db.prepare(`SELECT ${COLUMNS} FROM resources WHERE arn = ?`),
       update: db.prepare(
         "UPDATE resources SET status = ?, message = ?, attrs = ?, modified_at = ? WHERE arn = ?",
       ),
@@ -84,17 +54,17 @@ export class SqliteResourceStore implements ResourceStore {
         `UPDATE resources SET lease_until = ? WHERE arn = ? AND lease_owner = ?
            AND status IN ('CREATE_IN_PROGRESS', 'DELETE_IN_PROGRESS', 'CREATE_STOPPING') RETURNING arn, status`,
       ),
-      children: db.prepare("SELECT * FROM resources WHERE parent_arn = ? ORDER BY created_at, arn"),
+      children: db.prepare(`SELECT ${COLUMNS} FROM resources WHERE parent_arn = ? ORDER BY created_at, arn`),
       referrers: db.prepare(
-        `SELECT r.* FROM resource_refs f JOIN resources r ON r.arn = f.from_arn WHERE f.to_arn = ?
-         ORDER BY r.created_at, r.arn`,
+        `SELECT ${resourceColumns("r")} FROM resource_refs f JOIN resources r ON r.arn = f.from_arn
+         WHERE f.to_arn = ? ORDER BY r.created_at, r.arn`,
       ),
       insertRef: db.prepare("INSERT OR IGNORE INTO resource_refs (from_arn, to_arn) VALUES (?, ?)"),
       deleteRefs: db.prepare("DELETE FROM resource_refs WHERE from_arn = ?"),
-      byStatus: db.prepare("SELECT * FROM resources WHERE status = ? ORDER BY created_at, arn"),
+      byStatus: db.prepare(`SELECT ${COLUMNS} FROM resources WHERE status = ? ORDER BY created_at, arn`),
       // The sweeping runner never takes back its own jobs: while it runs it knows them.
       expired: db.prepare(
-        `SELECT * FROM resources WHERE status = ? AND (? OR lease_until IS NULL OR lease_until < ?)
+        `SELECT ${COLUMNS} FROM resources WHERE status = ? AND (? OR lease_until IS NULL OR lease_until < ?)
            AND lease_owner IS NOT ?
          ORDER BY created_at, arn`,
       ),
@@ -127,8 +97,8 @@ export class SqliteResourceStore implements ResourceStore {
   }
 
   private getSync(arn: string): ResourceRecord | undefined {
-    const row = this.statements.get.get(arn) as Row | undefined;
-    return row ? fromRow(row) : undefined;
+    const row = this.statements.get.get(arn) as ResourceRow | undefined;
+    return row ? resourceFromRow(row) : undefined;
   }
 
   async get(arn: string): Promise<ResourceRecord | undefined> {
@@ -136,15 +106,15 @@ export class SqliteResourceStore implements ResourceStore {
   }
 
   async children(arn: string): Promise<ResourceRecord[]> {
-    return (this.statements.children.all(arn) as Row[]).map(fromRow);
+    return (this.statements.children.all(arn) as ResourceRow[]).map(resourceFromRow);
   }
 
   async referrers(arn: string): Promise<ResourceRecord[]> {
-    return (this.statements.referrers.all(arn) as Row[]).map(fromRow);
+    return (this.statements.referrers.all(arn) as ResourceRow[]).map(resourceFromRow);
   }
 
   async withStatus(status: string): Promise<ResourceRecord[]> {
-    return (this.statements.byStatus.all(status) as Row[]).map(fromRow);
+    return (this.statements.byStatus.all(status) as ResourceRow[]).map(resourceFromRow);
   }
 
   async list(query: ListQuery): Promise<ResourceRecord[]> {
@@ -163,9 +133,9 @@ export class SqliteResourceStore implements ResourceStore {
     }
     params.push(query.limit);
     const rows = this.cached(
-      `SELECT * FROM resources WHERE ${where.join(" AND ")} ORDER BY created_at DESC, arn LIMIT ?`,
-    ).all(...params) as Row[];
-    return rows.map(fromRow);
+      `SELECT ${COLUMNS} FROM resources WHERE ${where.join(" AND ")} ORDER BY created_at DESC, arn LIMIT ?`,
+    ).all(...params) as ResourceRow[];
+    return rows.map(resourceFromRow);
   }
 
   private countActiveSync(kind: string, scope: Scope, statuses: readonly string[]): number {
@@ -185,8 +155,8 @@ export class SqliteResourceStore implements ResourceStore {
     if (!guard) return undefined;
     if ("noChild" in guard) {
       const { parentArn, kind, statuses } = guard.noChild;
-      const child = (this.statements.children.all(parentArn) as Row[])
-        .map(fromRow)
+      const child = (this.statements.children.all(parentArn) as ResourceRow[])
+        .map(resourceFromRow)
         .find((c) => (kind === undefined || c.kind === kind) && (!statuses || statuses.includes(c.status)));
       return child ? { inserted: false, reason: "child", child } : undefined;
     }
@@ -207,7 +177,7 @@ export class SqliteResourceStore implements ResourceStore {
     const refused = this.guardFails(resource.guard);
     if (refused) return refused;
     const { record } = resource;
-    const info = this.statements.insert.run({ ...record, attrs: JSON.stringify(record.attrs) });
+    const info = this.statements.insert.run(...resourceValues(record));
     if (info.changes === 0) return { inserted: false, reason: "exists" };
     for (const to of resource.refs ?? []) this.statements.insertRef.run(record.arn, to);
     for (const t of resource.tags ?? []) this.statements.upsertTag.run(record.arn, t.Key, t.Value);
@@ -330,7 +300,9 @@ export class SqliteResourceStore implements ResourceStore {
         ["DELETE_PENDING", "DELETE_IN_PROGRESS", true],
         ["CREATE_PENDING", "CREATE_IN_PROGRESS", false],
       ] as const) {
-        const row = (this.statements.byStatus.all(from) as Row[]).find((r) => !exclude.includes(r.arn));
+        const row = (this.statements.byStatus.all(from) as ResourceRow[]).find(
+          (r) => !exclude.includes(r.arn),
+        );
         if (!row) continue;
         this.statements.setLease.run(owner, Date.now() + leaseMs, row.arn);
         const claimed = this.updateSync(row.arn, { status: to }, { status: [from] });
@@ -362,17 +334,17 @@ export class SqliteResourceStore implements ResourceStore {
       const all = options.all ? 1 : 0;
       const requeued: string[] = [];
       for (const status of IN_PROGRESS) {
-        for (const row of this.statements.expired.all(status, all, now, owner) as Row[]) {
+        for (const row of this.statements.expired.all(status, all, now, owner) as ResourceRow[]) {
           this.statements.setLease.run(null, null, row.arn);
           const back = status === "CREATE_IN_PROGRESS" ? "CREATE_PENDING" : "DELETE_PENDING";
           this.updateSync(row.arn, { status: back, touch: false }, { status: [status] });
           requeued.push(row.arn);
         }
       }
-      const stopping = (this.statements.expired.all("CREATE_STOPPING", all, now, owner) as Row[]).map(
+      const stopping = (this.statements.expired.all("CREATE_STOPPING", all, now, owner) as ResourceRow[]).map(
         (row) => {
           this.statements.setLease.run(owner, now + leaseMs, row.arn);
-          return fromRow(row);
+          return resourceFromRow(row);
         },
       );
       return { requeued, stopping };

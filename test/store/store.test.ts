@@ -251,6 +251,57 @@ for (const engine of ENGINES) {
       assert.equal((await r.children(job.arn)).length, 1);
     });
 
+    test("NUL, lone surrogates and the escape mark in text and attributes round-trip (PostgreSQL escapes them)", async () => {
+      const r = store.resources;
+      // Every shape the PostgreSQL escape must tell apart: NUL, the mark U+FFFF, the mark followed by what an
+      // escape looks like, a backslash-u text that is not an escape, a lone surrogate, NUL in a key.
+      const tricky = [
+        "a\u0000b",
+        "\uffff",
+        "\uffff0000",
+        "\uffff\uffff",
+        "\\u0000",
+        "x\ud800y",
+        "\u0000\uffff\u0001",
+      ];
+      const attrs = {
+        Values: tricky,
+        Nested: { "k\u0000ey": "v\u0000", "\uffff": tricky[3] },
+        Plain: "p\u0000",
+      };
+      const rec = record("nul-text", { attrs, message: "failed on a\u0000b and \uffff0000" });
+      assert.deepEqual(await r.insert({ record: rec, tags: [{ Key: "t\u0000", Value: "v\u0000\uffff" }] }), {
+        inserted: true,
+      });
+      assert.deepEqual(await r.get(rec.arn), rec);
+      assert.deepEqual(await r.tags(rec.arn), [{ Key: "t\u0000", Value: "v\u0000\uffff" }]);
+      // An attribute compared in a list (attrs ->> key on PostgreSQL) matches the same text.
+      const scope = { accountId: rec.accountId, region: rec.region };
+      const byAttr = await r.list({
+        kind: rec.kind,
+        scope,
+        conditions: [{ field: "Plain", value: "p\u0000", equals: true }],
+        limit: 10,
+      });
+      assert.deepEqual(
+        byAttr.map((x) => x.arn),
+        [rec.arn],
+      );
+      const updated = await r.update(rec.arn, {
+        message: "\u0000",
+        attrs: { Plain: undefined, "n\u0000ew": "\ud800\u0000" },
+      });
+      assert.deepEqual(updated, await r.get(rec.arn));
+      assert.equal(updated?.message, "\u0000");
+      assert.deepEqual(updated?.attrs, { Values: tricky, Nested: attrs.Nested, "n\u0000ew": "\ud800\u0000" });
+      // An ARN with a NUL names nothing (a lookup, not an error).
+      assert.equal(await r.get(`${rec.arn}\u0000`), undefined);
+      assert.deepEqual(await r.tags(`${rec.arn}\u0000`), []);
+      assert.equal(await r.setting("nul\u0000key", () => "v\u0000"), "v\u0000");
+      await r.removeTags(rec.arn, ["t\u0000"]);
+      assert.deepEqual(await r.tags(rec.arn), []);
+    });
+
     test("IAM roles: case-insensitive names, policies in the way of a delete", async () => {
       const iam = store.iamRoles;
       const role = {

@@ -7,7 +7,9 @@
  * does hits both alike; the figure is the ratio of the median CPU time per request, and of the median wall time.
  *
  * Run: npm run bench:ops   (env BENCH_BLOCKS, default 60 per service; BENCH_BLOCK_REQUESTS, default 300;
- * BENCH_ON_FIRST=1 starts the "on" service first; BENCH_ON_LEVEL sets the "on" service's log level, default info)
+ * BENCH_ON_FIRST=1 starts the "on" service first; BENCH_ON_LEVEL sets the "on" service's log level, default info;
+ * BENCH_ONLY=on or off starts that service alone and only times it, for a CPU profile of one side:
+ * `node --cpu-prof dist/bench/gateway/ops-cost.js`)
  * The same comparison over real sockets with wrk: BENCH_COMPARE=metrics npm run bench:gateway.
  */
 import os from "node:os";
@@ -82,6 +84,21 @@ async function block(side: Side): Promise<void> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
+/** BENCH_ONLY: one service alone, its blocks timed, so that a CPU profile of this process is that side's. */
+async function only(which: "on" | "off"): Promise<void> {
+  const side = await startSide(which);
+  try {
+    for (let i = 0; i < 5; i++) await block(side);
+    side.cpu.length = side.wall.length = 0;
+    for (let b = 0; b < BLOCKS; b++) await block(side);
+    console.log(
+      `${side.label} alone: CPU ${median(side.cpu).toFixed(1)} µs/request, wall ${median(side.wall).toFixed(1)}`,
+    );
+  } finally {
+    await side.h.close();
+  }
+}
+
 async function main() {
   // BENCH_ON_FIRST=1 starts the "on" service first, to see that the order of start does not decide the ratio.
   const onFirst = process.env.BENCH_ON_FIRST === "1";
@@ -124,4 +141,6 @@ async function main() {
   }
 }
 
-await main();
+const onlySide = process.env.BENCH_ONLY;
+if (onlySide === "on" || onlySide === "off") await only(onlySide);
+else await main();

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type onResponseHookHandler } from "fastify";
 import type { Logger } from "pino";
 import { registerConsole } from "../console/console-routes.js";
 import { validateInput } from "../contract/validate.js";
@@ -70,14 +70,16 @@ export function buildGateway(opts: GatewayOptions): FastifyInstance {
       const { contentType, text } = await metrics.exposition();
       return reply.header("content-type", contentType).send(text);
     });
-    app.addHook("onResponse", (request, reply, done) => {
-      if (request.method === "POST" && request.routeOptions.url === "/") {
+  }
+  // Every answer of POST / (the API, whatever its outcome) is counted: a hook on that route alone, so that no other
+  // route runs it and it need not ask which route a request took.
+  const countRequest: onResponseHookHandler | undefined = metrics
+    ? (request, reply, done) => {
         const labels = requestLabels(request, reply.getHeader("x-amzn-errortype"), reply.statusCode);
         metrics.requestDone(labels.service, labels.operation, labels.errorType, reply.elapsedTime / 1000);
+        done();
       }
-      done();
-    });
-  }
+    : undefined;
   // A browser opening the service's address lands on the console; an API client's GET / stays an AWS error.
   app.get("/", (request, reply) => {
     if (/\btext\/html\b/.test(String(request.headers.accept ?? "").slice(0, 1024)))
@@ -90,7 +92,7 @@ export function buildGateway(opts: GatewayOptions): FastifyInstance {
   });
   registerConsole(app, { services: opts.services, keys: opts.keys });
 
-  app.post("/", async (request, reply) => {
+  app.post("/", { onResponse: countRequest }, async (request, reply) => {
     if (opts.awsQuery && isAwsQueryRequest(request)) return serveAwsQuery(request, reply, opts.awsQuery);
     const requestId = randomUUID();
     try {

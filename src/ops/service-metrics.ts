@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { JobEnd, JobInfo, JobObserver } from "../jobs/job-events.js";
 import type { ResourceRecord } from "../store/resource-store.js";
+import { RequestTally } from "./request-tally.js";
 
 /** What the metrics read at scrape time. The store may answer asynchronously (it is becoming async). */
 export interface MetricSources {
@@ -20,8 +21,7 @@ const JOB_BUCKETS = [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200
  */
 export class ServiceMetrics implements JobObserver {
   readonly registry = new Registry();
-  private readonly requests: Counter<"service" | "operation" | "error_type">;
-  private readonly requestSeconds: Histogram<"service" | "operation" | "error_type">;
+  private readonly requests: RequestTally;
   private readonly jobs: Counter<"kind" | "operation" | "outcome">;
   private readonly jobSeconds: Histogram<"kind" | "operation" | "outcome">;
   private readonly jobsStarted: Counter<"kind" | "operation">;
@@ -29,19 +29,17 @@ export class ServiceMetrics implements JobObserver {
   constructor(sources: MetricSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.requests = new Counter({
-      name: "openforecast_requests_total",
-      help: "API requests answered, by service, operation and error type (empty when it succeeded).",
-      labelNames: ["service", "operation", "error_type"],
-      registers,
-    });
-    this.requestSeconds = new Histogram({
-      name: "openforecast_request_duration_seconds",
-      help: "Time from receiving an API request to the end of its answer.",
-      labelNames: ["service", "operation", "error_type"],
-      buckets: REQUEST_BUCKETS,
-      registers,
-    });
+    // Counted on every API request: its own cheap tallies, exposed through the same registry (request-tally.ts).
+    this.requests = new RequestTally(
+      this.registry,
+      {
+        counter: "openforecast_requests_total",
+        counterHelp: "API requests answered, by service, operation and error type (empty when it succeeded).",
+        histogram: "openforecast_request_duration_seconds",
+        histogramHelp: "Time from receiving an API request to the end of its answer.",
+      },
+      REQUEST_BUCKETS,
+    );
     this.jobsStarted = new Counter({
       name: "openforecast_jobs_started_total",
       help: "Jobs claimed by the job engine, by resource kind and operation (create or delete).",
@@ -108,9 +106,7 @@ export class ServiceMetrics implements JobObserver {
   }
 
   requestDone(service: string, operation: string, errorType: string, seconds: number): void {
-    const labels = { service, operation, error_type: errorType };
-    this.requests.inc(labels);
-    this.requestSeconds.observe(labels, seconds);
+    this.requests.record(service, operation, errorType, seconds);
   }
 
   started(job: JobInfo): void {

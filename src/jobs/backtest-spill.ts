@@ -14,8 +14,9 @@
 // a task object under the chunk's key (jobs/task-objects.ts), which the process that ran it stores, once, before
 // the result reaches the coordinator. The coordinator reads the chunk back by key, and deletes the prefix when
 // training ends, fails or stops.
-// A local folder (`{ dir }`, the job's scratch on local disk, written by the worker thread itself) remains for
-// measurements against the object path (bench/scale/spill-bench.ts); no pipeline uses it.
+// A local folder (`{ dir }`) remains for the measurement against the object path (bench/scale/spill-bench.ts):
+// in the embedded deployment local disk was not faster in training time (bench/RESULTS.md, "Backtest spill by
+// key"), so no pipeline uses it.
 //
 // Chunk layout: Float64 little-endian, per backtest record in the result's order, per fitted member (components,
 // then switch candidates, as `members` lists them): the mean, then each quantile level, `horizon` values each.

@@ -25,7 +25,7 @@ import {
 } from "../forecasting/global/index.js";
 import { loadMembers } from "../forecasting/members.js";
 import type { SeriesSet } from "../forecasting/series-set.js";
-import { chunkKey, openSpill, type SpillInfo, type SpillLocation, spillBacktests } from "./backtest-spill.js";
+import { chunkKey, type SpillInfo, spillBacktests } from "./backtest-spill.js";
 import { forecastAt, type PackedForecasts, packForecasts } from "./forecast-transfer.js";
 import { type PackedSeries, type PackedSeriesSet, unpackSeries, unpackSeriesSet } from "./series-transfer.js";
 import type { TaskObjects } from "./task-objects.js";
@@ -58,11 +58,10 @@ export async function backtestChunk(input: {
   options: AutoPredictorOptions;
   /** Per member, per window: the forecasts for the chunk's series. */
   external: Record<string, PackedForecasts[]>;
-  /** With learned members: where the components' backtest forecasts go, as chunk `chunk` (backtest-spill.ts), so
-   * that the result carries the sums and actuals alone. In object storage they leave as the result's task object
-   * under the chunk's key (task-objects.ts), stored by the process that ran the task; a local folder is written
-   * here. */
-  spill?: { location: SpillLocation; chunk: number };
+  /** With learned members: the spill's key prefix in the internal bucket (backtest-spill.ts). The components'
+   * backtest forecasts leave as the result's task object under chunk `chunk`'s key (task-objects.ts), stored by
+   * the process that ran the task, so that the result carries the sums and actuals alone. */
+  spill?: { prefix: string; chunk: number };
 }): Promise<AutoPredictorResult & { spill?: SpillInfo } & TaskObjects> {
   await loadMembers(input.options.members ?? []);
   const external = Object.fromEntries(
@@ -79,7 +78,7 @@ export async function backtestChunk(input: {
   const switchMembers = (input.options.switchMembers ?? []).filter(
     (m) => !input.options.learnedMembers?.includes(m),
   );
-  const { location, chunk } = input.spill;
+  const { prefix, chunk } = input.spill;
   const { info, bytes } = spillBacktests(
     result,
     chunk,
@@ -87,10 +86,7 @@ export async function backtestChunk(input: {
     input.grid.horizon,
     input.options.quantiles.length,
   );
-  if ("prefix" in location)
-    return { ...result, spill: info, objects: { [chunkKey(location.prefix, chunk)]: bytes } };
-  await openSpill(location).write(chunk, bytes);
-  return { ...result, spill: info };
+  return { ...result, spill: info, objects: { [chunkKey(prefix, chunk)]: bytes } };
 }
 
 /**

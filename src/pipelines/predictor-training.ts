@@ -34,13 +34,7 @@ import { MIN_GLOBAL_POINTS } from "../forecasting/global/index.js";
 import type { MemberName } from "../forecasting/members.js";
 import type { SeriesForecast } from "../forecasting/model.js";
 import { attributeNames, type PreparedSeries, type SeriesSet } from "../forecasting/series-set.js";
-import {
-  type ChunkSpill,
-  openSpill,
-  releaseBacktests,
-  restoreBacktests,
-  type SpillLocation,
-} from "../jobs/backtest-spill.js";
+import { type ChunkSpill, openSpill, releaseBacktests, restoreBacktests } from "../jobs/backtest-spill.js";
 import { forecastAt, type PackedForecasts, sliceForecasts } from "../jobs/forecast-transfer.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { packSeriesSet, sliceSeries } from "../jobs/series-transfer.js";
@@ -263,13 +257,6 @@ function csvField(value: string): string {
 }
 
 /**
- * Where training chunks spill their component forecasts: the job's scratch prefix in object storage (any pool).
- * OPENFORECAST_BENCH_SPILL=disk puts them in the job's local scratch instead when the pool's tasks share this
- * host's disk, for bench/scale/spill-bench.ts to time the two side by side. TEMPORARY: measurement only.
- */
-const spillToDisk = () => process.env.OPENFORECAST_BENCH_SPILL === "disk";
-
-/**
  * Runs one task per item; at the first failure the others are aborted, and that failure is thrown once every task
  * has settled, so that nothing a task still writes for the job (its spilled chunk) comes after the job's cleanup.
  */
@@ -403,14 +390,10 @@ export function predictorJobs(services: Services, workers: WorkerPool): JobHandl
         // components' backtest forecasts out of memory, under this run's scratch prefix in object storage (so on
         // any WorkerPool: threads here or workers on other hosts), and the coordinator reads them back one chunk
         // at a time once the weights are known.
-        const spillLocation: SpillLocation | undefined = !options.learnedMembers
-          ? undefined
-          : spillToDisk() && pool.sharesDisk
-            ? { dir: scratch.file("backtest-parts") }
-            : {
-                prefix: `${jobScratchPrefix(predictor, "predictor", predictor.name, randomUUID())}backtest-parts/`,
-              };
-        if (spillLocation) spill = openSpill(spillLocation, services.blobs);
+        const spillPrefix = options.learnedMembers
+          ? `${jobScratchPrefix(predictor, "predictor", predictor.name, randomUUID())}backtest-parts/`
+          : undefined;
+        if (spillPrefix) spill = openSpill({ prefix: spillPrefix }, services.blobs);
         // The estimate extrapolates the chunks' own pace: counting the preparation and the global model's backtest
         // (which come first) made it several times too long until most chunks were done.
         const chunksStarted = Date.now();
@@ -432,7 +415,7 @@ export function predictorJobs(services: Services, workers: WorkerPool): JobHandl
               series,
               options,
               external,
-              ...(spillLocation ? { spill: { location: spillLocation, chunk: i } } : {}),
+              ...(spillPrefix ? { spill: { prefix: spillPrefix, chunk: i } } : {}),
             },
             signal,
           );

@@ -103,7 +103,7 @@ async function chunkInput(prefix: string) {
       learnedMembers: [...LEARNED_MEMBERS],
     },
     external: {},
-    spill: { location: { prefix }, chunk: 4 },
+    spill: { prefix, chunk: 4 },
   };
 }
 

@@ -7,10 +7,16 @@
 // chunk's component forecasts are in memory at once, instead of every chunk's.
 //
 // Where the chunks are kept is behind `ChunkSpill` (write chunk i, read chunk i, dispose), opened from a
-// `SpillLocation`: plain data, so it goes to the worker inside its task. Today the location is a folder in the
-// training job's scratch (local disk, removed when training ends); when chunks run in worker processes on other
-// hosts, a location naming an object key prefix in the internal bucket would take its place, with nothing else
-// changing.
+// `SpillLocation`: plain data, so it goes to the worker inside its task. The location is a key prefix in the
+// internal bucket, under the training job's scratch prefix (storage/blob-store.ts, `jobScratchPrefix`), so that it
+// works whichever WorkerPool runs the chunks, threads of this process or worker processes on other hosts. A worker
+// task cannot write to object storage itself (worker threads hold no S3 client): it returns its chunk's bytes as
+// a task object under the chunk's key (jobs/task-objects.ts), which the process that ran it stores, once, before
+// the result reaches the coordinator. The coordinator reads the chunk back by key, and deletes the prefix when
+// training ends, fails or stops.
+// A local folder (`{ dir }`) remains for the measurement against the object path (bench/scale/spill-bench.ts):
+// in the embedded deployment local disk was not faster in training time (bench/RESULTS.md, "Backtest spill by
+// key"), so no pipeline uses it.
 //
 // Chunk layout: Float64 little-endian, per backtest record in the result's order, per fitted member (components,
 // then switch candidates, as `members` lists them): the mean, then each quantile level, `horizon` values each.
@@ -20,13 +26,12 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import type { AutoPredictorResult, BacktestRecord } from "../forecasting/auto/auto-predictor.js";
 import type { SeriesForecast } from "../forecasting/model.js";
+import type { BlobStore } from "../storage/blob-store.js";
 
-/** Where a training's spilled chunks are kept: a local folder (the job's scratch) for now. */
-export interface SpillLocation {
-  dir: string;
-}
+/** Where a training's spilled chunks are kept: a key prefix (ending in "/") in the internal bucket, or a local folder. */
+export type SpillLocation = { prefix: string } | { dir: string };
 
-/** A training's spilled chunks: written once each by the worker that backtested it, read back by the coordinator. */
+/** A training's spilled chunks: written once each for the worker that backtested it, read back by the coordinator. */
 export interface ChunkSpill {
   write(chunk: number, bytes: Uint8Array): Promise<void>;
   read(chunk: number): Promise<Uint8Array>;
@@ -34,19 +39,38 @@ export interface ChunkSpill {
   dispose(): Promise<void>;
 }
 
-/** The spill at `location`; the folder is made on the first write. */
-export function openSpill(location: SpillLocation): ChunkSpill {
-  const fileOf = (chunk: number) => path.join(location.dir, `chunk-${chunk}.bin`);
+/** The key of chunk `chunk` of the spill at `prefix`. */
+export function chunkKey(prefix: string, chunk: number): string {
+  return `${prefix}chunk-${chunk}.bin`;
+}
+
+/** What the object spill needs of the blob store. */
+export type SpillObjects = Pick<BlobStore, "putBytes" | "getBytes" | "deletePrefix">;
+
+/** The spill at `location`: by key through `objects`, or in a local folder (made on the first write). */
+export function openSpill(location: SpillLocation, objects?: SpillObjects): ChunkSpill {
+  if ("dir" in location) return folderSpill(location.dir);
+  if (!objects) throw new Error("a spill in object storage needs the blob store");
+  const { prefix } = location;
+  return {
+    write: (chunk, bytes) => objects.putBytes(chunkKey(prefix, chunk), bytes),
+    read: (chunk) => objects.getBytes(chunkKey(prefix, chunk)),
+    dispose: () => objects.deletePrefix(prefix),
+  };
+}
+
+function folderSpill(dir: string): ChunkSpill {
+  const fileOf = (chunk: number) => path.join(dir, `chunk-${chunk}.bin`);
   return {
     async write(chunk, bytes) {
-      await fsp.mkdir(location.dir, { recursive: true });
+      await fsp.mkdir(dir, { recursive: true });
       await fsp.writeFile(fileOf(chunk), bytes);
     },
     async read(chunk) {
       return fsp.readFile(fileOf(chunk));
     },
     async dispose() {
-      await fsp.rm(location.dir, { recursive: true, force: true });
+      await fsp.rm(dir, { recursive: true, force: true });
     },
   };
 }
@@ -63,17 +87,17 @@ export interface SpillInfo {
 }
 
 /**
- * Writes the records' component and candidate forecasts as chunk `chunk` of `spill` and strips them from the
- * result (in place): what the worker sends back is then the sums and the actuals alone.
+ * Encodes the records' component and candidate forecasts as chunk `chunk` and strips them from the result (in
+ * place): what the worker sends back is then the sums and the actuals alone, with the chunk's bytes to be kept
+ * wherever the spill is.
  */
-export async function spillBacktests(
+export function spillBacktests(
   result: AutoPredictorResult,
-  spill: ChunkSpill,
   chunk: number,
   switchMembers: readonly string[],
   horizon: number,
   quantiles: number,
-): Promise<SpillInfo> {
+): { info: SpillInfo; bytes: Uint8Array } {
   const components = result.statisticalComponents ?? 0;
   const members = [...result.components.slice(0, components), ...switchMembers];
   const stride = horizon * (1 + quantiles);
@@ -91,17 +115,18 @@ export async function spillBacktests(
     delete b.parts;
     delete b.others;
   });
-  await spill.write(chunk, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
-  return { chunk, members, components, horizon, quantiles };
+  return {
+    info: { chunk, members, components, horizon, quantiles },
+    bytes: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+  };
 }
 
-/** Reads a chunk back onto its records (`parts`, and `others` when there are switch candidates). */
-export async function restoreBacktests(
+/** Puts a chunk's bytes (read back from its spill) onto its records (`parts`, and `others` when there are switch candidates). */
+export function restoreBacktests(
   records: readonly BacktestRecord[],
-  spill: ChunkSpill,
+  bytes: Uint8Array,
   info: SpillInfo,
-): Promise<void> {
-  const bytes = await spill.read(info.chunk);
+): void {
   // A fresh copy when the bytes are not 8-aligned in their buffer (a pooled Buffer may not be).
   const aligned = bytes.byteOffset % 8 === 0 ? bytes : Uint8Array.from(bytes);
   const values = new Float64Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 8);

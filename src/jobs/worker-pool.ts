@@ -19,8 +19,9 @@ export interface WorkerPool {
   readonly busy: number;
   readonly queued: number;
   /**
-   * Whether tasks run on this host, so a task may leave files in the caller's scratch for the caller to read
-   * (training's backtest spill). False for the task queue, whose tasks run on any worker host.
+   * Whether tasks run on this host, so a task could leave files in the caller's scratch for the caller to read.
+   * False for the task queue, whose tasks run on any worker host. No pipeline relies on it: what a task leaves its
+   * job goes to object storage as task objects (task-objects.ts), on any pool.
    */
   readonly sharesDisk: boolean;
   /** Runs one named task; aborting the signal ends the task wherever it runs. */

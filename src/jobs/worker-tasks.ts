@@ -25,9 +25,10 @@ import {
 } from "../forecasting/global/index.js";
 import { loadMembers } from "../forecasting/members.js";
 import type { SeriesSet } from "../forecasting/series-set.js";
-import { openSpill, type SpillInfo, type SpillLocation, spillBacktests } from "./backtest-spill.js";
+import { chunkKey, type SpillInfo, spillBacktests } from "./backtest-spill.js";
 import { forecastAt, type PackedForecasts, packForecasts } from "./forecast-transfer.js";
 import { type PackedSeries, type PackedSeriesSet, unpackSeries, unpackSeriesSet } from "./series-transfer.js";
+import type { TaskObjects } from "./task-objects.js";
 
 type GridInfo = Pick<SeriesSet, "horizon" | "period">;
 
@@ -57,10 +58,11 @@ export async function backtestChunk(input: {
   options: AutoPredictorOptions;
   /** Per member, per window: the forecasts for the chunk's series. */
   external: Record<string, PackedForecasts[]>;
-  /** With learned members: where the components' backtest forecasts go, as chunk `chunk` (backtest-spill.ts), so
-   * that the result carries the sums and actuals alone. */
-  spill?: { location: SpillLocation; chunk: number };
-}): Promise<AutoPredictorResult & { spill?: SpillInfo }> {
+  /** With learned members: the spill's key prefix in the internal bucket (backtest-spill.ts). The components'
+   * backtest forecasts leave as the result's task object under chunk `chunk`'s key (task-objects.ts), stored by
+   * the process that ran the task, so that the result carries the sums and actuals alone. */
+  spill?: { prefix: string; chunk: number };
+}): Promise<AutoPredictorResult & { spill?: SpillInfo } & TaskObjects> {
   await loadMembers(input.options.members ?? []);
   const external = Object.fromEntries(
     Object.entries(input.external).map(([name, perWindow]) => [
@@ -76,15 +78,15 @@ export async function backtestChunk(input: {
   const switchMembers = (input.options.switchMembers ?? []).filter(
     (m) => !input.options.learnedMembers?.includes(m),
   );
-  const spill = await spillBacktests(
+  const { prefix, chunk } = input.spill;
+  const { info, bytes } = spillBacktests(
     result,
-    openSpill(input.spill.location),
-    input.spill.chunk,
+    chunk,
     switchMembers,
     input.grid.horizon,
     input.options.quantiles.length,
   );
-  return { ...result, spill };
+  return { ...result, spill: info, objects: { [chunkKey(prefix, chunk)]: bytes } };
 }
 
 /**

@@ -1,4 +1,5 @@
-import { once } from "node:events";
+import { randomUUID } from "node:crypto";
+import { once, setMaxListeners } from "node:events";
 import { createWriteStream } from "node:fs";
 import { TimeSlice } from "../data/time-slice.js";
 import type { WindowAccuracy } from "../forecasting/auto/accuracy.js";
@@ -28,22 +29,17 @@ import { MIN_GLOBAL_POINTS } from "../forecasting/global/index.js";
 import type { MemberName } from "../forecasting/members.js";
 import type { SeriesForecast } from "../forecasting/model.js";
 import { attributeNames, type PreparedSeries, type SeriesSet } from "../forecasting/series-set.js";
-import {
-  type ChunkSpill,
-  openSpill,
-  releaseBacktests,
-  restoreBacktests,
-  type SpillLocation,
-} from "../jobs/backtest-spill.js";
+import { type ChunkSpill, openSpill, releaseBacktests, restoreBacktests } from "../jobs/backtest-spill.js";
 import { forecastAt, type PackedForecasts, sliceForecasts } from "../jobs/forecast-transfer.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { packSeriesSet, sliceSeries } from "../jobs/series-transfer.js";
+import { storingTaskObjects } from "../jobs/task-objects.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
 import type { Services } from "../resources/context.js";
 import { newExplainability } from "../resources/explainabilities.js";
 import { parseForecastTypes } from "../resources/predictor-config.js";
 import { predictorSeries } from "../resources/series-input.js";
-import { resourcePrefix } from "../storage/blob-store.js";
+import { type BlobReader, jobScratchPrefix, jobScratchRoot, resourcePrefix } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { datasetMemberRunner } from "./dataset-members.js";
 
@@ -203,14 +199,48 @@ function csvField(value: string): string {
   return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
+/**
+ * Runs one task per item; at the first failure the others are aborted, and that failure is thrown once every task
+ * has settled, so that nothing a task still writes for the job (its spilled chunk) comes after the job's cleanup.
+ */
+async function allOrFirstFailure<T, R>(
+  items: readonly T[],
+  signal: AbortSignal,
+  task: (item: T, index: number, signal: AbortSignal) => Promise<R>,
+): Promise<R[]> {
+  const failure = new AbortController();
+  const each = AbortSignal.any([signal, failure.signal]);
+  // Every chunk's task listens to it.
+  setMaxListeners(0, each);
+  let first: { error: unknown } | undefined;
+  const settled = await Promise.allSettled(
+    items.map((item, i) =>
+      task(item, i, each).catch((error: unknown) => {
+        if (!first) {
+          first = { error };
+          failure.abort(error);
+        }
+        throw error;
+      }),
+    ),
+  );
+  if (first) throw signal.aborted ? signal.reason : first.error;
+  return settled.map((r) => (r as PromiseFulfilledResult<R>).value);
+}
+
 /** Training: prepare the series, backtest the members in worker threads, keep each series' best. */
-export function predictorJobs(services: Services, pool: WorkerPool): JobHandler {
+export function predictorJobs(services: Services, workers: WorkerPool): JobHandler {
+  // A training chunk's spilled forecasts come back from a thread of this process as task objects: stored here.
+  const pool = storingTaskObjects(workers, (key, bytes) => services.blobs.putBytes(key, bytes));
   return {
     async run(ctx: JobContext) {
       const scratch = await services.blobs.scratch(ctx.record.name);
       let spill: ChunkSpill | undefined;
       try {
         const predictor = ctx.record;
+        // This run holds the job's lease: any other run of it died or was abandoned, and the scratch objects it
+        // left are of no use to anyone.
+        await services.blobs.deletePrefix(jobScratchRoot(predictor, "predictor", predictor.name));
         const started = Date.now();
         const { set, importJobArns } = await predictorSeries(
           services.store,
@@ -300,48 +330,45 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
             : (await packSeriesSet(set, shifted(set.series, plan.shift))).series;
         const parts = chunks(set.series, seriesPerChunk);
         // Learned statistical weights train in two passes (jobs/backtest-spill.ts): the chunks keep their
-        // components' backtest forecasts out of memory (in this job's scratch), the coordinator reads them back one
-        // chunk at a time once the weights are known.
-        // With the task queue a chunk runs on another host, whose disk this job cannot read: there the chunks send
-        // their component forecasts back (one pass, more coordinator memory) until the spill is put in the
-        // internal bucket by key (docs/decisions.md, "Scale-out").
-        const spillLocation: SpillLocation | undefined =
-          options.learnedMembers && pool.sharesDisk ? { dir: scratch.file("backtest-parts") } : undefined;
-        if (spillLocation) spill = openSpill(spillLocation);
+        // components' backtest forecasts out of memory, under this run's scratch prefix in object storage (so on
+        // any WorkerPool: threads here or workers on other hosts), and the coordinator reads them back one chunk
+        // at a time once the weights are known.
+        const spillPrefix = options.learnedMembers
+          ? `${jobScratchPrefix(predictor, "predictor", predictor.name, randomUUID())}backtest-parts/`
+          : undefined;
+        if (spillPrefix) spill = openSpill({ prefix: spillPrefix }, services.blobs);
         // The estimate extrapolates the chunks' own pace: counting the preparation and the global model's backtest
         // (which come first) made it several times too long until most chunks were done.
         const chunksStarted = Date.now();
         let done = 0;
-        const results = await Promise.all(
-          parts.map(async (part, i) => {
-            const offset = i * seriesPerChunk;
-            const end = offset + part.length;
-            const external: Record<string, PackedForecasts[]> = {};
-            datasetMembers.forEach((name, m) => {
-              external[name] = (datasetBacktests[m] as PackedForecasts[]).map((perWindow) =>
-                sliceForecasts(perWindow, offset, end),
-              );
-            });
-            const series = sliceSeries(backtested, offset, end);
-            const result = await pool.run(
-              "backtestChunk",
-              {
-                grid,
-                series,
-                options,
-                external,
-                ...(spillLocation ? { spill: { location: spillLocation, chunk: i } } : {}),
-              },
-              ctx.signal,
+        const results = await allOrFirstFailure(parts, ctx.signal, async (part, i, signal) => {
+          const offset = i * seriesPerChunk;
+          const end = offset + part.length;
+          const external: Record<string, PackedForecasts[]> = {};
+          datasetMembers.forEach((name, m) => {
+            external[name] = (datasetBacktests[m] as PackedForecasts[]).map((perWindow) =>
+              sliceForecasts(perWindow, offset, end),
             );
-            done++;
-            const perChunk = (Date.now() - chunksStarted) / done;
-            ctx.progress({
-              EstimatedTimeRemainingInMinutes: Math.ceil((perChunk * (parts.length - done)) / 60_000),
-            });
-            return { offset, result };
-          }),
-        );
+          });
+          const series = sliceSeries(backtested, offset, end);
+          const result = await pool.run(
+            "backtestChunk",
+            {
+              grid,
+              series,
+              options,
+              external,
+              ...(spillPrefix ? { spill: { prefix: spillPrefix, chunk: i } } : {}),
+            },
+            signal,
+          );
+          done++;
+          const perChunk = (Date.now() - chunksStarted) / done;
+          ctx.progress({
+            EstimatedTimeRemainingInMinutes: Math.ceil((perChunk * (parts.length - done)) / 60_000),
+          });
+          return { offset, result };
+        });
         // The dataset-level weights, learned from all chunks' backtests.
         const components = (results[0] as { result: AutoPredictorResult }).result.components;
         let combination: CombinationRecord;
@@ -372,7 +399,8 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
             work: (offset: number, result: AutoPredictorResult) => Promise<void> | void,
           ) => {
             for (const { offset, result } of results) {
-              if (result.spill && spill) await restoreBacktests(result.backtests, spill, result.spill);
+              if (result.spill && spill)
+                restoreBacktests(result.backtests, await spill.read(result.spill.chunk), result.spill);
               await work(offset, result);
               if (result.spill) releaseBacktests(result.backtests);
               if (pacing.due()) await pacing.pause();
@@ -472,9 +500,13 @@ export function predictorJobs(services: Services, pool: WorkerPool): JobHandler 
           TrainingSeconds: (Date.now() - started) / 1000,
         };
       } finally {
-        // A failed or stopped training leaves its spilled chunks too: gone with the scratch folder today, and
-        // removed through the spill when they are objects elsewhere.
-        await spill?.dispose();
+        // A failed or stopped training's spilled chunks go too (and with the resource's objects in its cleanup,
+        // should this fail).
+        await spill
+          ?.dispose()
+          .catch((e: unknown) =>
+            services.log.warn({ err: e, arn: ctx.record.arn }, "removing a training's spilled chunks failed"),
+          );
         await scratch.dispose();
       }
     },

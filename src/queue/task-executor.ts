@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { takeTaskObjects } from "../jobs/task-objects.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
 import type { WorkerTaskName } from "../jobs/worker-tasks.js";
 import type { PgBoss, PgBossJob } from "./pg-boss.js";
@@ -16,7 +17,10 @@ const WATCH_MS = 1_000;
  * dies, the task expires after the queue's lease and pg-boss hands it to another worker (up to its retries). The
  * result is written once: an attempt that finds the result already in object storage (an earlier attempt wrote
  * it, then died before telling the queue) completes without computing or writing it again, and an attempt whose
- * task was cancelled or taken back meanwhile stops without writing.
+ * task was cancelled or taken back meanwhile stops without writing. The objects a task leaves for its job
+ * (jobs/task-objects.ts: a training chunk's spilled forecasts) are stored before its result, each key once: a key
+ * an earlier attempt already wrote is left as it is (the attempts compute the same bytes), and an attempt whose
+ * task is no longer its own writes none.
  */
 export class TaskExecutor {
   private closed = false;
@@ -63,16 +67,25 @@ export class TaskExecutor {
     const watch = setInterval(() => void this.watch(job.id, startedOn, controller), WATCH_MS);
     this.started++;
     this.log.info({ taskId, task: name, jobArn, slot, attempt: job.retryCount }, "task started");
+    let objects = 0;
     try {
       if (!(await this.payloads.exists(resultKey))) {
         const input = decodeTaskValue<never>(await this.payloads.get(this.payloads.inputKey(taskId)));
         const result = await this.threads.run(name as WorkerTaskName, input, controller.signal);
+        const leaves = takeTaskObjects(result);
+        // A stop that came while the task computed: its job is cleaning up, and must not find objects written after.
+        if (leaves.length > 0) await this.watch(job.id, startedOn, controller);
         if (controller.signal.aborted) return;
+        for (const [key, bytes] of leaves) {
+          if (await this.payloads.exists(key)) continue;
+          await this.payloads.put(key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+          objects++;
+        }
         if (!(await this.payloads.exists(resultKey)))
           await this.payloads.put(resultKey, encodeTaskValue(result));
       }
       await this.boss.complete(TASK_QUEUE, job.id, {} satisfies TaskOutcome);
-      this.log.info({ taskId, task: name, jobArn, slot }, "task finished");
+      this.log.info({ taskId, task: name, jobArn, slot, objects }, "task finished");
     } catch (error) {
       if (controller.signal.aborted) {
         this.log.info(

@@ -23,6 +23,7 @@ export const QueryForecast: OperationHandler<QueryForecastRequest> = async (ctx,
       operation: "QueryForecast",
       arn: forecast.arn,
       file: String(forecast.attrs.ForecastFile),
+      version: String(forecast.createdAt),
       keyNames: forecast.attrs.KeyNames as string[],
       types: forecast.attrs.ForecastTypes as string[],
     },
@@ -36,6 +37,12 @@ export interface QueriedForecast {
   arn: string;
   /** The key of the forecast's object in the internal bucket. */
   file: string;
+  /**
+   * The resource's creation time: its file is written before it turns ACTIVE and never rewritten while it lives,
+   * so a cached copy checked once for this version is served without a HeadObject (storage/blob-store.ts,
+   * "Immutable keys"). Absent: the copy is checked against the object (HeadObject) on every query.
+   */
+  version?: string;
   keyNames: string[];
   types: string[];
 }
@@ -77,8 +84,8 @@ export async function queryForecastFile(
   const where = filters.map(([name, value]) => `${sqlIdent(name)} = ${sqlString(value)}`);
   if (input.StartDate) where.push(`date >= ${sqlString(input.StartDate)}`);
   if (input.EndDate) where.push(`date <= ${sqlString(input.EndDate)}`);
-  // The forecast's object, from the local cache when it was read before and has not changed.
-  const lease = await blobs.fetch(file);
+  // The forecast's object, from the local cache when this version of it was read before.
+  const lease = await blobs.fetch(file, { version: forecast.version });
   const rows = await withConnection(undefined, async (connection) => {
     const reader = await connection.runAndReadAll(
       `SELECT ${keyNames.map(sqlIdent).join(", ")}, date, ${types.map((t) => sqlIdent(forecastTypeColumn(t))).join(", ")}

@@ -261,6 +261,7 @@ export const QueryWhatIfForecast: OperationHandler<QueryWhatIfForecastRequest> =
       operation: "QueryWhatIfForecast",
       arn: whatIf.arn,
       file: String(whatIf.attrs.ForecastFile),
+      version: String(whatIf.createdAt),
       keyNames: whatIf.attrs.KeyNames as string[],
       types: whatIf.attrs.ForecastTypes as string[],
     },

@@ -17,6 +17,24 @@ import type { ObjectStore, ObjectSummary } from "./object-store.js";
  * job (or QueryForecast) reading the same object again does not download it again, and a key rewritten by another
  * process is never served stale.
  *
+ * Immutable keys. The ETag check costs a HeadObject per fetch, a round trip to the S3 endpoint on QueryForecast's
+ * hot path. A caller may skip it by naming the version it wants (`fetch(key, { version })`): the cached copy that
+ * was checked once for that version is then used without asking the endpoint again. That is safe only for a key
+ * whose bytes never change while the version names it, and the rule is the caller's to keep:
+ * - the version must change whenever the key may hold other bytes. A resource's own file (a forecast's
+ *   forecast.parquet) qualifies with the resource's creation time as the version: its job writes the key before
+ *   the resource turns ACTIVE and nothing rewrites it while the resource lives; deleting the resource deletes the
+ *   key, and a resource re-created under the same name (same key) has another creation time, so a copy of the
+ *   old one is never served for it, in this process or any other;
+ * - a key that is rewritten in place (a dataset's current data, a model a later job replaces) must be fetched
+ *   without a version, and pays the HeadObject.
+ * A `put` through this store still drops its own cached copy of the key, version or not.
+ *
+ * Job scratch in object storage. What a job's worker tasks leave for the job itself (a training's spilled
+ * backtest chunks) cannot go to local disk when the tasks run on other hosts: it goes under the job's scratch
+ * prefix (`jobScratchPrefix`), one key per task, written once and deleted by the job when it ends, and with the
+ * resource's own objects when a failed or stopped job is cleaned up.
+ *
  * Data directories from before keys hold absolute paths in their attributes: a reference that is an absolute path
  * is read in place (see `isLegacyPath`); nothing new is ever written that way (docs/decisions.md, "Bulk data as
  * object keys").
@@ -49,6 +67,8 @@ export interface BlobLease {
 interface CacheEntry {
   key: string;
   etag: string;
+  /** The caller's version this copy was checked for (an immutable key: see "Immutable keys" above). */
+  version?: string;
   file: string;
   size: number;
   pins: number;
@@ -79,6 +99,31 @@ export function resourcePrefix(
   ...names: string[]
 ): string {
   return `${["resources", scope.accountId, scope.region, kind, ...names].join("/")}/`;
+}
+
+/** Where a resource's jobs keep scratch objects: every run's `jobScratchPrefix` is under it. */
+export function jobScratchRoot(
+  scope: { accountId: string; region: string },
+  kind: string,
+  name: string,
+): string {
+  return `${resourcePrefix(scope, kind, name)}scratch/`;
+}
+
+/**
+ * The key prefix of one run of a resource's job for the objects its tasks leave it (each under a key of its own,
+ * e.g. one per training chunk). Under the resource's prefix, so that the cleanup of a failed or stopped job and the
+ * deletion of the resource remove whatever any run left, a run whose process died included; one folder per run,
+ * so that a run abandoned after its lease was lost, which still cleans up after itself, never deletes the objects
+ * of the run that took the job over.
+ */
+export function jobScratchPrefix(
+  scope: { accountId: string; region: string },
+  kind: string,
+  name: string,
+  run: string,
+): string {
+  return `${jobScratchRoot(scope, kind, name)}${run}/`;
 }
 
 export class BlobStore implements BlobReader {
@@ -123,6 +168,29 @@ export class BlobStore implements BlobReader {
     await this.objects.uploadStream(this.bucket, key, Readable.from([Buffer.from(text, "utf8")]));
   }
 
+  /** Uploads bytes under `key` (replacing any object there). */
+  async putBytes(key: string, bytes: Uint8Array): Promise<void> {
+    this.forget(key);
+    const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    await this.objects.uploadStream(this.bucket, key, Readable.from([body]));
+  }
+
+  /**
+   * An object's bytes, downloaded without the cache: for objects read once and then deleted (a training's spilled
+   * chunks), which would only push reusable copies out of it.
+   */
+  async getBytes(key: string): Promise<Buffer> {
+    const dir = path.join(this.scratchRoot, "reads");
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, randomUUID());
+    try {
+      await this.objects.downloadToFile(this.bucket, key, file);
+      return await readFile(file);
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+
   /** A small object (a model's JSON) as text; a legacy path is read in place. */
   async readText(ref: string): Promise<string> {
     const lease = await this.fetch(ref);
@@ -135,21 +203,28 @@ export class BlobStore implements BlobReader {
 
   /**
    * A local copy of the object `ref` names, from the cache when its ETag still matches. A legacy reference (an
-   * absolute path) is its own local copy.
+   * absolute path) is its own local copy. With `version` (an immutable key, see "Immutable keys" above), a copy
+   * already checked for that version is used as it is, with no request to the endpoint; otherwise the copy is
+   * checked (HeadObject) once and remembered as that version.
    */
-  async fetch(ref: string): Promise<BlobLease> {
+  async fetch(ref: string, options: { version?: string } = {}): Promise<BlobLease> {
     if (isLegacyPath(ref)) return { path: ref, release: () => {} };
-    const head = await this.objects.headObject(this.bucket, ref);
-    const etag = head.etag ?? `${head.size}-${head.lastModified?.getTime() ?? 0}`;
+    const { version } = options;
     let entry = this.cache.get(ref);
-    if (!entry || entry.etag !== etag) {
-      const inFlight = `${ref}\n${etag}`;
-      let download = this.pending.get(inFlight);
-      if (!download) {
-        download = this.download(ref, etag).finally(() => this.pending.delete(inFlight));
-        this.pending.set(inFlight, download);
+    if (version === undefined || entry?.version !== version) {
+      const head = await this.objects.headObject(this.bucket, ref);
+      const etag = head.etag ?? `${head.size}-${head.lastModified?.getTime() ?? 0}`;
+      if (!entry || entry.etag !== etag) {
+        const inFlight = `${ref}\n${etag}`;
+        let download = this.pending.get(inFlight);
+        if (!download) {
+          download = this.download(ref, etag).finally(() => this.pending.delete(inFlight));
+          this.pending.set(inFlight, download);
+        }
+        entry = await download;
       }
-      entry = await download;
+      // Checked against the object just now: this version's reads need no further check while the copy is kept.
+      if (version !== undefined && !entry.stale) entry.version = version;
     }
     const held = entry;
     held.pins++;

@@ -91,6 +91,43 @@ describe("BlobStore on the embedded endpoint", () => {
     assert.equal(await exists(first.path), false);
   });
 
+  test("an immutable key fetched with its version is served from the cache with no request; another version is checked", async () => {
+    const blobs = storeOf();
+    await blobs.start();
+    const key = "resources/a/r/forecast/f/forecast.parquet";
+    const other = storeOf();
+    await other.put(key, await localFile("v1", "created at 1000"));
+    const first = await blobs.fetch(key, { version: "1000" });
+    assert.equal(await readFile(first.path, "utf8"), "created at 1000");
+    first.release();
+    // Deleted behind this store's back (another process): a fetch that asked the endpoint would fail, so a fetch
+    // of the same version that succeeds was answered from the cache alone, without a HeadObject.
+    await other.delete(key);
+    await assert.rejects(blobs.fetch(key), (e: Error & { kind?: string }) => e.kind === "NoSuchKey");
+    const again = await blobs.fetch(key, { version: "1000" });
+    assert.equal(again.path, first.path, "the same local copy");
+    again.release();
+    // The resource re-created under the same name (same key, new bytes) has another creation time: checked, and
+    // fetched anew.
+    await other.put(key, await localFile("v2", "created at 2000, longer"));
+    const recreated = await blobs.fetch(key, { version: "2000" });
+    assert.notEqual(recreated.path, first.path);
+    assert.equal(await readFile(recreated.path, "utf8"), "created at 2000, longer");
+    recreated.release();
+    // A copy fetched without a version (checked by ETag) serves a versioned read after one check.
+    await blobs.put("k/plain", await localFile("p", "plain"));
+    const plain = await blobs.fetch("k/plain");
+    plain.release();
+    const versioned = await blobs.fetch("k/plain", { version: "7" });
+    assert.equal(versioned.path, plain.path);
+    versioned.release();
+    // This store's own put of the key drops the copy, version or not.
+    await blobs.put("k/plain", await localFile("p2", "plain, rewritten"));
+    const rewritten = await blobs.fetch("k/plain", { version: "7" });
+    assert.equal(await readFile(rewritten.path, "utf8"), "plain, rewritten");
+    rewritten.release();
+  });
+
   test("the cache stays within its budget, never removing a copy a job still holds", async () => {
     const blobs = storeOf({ cacheBytes: 10 });
     await blobs.start();

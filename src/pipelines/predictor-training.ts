@@ -39,7 +39,7 @@ import type { Services } from "../resources/context.js";
 import { newExplainability } from "../resources/explainabilities.js";
 import { parseForecastTypes } from "../resources/predictor-config.js";
 import { predictorSeries } from "../resources/series-input.js";
-import { type BlobReader, jobScratchPrefix, jobScratchRoot, resourcePrefix } from "../storage/blob-store.js";
+import { jobScratchPrefix, jobScratchRoot, resourcePrefix } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { datasetMemberRunner } from "./dataset-members.js";
 

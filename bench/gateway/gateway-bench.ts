@@ -20,6 +20,10 @@
  * off (OPENFORECAST_METRICS=off, log level warn) and once as shipped (metrics on, log level info), and compares them
  * the same interleaved way, and first measures in this process what the metrics add to one request (labelling it
  * and counting it), a figure the machine's load barely moves. BENCH_RUNS sets the runs per cell (default 3).
+ *
+ * BENCH_PIN=1 pins every server process (all its threads) to core 1 and wrk to core 0 (`taskset`), so that the
+ * server and the load generator do not take turns on one core; the CPU-only comparison of two builds, which noise
+ * on this shared machine cannot swamp, is `npm run bench:gateway-cpu`.
  */
 import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
@@ -35,6 +39,7 @@ import { signedForecastRequest } from "./signed-request.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const PIN = process.env.BENCH_PIN === "1";
 const CONCURRENCY = [1, 16, 64];
 
 interface Cell {
@@ -136,8 +141,9 @@ async function runWrk(
       lines.push(`wrk.headers["${k}"] = [==[${v}]==]`);
   }
   await fs.writeFile(lua, `${lines.join("\n")}\n`);
-  const { stdout } = await promisify(execFile)("wrk", [
-    "-t1",
+  const wrk = ["wrk", "-t1"];
+  const { stdout } = await promisify(execFile)(PIN ? "taskset" : "wrk", [
+    ...(PIN ? ["-c", "0", ...wrk] : wrk.slice(1)),
     `-c${concurrency}`,
     `-d${SECONDS}s`,
     "--latency",
@@ -174,6 +180,7 @@ interface Target {
 async function startTarget(label: string, cli?: string, env: Record<string, string> = {}): Promise<Target> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-bench-gw-"));
   const child = await startChild(dataDir, cli, env);
+  if (PIN) execFileSync("taskset", ["-a", "-p", "-c", "1", String(child.process.pid)], { stdio: "ignore" });
   const fc = forecastClient(child.forecastEndpoint);
   const { DatasetGroupArn } = await fc.send(
     new CreateDatasetGroupCommand({ DatasetGroupName: "bench", Domain: "RETAIL" }),
@@ -271,7 +278,10 @@ async function main() {
     const useWrk = hasWrk();
     const load = (req: Awaited<ReturnType<typeof signedForecastRequest>>, c: number) =>
       useWrk ? runWrk(req, c, scratch) : runLoad(req, c);
-    console.log(`load generator: ${useWrk ? "wrk (1 thread)" : "Node.js loop in the bench process"}`);
+    console.log(
+      `load generator: ${useWrk ? "wrk (1 thread)" : "Node.js loop in the bench process"}` +
+        `${PIN ? "; servers pinned to core 1, wrk to core 0" : ""}`,
+    );
     console.log(`${SECONDS} s per run, median of ${RUNS} runs${paired ? ", builds interleaved" : ""}\n`);
     const build = paired ? " build |" : "";
     console.log(

@@ -19,10 +19,14 @@
  *   BENCH_OTHER_DIST     default: this checkout's dist
  *   BENCH_ROUNDS         rounds (default 15)
  *   BENCH_REQUESTS       measured requests per cell (default 10000); BENCH_WARMUP before each cell (default 2000)
+ *   BENCH_BLOCK          the measured requests of a cell run in blocks of this many (default 500); besides the
+ *                        cell's total, each round reports its least and its median block
  *   BENCH_TRANSPORTS     inject,socket (default both)
  *   BENCH_CONCURRENCY    in-flight requests, e.g. 1,16 (default 16)
  *   BENCH_OPERATIONS     DescribeDatasetGroup,ListDatasetGroups (default both)
  *   BENCH_CPU            the core both builds are pinned to (default 1; "none" to not pin)
+ *   BENCH_ROUNDS_DIR     keep each round's figures there (JSON); BENCH_FROM=<that dir> prints the table of the
+ *                        rounds it holds (an interrupted run included) without running anything
  *   BENCH_PROFILE_DIR    profile every measured cell (inspector sampling profiler, 100 µs) into this directory;
  *                        compare with `node dist/bench/gateway/profile-compare.js <dir>`
  * The children inherit the environment (e.g. OPENFORECAST_METRICS=off reaches builds that know it).
@@ -46,6 +50,7 @@ const list = (v: string | undefined, d: string) =>
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 10000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2000);
+const BLOCK = Number(process.env.BENCH_BLOCK ?? 500);
 const TRANSPORTS = list(process.env.BENCH_TRANSPORTS, "inject,socket") as Transport[];
 const CONCURRENCY = list(process.env.BENCH_CONCURRENCY, "16").map(Number);
 const OPERATIONS = list(
@@ -93,6 +98,7 @@ async function runChild(build: Build, round: number, scratch: string): Promise<C
     concurrency: CONCURRENCY,
     requests: REQUESTS,
     warmup: WARMUP,
+    block: BLOCK,
     profile: PROFILE_DIR ? path.join(path.resolve(PROFILE_DIR), `${build.label}-r${round}`) : undefined,
   };
   const child = [path.join(here, "gateway-cpu-child.js"), JSON.stringify(task)];
@@ -109,7 +115,69 @@ const load = () =>
     .map((x) => x.toFixed(2))
     .join(", ");
 
+type Cell = ChildResult["cells"][number];
+
+/** One table per figure of a cell: the whole cell's CPU per request, its least block, its median block. */
+function summarize(builds: Build[]): void {
+  const figures: [string, (c: Cell) => number][] = [
+    ["CPU µs/request over each round's whole cell", (c) => c.cpuMicros],
+    ["CPU µs/request of each round's least block (least disturbed)", (c) => c.minBlockMicros],
+    ["CPU µs/request of each round's median block", (c) => c.medianBlockMicros],
+  ];
+  const [baseline, other] = builds as [Build, Build];
+  const cellsOf = (b: Build, i: number) => b.rounds.map((round) => round.cells[i] as Cell);
+  const cellCount = baseline.rounds[0]?.cells.length ?? 0;
+  for (const [title, figure] of figures) {
+    if (baseline.rounds.some((r) => r.cells.some((c) => figure(c) === undefined))) continue;
+    console.log(`\n${title}, ${baseline.rounds.length} rounds:\n`);
+    console.log(
+      "| transport | operation | in flight | baseline | other | other / baseline | 95% bootstrap | best-round ratio | paired ratio | wall ratio |",
+    );
+    console.log("|---|---|---|---|---|---|---|---|---|---|");
+    for (let i = 0; i < cellCount; i++) {
+      const base = cellsOf(baseline, i);
+      const oth = cellsOf(other, i);
+      const first = base[0] as Cell;
+      const cpu = compareRounds(base.map(figure), oth.map(figure));
+      const wall = median(oth.map((c) => c.wallMicros)) / median(base.map((c) => c.wallMicros));
+      console.log(
+        `| ${first.transport} | ${first.operation} | ${first.concurrency} | ${median(base.map(figure)).toFixed(1)} | ` +
+          `${median(oth.map(figure)).toFixed(1)} | ${cpu.ratio.toFixed(3)} | ${cpu.low.toFixed(3)}–${cpu.high.toFixed(3)} | ` +
+          `${cpu.minRatio.toFixed(3)} | ${cpu.pairedRatio.toFixed(3)} | ${wall.toFixed(3)} |`,
+      );
+    }
+  }
+}
+
+/** The rounds a (possibly interrupted) run left in its rounds directory: those that both builds finished. */
+async function roundsFrom(dir: string): Promise<Build[]> {
+  const builds: Build[] = [
+    { label: "baseline", dist: "", commit: "", rounds: [] },
+    { label: "other", dist: "", commit: "", rounds: [] },
+  ];
+  for (let r = 0; ; r++) {
+    try {
+      const pair = await Promise.all(
+        builds.map(async (b) =>
+          JSON.parse(await fs.readFile(path.join(dir, `${b.label}-${r}.json`), "utf8")),
+        ),
+      );
+      builds.forEach((b, i) => {
+        b.rounds.push(pair[i] as ChildResult);
+      });
+    } catch {
+      return builds;
+    }
+  }
+}
+
 async function main() {
+  if (process.env.BENCH_FROM) {
+    const builds = await roundsFrom(process.env.BENCH_FROM);
+    console.log(`${builds[0]?.rounds.length} rounds from ${process.env.BENCH_FROM}\n`);
+    summarize(builds);
+    return;
+  }
   const baselineDist = process.env.BENCH_BASELINE_DIST;
   if (!baselineDist) throw new Error("set BENCH_BASELINE_DIST to the baseline build's dist directory");
   const builds: Build[] = [
@@ -123,7 +191,11 @@ async function main() {
   ];
   for (const b of builds) b.commit = await commitOf(b.dist);
   if (PROFILE_DIR) await fs.mkdir(PROFILE_DIR, { recursive: true });
-  const scratch = await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-bench-cpu-parent-"));
+  // Each round's figures stay in BENCH_ROUNDS_DIR when it is set, so that an interrupted run can still be read
+  // (BENCH_FROM=<that dir>).
+  const keep = process.env.BENCH_ROUNDS_DIR;
+  if (keep) await fs.mkdir(keep, { recursive: true });
+  const scratch = keep ?? (await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-bench-cpu-parent-")));
   console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model}; node ${process.version}`);
   for (const b of builds) console.log(`${b.label}: ${b.dist} (${b.commit})`);
   console.log(`load average at start: ${load()}`);
@@ -139,32 +211,10 @@ async function main() {
       process.stderr.write(`round ${r + 1}/${ROUNDS} done, load ${load()}\n`);
     }
   } finally {
-    await fs.rm(scratch, { recursive: true, force: true });
+    if (!keep) await fs.rm(scratch, { recursive: true, force: true });
   }
   console.log(`load average at end: ${load()} (${((Date.now() - started) / 60000).toFixed(1)} min)\n`);
-  console.log(
-    "| transport | operation | in flight | baseline CPU µs/req | other CPU µs/req | other / baseline | 95% bootstrap | best-round ratio | paired ratio | wall ratio |",
-  );
-  console.log("|---|---|---|---|---|---|---|---|---|---|");
-  const [baseline, other] = builds as [Build, Build];
-  const cellsOf = (b: Build, i: number) =>
-    b.rounds.map((round) => round.cells[i] as ChildResult["cells"][number]);
-  const cellCount = baseline.rounds[0]?.cells.length ?? 0;
-  for (let i = 0; i < cellCount; i++) {
-    const base = cellsOf(baseline, i);
-    const oth = cellsOf(other, i);
-    const first = base[0] as ChildResult["cells"][number];
-    const cpu = compareRounds(
-      base.map((c) => c.cpuMicros),
-      oth.map((c) => c.cpuMicros),
-    );
-    const wall = median(oth.map((c) => c.wallMicros)) / median(base.map((c) => c.wallMicros));
-    console.log(
-      `| ${first.transport} | ${first.operation} | ${first.concurrency} | ${median(base.map((c) => c.cpuMicros)).toFixed(1)} | ` +
-        `${median(oth.map((c) => c.cpuMicros)).toFixed(1)} | ${cpu.ratio.toFixed(3)} | ${cpu.low.toFixed(3)}–${cpu.high.toFixed(3)} | ` +
-        `${cpu.minRatio.toFixed(3)} | ${cpu.pairedRatio.toFixed(3)} | ${wall.toFixed(3)} |`,
-    );
-  }
+  summarize(builds);
   if (process.env.BENCH_JSON) {
     await fs.writeFile(process.env.BENCH_JSON, JSON.stringify(builds, null, 1));
   }

@@ -60,13 +60,15 @@ test("the bench runs both builds end to end and prints a row per cell", { timeou
         BENCH_ROUNDS: "2",
         BENCH_REQUESTS: "60",
         BENCH_WARMUP: "10",
+      BENCH_BLOCK: "20",
         BENCH_CONCURRENCY: "1,4",
         BENCH_CPU: "none",
       },
     },
   );
   const rows = stdout.split("\n").filter((l) => /^\| (inject|socket) \|/.test(l));
-  assert.equal(rows.length, 2 * 2 * 2, stdout);
+  // Three tables (whole cell, least block, median block), each a row per transport, operation and concurrency.
+  assert.equal(rows.length, 3 * 2 * 2 * 2, stdout);
   for (const row of rows) {
     const cpu = Number(row.split("|")[4]);
     assert.ok(cpu > 0 && Number.isFinite(cpu), row);

@@ -60,7 +60,7 @@ test("the bench runs both builds end to end and prints a row per cell", { timeou
         BENCH_ROUNDS: "2",
         BENCH_REQUESTS: "60",
         BENCH_WARMUP: "10",
-      BENCH_BLOCK: "20",
+        BENCH_BLOCK: "20",
         BENCH_CONCURRENCY: "1,4",
         BENCH_CPU: "none",
       },

@@ -26,6 +26,9 @@
  * runner's sweep; BENCH_TRANSACTIONS=0 skips this). BENCH_CPU_PROF=<dir> runs the servers under the V8 profiler
  * (profiled-cli.ts), their profiles written to <dir> at the end (summarize one with
  * `node dist/bench/gateway/cpu-profile-summary.js <file>`). BENCH_CLIENTS and BENCH_OPERATIONS narrow the cells.
+ * BENCH_PIN=1 pins every server process (all its threads) to core 1 and wrk to core 0 (`taskset`), so that the
+ * server and the load generator do not take turns on one core; the CPU-only comparison of two builds, which noise
+ * on this shared machine cannot swamp, is `npm run bench:gateway-cpu`.
  */
 import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs/promises";
@@ -48,6 +51,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CONCURRENCY = (process.env.BENCH_CLIENTS ?? "1,16,64").split(",").map(Number);
 /** BENCH_OPERATIONS=DescribeDatasetGroup measures only these operations (default both). */
 const OPERATIONS = process.env.BENCH_OPERATIONS?.split(",");
+const PIN = process.env.BENCH_PIN === "1";
 
 interface Cell {
   requestsPerSecond: number;
@@ -148,8 +152,9 @@ async function runWrk(
       lines.push(`wrk.headers["${k}"] = [==[${v}]==]`);
   }
   await fs.writeFile(lua, `${lines.join("\n")}\n`);
-  const { stdout } = await promisify(execFile)("wrk", [
-    "-t1",
+  const wrk = ["wrk", "-t1"];
+  const { stdout } = await promisify(execFile)(PIN ? "taskset" : "wrk", [
+    ...(PIN ? ["-c", "0", ...wrk] : wrk.slice(1)),
     `-c${concurrency}`,
     `-d${SECONDS}s`,
     "--latency",
@@ -196,6 +201,7 @@ async function startTarget(label: string, cli?: string, env: Record<string, stri
         ...env,
       })
     : await startChild(dataDir, cli, env);
+  if (PIN) execFileSync("taskset", ["-a", "-p", "-c", "1", String(child.process.pid)], { stdio: "ignore" });
   const fc = forecastClient(child.forecastEndpoint);
   const { DatasetGroupArn } = await fc.send(
     new CreateDatasetGroupCommand({ DatasetGroupName: "bench", Domain: "RETAIL" }),
@@ -358,7 +364,10 @@ async function main() {
     const useWrk = hasWrk();
     const load = (req: Awaited<ReturnType<typeof signedForecastRequest>>, c: number) =>
       useWrk ? runWrk(req, c, scratch) : runLoad(req, c);
-    console.log(`load generator: ${useWrk ? "wrk (1 thread)" : "Node.js loop in the bench process"}`);
+    console.log(
+      `load generator: ${useWrk ? "wrk (1 thread)" : "Node.js loop in the bench process"}` +
+        `${PIN ? "; servers pinned to core 1, wrk to core 0" : ""}`,
+    );
     console.log(`${SECONDS} s per run, median of ${RUNS} runs${paired ? ", builds interleaved" : ""}\n`);
     const build = paired ? " build |" : "";
     console.log(

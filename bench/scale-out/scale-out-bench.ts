@@ -30,6 +30,7 @@ import {
   untilActive,
 } from "../../test/e2e/harness.js";
 import { type Cluster, startCluster } from "../../test/e2e/scale-out-cluster.js";
+import { weeklyDemandCsv } from "../../test/e2e/weekly-demand.js";
 
 const SERIES = Number(process.env.BENCH_SERIES ?? 20_000);
 const SMALL = Number(process.env.BENCH_SMALL ?? 2_000);
@@ -37,20 +38,6 @@ const DAYS = Number(process.env.BENCH_DAYS ?? 120);
 const PARALLELISM = Number(process.env.BENCH_PARALLELISM ?? 8);
 const ROLE = "arn:aws:iam::111122223333:role/ForecastRole";
 const TICKS = 100;
-
-function csv(series: number): string {
-  const lines = ["item_id,timestamp,demand"];
-  for (let i = 0; i < series; i++) {
-    for (let d = 0; d < DAYS; d++) {
-      const date = new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10);
-      const noise = (((i + 1) * 7919 + d * 104729) % 1000) / 250;
-      lines.push(
-        `item_${i},${date},${(20 + (i % 17) + 6 * Math.sin(((d % 7) / 7) * 2 * Math.PI) + noise).toFixed(3)}`,
-      );
-    }
-  }
-  return `${lines.join("\n")}\n`;
-}
 
 /** CPU seconds (user + system, all threads) of a process so far. */
 function cpuSeconds(pid: number): number {
@@ -85,7 +72,7 @@ async function train(
     dataset: "bench_demand",
     bucket: "bench-input",
     key: "demand.csv",
-    csv: csv(series),
+    csv: weeklyDemandCsv({ series, days: DAYS }),
     roleArn: ROLE,
   });
   const before = pids().map(cpuSeconds);

@@ -29,24 +29,12 @@ import {
   untilActive,
 } from "./harness.js";
 import { type Cluster, startCluster } from "./scale-out-cluster.js";
+import { weeklyDemandCsv } from "./weekly-demand.js";
 
 const ROLE = "arn:aws:iam::111122223333:role/ForecastRole";
 const SERIES = 240;
 const DAYS = 200;
 const LONG = 600_000;
-
-function demandCsv(): string {
-  const lines = ["item_id,timestamp,demand"];
-  for (let i = 0; i < SERIES; i++) {
-    for (let d = 0; d < DAYS; d++) {
-      const date = new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10);
-      const noise = (((i + 3) * 7919 + d * 104729) % 1000) / 250;
-      const value = 15 + (i % 13) + 5 * Math.sin(((d % 7) / 7) * 2 * Math.PI) + noise;
-      lines.push(`item_${i},${date},${value.toFixed(3)}`);
-    }
-  }
-  return `${lines.join("\n")}\n`;
-}
 
 let cluster: Cluster;
 let fc: ForecastClient;
@@ -70,7 +58,7 @@ before(async () => {
     dataset: "spill_demand",
     bucket: "spill-input",
     key: "demand.csv",
-    csv: demandCsv(),
+    csv: weeklyDemandCsv({ series: SERIES, days: DAYS, seed: 3, base: 15, spread: 13, amplitude: 5 }),
     roleArn: ROLE,
   });
 });

@@ -33,25 +33,12 @@ import {
   untilActive,
 } from "./harness.js";
 import { type Cluster, type ClusterProcess, startCluster } from "./scale-out-cluster.js";
+import { weeklyDemandCsv } from "./weekly-demand.js";
 
 const ROLE = "arn:aws:iam::111122223333:role/ForecastRole";
 const SERIES = 240;
 const DAYS = 240;
 const LONG = 900_000;
-
-/** Daily demand with weekly seasonality and deterministic noise: the same bytes on every run. */
-function demandCsv(): string {
-  const lines = ["item_id,timestamp,demand"];
-  for (let i = 0; i < SERIES; i++) {
-    for (let d = 0; d < DAYS; d++) {
-      const date = new Date(Date.UTC(2024, 0, 1 + d)).toISOString().slice(0, 10);
-      const noise = (((i + 1) * 7919 + d * 104729) % 1000) / 250;
-      const value = 20 + (i % 17) + 6 * Math.sin(((d % 7) / 7) * 2 * Math.PI) + noise;
-      lines.push(`item_${i},${date},${value.toFixed(3)}`);
-    }
-  }
-  return `${lines.join("\n")}\n`;
-}
 
 let cluster: Cluster;
 let fc1: ForecastClient;
@@ -74,7 +61,7 @@ before(async () => {
     dataset: "scale_out_demand",
     bucket: "scale-out-input",
     key: "demand.csv",
-    csv: demandCsv(),
+    csv: weeklyDemandCsv({ series: SERIES, days: DAYS }),
     roleArn: ROLE,
   });
 });

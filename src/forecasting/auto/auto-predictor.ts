@@ -21,6 +21,7 @@ import {
   COMBINATION,
   COMBINED_MEMBERS,
   FITTED_MEMBERS,
+  LEARNED_OBJECTIVE,
   memberModels,
   seriesRegressors,
 } from "./members.js";
@@ -278,7 +279,7 @@ function backtestLearned(
   const models = memberModels(fitted);
   const externalNames = Object.keys(external);
   const components = [...learned, ...externalNames];
-  const gram = new ErrorGram(components.length);
+  const gram = new ErrorGram(components.length, LEARNED_OBJECTIVE[options.metric] ?? "seasonal-naive");
   const memberAcc: Record<string, WindowAccumulator[]> = {};
   for (let w = 0; w < options.backtestWindows; w++) {
     const ref = series.find((s) => windowBounds(s, horizon, w).cut >= MIN_TRAIN);

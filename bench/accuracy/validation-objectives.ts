@@ -44,7 +44,16 @@ interface Objective {
   scale: ErrorScale;
   /** Absolute instead of squared errors (IRLS on the pooled points). */
   absolute: boolean;
+  /** Squares: this Gram plus the seasonal naive one, each divided by its trace (a shrinkage of the metric's
+   * objective towards the MASE proxy; still mergeable: two Gram sums). */
+  mixed?: boolean;
+  /** The scale chosen per dataset: each candidate's weights learned on the older windows, scored on the latest by
+   * this metric, the best one's weights then learned on all windows (a second pass over the chunks). */
+  chosenFor?: Metric;
 }
+
+type Metric = "MASE" | "MAPE" | "WAPE" | "RMSE" | "wQL";
+const CANDIDATE_SCALES: ErrorScale[] = ["seasonal-naive", "actual", "window-level", "none"];
 
 const OBJECTIVES: Objective[] = [
   {
@@ -55,6 +64,25 @@ const OBJECTIVES: Objective[] = [
   { label: "squares, |actual| (MAPE proxy)", scale: "actual", absolute: false },
   { label: "squares, window's mean |actual|", scale: "window-level", absolute: false },
   { label: "squares, unscaled (WAPE / RMSE proxy)", scale: "none", absolute: false },
+  {
+    label: "mix: seasonal naive + |actual|, trace-normalised",
+    scale: "actual",
+    absolute: false,
+    mixed: true,
+  },
+  {
+    label: "mix: seasonal naive + window's mean |actual|, trace-normalised",
+    scale: "window-level",
+    absolute: false,
+    mixed: true,
+  },
+  { label: "mix: seasonal naive + unscaled, trace-normalised", scale: "none", absolute: false, mixed: true },
+  ...(["MASE", "MAPE", "WAPE", "RMSE", "wQL"] as const).map((metric) => ({
+    label: `squares, the scale best by ${metric} on the latest window`,
+    scale: "seasonal-naive" as const,
+    absolute: false,
+    chosenFor: metric,
+  })),
   { label: "absolute, seasonal naive MAE (IRLS, pooled points)", scale: "seasonal-naive", absolute: true },
   { label: "absolute, |actual| (IRLS, pooled points)", scale: "actual", absolute: true },
   { label: "absolute, unscaled (IRLS, pooled points)", scale: "none", absolute: true },
@@ -107,9 +135,19 @@ export class ObjectiveComparison {
     );
     const historyOf = (i: number) => bridgeGaps((set[i] as PreparedSeries).target);
     for (const objective of OBJECTIVES) {
+      const chosen = objective.chosenFor
+        ? chooseScale(result, historyOf, m, levels, objective.chosenFor)
+        : objective.scale;
       const gram = objective.absolute
         ? irlsGram(result, historyOf, m, objective.scale)
-        : gramOf(result, historyOf, m, objective.scale);
+        : objective.chosenFor
+          ? gramOf(result, historyOf, m, chosen)
+          : objective.mixed
+            ? mixed(
+                gramOf(result, historyOf, m, "seasonal-naive"),
+                gramOf(result, historyOf, m, objective.scale),
+              )
+            : gramOf(result, historyOf, m, objective.scale);
       const learned = learnedCombination({
         results: [{ offset: 0, result: { ...result, gram } }],
         externalAt: () => undefined,
@@ -148,7 +186,7 @@ export class ObjectiveComparison {
         score(cell, tail[i] as Float64Array, fit[i] as Float64Array, m, f, levels);
       });
       this.notes.push(
-        `${period}, ${objective.label}: ${components.map((c, k) => `${c} ${(weights[k] as number).toFixed(2)}`).join(", ")}`,
+        `${period}, ${objective.label}${objective.chosenFor ? ` (${chosen})` : ""}: ${components.map((c, k) => `${c} ${(weights[k] as number).toFixed(2)}`).join(", ")}`,
       );
     }
   }
@@ -249,6 +287,51 @@ function score(
     cell.hits += intervalHits(actual, f.quantiles[lo] as Float64Array, f.quantiles[hi] as Float64Array);
 }
 
+/** The candidate scale whose weights, learned on every window but the latest, score best there by `metric`. */
+function chooseScale(
+  result: AutoPredictorResult,
+  historyOf: (i: number) => Float64Array,
+  m: number,
+  levels: number[],
+  metric: Metric,
+): ErrorScale {
+  const older = { ...result, backtests: result.backtests.filter((b) => b.window > 0) };
+  const latest = result.backtests.filter((b) => b.window === 0);
+  let best: ErrorScale = "seasonal-naive";
+  let bestValue = Number.POSITIVE_INFINITY;
+  for (const scale of CANDIDATE_SCALES) {
+    const w = simplexLeastSquares(gramOf(older, historyOf, m, scale));
+    const cell: Cell = {
+      mase: 0,
+      maseCount: 0,
+      mape: [],
+      absErr: 0,
+      sqErr: 0,
+      points: 0,
+      volume: 0,
+      pinball: levels.map(() => 0),
+      hits: 0,
+    };
+    for (const b of latest) {
+      const f = combined(b.parts ?? [], w, levels, true);
+      if (f) score(cell, b.actual, historyOf(b.series).subarray(0, b.offset), m, f, levels);
+    }
+    const value = {
+      MASE: cell.mase / cell.maseCount,
+      MAPE: pooledMape(cell.mape),
+      WAPE: cell.absErr / cell.volume,
+      RMSE: Math.sqrt(cell.sqErr / cell.points),
+      wQL: cell.pinball.reduce((a, v) => a + v, 0) / cell.volume,
+    }[metric];
+    // Ties (within 0.1%) keep the earlier scale: the MASE proxy first.
+    if (value < bestValue * (1 - 1e-3)) {
+      bestValue = value;
+      best = scale;
+    }
+  }
+  return best;
+}
+
 /** The engine's Gram sums under another scale, from the same backtests (what a chunk would have summed). */
 function gramOf(
   result: AutoPredictorResult,
@@ -265,6 +348,18 @@ function gramOf(
       m,
     );
   return gram.state();
+}
+
+/** a/tr(a) + b/tr(b): both objectives at equal strength, whatever their units. */
+function mixed(a: ErrorGramState, b: ErrorGramState): ErrorGramState {
+  const trace = (g: ErrorGramState) => {
+    let t = 0;
+    for (let i = 0; i < g.k; i++) t += g.gram[i * g.k + i] as number;
+    return t > 0 ? t : 1;
+  };
+  const ta = trace(a);
+  const tb = trace(b);
+  return { ...a, gram: a.gram.map((v, i) => v / ta + (b.gram[i] as number) / tb) };
 }
 
 /**

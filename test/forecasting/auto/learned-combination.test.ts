@@ -182,5 +182,17 @@ describe("learned combination of statistical components", () => {
       });
       assert.match(learned.combination.learned?.metric ?? "", new RegExp(`OptimizationMetric ${metric}\\b`));
     }
+    const scaled = backtestAutoPredictor({ horizon: H, period: 1 }, set.slice(0, 2), {
+      ...options,
+      metric: "MAPE",
+      errorScale: "actual",
+    });
+    assert.equal(scaled.gram?.scale, "actual");
+    const plain = backtestAutoPredictor({ horizon: H, period: 1 }, set.slice(0, 2), {
+      ...options,
+      metric: "MAPE",
+      errorScale: "none",
+    });
+    assert.notDeepEqual(scaled.gram?.gram, plain.gram?.gram);
   });
 });

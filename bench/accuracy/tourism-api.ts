@@ -11,7 +11,9 @@
 // Needs R with the forecast package: apt-get install -y r-base-core r-cran-forecast
 // Environment: TOURISM_DIR (default ../shared/data/tourism beside the repository), REPEATS (service runs, default 3; timings are
 // medians), LIMIT (first N series of each period only, for a quick look), R_CORES (default: the cores the
-// service's worker pool uses), SKIP_R=1 (the service alone), PERIODS (e.g. YEARLY,QUARTERLY: those periods only).
+// service's worker pool uses), SKIP_R=1 (the service alone), PERIODS (e.g. YEARLY,QUARTERLY: those periods only),
+// OPTIMIZATION_METRIC (CreateAutoPredictor's OptimizationMetric, e.g. MAPE; default: none sent, so the service's
+// default AverageWeightedQuantileLoss).
 
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -27,6 +29,7 @@ import {
   DescribeDatasetImportJobCommand,
   DescribeForecastCommand,
   type ForecastClient,
+  type OptimizationMetric,
 } from "@aws-sdk/client-forecast";
 import { type ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
@@ -60,6 +63,8 @@ const R_LABEL: Record<string, string> = {
   snaive: "R snaive",
 };
 const FORECAST_TYPES = ["0.1", "0.5", "0.9", "mean"];
+/** The OptimizationMetric a user would ask CreateAutoPredictor for (unset: none sent, the default). */
+const OPTIMIZATION_METRIC = process.env.OPTIMIZATION_METRIC as OptimizationMetric | undefined;
 
 interface QueriedForecast {
   mean: number[];
@@ -231,6 +236,7 @@ async function runService(
       ForecastFrequency: frequency,
       ForecastTypes: FORECAST_TYPES,
       DataConfig: { DatasetGroupArn },
+      ...(OPTIMIZATION_METRIC ? { OptimizationMetric: OPTIMIZATION_METRIC } : {}),
     }),
   );
   await untilActive(
@@ -276,13 +282,16 @@ async function runService(
   const modelFile = attrs?.ModelFile as string | undefined;
   const record = modelFile
     ? (JSON.parse(await h.service.services.blobs.readText(modelFile)) as {
-        combination?: { components: string[]; weights: number[] };
+        combination?: { components: string[]; weights: number[]; learned?: { metric?: unknown } };
       })
     : undefined;
   const weights = record?.combination
     ? record.combination.components
         .map((c, m) => `${c} ${record.combination?.weights[m]?.toFixed(3)}`)
-        .join(", ")
+        .join(", ") +
+      (typeof record.combination.learned?.metric === "string"
+        ? ` (by ${record.combination.learned.metric})`
+        : "")
     : undefined;
   return {
     seconds,
@@ -511,7 +520,9 @@ async function main(): Promise<void> {
   const counts = periods
     .map((p) => `${(byPeriod.get(p) as Series[]).length} ${PERIODS[p]?.label}`)
     .join(", ");
-  console.log(`\n## Accuracy: tourism data, ${counts} series (mean over series)\n`);
+  console.log(
+    `\n## Accuracy: tourism data, ${counts} series (mean over series), OptimizationMetric ${OPTIMIZATION_METRIC ?? "not sent (AverageWeightedQuantileLoss)"}\n`,
+  );
   const header = [
     "method",
     ...periods.flatMap((p) => [`${PERIODS[p]?.label} MASE`, `${PERIODS[p]?.label} sMAPE`]),

@@ -10,7 +10,9 @@
 // calibrated rows the p10–p90 coverage on the backtests themselves (in-sample for the factors).
 // Run: npm run bench:accuracy-validation
 //   LIMIT=N: the first N series of each period; PERIODS=yearly,quarterly: those periods only (one at a time keeps a
-//   shared machine usable); LEARNED=ets-mseason,theta,…: other components than the engine's LEARNED_MEMBERS.
+//   shared machine usable); LEARNED=ets-mseason,theta,…: other components than the engine's LEARNED_MEMBERS;
+//   METRIC=MAPE: the predictor's OptimizationMetric (default AverageWeightedQuantileLoss); OBJECTIVES=1: the
+//   learned weights under every objective, scored on every metric (validation-objectives.ts).
 
 import type { AutoPredictorOptions } from "../../src/forecasting/auto/auto-predictor.js";
 import { backtestAutoPredictor, forecastCombined } from "../../src/forecasting/auto/auto-predictor.js";
@@ -46,6 +48,7 @@ import {
 } from "../../src/forecasting/model.js";
 import type { PreparedSeries } from "../../src/forecasting/series-set.js";
 import { loadTourism, type Series, tourismDir } from "./tourism-data.js";
+import { ObjectiveComparison } from "./validation-objectives.js";
 
 const LEVELS = [0.1, 0.5, 0.9];
 const WINDOWS = 3;
@@ -158,6 +161,8 @@ async function main(): Promise<void> {
     ...LEARNED_MEMBERS,
   ];
   const switchTo = withSwitch ? SWITCH_TO : [];
+  const metric = (process.env.METRIC ?? "AverageWeightedQuantileLoss") as AutoPredictorOptions["metric"];
+  const objectives = process.env.OBJECTIVES === "1" ? new ObjectiveComparison() : undefined;
   await loadMembers([...FITTED_MEMBERS, ...learnedMembers, ...switchTo]);
   const all = loadTourism(tourismDir());
   const wanted = process.env.PERIODS?.toUpperCase().split(",");
@@ -194,7 +199,7 @@ async function main(): Promise<void> {
     const grid = { horizon: h, period: m };
     const base: AutoPredictorOptions = {
       quantiles: LEVELS,
-      metric: "AverageWeightedQuantileLoss",
+      metric,
       backtestWindows: WINDOWS,
       nonNegative: true,
     };
@@ -238,6 +243,7 @@ async function main(): Promise<void> {
         })()
       : [];
     const t2 = Date.now();
+    objectives?.add({ period, grid, set, fit, tail, result, levels: LEVELS });
 
     // The spread calibrations, from the learned combination's backtest forecasts.
     const sums = new SpreadSums(LEVELS, h, WINDOWS);
@@ -318,6 +324,7 @@ async function main(): Promise<void> {
     console.log(
       `| ${row} | ${pooledMape(periods.flatMap((p) => cells.get(row)?.get(p)?.mape ?? [])).toFixed(2)} |`,
     );
+  objectives?.print();
   console.log(
     `\n${notes.join("\n")}\n\n${((Date.now() - started) / 1000).toFixed(0)} s wall in all (one thread).`,
   );

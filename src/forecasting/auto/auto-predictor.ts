@@ -21,10 +21,11 @@ import {
   COMBINATION,
   COMBINED_MEMBERS,
   FITTED_MEMBERS,
+  LEARNED_OBJECTIVE,
   memberModels,
   seriesRegressors,
 } from "./members.js";
-import { ErrorGram, type ErrorGramState } from "./simplex-weights.js";
+import { ErrorGram, type ErrorGramState, type ErrorScale } from "./simplex-weights.js";
 import { combined, simplexGrid, WeightLearner, type WeightLearnerState } from "./weights.js";
 
 export interface AutoPredictorOptions {
@@ -48,6 +49,8 @@ export interface AutoPredictorOptions {
   learnedMembers?: MemberName[];
   /** With learnedMembers: members a series may switch to (scored per window, not components). */
   switchMembers?: MemberName[];
+  /** With learnedMembers: the error scale of the weights' objective (default: LEARNED_OBJECTIVE of the metric). */
+  errorScale?: ErrorScale;
 }
 
 /** A member's forecasts for the series the caller computed apart (the global model), by series index. */
@@ -278,7 +281,10 @@ function backtestLearned(
   const models = memberModels(fitted);
   const externalNames = Object.keys(external);
   const components = [...learned, ...externalNames];
-  const gram = new ErrorGram(components.length);
+  const gram = new ErrorGram(
+    components.length,
+    options.errorScale ?? LEARNED_OBJECTIVE[options.metric] ?? "seasonal-naive",
+  );
   const memberAcc: Record<string, WindowAccumulator[]> = {};
   for (let w = 0; w < options.backtestWindows; w++) {
     const ref = series.find((s) => windowBounds(s, horizon, w).cut >= MIN_TRAIN);

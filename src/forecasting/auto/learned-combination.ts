@@ -18,7 +18,7 @@ import type { AutoPredictorResult, BacktestRecord } from "./auto-predictor.js";
 import { chooseMember } from "./auto-predictor.js";
 import { type CombinationRecord, seriesWeights } from "./combined-model.js";
 import { applyCalibration, type IntervalCalibration } from "./interval-calibration.js";
-import { ErrorGram, simplexLeastSquares } from "./simplex-weights.js";
+import { ErrorGram, objectiveText, simplexLeastSquares } from "./simplex-weights.js";
 import { combined } from "./weights.js";
 
 export interface LearnedCombinationInput {
@@ -94,7 +94,7 @@ export function learnedCombinationRun(input: LearnedCombinationInput): LearnedCo
     components,
     weights,
     learned: {
-      metric: "mean squared scaled error (Gram matrix of the backtest errors, simplex least squares)",
+      metric: objectiveText(gram.scale ?? "seasonal-naive", metric),
       candidates: [],
       scores: [],
       gram: { points: gram.points, skipped: gram.skipped, matrix: gram.gram },

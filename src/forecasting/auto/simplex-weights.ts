@@ -6,15 +6,40 @@
 // series and window is k² multiply-adds per point, against one accumulator per candidate weighting for a grid
 // (C(k+9, k−1) of them at steps of 0.1: 3,003 for k = 6).
 //
-// The scale is the series' in-sample seasonal naive MAE before the window (MASE's), so that every series weighs
-// alike whatever its size; squared rather than absolute errors because only squares have O(k²) sufficient
-// statistics.
+// The error scale (ErrorScale) is chosen per OptimizationMetric by LEARNED_OBJECTIVE (members.ts): the series'
+// in-sample seasonal naive MAE before the window (MASE's), so that every series weighs alike whatever its size;
+// each point's |actual| (MAPE's, squared percentage errors); each window's mean |actual|; or none (WAPE's and
+// RMSE's, so large series weigh more, as in those metrics; dividing by the dataset's total would not change the
+// weights). On the tourism validation split the seasonal naive scale did best on every metric, so it is every
+// metric's today. Squared rather than absolute errors because only squares have O(k²) sufficient statistics (and
+// absolute errors, minimised exactly, did no better there).
 
 import { seasonalNaiveScale } from "../metrics.js";
+
+/**
+ * What divides each error before it is squared: "seasonal-naive" the series' in-sample seasonal naive MAE (a
+ * MASE proxy), "actual" the point's |actual| (a MAPE proxy; points with actual 0 are left out), "window-level" the
+ * window's mean |actual| (a MAPE proxy less swayed by single small actuals), "none" nothing
+ * (a WAPE / RMSE proxy: the dataset's total errors, large series weighing more).
+ */
+export type ErrorScale = "seasonal-naive" | "actual" | "window-level" | "none";
+
+/** The objective's words, as the predictor reports how its weights were learned, for the metric it stands in for. */
+export function objectiveText(scale: ErrorScale, metric: string): string {
+  const what = {
+    "seasonal-naive": "errors scaled by each series' in-sample seasonal naive MAE",
+    actual: "percentage errors (each point's error over its |actual|; zero actuals left out)",
+    "window-level": "errors scaled by each series window's mean |actual|",
+    none: "unscaled errors (large series weigh more)",
+  }[scale];
+  return `mean squared ${what} (the objective for OptimizationMetric ${metric}; Gram matrix of the backtest errors, simplex least squares)`;
+}
 
 /** A chunk's sums: plain data, cloned between threads. */
 export interface ErrorGramState {
   k: number;
+  /** What divided the errors (absent in sums from before the choice: seasonal-naive). */
+  scale?: ErrorScale;
   /** Row-major k × k: Σ e_i·e_j over the points. */
   gram: number[];
   /** Points added. */
@@ -30,7 +55,10 @@ export class ErrorGram {
   private points = 0;
   private skipped = 0;
 
-  constructor(readonly k: number) {
+  constructor(
+    readonly k: number,
+    readonly scale: ErrorScale = "seasonal-naive",
+  ) {
     if (!(Number.isInteger(k) && k >= 1)) throw new RangeError(`need at least one component, got ${k}`);
     this.gram = new Float64Array(k * k);
     this.e = new Float64Array(k);
@@ -38,10 +66,11 @@ export class ErrorGram {
 
   /**
    * Adds one series' window: `means[m]` is component m's point forecast of `actual` (undefined when it has none),
-   * `history` the series before the window, whose seasonal naive MAE scales the errors. A window where a component
-   * has no finite forecast is left out (the combination would rescale the others there, so it says nothing of
-   * the weights), as is a history with no scale (constant, or a single point): its mean absolute value stands in,
-   * and a history of zeros is left out.
+   * `history` the series before the window, whose seasonal naive MAE scales the errors (with that scale). A window
+   * where a component has no finite forecast is left out (the combination would rescale the others there, so it
+   * says nothing of the weights), as is a history with no scale (constant, or a single point): its mean absolute
+   * value stands in, and a history of zeros is left out. With the "actual" scale a point whose actual is 0 is left
+   * out; with "none" every finite point counts.
    */
   add(
     actual: ArrayLike<number>,
@@ -51,21 +80,23 @@ export class ErrorGram {
   ): boolean {
     const { k, e, gram } = this;
     if (means.length !== k) throw new RangeError(`expected ${k} components, got ${means.length}`);
-    let scale = seasonalNaiveScale(history, period);
-    if (!(scale > 0)) {
-      let s = 0;
-      for (let i = 0; i < history.length; i++) s += Math.abs(history[i] as number);
-      scale = history.length > 0 ? s / history.length : 0;
-    }
+    const scale =
+      this.scale === "seasonal-naive"
+        ? seriesScale(history, period)
+        : this.scale === "window-level"
+          ? meanAbs(actual)
+          : 1;
     const usable = means.every((f) => f !== undefined && allFinite(f, actual.length));
     if (!(scale > 0) || !usable) {
       this.skipped++;
       return false;
     }
+    const perPoint = this.scale === "actual";
     for (let t = 0; t < actual.length; t++) {
       const y = actual[t] as number;
-      if (!Number.isFinite(y)) continue;
-      for (let m = 0; m < k; m++) e[m] = ((means[m] as ArrayLike<number>)[t] - y) / scale;
+      if (!Number.isFinite(y) || (perPoint && y === 0)) continue;
+      const s = perPoint ? Math.abs(y) : scale;
+      for (let m = 0; m < k; m++) e[m] = ((means[m] as ArrayLike<number>)[t] - y) / s;
       for (let i = 0; i < k; i++) {
         const ei = e[i] as number;
         for (let j = i; j < k; j++) gram[i * k + j] += ei * (e[j] as number);
@@ -80,7 +111,7 @@ export class ErrorGram {
     const full = Array.from(this.gram);
     // Only the upper triangle was accumulated: mirror it.
     for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) full[i * k + j] = full[j * k + i] as number;
-    return { k, gram: full, points: this.points, skipped: this.skipped };
+    return { k, scale: this.scale, gram: full, points: this.points, skipped: this.skipped };
   }
 
   /** The sums of several chunks (the order does not matter, up to rounding). */
@@ -88,18 +119,44 @@ export class ErrorGram {
     const first = states[0];
     if (!first) throw new RangeError("no chunk to merge");
     const gram = new Array<number>(first.k * first.k).fill(0);
+    const scale = first.scale ?? "seasonal-naive";
     let points = 0;
     let skipped = 0;
     for (const s of states) {
       if (s.k !== first.k) throw new RangeError(`chunks disagree on the components: ${s.k} vs ${first.k}`);
+      if ((s.scale ?? "seasonal-naive") !== scale)
+        throw new RangeError(`chunks disagree on the error scale: ${s.scale} vs ${scale}`);
       s.gram.forEach((v, i) => {
         gram[i] = (gram[i] as number) + v;
       });
       points += s.points;
       skipped += s.skipped;
     }
-    return { k: first.k, gram, points, skipped };
+    return { k: first.k, scale, gram, points, skipped };
   }
+}
+
+/** The seasonal naive MAE of the history, or its mean absolute value where that is 0 (constant, or one point). */
+function seriesScale(history: ArrayLike<number>, period: number): number {
+  const scale = seasonalNaiveScale(history, period);
+  if (scale > 0) return scale;
+  let s = 0;
+  for (let i = 0; i < history.length; i++) s += Math.abs(history[i] as number);
+  return history.length > 0 ? s / history.length : 0;
+}
+
+/** The mean |value| over the finite values (0 when there are none). */
+function meanAbs(v: ArrayLike<number>): number {
+  let s = 0;
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i] as number;
+    if (Number.isFinite(x)) {
+      s += Math.abs(x);
+      n++;
+    }
+  }
+  return n > 0 ? s / n : 0;
 }
 
 function allFinite(f: ArrayLike<number>, n: number): boolean {

@@ -7,7 +7,7 @@ import {
 } from "../../../src/forecasting/auto/auto-predictor.js";
 import { seriesWeights } from "../../../src/forecasting/auto/combined-model.js";
 import { learnedCombination } from "../../../src/forecasting/auto/learned-combination.js";
-import { bridgeGaps } from "../../../src/forecasting/auto/members.js";
+import { bridgeGaps, LEARNED_OBJECTIVE } from "../../../src/forecasting/auto/members.js";
 import type { SeriesForecast } from "../../../src/forecasting/model.js";
 import type { PreparedSeries } from "../../../src/forecasting/series-set.js";
 
@@ -161,5 +161,38 @@ describe("learned combination of statistical components", () => {
     const learned = run([[0, 1, 2, 3, 4, 5]], true);
     assert.equal(learned.choices.length, 6);
     assert.equal(learned.windows[0]?.itemCount, 6);
+  });
+
+  test("the Gram's error scale follows the optimization metric, and the record names the objective", () => {
+    for (const metric of ["MAPE", "MASE", "WAPE", "RMSE", "AverageWeightedQuantileLoss"] as const) {
+      const result = backtestAutoPredictor({ horizon: H, period: 1 }, set.slice(0, 2), {
+        ...options,
+        metric,
+      });
+      assert.equal(result.gram?.scale, LEARNED_OBJECTIVE[metric]);
+      const learned = learnedCombination({
+        results: [{ offset: 0, result }],
+        externalAt: () => undefined,
+        historyOf: (i) => bridgeGaps((set[i] as PreparedSeries).target),
+        period: 1,
+        levels: LEVELS,
+        nonNegative: true,
+        metric,
+        switching: false,
+      });
+      assert.match(learned.combination.learned?.metric ?? "", new RegExp(`OptimizationMetric ${metric}\\b`));
+    }
+    const scaled = backtestAutoPredictor({ horizon: H, period: 1 }, set.slice(0, 2), {
+      ...options,
+      metric: "MAPE",
+      errorScale: "actual",
+    });
+    assert.equal(scaled.gram?.scale, "actual");
+    const plain = backtestAutoPredictor({ horizon: H, period: 1 }, set.slice(0, 2), {
+      ...options,
+      metric: "MAPE",
+      errorScale: "none",
+    });
+    assert.notDeepEqual(scaled.gram?.gram, plain.gram?.gram);
   });
 });

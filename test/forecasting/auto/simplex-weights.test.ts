@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ErrorGram, simplexLeastSquares } from "../../../src/forecasting/auto/simplex-weights.js";
+import {
+  ErrorGram,
+  type ErrorScale,
+  objectiveText,
+  simplexLeastSquares,
+} from "../../../src/forecasting/auto/simplex-weights.js";
 import { createRng, standardNormal } from "../../../src/forecasting/rng.js";
 
 /** Series windows: a truth, a history before it, and component forecasts built from the truth by `make`. */
@@ -128,5 +133,76 @@ describe("ErrorGram and simplexLeastSquares", () => {
 
   it("gives the first component everything when there is no data", () => {
     assert.deepEqual(simplexLeastSquares(new ErrorGram(3).state()), [1, 0, 0]);
+  });
+});
+
+describe("ErrorGram's error scale per objective", () => {
+  // Two series windows of two points each. The large series (actuals 100 and 300, history with lag-1 MAE 10):
+  // component 1 misses each point by 10·(±1), component 2 is exact. The small series (actuals 1 and 3, history
+  // MAE 1): component 1 is exact, component 2 misses each point by ±1. The errors never overlap, so the Gram is
+  // diagonal, G = diag(a, b), and the simplex least-squares weights are (b, a)/(a + b).
+  const large = { actual: Float64Array.of(100, 300), history: Float64Array.of(0, 10, 0) };
+  const small = { actual: Float64Array.of(1, 3), history: Float64Array.of(0, 1, 0) };
+  const gramOf = (scale: ErrorScale) => {
+    const gram = new ErrorGram(2, scale);
+    gram.add(large.actual, [Float64Array.of(110, 290), Float64Array.of(100, 300)], large.history, 1);
+    gram.add(small.actual, [Float64Array.of(1, 3), Float64Array.of(2, 2)], small.history, 1);
+    return gram.state();
+  };
+  const near = (got: number[], want: number[]) => {
+    for (const [i, v] of got.entries())
+      assert.ok(Math.abs(v - (want[i] as number)) < 1e-9, `${got} vs ${want}`);
+  };
+
+  it("unscaled: the large series decides (a = 200, b = 2)", () => {
+    const s = gramOf("none");
+    near(s.gram, [200, 0, 0, 2]);
+    near(simplexLeastSquares(s), [2 / 202, 200 / 202]);
+  });
+
+  it("seasonal naive MAE: every series alike (a = 2, b = 2)", () => {
+    const s = gramOf("seasonal-naive");
+    near(s.gram, [2, 0, 0, 2]);
+    near(simplexLeastSquares(s), [0.5, 0.5]);
+  });
+
+  it("|actual|: squared percentage errors, small actuals weigh most (a = 0.01 + 1/900, b = 1 + 1/9)", () => {
+    const s = gramOf("actual");
+    const a = 0.01 + 1 / 900;
+    const b = 1 + 1 / 9;
+    near(s.gram, [a, 0, 0, b]);
+    near(simplexLeastSquares(s), [b / (a + b), a / (a + b)]);
+  });
+
+  it("window's mean |actual|: a = 200/200², b = 2/2²", () => {
+    const s = gramOf("window-level");
+    const a = 200 / 40000;
+    const b = 2 / 4;
+    near(s.gram, [a, 0, 0, b]);
+    near(simplexLeastSquares(s), [b / (a + b), a / (a + b)]);
+  });
+
+  it("|actual| leaves out points whose actual is 0; unscaled keeps them and needs no history", () => {
+    const pct = new ErrorGram(1, "actual");
+    assert.equal(pct.add(Float64Array.of(0, 2), [Float64Array.of(1, 3)], Float64Array.of(5, 5), 1), true);
+    assert.deepEqual(pct.state().gram, [0.25]);
+    assert.equal(pct.state().points, 1);
+    const raw = new ErrorGram(1, "none");
+    assert.equal(raw.add(Float64Array.of(0, 2), [Float64Array.of(1, 3)], new Float64Array(0), 1), true);
+    assert.deepEqual(raw.state().gram, [2]);
+    assert.equal(raw.state().points, 2);
+  });
+
+  it("keeps its scale through state and merge, and refuses to merge sums of different scales", () => {
+    const a = gramOf("actual");
+    assert.equal(a.scale, "actual");
+    assert.equal(ErrorGram.merge([a, gramOf("actual")]).scale, "actual");
+    assert.throws(() => ErrorGram.merge([a, gramOf("none")]), /error scale/);
+    assert.equal(new ErrorGram(2).state().scale, "seasonal-naive");
+  });
+
+  it("says which objective stands in for which metric", () => {
+    assert.match(objectiveText("actual", "MAPE"), /percentage errors.*OptimizationMetric MAPE/);
+    assert.match(objectiveText("none", "WAPE"), /unscaled.*OptimizationMetric WAPE/);
   });
 });

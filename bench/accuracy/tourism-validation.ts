@@ -12,6 +12,8 @@
 //   LIMIT=N: the first N series of each period; PERIODS=yearly,quarterly: those periods only (one at a time keeps a
 //   shared machine usable); LEARNED=ets-mseason,theta,…: other components than the engine's LEARNED_MEMBERS.
 
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { AutoPredictorOptions } from "../../src/forecasting/auto/auto-predictor.js";
 import { backtestAutoPredictor, forecastCombined } from "../../src/forecasting/auto/auto-predictor.js";
 import { SERIES_CHOICE } from "../../src/forecasting/auto/combined-model.js";
@@ -65,6 +67,10 @@ interface Cell {
   low: number;
   high: number;
   points: number;
+  /** Points where the quantiles cross (p10 > p50 or p50 > p90), p10 is negative, or p10 = p90. */
+  crossed: number;
+  negative: number;
+  zeroWidth: number;
 }
 
 const emptyCell = (): Cell => ({
@@ -79,6 +85,9 @@ const emptyCell = (): Cell => ({
   low: 0,
   high: 0,
   points: 0,
+  crossed: 0,
+  negative: 0,
+  zeroWidth: 0,
 });
 
 function score(cell: Cell, actual: Float64Array, history: Float64Array, m: number, f: SeriesForecast): void {
@@ -105,6 +114,10 @@ function score(cell: Cell, actual: Float64Array, history: Float64Array, m: numbe
   actual.forEach((y, t) => {
     if (y < (f.quantiles[0]?.[t] as number)) cell.low++;
     if (y > (f.quantiles[2]?.[t] as number)) cell.high++;
+    const [lo, mid, hi] = f.quantiles.map((q) => q[t] as number) as [number, number, number];
+    if (lo > mid || mid > hi) cell.crossed++;
+    if (lo < 0) cell.negative++;
+    if (hi - lo <= 1e-9 * Math.max(1, Math.abs(mid))) cell.zeroWidth++;
   });
   cell.points += actual.length;
 }
@@ -129,26 +142,55 @@ function calibrated(f: SeriesForecast, c: IntervalCalibration): SeriesForecast {
   return clampNonNegative(out);
 }
 
-/** Every calibration policy interval-calibration.ts offers, labelled as the rows show them. */
-const POLICIES: { label: string; policy: CalibrationPolicy }[] = (
-  ["pinball", "scaled", "coverage"] as const
-).flatMap((objective) =>
-  [true, false].flatMap((confirm) =>
-    [false, true].flatMap((shared) =>
-      [false, true].map((perStep) => ({
-        label: `${objective}, ${shared ? "band" : "each level"}${perStep ? ", per step" : ""}, ${confirm ? "if confirmed" : "always"}`,
-        policy: { objective, confirm, perStep, shared },
-      })),
+/**
+ * Every calibration policy interval-calibration.ts offers, labelled as the rows show them: objective × one factor
+ * per level or for the band × per step or not × always or if confirmed; and, always applied, the same with the
+ * windows weighted by recency 0.5 (the latest window counting as much as the two before it together), and per
+ * step with the steps' factors shrunk halfway (geometrically) towards the shared one.
+ */
+const POLICIES: { label: string; policy: CalibrationPolicy }[] = (["pinball", "scaled", "coverage"] as const)
+  .flatMap((objective) =>
+    [true, false].flatMap((confirm) =>
+      [false, true].flatMap((shared) =>
+        [false, true].map((perStep) => ({
+          label: `${objective}, ${shared ? "band" : "each level"}${perStep ? ", per step" : ""}, ${confirm ? "if confirmed" : "always"}`,
+          policy: { objective, confirm, perStep, shared },
+        })),
+      ),
     ),
-  ),
-);
+  )
+  .concat(
+    (["pinball", "scaled", "coverage"] as const).flatMap((objective) =>
+      [false, true].flatMap((shared) =>
+        (
+          [
+            [1, 0.5],
+            [0.5, undefined],
+            [0.5, 0.5],
+          ] as const
+        ).map(([recency, shrink]) => ({
+          label: `${objective}, ${shared ? "band" : "each level"}${shrink !== undefined ? ", per step shrunk 0.5" : ""}${recency !== 1 ? ", recent 0.5" : ""}, always`,
+          policy: {
+            objective,
+            confirm: false,
+            shared,
+            perStep: shrink !== undefined,
+            ...(recency !== 1 ? { recency } : {}),
+            ...(shrink !== undefined ? { shrink } : {}),
+          },
+        })),
+      ),
+    ),
+  );
 
 const isEngine = (p: CalibrationPolicy): boolean =>
   INTERVAL_CALIBRATION !== "off" &&
   p.objective === INTERVAL_CALIBRATION.objective &&
   p.confirm === INTERVAL_CALIBRATION.confirm &&
   p.perStep === INTERVAL_CALIBRATION.perStep &&
-  (p.shared ?? false) === (INTERVAL_CALIBRATION.shared ?? false);
+  (p.shared ?? false) === (INTERVAL_CALIBRATION.shared ?? false) &&
+  (p.recency ?? 1) === (INTERVAL_CALIBRATION.recency ?? 1) &&
+  (p.shrink ?? 1) === (INTERVAL_CALIBRATION.shrink ?? 1);
 
 async function main(): Promise<void> {
   const limit = Number(process.env.LIMIT ?? "0");
@@ -161,7 +203,20 @@ async function main(): Promise<void> {
   await loadMembers([...FITTED_MEMBERS, ...learnedMembers, ...switchTo]);
   const all = loadTourism(tourismDir());
   const wanted = process.env.PERIODS?.toUpperCase().split(",");
-  const periods = [...new Set(all.map((s) => s.period))].filter((p) => !wanted || wanted.includes(p));
+  const periodNames = [...new Set(all.map((s) => s.period))].filter((p) => !wanted || wanted.includes(p));
+  // ORIGINS=n: the validation cut at n origins per period (origin o holds out the h points ending (o − 1)·h before
+  // the train part's end), each series only where its history at that origin is at least as long as the shortest
+  // test-split history of the period. Unset: one origin, every series (the "long" rows then give the rule above).
+  const origins = Number(process.env.ORIGINS ?? "0");
+  const multi = origins > 0;
+  const splits = periodNames.flatMap((period) =>
+    Array.from({ length: multi ? origins : 1 }, (_, o) => ({
+      period,
+      origin: o + 1,
+      key: multi ? `${period} origin ${o + 1}` : period,
+    })),
+  );
+  const periods = splits.map((sp) => sp.key);
   const MAIN_ROW = "main: per-series choice, median(ets-damped, theta, arima)";
   const LEARNED_ROW = `learned weights (${learnedMembers.join(", ")})`;
   const SWITCH_ROW = "learned weights + per-series switch (npts, snaive, components)";
@@ -175,7 +230,7 @@ async function main(): Promise<void> {
   ];
   // The same rows on the series whose validation history is at least as long as the shortest test-split history
   // of the period: the validation split alone has series of 3 yearly points, where no backtest window fits.
-  const longRows = rows.map((r) => `${r} [long histories]`);
+  const longRows = multi ? [] : rows.map((r) => `${r} [long histories]`);
   const cells = new Map(
     [...rows, ...longRows].map((r) => [r, new Map(periods.map((p) => [p, emptyCell()]))]),
   );
@@ -183,13 +238,16 @@ async function main(): Promise<void> {
   const backtestCoverage = new Map(POLICIES.map(({ label }) => [label, new Map<string, [number, number]>()]));
   const notes: string[] = [];
   const started = Date.now();
-  for (const period of periods) {
-    let series: Series[] = all.filter((s) => s.period === period);
+  for (const { period: periodName, origin, key: period } of splits) {
+    let series: Series[] = all.filter((s) => s.period === periodName);
     if (limit > 0) series = series.slice(0, limit);
     const h = series[0]?.h as number;
     const m = series[0]?.frequency as number;
-    const fit = series.map((s) => s.train.subarray(0, s.train.length - h));
-    const tail = series.map((s) => s.train.subarray(s.train.length - h));
+    const shortest = Math.min(...series.map((s) => s.train.length));
+    if (multi) series = series.filter((s) => s.train.length - origin * h >= shortest);
+    const end = (s: Series) => s.train.length - (origin - 1) * h;
+    const fit = series.map((s) => s.train.subarray(0, end(s) - h));
+    const tail = series.map((s) => s.train.subarray(end(s) - h, end(s)));
     const set = series.map((s, i) => prepared(s.name, fit[i] as Float64Array, h));
     const grid = { horizon: h, period: m };
     const base: AutoPredictorOptions = {
@@ -261,12 +319,11 @@ async function main(): Promise<void> {
       backtestCoverage.get(label)?.set(period, [hits, points]);
       return { label, policy, calibration: c ?? none, used: c !== undefined };
     });
-    const shortest = Math.min(...series.map((s) => s.train.length));
 
     series.forEach((_, i) => {
       const y = tail[i] as Float64Array;
       const history = fit[i] as Float64Array;
-      const long = history.length >= shortest;
+      const long = !multi && history.length >= shortest;
       const add = (row: string, f: SeriesForecast) => {
         score(cells.get(row)?.get(period) as Cell, y, history, m, f);
         if (long) score(cells.get(`${row} [long histories]`)?.get(period) as Cell, y, history, m, f);
@@ -313,6 +370,7 @@ async function main(): Promise<void> {
       );
     }
   }
+  if (multi) printOrigins(periodNames, origins, rows, cells, LEARNED_ROW);
   console.log("\n| variant | MAPE, all periods pooled |\n|---|---|");
   for (const row of [...rows, ...longRows])
     console.log(
@@ -321,6 +379,108 @@ async function main(): Promise<void> {
   console.log(
     `\n${notes.join("\n")}\n\n${((Date.now() - started) / 1000).toFixed(0)} s wall in all (one thread).`,
   );
+}
+
+/**
+ * With ORIGINS: per period, each row's coverage, below p10, above p90 and mean wQL per origin and their means over
+ * the origins; then the choice among the calibration policies by the rule fixed before the first multi-origin run
+ * (bench/RESULTS.md, "Issue 14: interval coverage over several validation origins"): D = the largest distance of a
+ * period's mean coverage from 80 points; the policies within 0.5 points of the least D tie, and among them the
+ * least mean over the periods of mean wQL relative to the uncalibrated combination's wins.
+ */
+interface SummaryCell {
+  cov: number;
+  low: number;
+  high: number;
+  wql: number;
+}
+
+function printOrigins(
+  periodNamesRun: string[],
+  origins: number,
+  rows: string[],
+  cells: Map<string, Map<string, Cell>>,
+  plainRow: string,
+): void {
+  const at = (row: string, period: string, o: number) => cells.get(row)?.get(`${period} origin ${o}`) as Cell;
+  const wqlOf = (c: Cell) => c.pinball.reduce((a, p) => a + p / c.volume, 0) / c.pinball.length;
+  let periodNames = periodNamesRun;
+  const pct = (x: number) => (100 * x).toFixed(1);
+  const os = Array.from({ length: origins }, (_, o) => o + 1);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const summary = new Map<string, Map<string, SummaryCell>>();
+  for (const period of periodNames) {
+    console.log(
+      `\n### ${period}: every origin (coverage / below p10 / above p90 / mean wQL), and the means over origins\n`,
+    );
+    console.log(
+      `| variant | ${os.map((o) => `origin ${o}`).join(" | ")} | mean coverage | mean below p10 | mean above p90 | mean wQL | crossed / p10 < 0 / zero width |\n|---|${os.map(() => "---|").join("")}---|---|---|---|---|`,
+    );
+    for (const row of rows) {
+      const cs = os.map((o) => at(row, period, o));
+      const m = {
+        cov: mean(cs.map((c) => c.hits / c.points)),
+        low: mean(cs.map((c) => c.low / c.points)),
+        high: mean(cs.map((c) => c.high / c.points)),
+        wql: mean(cs.map(wqlOf)),
+      };
+      const perRow = summary.get(row) ?? new Map();
+      perRow.set(period, m);
+      summary.set(row, perRow);
+      const odd = cs.reduce((a, c) => [a[0] + c.crossed, a[1] + c.negative, a[2] + c.zeroWidth], [0, 0, 0]);
+      console.log(
+        `| ${row} | ${cs.map((c) => `${pct(c.hits / c.points)} / ${pct(c.low / c.points)} / ${pct(c.high / c.points)} / ${wqlOf(c).toFixed(4)}`).join(" | ")} | ` +
+          `${pct(m.cov)}% | ${pct(m.low)}% | ${pct(m.high)}% | ${m.wql.toFixed(4)} | ${odd.join(" / ")} |`,
+      );
+    }
+  }
+  // SUMMARY_DIR: each run keeps its periods' means there and the choice reads every period kept, so the periods
+  // can run one at a time.
+  const dir = process.env.SUMMARY_DIR;
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    for (const period of periodNames)
+      writeFileSync(
+        join(dir, `${period}.json`),
+        JSON.stringify(Object.fromEntries([...summary].map(([row, m]) => [row, m.get(period)]))),
+      );
+    periodNames = readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => f.slice(0, -5));
+    for (const period of periodNames) {
+      const kept = JSON.parse(readFileSync(join(dir, `${period}.json`), "utf8")) as Record<
+        string,
+        SummaryCell
+      >;
+      for (const [row, m] of Object.entries(kept)) {
+        const perRow = summary.get(row) ?? new Map();
+        perRow.set(period, m);
+        summary.set(row, perRow);
+      }
+    }
+  }
+  const plain = summary.get(plainRow) as Map<string, { wql: number }>;
+  const ranked = rows
+    .filter((r) => r !== plainRow && r.startsWith("learned + spread"))
+    .map((row) => {
+      const m = summary.get(row) as Map<string, { cov: number; wql: number }>;
+      const d = Math.max(...periodNames.map((p) => Math.abs(100 * (m.get(p)?.cov as number) - 80)));
+      const rel = mean(periodNames.map((p) => (m.get(p)?.wql as number) / (plain.get(p)?.wql as number)));
+      return { row, d, rel, m };
+    })
+    .sort((a, b) => a.d - b.d);
+  const best = ranked[0]?.d ?? Number.NaN;
+  const chosen = ranked.filter((r) => r.d <= best + 0.5).sort((a, b) => a.rel - b.rel)[0];
+  console.log(
+    `\n### The choice: largest distance of a period's mean coverage from 80 (D), mean wQL relative to uncalibrated\n`,
+  );
+  console.log(
+    `| policy | D | ${periodNames.map((p) => `${p} coverage / wQL`).join(" | ")} | mean relative wQL |\n|---|---|${periodNames.map(() => "---|").join("")}---|`,
+  );
+  for (const r of ranked)
+    console.log(
+      `| ${r.row}${r === chosen ? " **chosen**" : ""} | ${r.d.toFixed(1)} | ${periodNames.map((p) => `${pct(r.m.get(p)?.cov as number)}% / ${(r.m.get(p)?.wql as number).toFixed(4)}`).join(" | ")} | ${r.rel.toFixed(4)} |`,
+    );
 }
 
 await main();

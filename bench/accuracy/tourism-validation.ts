@@ -479,7 +479,7 @@ function printOrigins(
   );
   for (const r of ranked)
     console.log(
-      `| ${r.row}${r === chosen ? " **chosen**" : ""} | ${r.d.toFixed(1)} | ${periodNames.map((p) => `${pct(r.m.get(p)?.cov as number)}% / ${(r.m.get(p)?.wql as number).toFixed(4)}`).join(" | ")} | ${r.rel.toFixed(4)} |`,
+      `| ${r.row}${r === chosen ? " **chosen**" : ""} | ${r.d.toFixed(1)} | ${periodNames.map((p) => `${pct(r.m.get(p)?.cov as number)}% / ${(r.m.get(p)?.wql ?? Number.NaN).toFixed(4)}`).join(" | ")} | ${r.rel.toFixed(4)} |`,
     );
 }
 

@@ -352,9 +352,11 @@ async function main(): Promise<void> {
   }
 
   for (const period of periods) {
-    console.log(`\n### ${period} (validation: the last h points of the train part)\n`);
     console.log(
-      "| variant | MASE | MAPE | sMAPE | wQL 0.1 | wQL 0.5 | wQL 0.9 | mean wQL | p10–p90 coverage | below p10 | above p90 | backtest coverage |\n|---|---|---|---|---|---|---|---|---|---|---|---|",
+      `\n### ${period} (validation: ${multi ? "the h points held out at this origin" : "the last h points of the train part"})\n`,
+    );
+    console.log(
+      "| variant | MASE | MAPE | sMAPE | wQL 0.1 | wQL 0.5 | wQL 0.9 | mean wQL | p10–p90 coverage | below p10 | above p90 | backtest coverage | crossed / p10 < 0 / zero width |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     );
     for (const row of [...rows, ...longRows]) {
       const c = cells.get(row)?.get(period) as Cell;
@@ -366,7 +368,7 @@ async function main(): Promise<void> {
       console.log(
         `| ${row} | ${(c.mase / c.maseCount).toFixed(3)} | ${pooledMape(c.mape).toFixed(2)} | ${(c.smape / c.count).toFixed(2)} | ` +
           `${wql.map((v) => v.toFixed(4)).join(" | ")} | ${mean.toFixed(4)} | ${pct(c.hits, c.points)} | ` +
-          `${pct(c.low, c.points)} | ${pct(c.high, c.points)} | ${bt ? pct(bt[0], bt[1]) : ""} |`,
+          `${pct(c.low, c.points)} | ${pct(c.high, c.points)} | ${bt ? pct(bt[0], bt[1]) : ""} | ${c.crossed} / ${c.negative} / ${c.zeroWidth} |`,
       );
     }
   }

@@ -47,6 +47,7 @@ import {
   type SeriesForecast,
 } from "../../src/forecasting/model.js";
 import type { PreparedSeries } from "../../src/forecasting/series-set.js";
+import { ResidualQuantiles, residualLevels, seriesScale } from "./residual-intervals.js";
 import { loadTourism, type Series, tourismDir } from "./tourism-data.js";
 
 const LEVELS = [0.1, 0.5, 0.9];
@@ -222,9 +223,14 @@ async function main(): Promise<void> {
   const SWITCH_ROW = "learned weights + per-series switch (npts, snaive, components)";
   const policyRow = (label: string, p: CalibrationPolicy) =>
     `learned + spread: ${label}${isEngine(p) ? " [engine]" : ""}`;
+  // RESIDUALS=1: the combination's p10/p90 from its scaled backtest residuals (residual-intervals.ts) in place of
+  // the components' quantiles; added after the calibration choice of 2026-12-01 22:10, so not part of it.
+  const withResiduals = process.env.RESIDUALS === "1";
+  const RESIDUAL_ROW = "learned, residual quantiles (conformal per step, scaled by the series' level)";
   const rows = [
     ...(withMain ? [MAIN_ROW] : []),
     LEARNED_ROW,
+    ...(withResiduals ? [RESIDUAL_ROW] : []),
     ...(withSwitch ? [SWITCH_ROW] : []),
     ...POLICIES.map(({ label, policy }) => policyRow(label, policy)),
   ];
@@ -299,13 +305,25 @@ async function main(): Promise<void> {
 
     // The spread calibrations, from the learned combination's backtest forecasts.
     const sums = new SpreadSums(LEVELS, h, WINDOWS);
+    const residuals = new ResidualQuantiles(h);
     const backtestForecasts: [Float64Array, SeriesForecast][] = [];
     for (const b of result.backtests) {
       const f = plain.forecastOf(0, b);
       if (!f) continue;
       sums.add(b.actual, f, b.window);
+      const before = (fit[b.series] as Float64Array).subarray(0, b.offset);
+      residuals.add(b.actual, f.quantiles[1] as Float64Array, seriesScale(before, h));
       backtestForecasts.push([b.actual, f]);
     }
+    // The residual quantiles around the combination's p50 (its own p50 kept: the 0.5 row is not used).
+    const residualQ = residuals.quantiles(LEVELS);
+    const fromResiduals = (f: SeriesForecast, history: Float64Array): SeriesForecast => {
+      const centre = f.quantiles[1] as Float64Array;
+      const [p10, , p90] = residualLevels(centre, seriesScale(history, h), residualQ);
+      const out = { mean: Float64Array.from(f.mean), quantiles: [p10, Float64Array.from(centre), p90] };
+      enforceMonotoneQuantiles(LEVELS, out.quantiles as Float64Array[]);
+      return clampNonNegative(out as SeriesForecast);
+    };
     const none: IntervalCalibration = { levels: LEVELS, factors: LEVELS.map(() => [1]) };
     const policies = POLICIES.map(({ label, policy }) => {
       const c = calibrationFor(sums.state(), policy);
@@ -330,6 +348,7 @@ async function main(): Promise<void> {
       };
       if (withMain) add(MAIN_ROW, mainForecasts[i] as SeriesForecast);
       add(LEARNED_ROW, plainForecasts[i] as SeriesForecast);
+      if (withResiduals) add(RESIDUAL_ROW, fromResiduals(plainForecasts[i] as SeriesForecast, history));
       if (withSwitch) add(SWITCH_ROW, switchedForecasts[i] as SeriesForecast);
       for (const { label, policy, calibration } of policies)
         add(policyRow(label, policy), calibrated(plainForecasts[i] as SeriesForecast, calibration));
@@ -463,7 +482,7 @@ function printOrigins(
   }
   const plain = summary.get(plainRow) as Map<string, { wql: number }>;
   const ranked = rows
-    .filter((r) => r !== plainRow && r.startsWith("learned + spread"))
+    .filter((r) => r !== plainRow && (r.startsWith("learned + spread") || r.startsWith("learned, residual")))
     .map((row) => {
       const m = summary.get(row) as Map<string, { cov: number; wql: number }>;
       const d = Math.max(...periodNames.map((p) => Math.abs(100 * (m.get(p)?.cov as number) - 80)));

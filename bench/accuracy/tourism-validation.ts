@@ -10,7 +10,11 @@
 // calibrated rows the p10–p90 coverage on the backtests themselves (in-sample for the factors).
 // Run: npm run bench:accuracy-validation
 //   LIMIT=N: the first N series of each period; PERIODS=yearly,quarterly: those periods only (one at a time keeps a
-//   shared machine usable); LEARNED=ets-mseason,theta,…: other components than the engine's LEARNED_MEMBERS.
+//   shared machine usable); LEARNED=ets-mseason,theta,…: other components than the engine's LEARNED_MEMBERS;
+//   ORIGINS=3: the split cut at 3 origins h apart, per origin and on average, and the calibration policies ranked
+//   by the rule of bench/RESULTS.md ("Issue 14: interval coverage over several validation origins"); with
+//   SUMMARY_DIR=dir the periods can run one at a time and still be ranked together; RESIDUALS=1: also p10/p90 from
+//   the combination's scaled backtest residuals (residual-intervals.ts).
 
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -364,7 +364,7 @@ async function main(): Promise<void> {
       [...new Set(c.factors[l]?.map((v) => v.toFixed(2)))].join(" ");
     notes.push(
       `${period}: ${series.length} series; learned weights ${w}; ` +
-        `${series.filter((s) => s.train.length - h < shortest).length} series with a history shorter than ${shortest}; ` +
+        `${fit.filter((f) => f.length < shortest).length} series with a history shorter than ${shortest}; ` +
         `main ${((t1 - t0) / 1000).toFixed(0)} s, learned ${((t2 - t1) / 1000).toFixed(0)} s`,
       ...policies.map(
         ({ label, calibration, used }) =>

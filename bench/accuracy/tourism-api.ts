@@ -389,7 +389,10 @@ function printPaperMetrics(
   );
   console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
   const allMape: ReturnType<typeof percentErrorSum>[] = [];
+  // The quantiles as a user gets them: points where they cross, p10 is negative (the data is positive) or p10 = p90.
+  const odd: string[] = [];
   for (const p of periods) {
+    const oddCount = [0, 0, 0];
     const series = byPeriod.get(p) as Series[];
     let maseSum = 0;
     let maseWholeSum = 0;
@@ -415,10 +418,15 @@ function printPaperMetrics(
       s.test.forEach((y, t) => {
         if (y < (f.p10[t] as number)) low++;
         if (y > (f.p90[t] as number)) high++;
+        const [lo, mid, hi] = [f.p10[t], f.p50[t], f.p90[t]] as [number, number, number];
+        if (lo > mid || mid > hi) oddCount[0]++;
+        if (lo < 0) oddCount[1]++;
+        if (hi - lo <= 1e-9 * Math.max(1, Math.abs(mid))) oddCount[2]++;
       });
       points += s.test.length;
     }
     allMape.push(...mapeParts);
+    odd.push(`${PERIODS[p]?.label} ${oddCount.join(" / ")} of ${points}`);
     const wql = pinball.map((l) => l / volume);
     console.log(
       `| ${PERIODS[p]?.label} | ${(maseSum / series.length).toFixed(3)} | ${(maseWholeSum / series.length).toFixed(3)} | ` +
@@ -430,6 +438,7 @@ function printPaperMetrics(
   console.log(
     `\nMAPE pooled over all periods' points (N-BEATS' "average"): ${pooledMape(allMape).toFixed(2)}`,
   );
+  console.log(`Quantile points crossed / p10 < 0 / p10 = p90: ${odd.join("; ")}`);
 }
 
 async function main(): Promise<void> {

@@ -13,7 +13,13 @@
 //   shared machine usable); LEARNED=ets-mseason,theta,…: other components than the engine's LEARNED_MEMBERS;
 //   METRIC=MAPE: the predictor's OptimizationMetric (default AverageWeightedQuantileLoss); OBJECTIVES=1: the
 //   learned weights under every objective, scored on every metric (validation-objectives.ts).
+//   ORIGINS=3: the split cut at 3 origins h apart, per origin and on average, and the calibration policies ranked
+//   by the rule of bench/RESULTS.md ("Issue 14: interval coverage over several validation origins"); with
+//   SUMMARY_DIR=dir the periods can run one at a time and still be ranked together; RESIDUALS=1: also p10/p90 from
+//   the combination's scaled backtest residuals (residual-intervals.ts).
 
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { AutoPredictorOptions } from "../../src/forecasting/auto/auto-predictor.js";
 import { backtestAutoPredictor, forecastCombined } from "../../src/forecasting/auto/auto-predictor.js";
 import { SERIES_CHOICE } from "../../src/forecasting/auto/combined-model.js";
@@ -47,6 +53,7 @@ import {
   type SeriesForecast,
 } from "../../src/forecasting/model.js";
 import type { PreparedSeries } from "../../src/forecasting/series-set.js";
+import { ResidualQuantiles, residualLevels, seriesScale } from "./residual-intervals.js";
 import { loadTourism, type Series, tourismDir } from "./tourism-data.js";
 import { ObjectiveComparison } from "./validation-objectives.js";
 
@@ -68,6 +75,10 @@ interface Cell {
   low: number;
   high: number;
   points: number;
+  /** Points where the quantiles cross (p10 > p50 or p50 > p90), p10 is negative, or p10 = p90. */
+  crossed: number;
+  negative: number;
+  zeroWidth: number;
 }
 
 const emptyCell = (): Cell => ({
@@ -82,6 +93,9 @@ const emptyCell = (): Cell => ({
   low: 0,
   high: 0,
   points: 0,
+  crossed: 0,
+  negative: 0,
+  zeroWidth: 0,
 });
 
 function score(cell: Cell, actual: Float64Array, history: Float64Array, m: number, f: SeriesForecast): void {
@@ -108,6 +122,10 @@ function score(cell: Cell, actual: Float64Array, history: Float64Array, m: numbe
   actual.forEach((y, t) => {
     if (y < (f.quantiles[0]?.[t] as number)) cell.low++;
     if (y > (f.quantiles[2]?.[t] as number)) cell.high++;
+    const [lo, mid, hi] = f.quantiles.map((q) => q[t] as number) as [number, number, number];
+    if (lo > mid || mid > hi) cell.crossed++;
+    if (lo < 0) cell.negative++;
+    if (hi - lo <= 1e-9 * Math.max(1, Math.abs(mid))) cell.zeroWidth++;
   });
   cell.points += actual.length;
 }
@@ -132,26 +150,55 @@ function calibrated(f: SeriesForecast, c: IntervalCalibration): SeriesForecast {
   return clampNonNegative(out);
 }
 
-/** Every calibration policy interval-calibration.ts offers, labelled as the rows show them. */
-const POLICIES: { label: string; policy: CalibrationPolicy }[] = (
-  ["pinball", "scaled", "coverage"] as const
-).flatMap((objective) =>
-  [true, false].flatMap((confirm) =>
-    [false, true].flatMap((shared) =>
-      [false, true].map((perStep) => ({
-        label: `${objective}, ${shared ? "band" : "each level"}${perStep ? ", per step" : ""}, ${confirm ? "if confirmed" : "always"}`,
-        policy: { objective, confirm, perStep, shared },
-      })),
+/**
+ * Every calibration policy interval-calibration.ts offers, labelled as the rows show them: objective × one factor
+ * per level or for the band × per step or not × always or if confirmed; and, always applied, the same with the
+ * windows weighted by recency 0.5 (the latest window counting as much as the two before it together), and per
+ * step with the steps' factors shrunk halfway (geometrically) towards the shared one.
+ */
+const POLICIES: { label: string; policy: CalibrationPolicy }[] = (["pinball", "scaled", "coverage"] as const)
+  .flatMap((objective) =>
+    [true, false].flatMap((confirm) =>
+      [false, true].flatMap((shared) =>
+        [false, true].map((perStep) => ({
+          label: `${objective}, ${shared ? "band" : "each level"}${perStep ? ", per step" : ""}, ${confirm ? "if confirmed" : "always"}`,
+          policy: { objective, confirm, perStep, shared },
+        })),
+      ),
     ),
-  ),
-);
+  )
+  .concat(
+    (["pinball", "scaled", "coverage"] as const).flatMap((objective) =>
+      [false, true].flatMap((shared) =>
+        (
+          [
+            [1, 0.5],
+            [0.5, undefined],
+            [0.5, 0.5],
+          ] as const
+        ).map(([recency, shrink]) => ({
+          label: `${objective}, ${shared ? "band" : "each level"}${shrink !== undefined ? ", per step shrunk 0.5" : ""}${recency !== 1 ? ", recent 0.5" : ""}, always`,
+          policy: {
+            objective,
+            confirm: false,
+            shared,
+            perStep: shrink !== undefined,
+            ...(recency !== 1 ? { recency } : {}),
+            ...(shrink !== undefined ? { shrink } : {}),
+          },
+        })),
+      ),
+    ),
+  );
 
 const isEngine = (p: CalibrationPolicy): boolean =>
   INTERVAL_CALIBRATION !== "off" &&
   p.objective === INTERVAL_CALIBRATION.objective &&
   p.confirm === INTERVAL_CALIBRATION.confirm &&
   p.perStep === INTERVAL_CALIBRATION.perStep &&
-  (p.shared ?? false) === (INTERVAL_CALIBRATION.shared ?? false);
+  (p.shared ?? false) === (INTERVAL_CALIBRATION.shared ?? false) &&
+  (p.recency ?? 1) === (INTERVAL_CALIBRATION.recency ?? 1) &&
+  (p.shrink ?? 1) === (INTERVAL_CALIBRATION.shrink ?? 1);
 
 async function main(): Promise<void> {
   const limit = Number(process.env.LIMIT ?? "0");
@@ -166,21 +213,39 @@ async function main(): Promise<void> {
   await loadMembers([...FITTED_MEMBERS, ...learnedMembers, ...switchTo]);
   const all = loadTourism(tourismDir());
   const wanted = process.env.PERIODS?.toUpperCase().split(",");
-  const periods = [...new Set(all.map((s) => s.period))].filter((p) => !wanted || wanted.includes(p));
+  const periodNames = [...new Set(all.map((s) => s.period))].filter((p) => !wanted || wanted.includes(p));
+  // ORIGINS=n: the validation cut at n origins per period (origin o holds out the h points ending (o − 1)·h before
+  // the train part's end), each series only where its history at that origin is at least as long as the shortest
+  // test-split history of the period. Unset: one origin, every series (the "long" rows then give the rule above).
+  const origins = Number(process.env.ORIGINS ?? "0");
+  const multi = origins > 0;
+  const splits = periodNames.flatMap((period) =>
+    Array.from({ length: multi ? origins : 1 }, (_, o) => ({
+      period,
+      origin: o + 1,
+      key: multi ? `${period} origin ${o + 1}` : period,
+    })),
+  );
+  const periods = splits.map((sp) => sp.key);
   const MAIN_ROW = "main: per-series choice, median(ets-damped, theta, arima)";
   const LEARNED_ROW = `learned weights (${learnedMembers.join(", ")})`;
   const SWITCH_ROW = "learned weights + per-series switch (npts, snaive, components)";
   const policyRow = (label: string, p: CalibrationPolicy) =>
     `learned + spread: ${label}${isEngine(p) ? " [engine]" : ""}`;
+  // RESIDUALS=1: the combination's p10/p90 from its scaled backtest residuals (residual-intervals.ts) in place of
+  // the components' quantiles; added after the calibration choice of 2026-12-01 22:10, so not part of it.
+  const withResiduals = process.env.RESIDUALS === "1";
+  const RESIDUAL_ROW = "learned, residual quantiles (conformal per step, scaled by the series' level)";
   const rows = [
     ...(withMain ? [MAIN_ROW] : []),
     LEARNED_ROW,
+    ...(withResiduals ? [RESIDUAL_ROW] : []),
     ...(withSwitch ? [SWITCH_ROW] : []),
     ...POLICIES.map(({ label, policy }) => policyRow(label, policy)),
   ];
   // The same rows on the series whose validation history is at least as long as the shortest test-split history
   // of the period: the validation split alone has series of 3 yearly points, where no backtest window fits.
-  const longRows = rows.map((r) => `${r} [long histories]`);
+  const longRows = multi ? [] : rows.map((r) => `${r} [long histories]`);
   const cells = new Map(
     [...rows, ...longRows].map((r) => [r, new Map(periods.map((p) => [p, emptyCell()]))]),
   );
@@ -188,13 +253,16 @@ async function main(): Promise<void> {
   const backtestCoverage = new Map(POLICIES.map(({ label }) => [label, new Map<string, [number, number]>()]));
   const notes: string[] = [];
   const started = Date.now();
-  for (const period of periods) {
-    let series: Series[] = all.filter((s) => s.period === period);
+  for (const { period: periodName, origin, key: period } of splits) {
+    let series: Series[] = all.filter((s) => s.period === periodName);
     if (limit > 0) series = series.slice(0, limit);
     const h = series[0]?.h as number;
     const m = series[0]?.frequency as number;
-    const fit = series.map((s) => s.train.subarray(0, s.train.length - h));
-    const tail = series.map((s) => s.train.subarray(s.train.length - h));
+    const shortest = Math.min(...series.map((s) => s.train.length));
+    if (multi) series = series.filter((s) => s.train.length - origin * h >= shortest);
+    const end = (s: Series) => s.train.length - (origin - 1) * h;
+    const fit = series.map((s) => s.train.subarray(0, end(s) - h));
+    const tail = series.map((s) => s.train.subarray(end(s) - h, end(s)));
     const set = series.map((s, i) => prepared(s.name, fit[i] as Float64Array, h));
     const grid = { horizon: h, period: m };
     const base: AutoPredictorOptions = {
@@ -247,13 +315,25 @@ async function main(): Promise<void> {
 
     // The spread calibrations, from the learned combination's backtest forecasts.
     const sums = new SpreadSums(LEVELS, h, WINDOWS);
+    const residuals = new ResidualQuantiles(h);
     const backtestForecasts: [Float64Array, SeriesForecast][] = [];
     for (const b of result.backtests) {
       const f = plain.forecastOf(0, b);
       if (!f) continue;
       sums.add(b.actual, f, b.window);
+      const before = (fit[b.series] as Float64Array).subarray(0, b.offset);
+      residuals.add(b.actual, f.quantiles[1] as Float64Array, seriesScale(before, h));
       backtestForecasts.push([b.actual, f]);
     }
+    // The residual quantiles around the combination's p50 (its own p50 kept: the 0.5 row is not used).
+    const residualQ = residuals.quantiles(LEVELS);
+    const fromResiduals = (f: SeriesForecast, history: Float64Array): SeriesForecast => {
+      const centre = f.quantiles[1] as Float64Array;
+      const [p10, , p90] = residualLevels(centre, seriesScale(history, h), residualQ);
+      const out = { mean: Float64Array.from(f.mean), quantiles: [p10, Float64Array.from(centre), p90] };
+      enforceMonotoneQuantiles(LEVELS, out.quantiles as Float64Array[]);
+      return clampNonNegative(out as SeriesForecast);
+    };
     const none: IntervalCalibration = { levels: LEVELS, factors: LEVELS.map(() => [1]) };
     const policies = POLICIES.map(({ label, policy }) => {
       const c = calibrationFor(sums.state(), policy);
@@ -267,18 +347,18 @@ async function main(): Promise<void> {
       backtestCoverage.get(label)?.set(period, [hits, points]);
       return { label, policy, calibration: c ?? none, used: c !== undefined };
     });
-    const shortest = Math.min(...series.map((s) => s.train.length));
 
     series.forEach((_, i) => {
       const y = tail[i] as Float64Array;
       const history = fit[i] as Float64Array;
-      const long = history.length >= shortest;
+      const long = !multi && history.length >= shortest;
       const add = (row: string, f: SeriesForecast) => {
         score(cells.get(row)?.get(period) as Cell, y, history, m, f);
         if (long) score(cells.get(`${row} [long histories]`)?.get(period) as Cell, y, history, m, f);
       };
       if (withMain) add(MAIN_ROW, mainForecasts[i] as SeriesForecast);
       add(LEARNED_ROW, plainForecasts[i] as SeriesForecast);
+      if (withResiduals) add(RESIDUAL_ROW, fromResiduals(plainForecasts[i] as SeriesForecast, history));
       if (withSwitch) add(SWITCH_ROW, switchedForecasts[i] as SeriesForecast);
       for (const { label, policy, calibration } of policies)
         add(policyRow(label, policy), calibrated(plainForecasts[i] as SeriesForecast, calibration));
@@ -290,7 +370,7 @@ async function main(): Promise<void> {
       [...new Set(c.factors[l]?.map((v) => v.toFixed(2)))].join(" ");
     notes.push(
       `${period}: ${series.length} series; learned weights ${w}; ` +
-        `${series.filter((s) => s.train.length - h < shortest).length} series with a history shorter than ${shortest}; ` +
+        `${fit.filter((f) => f.length < shortest).length} series with a history shorter than ${shortest}; ` +
         `main ${((t1 - t0) / 1000).toFixed(0)} s, learned ${((t2 - t1) / 1000).toFixed(0)} s`,
       ...policies.map(
         ({ label, calibration, used }) =>
@@ -301,9 +381,11 @@ async function main(): Promise<void> {
   }
 
   for (const period of periods) {
-    console.log(`\n### ${period} (validation: the last h points of the train part)\n`);
     console.log(
-      "| variant | MASE | MAPE | sMAPE | wQL 0.1 | wQL 0.5 | wQL 0.9 | mean wQL | p10–p90 coverage | below p10 | above p90 | backtest coverage |\n|---|---|---|---|---|---|---|---|---|---|---|---|",
+      `\n### ${period} (validation: ${multi ? "the h points held out at this origin" : "the last h points of the train part"})\n`,
+    );
+    console.log(
+      "| variant | MASE | MAPE | sMAPE | wQL 0.1 | wQL 0.5 | wQL 0.9 | mean wQL | p10–p90 coverage | below p10 | above p90 | backtest coverage | crossed / p10 < 0 / zero width |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     );
     for (const row of [...rows, ...longRows]) {
       const c = cells.get(row)?.get(period) as Cell;
@@ -315,10 +397,11 @@ async function main(): Promise<void> {
       console.log(
         `| ${row} | ${(c.mase / c.maseCount).toFixed(3)} | ${pooledMape(c.mape).toFixed(2)} | ${(c.smape / c.count).toFixed(2)} | ` +
           `${wql.map((v) => v.toFixed(4)).join(" | ")} | ${mean.toFixed(4)} | ${pct(c.hits, c.points)} | ` +
-          `${pct(c.low, c.points)} | ${pct(c.high, c.points)} | ${bt ? pct(bt[0], bt[1]) : ""} |`,
+          `${pct(c.low, c.points)} | ${pct(c.high, c.points)} | ${bt ? pct(bt[0], bt[1]) : ""} | ${c.crossed} / ${c.negative} / ${c.zeroWidth} |`,
       );
     }
   }
+  if (multi) printOrigins(periodNames, origins, rows, cells, LEARNED_ROW);
   console.log("\n| variant | MAPE, all periods pooled |\n|---|---|");
   for (const row of [...rows, ...longRows])
     console.log(
@@ -328,6 +411,108 @@ async function main(): Promise<void> {
   console.log(
     `\n${notes.join("\n")}\n\n${((Date.now() - started) / 1000).toFixed(0)} s wall in all (one thread).`,
   );
+}
+
+/**
+ * With ORIGINS: per period, each row's coverage, below p10, above p90 and mean wQL per origin and their means over
+ * the origins; then the choice among the calibration policies by the rule fixed before the first multi-origin run
+ * (bench/RESULTS.md, "Issue 14: interval coverage over several validation origins"): D = the largest distance of a
+ * period's mean coverage from 80 points; the policies within 0.5 points of the least D tie, and among them the
+ * least mean over the periods of mean wQL relative to the uncalibrated combination's wins.
+ */
+interface SummaryCell {
+  cov: number;
+  low: number;
+  high: number;
+  wql: number;
+}
+
+function printOrigins(
+  periodNamesRun: string[],
+  origins: number,
+  rows: string[],
+  cells: Map<string, Map<string, Cell>>,
+  plainRow: string,
+): void {
+  const at = (row: string, period: string, o: number) => cells.get(row)?.get(`${period} origin ${o}`) as Cell;
+  const wqlOf = (c: Cell) => c.pinball.reduce((a, p) => a + p / c.volume, 0) / c.pinball.length;
+  let periodNames = periodNamesRun;
+  const pct = (x: number) => (100 * x).toFixed(1);
+  const os = Array.from({ length: origins }, (_, o) => o + 1);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const summary = new Map<string, Map<string, SummaryCell>>();
+  for (const period of periodNames) {
+    console.log(
+      `\n### ${period}: every origin (coverage / below p10 / above p90 / mean wQL), and the means over origins\n`,
+    );
+    console.log(
+      `| variant | ${os.map((o) => `origin ${o}`).join(" | ")} | mean coverage | mean below p10 | mean above p90 | mean wQL | crossed / p10 < 0 / zero width |\n|---|${os.map(() => "---|").join("")}---|---|---|---|---|`,
+    );
+    for (const row of rows) {
+      const cs = os.map((o) => at(row, period, o));
+      const m = {
+        cov: mean(cs.map((c) => c.hits / c.points)),
+        low: mean(cs.map((c) => c.low / c.points)),
+        high: mean(cs.map((c) => c.high / c.points)),
+        wql: mean(cs.map(wqlOf)),
+      };
+      const perRow = summary.get(row) ?? new Map();
+      perRow.set(period, m);
+      summary.set(row, perRow);
+      const odd = cs.reduce((a, c) => [a[0] + c.crossed, a[1] + c.negative, a[2] + c.zeroWidth], [0, 0, 0]);
+      console.log(
+        `| ${row} | ${cs.map((c) => `${pct(c.hits / c.points)} / ${pct(c.low / c.points)} / ${pct(c.high / c.points)} / ${wqlOf(c).toFixed(4)}`).join(" | ")} | ` +
+          `${pct(m.cov)}% | ${pct(m.low)}% | ${pct(m.high)}% | ${m.wql.toFixed(4)} | ${odd.join(" / ")} |`,
+      );
+    }
+  }
+  // SUMMARY_DIR: each run keeps its periods' means there and the choice reads every period kept, so the periods
+  // can run one at a time.
+  const dir = process.env.SUMMARY_DIR;
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    for (const period of periodNames)
+      writeFileSync(
+        join(dir, `${period}.json`),
+        JSON.stringify(Object.fromEntries([...summary].map(([row, m]) => [row, m.get(period)]))),
+      );
+    periodNames = readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => f.slice(0, -5));
+    for (const period of periodNames) {
+      const kept = JSON.parse(readFileSync(join(dir, `${period}.json`), "utf8")) as Record<
+        string,
+        SummaryCell
+      >;
+      for (const [row, m] of Object.entries(kept)) {
+        const perRow = summary.get(row) ?? new Map();
+        perRow.set(period, m);
+        summary.set(row, perRow);
+      }
+    }
+  }
+  const plain = summary.get(plainRow) as Map<string, { wql: number }>;
+  const ranked = rows
+    .filter((r) => r !== plainRow && (r.startsWith("learned + spread") || r.startsWith("learned, residual")))
+    .map((row) => {
+      const m = summary.get(row) as Map<string, { cov: number; wql: number }>;
+      const d = Math.max(...periodNames.map((p) => Math.abs(100 * (m.get(p)?.cov as number) - 80)));
+      const rel = mean(periodNames.map((p) => (m.get(p)?.wql as number) / (plain.get(p)?.wql as number)));
+      return { row, d, rel, m };
+    })
+    .sort((a, b) => a.d - b.d);
+  const best = ranked[0]?.d ?? Number.NaN;
+  const chosen = ranked.filter((r) => r.d <= best + 0.5).sort((a, b) => a.rel - b.rel)[0];
+  console.log(
+    `\n### The choice: largest distance of a period's mean coverage from 80 (D), mean wQL relative to uncalibrated\n`,
+  );
+  console.log(
+    `| policy | D | ${periodNames.map((p) => `${p} coverage / wQL`).join(" | ")} | mean relative wQL |\n|---|---|${periodNames.map(() => "---|").join("")}---|`,
+  );
+  for (const r of ranked)
+    console.log(
+      `| ${r.row}${r === chosen ? " **chosen**" : ""} | ${r.d.toFixed(1)} | ${periodNames.map((p) => `${pct(r.m.get(p)?.cov as number)}% / ${(r.m.get(p)?.wql ?? Number.NaN).toFixed(4)}`).join(" | ")} | ${r.rel.toFixed(4)} |`,
+    );
 }
 
 await main();

@@ -38,6 +38,17 @@ export interface CalibrationPolicy {
   confirm: boolean;
   /** One factor for every level but the median (the band's width) instead of one per level. */
   shared?: boolean;
+  /**
+   * Weight of the backtest windows by age: window w (0 the most recent) counts recency^w in the objective (1 or
+   * unset: alike). Data drifts, so the latest window may say more about the next h points than the older ones.
+   */
+  recency?: number;
+  /**
+   * With perStep: each step's factor is shrunk towards the factor shared by all steps, geometrically,
+   * s_t = shared^(1 − shrink) · own_t^shrink (1 or unset: each step its own; 0: the shared one). One step's
+   * factor rests on a third of the points of a window, the shared one on all of them.
+   */
+  shrink?: number;
 }
 
 export interface SpreadSumsState {
@@ -176,6 +187,7 @@ function objectiveAt(
   steps: readonly number[],
   windows: readonly number[],
   k: number,
+  recency = 1,
 ): number {
   const g = SPREAD_GRID.length;
   const L = sums.levels.length;
@@ -183,13 +195,15 @@ function objectiveAt(
   for (const l of levels) {
     const tau = sums.levels[l] as number;
     let deviation = 0;
-    for (const w of windows)
+    for (const w of windows) {
+      const weight = recency === 1 ? 1 : recency ** w;
       for (const t of steps) {
         const cell = (w * L + l) * sums.steps + t;
         if (objective === "coverage")
-          deviation += (sums.below[cell * g + k] ?? 0) - tau * (sums.points[cell] ?? 0);
-        else value += (objective === "scaled" ? sums.scaledLoss : sums.loss)[cell * g + k] ?? 0;
+          deviation += weight * ((sums.below[cell * g + k] ?? 0) - tau * (sums.points[cell] ?? 0));
+        else value += weight * ((objective === "scaled" ? sums.scaledLoss : sums.loss)[cell * g + k] ?? 0);
       }
+    }
     if (objective === "coverage")
       value += levels.length === 1 ? deviation : tau > 0.5 ? deviation : -deviation;
   }
@@ -219,6 +233,7 @@ function learnIndexes(
   objective: CalibrationObjective,
   windows: readonly number[],
   shared = false,
+  recency = 1,
 ): number[][] {
   const g = SPREAD_GRID.length;
   const L = sums.levels.length;
@@ -231,9 +246,9 @@ function learnIndexes(
           for (const t of steps) points += sums.points[(w * L + l) * sums.steps + t] ?? 0;
       if (points === 0) continue;
       let best = IDENTITY;
-      let bestValue = objectiveAt(sums, objective, levels, steps, windows, IDENTITY);
+      let bestValue = objectiveAt(sums, objective, levels, steps, windows, IDENTITY, recency);
       for (let k = 0; k < g; k++) {
-        const v = objectiveAt(sums, objective, levels, steps, windows, k);
+        const v = objectiveAt(sums, objective, levels, steps, windows, k, recency);
         const tie = Math.abs(v - bestValue) <= 1e-12 * Math.max(1, Math.abs(bestValue));
         if (v < bestValue && !tie) {
           best = k;
@@ -302,8 +317,35 @@ export function calibrationFor(
 ): IntervalCalibration | undefined {
   const shared = policy.shared ?? false;
   if (policy.confirm) return confirmedCalibration(sums, policy.perStep, policy.objective, shared);
-  const learned = learnCalibration(sums, policy.perStep, undefined, policy.objective, shared);
+  const windows = Array.from({ length: sums.windows }, (_, w) => w);
+  const learn = (perStep: boolean) =>
+    toCalibration(sums, learnIndexes(sums, perStep, policy.objective, windows, shared, policy.recency ?? 1));
+  const own = learn(policy.perStep);
+  const learned =
+    policy.perStep && policy.shrink !== undefined && policy.shrink !== 1
+      ? shrunkTowards(own, learn(false), policy.shrink)
+      : own;
   return learned.factors.every((row) => row.every((s) => s === 1)) ? undefined : learned;
+}
+
+/**
+ * Per-step factors shrunk geometrically towards the factors shared by the steps: own^shrink · shared^(1 − shrink)
+ * per level and step (shrink 0: the shared factors, 1: the steps' own).
+ */
+export function shrunkTowards(
+  own: IntervalCalibration,
+  shared: IntervalCalibration,
+  shrink: number,
+): IntervalCalibration {
+  return {
+    levels: [...own.levels],
+    factors: own.factors.map((row, l) =>
+      row.map((s, t) => {
+        const common = shared.factors[l]?.[Math.min(t, (shared.factors[l]?.length ?? 1) - 1)] ?? 1;
+        return s ** shrink * common ** (1 - shrink);
+      }),
+    ),
+  };
 }
 
 /**

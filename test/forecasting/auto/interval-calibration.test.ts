@@ -7,6 +7,7 @@ import {
   learnCalibration,
   SPREAD_GRID,
   SpreadSums,
+  shrunkTowards,
 } from "../../../src/forecasting/auto/interval-calibration.js";
 import type { SeriesForecast } from "../../../src/forecasting/model.js";
 
@@ -186,5 +187,74 @@ describe("interval calibration", () => {
     assert.deepEqual(band.factors, [[4.05], [1], [4.05]]);
     const pinball = learnCalibration(state, false, undefined, "pinball", true);
     assert.deepEqual(pinball.factors, [[4], [1], [4]]);
+  });
+
+  test("recency: window w counts recency^w, so the latest window (0) can outweigh the older ones", () => {
+    // p90 at +1 around 0; actuals 2 in window 0 and 4 in windows 1 and 2. The p90 factor minimises
+    // Σ_w r^w·ρ0.9(y_w − s), the weighted 0.9-quantile of the actuals. Alike (r = 1): between 2 and 4 the slope is
+    // 0.1·1 − 0.9·2 < 0, so s = 4. With r = 0.1 (weights 1, 0.1, 0.01): 0.1·1 − 0.9·0.11 = 0.001 > 0, so s = 2.
+    const sums = new SpreadSums(LEVELS, 1, 3);
+    sums.add([2], forecast([0], [-1], [1]), 0);
+    sums.add([4], forecast([0], [-1], [1]), 1);
+    sums.add([4], forecast([0], [-1], [1]), 2);
+    const alike = calibrationFor(sums.state(), { objective: "pinball", perStep: false, confirm: false });
+    assert.equal(alike?.factors[2]?.[0], 4);
+    const half = calibrationFor(sums.state(), {
+      objective: "pinball",
+      perStep: false,
+      confirm: false,
+      recency: 0.5,
+    });
+    assert.equal(half?.factors[2]?.[0], 4);
+    const recent = calibrationFor(sums.state(), {
+      objective: "pinball",
+      perStep: false,
+      confirm: false,
+      recency: 0.1,
+    });
+    assert.equal(recent?.factors[2]?.[0], 2);
+    // Coverage, band: with r = 0.1 the latest window's point decides: inside at s > 2, so the grid's 2.05.
+    const band = calibrationFor(sums.state(), {
+      objective: "coverage",
+      perStep: false,
+      confirm: false,
+      shared: true,
+      recency: 0.1,
+    });
+    assert.equal(band?.factors[2]?.[0], 2.05);
+  });
+
+  test("shrink: per-step factors move geometrically towards the factor shared by the steps", () => {
+    assert.deepEqual(
+      shrunkTowards({ levels: LEVELS, factors: [[4, 1]] }, { levels: LEVELS, factors: [[1]] }, 0.5).factors,
+      [[2, 1]],
+    );
+    // As in "per step": own p90 factors 1 and 3, the shared one 3; halfway (geometrically): √3 and 3.
+    const sums = new SpreadSums(LEVELS, 2);
+    sums.add([1, 3], forecast([0, 0], [-1, -1], [1, 1]));
+    const c = calibrationFor(sums.state(), {
+      objective: "pinball",
+      perStep: true,
+      confirm: false,
+      shrink: 0.5,
+    });
+    assert.ok(Math.abs((c?.factors[2]?.[0] as number) - Math.sqrt(3)) < 1e-12);
+    assert.ok(Math.abs((c?.factors[2]?.[1] as number) - 3) < 1e-12);
+    assert.deepEqual(c?.factors[1], [1, 1]);
+    // shrink 0: the shared factor at every step; 1: the steps' own.
+    const none = calibrationFor(sums.state(), {
+      objective: "pinball",
+      perStep: true,
+      confirm: false,
+      shrink: 0,
+    });
+    assert.deepEqual(none?.factors[2], [3, 3]);
+    const own = calibrationFor(sums.state(), {
+      objective: "pinball",
+      perStep: true,
+      confirm: false,
+      shrink: 1,
+    });
+    assert.deepEqual(own?.factors[2], [1, 3]);
   });
 });

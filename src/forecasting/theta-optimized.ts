@@ -200,6 +200,52 @@ export function fitTwoLines(x: Float64Array, dynamic: boolean, optimizeTheta = t
   return { params, state, sigma };
 }
 
+/**
+ * Sample paths of the next h observations from `state`: path p, step j is written to out[p·h + j], drawing the error
+ * sigma·normals[p·h + j]. nextMean and update per step, expression for expression and in the same order (the
+ * state in locals, constants hoisted, the static model's unread running mean skipped), so the paths are bit for bit
+ * those of calling them (test/forecasting/theta-optimized.test.ts); a thousand paths per forecast.
+ */
+export function simulateTwoLines(
+  p: TwoLinesParams,
+  state: TwoLinesState,
+  dynamic: boolean,
+  sigma: number,
+  normals: ArrayLike<number>,
+  paths: number,
+  h: number,
+  out: Float64Array,
+): void {
+  const alpha = p.alpha;
+  const keep = 1 - alpha;
+  const weight = 1 - 1 / p.theta;
+  for (let path = 0; path < paths; path++) {
+    let t = state.t;
+    let level = state.level;
+    let meanY = state.meanY;
+    let a = state.a;
+    let b = state.b;
+    let decay = state.decay;
+    const row = path * h;
+    for (let j = 0; j < h; j++) {
+      const y =
+        level +
+        weight * (a * decay + (b * (1 - decay * keep)) / alpha) +
+        sigma * (normals[row + j] as number);
+      out[row + j] = y;
+      level = alpha * y + keep * level;
+      if (dynamic) {
+        const previousMean = meanY;
+        meanY = (t * previousMean + y) / (t + 1);
+        b = ((t - 1) * b + (6 * (y - previousMean)) / (t + 1)) / (t + 2);
+        a = meanY - (b * (t + 2)) / 2;
+      }
+      t++;
+      decay *= keep;
+    }
+  }
+}
+
 class FittedTwoLines implements FittedSeries {
   constructor(
     private readonly fit: TwoLinesFit,
@@ -220,14 +266,7 @@ class FittedTwoLines implements FittedSeries {
     }
     const normals = seededStandardNormals(this.seed, this.paths * h);
     const samples = new Float64Array(this.paths * h);
-    for (let path = 0; path < this.paths; path++) {
-      const p = { ...state };
-      for (let j = 0; j < h; j++) {
-        const y = nextMean(params, p) + sigma * normals[path * h + j];
-        samples[path * h + j] = y;
-        update(params, p, y, this.dynamic);
-      }
-    }
+    simulateTwoLines(params, state, this.dynamic, sigma, normals, this.paths, h, samples);
     const result = forecastFromSamples(samples, this.paths, h, quantiles);
     const forecast = { mean, quantiles: result.quantiles };
     reseasonalize([forecast.mean, ...forecast.quantiles], this.indices, this.n);

@@ -6,6 +6,7 @@ import {
   fitTwoLines,
   OptimizedThetaModel,
   runTwoLines,
+  simulateTwoLines,
   twoLinesSse,
 } from "../../src/forecasting/theta-optimized.js";
 import { AIR_PASSENGERS, NILE } from "./fixtures.js";
@@ -103,6 +104,30 @@ describe("optimised Theta models (OTM, DOTM)", () => {
           let expected = 0;
           for (let t = first; t < x.length; t++) expected += ((x[t] - fitted[t]) / scale) ** 2;
           assert.ok(Object.is(twoLinesSse(x, p, dynamic, line, first, scale), expected));
+        }
+      }
+    }
+  });
+  test("simulateTwoLines draws the paths of stepping nextMean and update, bit for bit", () => {
+    const x = Float64Array.from(AIR_PASSENGERS);
+    const h = 7;
+    const paths = 5;
+    const normals = Float64Array.from({ length: paths * h }, (_, i) => Math.sin(i * 1.7) * 1.3);
+    for (const dynamic of [false, true]) {
+      const p = { level0: 101.7, alpha: 0.3217, theta: 2.37 };
+      const line = leastSquaresLine(x);
+      const state = runTwoLines(x, p, dynamic, line);
+      const out = new Float64Array(paths * h);
+      simulateTwoLines(p, state, dynamic, 4.5, normals, paths, h, out);
+      // The same recursion stepped by hand with runTwoLines on the series extended by each path's draws.
+      for (let path = 0; path < paths; path++) {
+        const extended = Float64Array.from([...x, ...new Array(h).fill(0)]);
+        for (let j = 0; j < h; j++) {
+          const fitted = new Float64Array(extended.length);
+          runTwoLines(extended.subarray(0, x.length + j + 1), p, dynamic, line, fitted);
+          const expected = (fitted[x.length + j] as number) + 4.5 * (normals[path * h + j] as number);
+          assert.ok(Object.is(out[path * h + j], expected), `path ${path} step ${j}`);
+          extended[x.length + j] = expected;
         }
       }
     }

@@ -59,6 +59,8 @@ describe("forecastCombined in chunks", () => {
     const whole = run(set);
     const chunked = [...run(set.slice(0, 2)), ...run(set.slice(2, 3)), ...run(set.slice(3))];
     assert.equal(chunked.length, whole.length);
-    whole.forEach((f, i) => assert.ok(bytes(f).equals(bytes(chunked[i] as SeriesForecast)), `series ${i}`));
+    whole.forEach((f, i) => {
+      assert.ok(bytes(f).equals(bytes(chunked[i] as SeriesForecast)), `series ${i}`);
+    });
   });
 });

@@ -147,6 +147,66 @@ export function runCes(
   return { sse, state: s };
 }
 
+/**
+ * runCes's sum of squared errors alone, for the optimiser's objective (a fit evaluates it a few hundred times):
+ * the states run in locals and in `scratch` (overwritten from `start`, which is left as it is) instead of a fresh
+ * copy per call, the form's switches and the constants' sums hoisted. Every state update is runCes's expression,
+ * evaluated in the same order, so the result is bit for bit runCes's `sse` (test/forecasting/ces.test.ts).
+ */
+export function cesSse(
+  y: Float64Array,
+  kind: CesKind,
+  p: CesParams,
+  start: CesState,
+  m: number,
+  from: number,
+  scratch: CesState,
+): number {
+  const seasonLevel = scratch.seasonLevel;
+  const seasonPotential = scratch.seasonPotential;
+  const season = scratch.season;
+  seasonLevel.set(start.seasonLevel);
+  seasonPotential.set(start.seasonPotential);
+  season.set(start.season);
+  const pair = kind !== "S";
+  const complexSeason = kind === "S" || kind === "F";
+  const additiveSeason = kind === "P";
+  const a1c = 1 - p.a1;
+  const a01 = p.a0 - p.a1;
+  const a0c = 1 - p.a0;
+  const a0p1 = p.a0 + p.a1;
+  const b1c = 1 - p.b1;
+  const b01 = p.b0 - p.b1;
+  const b0c = 1 - p.b0;
+  const b0p1 = p.b0 + p.b1;
+  const gamma = p.gamma;
+  let level = start.level;
+  let potential = start.potential;
+  let sse = 0;
+  let slot = 0;
+  for (let t = 0; t < y.length; t++) {
+    let f = pair ? level : 0;
+    if (complexSeason) f += seasonLevel[slot] as number;
+    if (additiveSeason) f += season[slot] as number;
+    const e = (y[t] as number) - f;
+    if (t >= from) sse += e * e;
+    if (pair) {
+      const l = level;
+      level = l - a1c * potential + a01 * e;
+      potential = l + a0c * potential + a0p1 * e;
+    }
+    if (complexSeason) {
+      const l = seasonLevel[slot] as number;
+      const c = seasonPotential[slot] as number;
+      seasonLevel[slot] = l - b1c * c + b01 * e;
+      seasonPotential[slot] = l + b0c * c + b0p1 * e;
+    }
+    if (additiveSeason) season[slot] = (season[slot] as number) + gamma * e;
+    if (m > 1 && ++slot === m) slot = 0;
+  }
+  return sse;
+}
+
 const SMOOTHING_COUNT: Record<CesKind, number> = { N: 2, S: 2, P: 3, F: 4 };
 
 export interface CesFit {
@@ -190,10 +250,11 @@ export function fitCes(
       params.b1 = x[3];
     }
   };
+  const scratch = copyState(start);
   const objective = (x: Float64Array) => {
     unpack(x);
     if (!admissible(kind, params)) return Number.POSITIVE_INFINITY;
-    const { sse } = runCes(y, kind, params, work, m, from);
+    const sse = cesSse(y, kind, params, work, m, from, scratch);
     return Number.isFinite(sse) ? sse : Number.POSITIVE_INFINITY;
   };
   const smoothing =

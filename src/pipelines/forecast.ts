@@ -15,11 +15,10 @@ import { SERIES_LIST_NAME, seriesListOfParquet } from "../resources/series-list.
 import { resourcePrefix, type Scratch } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 import { datasetMemberRunner } from "./dataset-members.js";
-import { chunks } from "./predictor-training.js";
+import { chunkSize, chunks } from "./predictor-training.js";
 import { resourceObjects, scratchJob } from "./scratch-job.js";
 
 const KIND = "forecast";
-const CHUNK_SERIES = 250;
 
 /** The series keys a TimeSeriesSelector names. */
 async function selectedKeys(
@@ -147,13 +146,17 @@ export async function computeForecasts(
       signal,
     );
   }
-  const parts = chunks(series, CHUNK_SERIES);
+  // Chunks as training cuts them (at most 250 series, at least 4 per thread when there are enough): with fixed
+  // chunks of 250, 366 series went to the two threads as 250 and 116, and one thread idled for a third of the job.
+  // Each series is forecast on its own, so how they are cut does not change a forecast.
+  const seriesPerChunk = chunkSize(series.length, pool.threads);
+  const parts = chunks(series, seriesPerChunk);
   // Extrapolated from the chunks' own pace, not counting the preparation and the global model before them.
   const chunksStarted = Date.now();
   let done = 0;
   const results = await Promise.all(
     parts.map(async (part, i) => {
-      const offset = i * CHUNK_SERIES;
+      const offset = i * seriesPerChunk;
       const end = offset + part.length;
       const out = await pool.run(
         "forecastChunk",

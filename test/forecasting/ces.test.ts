@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { CesModel, FittedCes, runCes, stablePair } from "../../src/forecasting/ces.js";
+import { type CesKind, CesModel, cesSse, FittedCes, runCes, stablePair } from "../../src/forecasting/ces.js";
 import { AIR_PASSENGERS } from "./fixtures.js";
 
 const close = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
@@ -12,6 +12,43 @@ const PARAMS = { a0: 1.3, a1: 0.9, b0: 1, b1: 1, gamma: 0 };
 const empty = () => new Float64Array(1);
 
 describe("Complex exponential smoothing", () => {
+  test("cesSse, the optimiser's objective, is runCes's SSE bit for bit in every form, and leaves the start as it was", () => {
+    const y = Float64Array.from(AIR_PASSENGERS);
+    const m = 12;
+    const seasonal = () => Float64Array.from({ length: m }, (_, i) => Math.sin(i) * 20 - 0.5);
+    const start = {
+      level: 120.5,
+      potential: 109.3,
+      seasonLevel: seasonal(),
+      seasonPotential: seasonal().map((v) => v / 1.1),
+      season: seasonal().map((v) => v * 0.7),
+    };
+    const copy = structuredClone(start);
+    const scratch = structuredClone(start);
+    scratch.season.fill(99); // stale contents must not leak into the next run
+    const params = [
+      { a0: 1.3, a1: 1, b0: 1.3, b1: 1, gamma: 0.1 },
+      { a0: 1.0123, a1: 0.987, b0: 1.21, b1: 0.93, gamma: 0.37 },
+    ];
+    for (const kind of ["N", "S", "P", "F"] as CesKind[]) {
+      for (const p of params) {
+        for (const [period, from] of [
+          [m, m],
+          [m, 0],
+          [1, 0],
+        ] as const) {
+          if (period === 1 && kind !== "N") continue;
+          const expected = runCes(y, kind, p, start, period, from).sse;
+          assert.ok(
+            Object.is(cesSse(y, kind, p, start, period, from, scratch), expected),
+            `${kind} ${period} ${from}`,
+          );
+        }
+      }
+    }
+    assert.deepEqual(start, copy);
+  });
+
   test("the non-seasonal recursion: final ℓ, c and SSE", () => {
     const start = {
       level: 3,

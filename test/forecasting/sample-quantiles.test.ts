@@ -45,4 +45,43 @@ describe("forecastFromSamples", () => {
     );
     assert.equal(f.mean[0], 3);
   });
+  test("the bucketed order statistics are a full sort's, bit for bit, on awkward columns", () => {
+    const samples = 1000;
+    const rng = createRng(5);
+    const normal = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+    const columns: [string, (s: number) => number][] = [
+      ["normal", () => 100 + normal()],
+      ["one far outlier", (s) => (s === 17 ? 1e12 : normal())],
+      ["heavy tail", () => Math.exp(4 * normal())],
+      ["few distinct values", (s) => s % 3],
+      ["all equal", () => 4.25],
+      ["zeros of one sign and negatives", (s) => (s % 2 === 0 ? -0 : -1 - rng())],
+      ["zeros of both signs", (s) => (s % 3 === 0 ? -0 : s % 3 === 1 ? 0 : rng())],
+      ["an infinity", (s) => (s === 3 ? Number.POSITIVE_INFINITY : rng())],
+      ["tiny range", (s) => 1 + s * Number.EPSILON],
+      ["subnormal range", (s) => (s % 2) * 5e-324],
+    ];
+    const levels = [0.1, 0.5, 0.9];
+    for (const [name, value] of columns) {
+      const h = 2;
+      const paths = new Float64Array(samples * h);
+      for (let s = 0; s < samples; s++) for (let t = 0; t < h; t++) paths[s * h + t] = value(s) * (t + 1);
+      const f = forecastFromSamples(paths, samples, h, levels);
+      for (let t = 0; t < h; t++) {
+        const column = Float64Array.from({ length: samples }, (_, s) => paths[s * h + t] as number);
+        column.sort();
+        levels.forEach((level, k) => {
+          const pos = level * (samples - 1);
+          const lo = Math.floor(pos);
+          const expected =
+            (column[lo] as number) + (pos - lo) * ((column[lo + 1] as number) - (column[lo] as number));
+          const got = f.quantiles[k]?.[t] as number;
+          // Mixed-sign zeros go to quickselect, whose choice among equal zeros is its own: compare values there.
+          if (name === "zeros of both signs") assert.equal(got, expected, `${name} ${level}`);
+          else
+            assert.ok(Object.is(got, expected), `${name}, level ${level}, step ${t}: ${got} vs ${expected}`);
+        });
+      }
+    }
+  });
 });

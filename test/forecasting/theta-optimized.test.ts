@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { fitSes } from "../../src/forecasting/ses.js";
 import { leastSquaresLine } from "../../src/forecasting/theta-m3.js";
-import { fitTwoLines, OptimizedThetaModel, runTwoLines } from "../../src/forecasting/theta-optimized.js";
+import {
+  fitTwoLines,
+  OptimizedThetaModel,
+  runTwoLines,
+  simulateTwoLines,
+  twoLinesSse,
+} from "../../src/forecasting/theta-optimized.js";
 import { AIR_PASSENGERS, NILE } from "./fixtures.js";
 
 const close = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
@@ -80,5 +86,50 @@ describe("optimised Theta models (OTM, DOTM)", () => {
     // Enough residuals (NILE, 100 points): their own standard deviation, as before.
     const nile = fitTwoLines(NILE, false);
     assert.ok(nile.sigma > 100 && nile.sigma < 200, `${nile.sigma}`);
+  });
+  test("twoLinesSse, the optimiser's objective, is the scaled SSE over runTwoLines's fitted values bit for bit", () => {
+    for (const series of [AIR_PASSENGERS, NILE, [5, 7], [3]]) {
+      const x = Float64Array.from(series);
+      const line = leastSquaresLine(x);
+      for (const dynamic of [false, true]) {
+        for (const p of [
+          { level0: x[0] / 2, alpha: 0.5, theta: 2 },
+          { level0: 101.7, alpha: 0.1234, theta: 3.71 },
+          { level0: -3, alpha: 0.99, theta: 1 },
+        ]) {
+          const first = dynamic ? 2 : 0;
+          const scale = 17.25;
+          const fitted = new Float64Array(x.length);
+          runTwoLines(x, p, dynamic, line, fitted);
+          let expected = 0;
+          for (let t = first; t < x.length; t++) expected += ((x[t] - fitted[t]) / scale) ** 2;
+          assert.ok(Object.is(twoLinesSse(x, p, dynamic, line, first, scale), expected));
+        }
+      }
+    }
+  });
+  test("simulateTwoLines draws the paths of stepping nextMean and update, bit for bit", () => {
+    const x = Float64Array.from(AIR_PASSENGERS);
+    const h = 7;
+    const paths = 5;
+    const normals = Float64Array.from({ length: paths * h }, (_, i) => Math.sin(i * 1.7) * 1.3);
+    for (const dynamic of [false, true]) {
+      const p = { level0: 101.7, alpha: 0.3217, theta: 2.37 };
+      const line = leastSquaresLine(x);
+      const state = runTwoLines(x, p, dynamic, line);
+      const out = new Float64Array(paths * h);
+      simulateTwoLines(p, state, dynamic, 4.5, normals, paths, h, out);
+      // The same recursion stepped by hand with runTwoLines on the series extended by each path's draws.
+      for (let path = 0; path < paths; path++) {
+        const extended = Float64Array.from([...x, ...new Array(h).fill(0)]);
+        for (let j = 0; j < h; j++) {
+          const fitted = new Float64Array(extended.length);
+          runTwoLines(extended.subarray(0, x.length + j + 1), p, dynamic, line, fitted);
+          const expected = (fitted[x.length + j] as number) + 4.5 * (normals[path * h + j] as number);
+          assert.ok(Object.is(out[path * h + j], expected), `path ${path} step ${j}`);
+          extended[x.length + j] = expected;
+        }
+      }
+    }
   });
 });

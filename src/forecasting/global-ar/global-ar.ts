@@ -1,0 +1,332 @@
+// The pooled (global) linear autoregression of Montero-Manso & Hyndman ("Principles and algorithms for forecasting
+// groups of time series: locality and globality", IJF 2021): one linear model over every series of a dataset, on
+// windows of each series' last `lags` values divided by the window's own scale, so that series of 5 and 5,000
+// units share the coefficients. Multi-step forecasts are direct: one coefficient vector per step ahead, fitted by
+// ridge least squares on the same windows (no forecast is fed back as an input). Where the period is > 1 a
+// one-hot of the seasonal position of the forecast origin (the calendar feature) replaces the intercept.
+// Quantiles come from the pooled scaled in-sample residuals of each step, so the model has a p10/p50/p90 of its
+// own. Covariate-free: the model needs the targets alone. Fitting is one pass over the windows to sum the normal
+// equations (a Gram matrix per number of steps a window can reach) and one pass over a sample of them for the
+// residuals: a few ms to a few hundred ms per dataset of a few hundred series.
+
+import { checkQuantileLevels, type SeriesForecast } from "../model.js";
+import { cholesky, choleskySolve } from "./linear-solve.js";
+
+export interface GlobalArOptions {
+  /** Steps ahead to forecast (one coefficient vector each). */
+  horizon: number;
+  /** Seasonal period of the data (1: none); above 1 the seasonal position is a one-hot feature. */
+  period: number;
+  /** Values in a window: the last `lags` values before the forecast origin. */
+  lags: number;
+  /** The window's scale is the mean |value| of its last `scalePoints` values (1: the last value). */
+  scalePoints: number;
+  /** Model the log of the scaled values (where the data is positive enough: logApplies). */
+  log: boolean;
+  /** The seasonal-position one-hot (only where period > 1). */
+  calendar: boolean;
+  /** Ridge penalty on the lag coefficients, relative to the mean diagonal of their normal equations. */
+  ridge: number;
+  /** Only the latest `recent` origins of each series are training windows (0: all). */
+  recent: number;
+  /** An origin needs this many real values before it; the rest of its window repeats the series' first value. */
+  minHistory: number;
+  /** Quantile levels to forecast. */
+  levels: readonly number[];
+  /** At most this many windows give residuals for the quantiles (a regular sample of them beyond). */
+  maxResidualRows?: number;
+}
+
+/** One series as the model sees it: finite values, and the seasonal position of its first value. */
+export interface GlobalArSeries {
+  y: Float64Array;
+  /** Seasonal position (0 ≤ phase < period) of y[0]; the position of y[t] is (phase + t) mod period. */
+  phase: number;
+}
+
+/** A fitted model: plain data, so it can cross threads and be stored as JSON. */
+export interface GlobalArModel {
+  options: GlobalArOptions;
+  /** Whether the log of the scaled values was modelled (options.log and logApplies). */
+  log: boolean;
+  /** Per step ahead: the coefficients of the feature vector (lags, then one-hot or intercept). */
+  coefficients: number[][];
+  /** Per step ahead, per level: the quantile of the scaled (or log-scaled) residuals. */
+  residualQuantiles: number[][];
+  /** Per step ahead: the mean residual (linear) or the mean of exp(residual) (log: the smearing factor). */
+  meanShift: number[];
+  /** Windows the step-1 coefficients were fitted on. */
+  rows: number;
+}
+
+const DEFAULT_MAX_RESIDUAL_ROWS = 20_000;
+/** Below this share of its scale a value is floored before the log (the log model only sees positive data). */
+const LOG_FLOOR = 0.01;
+
+const featureCount = (o: GlobalArOptions): number => o.lags + (o.calendar && o.period > 1 ? o.period : 1);
+
+function checkOptions(o: GlobalArOptions): void {
+  const whole = (x: number, min: number) => Number.isInteger(x) && x >= min;
+  if (!whole(o.horizon, 1)) throw new RangeError(`horizon must be a positive integer, got ${o.horizon}`);
+  if (!whole(o.period, 1)) throw new RangeError(`period must be a positive integer, got ${o.period}`);
+  if (!whole(o.lags, 1)) throw new RangeError(`lags must be a positive integer, got ${o.lags}`);
+  if (!whole(o.scalePoints, 1) || o.scalePoints > o.lags)
+    throw new RangeError(`scalePoints must be in 1..lags, got ${o.scalePoints}`);
+  if (!(o.ridge >= 0)) throw new RangeError(`ridge must be ≥ 0, got ${o.ridge}`);
+  if (!whole(o.recent, 0)) throw new RangeError(`recent must be a non-negative integer, got ${o.recent}`);
+  if (!whole(o.minHistory, 1))
+    throw new RangeError(`minHistory must be a positive integer, got ${o.minHistory}`);
+  checkQuantileLevels(o.levels);
+}
+
+/**
+ * Fills `out` with the features of the window before origin t of y and returns the window's scale, or NaN when
+ * the window has no scale (all zero). Indexes before 0 take y[0].
+ */
+function windowFeatures(
+  o: GlobalArOptions,
+  log: boolean,
+  y: Float64Array,
+  phase: number,
+  t: number,
+  out: Float64Array,
+): number {
+  const { lags, scalePoints, period } = o;
+  let sum = 0;
+  for (let j = lags - scalePoints; j < lags; j++) sum += Math.abs(y[Math.max(0, t - lags + j)] as number);
+  const scale = sum / scalePoints;
+  if (!(scale > 0 && Number.isFinite(scale))) return Number.NaN;
+  for (let j = 0; j < lags; j++) {
+    const v = (y[Math.max(0, t - lags + j)] as number) / scale;
+    out[j] = log ? Math.log(Math.max(v, LOG_FLOOR)) : v;
+  }
+  if (o.calendar && period > 1) {
+    const position = (((phase + t) % period) + period) % period;
+    for (let c = 0; c < period; c++) out[lags + c] = c === position ? 1 : 0;
+  } else out[lags] = 1;
+  return scale;
+}
+
+/**
+ * The log model needs positive data: it applies where no value is negative and at most MAX_ZERO_SHARE of them
+ * are zero. Windows and targets holding a zero are then left out of the fit; a forecast window's zeros are
+ * floored at LOG_FLOOR of its scale.
+ */
+function logApplies(series: readonly GlobalArSeries[]): boolean {
+  let zeros = 0;
+  let count = 0;
+  for (const s of series) {
+    for (const v of s.y) {
+      if (v < 0) return false;
+      if (v === 0) zeros++;
+    }
+    count += s.y.length;
+  }
+  return count > 0 && zeros <= MAX_ZERO_SHARE * count;
+}
+
+const MAX_ZERO_SHARE = 0.05;
+
+/** Whether the window before origin t and the targets from t on (up to the horizon) are all positive. */
+function positiveRow(o: GlobalArOptions, y: Float64Array, t: number): boolean {
+  const end = Math.min(y.length, t + o.horizon);
+  for (let i = Math.max(0, t - o.lags); i < end; i++) if (!((y[i] as number) > 0)) return false;
+  return true;
+}
+
+const scaled = (log: boolean, v: number, scale: number): number =>
+  log ? Math.log(Math.max(v / scale, LOG_FLOOR)) : v / scale;
+
+/** The training origins of a series of n values: where the window has minHistory real values and a target. */
+function originRange(o: GlobalArOptions, n: number): [number, number] {
+  const first = Math.max(o.minHistory, o.recent > 0 ? n - o.recent : 0);
+  return [first, n - 1];
+}
+
+function dot(a: Float64Array, b: ArrayLike<number>, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += (a[i] as number) * (b[i] as number);
+  return s;
+}
+
+/** Type-7 sample quantile of sorted values. */
+function sortedQuantile(sorted: Float64Array, level: number): number {
+  const at = level * (sorted.length - 1);
+  const lo = Math.floor(at);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return (sorted[lo] as number) + (at - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
+}
+
+/** Fits one pooled model over `series` (each at least one value; non-finite values are not allowed). */
+export function fitGlobalAr(series: readonly GlobalArSeries[], options: GlobalArOptions): GlobalArModel {
+  checkOptions(options);
+  const o = options;
+  const h = o.horizon;
+  const p = featureCount(o);
+  const log = o.log && logApplies(series);
+
+  // Normal equations: the Gram matrix of the windows that reach exactly a steps (a = 1..h), summed below into
+  // step k's (every window reaching beyond k), and X'z per step.
+  const gramByReach = Array.from({ length: h + 1 }, () => new Float64Array(p * p));
+  const rowsByReach = new Float64Array(h + 1);
+  const xz = Array.from({ length: h }, () => new Float64Array(p));
+  const x = new Float64Array(p);
+  for (const s of series) {
+    const n = s.y.length;
+    const [from, to] = originRange(o, n);
+    for (let t = from; t <= to; t++) {
+      const scale = windowFeatures(o, log, s.y, s.phase, t, x);
+      if (Number.isNaN(scale) || (log && !positiveRow(o, s.y, t))) continue;
+      const reach = Math.min(h, n - t);
+      const g = gramByReach[reach] as Float64Array;
+      for (let i = 0; i < p; i++) {
+        const xi = x[i] as number;
+        if (xi === 0) continue;
+        for (let j = i; j < p; j++) g[i * p + j] += xi * (x[j] as number);
+      }
+      rowsByReach[reach] = (rowsByReach[reach] as number) + 1;
+      for (let k = 0; k < reach; k++) {
+        const z = scaled(log, s.y[t + k] as number, scale);
+        const v = xz[k] as Float64Array;
+        for (let i = 0; i < p; i++) v[i] += (x[i] as number) * z;
+      }
+    }
+  }
+
+  // Solve step by step, from the last (fewest windows) down, accumulating the Gram matrices.
+  const coefficients: Float64Array[] = new Array(h);
+  const rowsAt = new Float64Array(h);
+  const gram = new Float64Array(p * p);
+  let rows = 0;
+  for (let k = h - 1; k >= 0; k--) {
+    const g = gramByReach[k + 1] as Float64Array;
+    for (let i = 0; i < p * p; i++) gram[i] += g[i] as number;
+    rows += rowsByReach[k + 1] as number;
+    rowsAt[k] = rows;
+    coefficients[k] = solveRidge(gram, xz[k] as Float64Array, p, o.lags, o.ridge) ?? new Float64Array(0);
+  }
+  // Steps without a solution (too few windows reach them) take the nearest shorter step's coefficients; with none
+  // at all, the model is the random walk (the last value, scaled).
+  for (let k = 0; k < h; k++) {
+    if ((coefficients[k] as Float64Array).length === p) continue;
+    const previous = k > 0 ? (coefficients[k - 1] as Float64Array) : undefined;
+    coefficients[k] = previous ? Float64Array.from(previous) : randomWalk(o, p);
+  }
+
+  const { residualQuantiles, meanShift } = residualSummary(series, o, log, coefficients, rowsAt[0] as number);
+  return {
+    options: { ...o, levels: [...o.levels] },
+    log,
+    coefficients: coefficients.map((c) => Array.from(c)),
+    residualQuantiles,
+    meanShift,
+    rows: rowsAt[0] as number,
+  };
+}
+
+/** Coefficients forecasting the window's last value, scaled back: the random walk. */
+function randomWalk(o: GlobalArOptions, p: number): Float64Array {
+  const b = new Float64Array(p);
+  b[o.lags - 1] = 1;
+  // Linear: 1 × the last scaled value; log: its log, exponentiated back. Either way the last value.
+  return b;
+}
+
+/** Ridge solve of (G + λ·d·I_lags)·b = xz, d the mean diagonal of the lag block; undefined if singular. */
+function solveRidge(
+  gram: Float64Array,
+  xz: Float64Array,
+  p: number,
+  lags: number,
+  ridge: number,
+): Float64Array | undefined {
+  let diag = 0;
+  for (let i = 0; i < p; i++) diag += gram[i * p + i] as number;
+  if (!(diag > 0)) return undefined;
+  let lagDiag = 0;
+  for (let i = 0; i < lags; i++) lagDiag += gram[i * p + i] as number;
+  lagDiag /= lags;
+  const a = Float64Array.from(gram);
+  // A tiny jitter on every coefficient keeps a seasonal position that no window has from making G singular.
+  const jitter = 1e-10 * (diag / p);
+  for (let i = 0; i < p; i++) a[i * p + i] += jitter + (i < lags ? ridge * lagDiag : 0);
+  const l = cholesky(a, p);
+  if (!l) return undefined;
+  const b = choleskySolve(l, p, xz);
+  return b.every(Number.isFinite) ? b : undefined;
+}
+
+/** Per step the residuals' quantiles and mean shift, from a regular sample of at most maxResidualRows windows. */
+function residualSummary(
+  series: readonly GlobalArSeries[],
+  o: GlobalArOptions,
+  log: boolean,
+  coefficients: readonly Float64Array[],
+  totalRows: number,
+): { residualQuantiles: number[][]; meanShift: number[] } {
+  const h = o.horizon;
+  const p = featureCount(o);
+  const stride = Math.max(1, Math.ceil(totalRows / (o.maxResidualRows ?? DEFAULT_MAX_RESIDUAL_ROWS)));
+  const residuals: number[][] = Array.from({ length: h }, () => []);
+  const x = new Float64Array(p);
+  let row = 0;
+  for (const s of series) {
+    const n = s.y.length;
+    const [from, to] = originRange(o, n);
+    for (let t = from; t <= to; t++) {
+      // The same windows as the fit (skipping unscaled ones), every stride-th of them.
+      const scale = windowFeatures(o, log, s.y, s.phase, t, x);
+      if (Number.isNaN(scale) || (log && !positiveRow(o, s.y, t))) continue;
+      if (row++ % stride !== 0) continue;
+      const reach = Math.min(h, n - t);
+      for (let k = 0; k < reach; k++) {
+        const z = scaled(log, s.y[t + k] as number, scale);
+        (residuals[k] as number[]).push(z - dot(x, coefficients[k] as Float64Array, p));
+      }
+    }
+  }
+  const residualQuantiles: number[][] = [];
+  const meanShift: number[] = [];
+  for (let k = 0; k < h; k++) {
+    const r = residuals[k] as number[];
+    if (r.length === 0) {
+      // No window reaches this step: the previous step's spread (none at all: a point forecast).
+      residualQuantiles.push(k > 0 ? [...(residualQuantiles[k - 1] as number[])] : o.levels.map(() => 0));
+      meanShift.push(k > 0 ? (meanShift[k - 1] as number) : log ? 1 : 0);
+      continue;
+    }
+    const sorted = Float64Array.from(r).sort();
+    residualQuantiles.push(o.levels.map((level) => sortedQuantile(sorted, level)));
+    let m = 0;
+    for (const e of r) m += log ? Math.exp(e) : e;
+    meanShift.push(m / r.length);
+  }
+  return { residualQuantiles, meanShift };
+}
+
+/**
+ * Forecasts the `horizon` values after the series: the mean and the model's quantile levels, in the series' units.
+ * A series whose last window is all zero forecasts zeros.
+ */
+export function forecastGlobalAr(model: GlobalArModel, s: GlobalArSeries): SeriesForecast {
+  const o = model.options;
+  const h = o.horizon;
+  const p = featureCount(o);
+  const mean = new Float64Array(h);
+  const quantiles = o.levels.map(() => new Float64Array(h));
+  if (s.y.length === 0)
+    return { mean: mean.fill(Number.NaN), quantiles: quantiles.map((q) => q.fill(Number.NaN)) };
+  const x = new Float64Array(p);
+  const scale = windowFeatures(o, model.log, s.y, s.phase, s.y.length, x);
+  if (Number.isNaN(scale)) return { mean, quantiles };
+  for (let k = 0; k < h; k++) {
+    const pred = dot(x, model.coefficients[k] as number[], p);
+    const shift = model.meanShift[k] as number;
+    const q = model.residualQuantiles[k] as number[];
+    mean[k] = model.log ? scale * Math.exp(pred) * shift : scale * (pred + shift);
+    quantiles.forEach((out, l) => {
+      out[k] = model.log ? scale * Math.exp(pred + (q[l] as number)) : scale * (pred + (q[l] as number));
+    });
+  }
+  return { mean, quantiles };
+}

@@ -3,7 +3,8 @@
 // its backtest forecasts per window (fitted on every series' data before the window only, as the engine's
 // backtests fit the statistical members), its final forecasts, and the engine's backtest result narrowed to a
 // subset of components so that several variants can share one backtest of the statistical members.
-//   GAR_VARIANTS="lags=24,scale=12,log=1;lags=36" — one variant per `;`, each `key=value` over the defaults below
+//   GAR_VARIANTS="engine;lags=24,scale=12,log=1;lags=36" — one variant per `;`: "engine" the AutoPredictor's
+//   settings (globalArSettings), else `key=value` pairs over the defaults below
 //   (lags, scale, log, calendar, ridge, recent, minHistory); a length may be "2m" (twice the period) or "3h"
 //   (three horizons).
 
@@ -14,6 +15,7 @@ import {
   type GlobalArOptions,
   type GlobalArSeries,
 } from "../../src/forecasting/global-ar/global-ar.js";
+import { globalArSettings } from "../../src/forecasting/global-ar/index.js";
 
 export type GarSettings = Omit<GlobalArOptions, "horizon" | "period" | "levels">;
 
@@ -30,6 +32,11 @@ function length(spec: string, period: number, horizon: number): number {
 }
 
 function variant(spec: string): GarVariant {
+  if (spec === "engine")
+    return {
+      label: "global-ar(engine)",
+      settings: (period, horizon) => globalArSettings(period, horizon, []),
+    };
   const pairs = new Map(
     spec
       .split(",")
@@ -54,10 +61,10 @@ function variant(spec: string): GarVariant {
   };
 }
 
-/** The variants GLOBAL_AR=1 asks for (GAR_VARIANTS, default one variant with the defaults); none without it. */
+/** The variants GLOBAL_AR=1 asks for (GAR_VARIANTS, default the engine's settings); none without it. */
 export function garVariantsFromEnv(env: NodeJS.ProcessEnv = process.env): GarVariant[] {
   if (env.GLOBAL_AR !== "1") return [];
-  return (env.GAR_VARIANTS ?? "lags=2m")
+  return (env.GAR_VARIANTS ?? "engine")
     .split(";")
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
@@ -91,7 +98,7 @@ export function garRun(
   levels: readonly number[],
 ): GarRun {
   const started = performance.now();
-  const options: GlobalArOptions = { ...v.settings(period, horizon), horizon, period, levels };
+  const options: GlobalArOptions = { ...v.settings(period, horizon), horizon, period, levels: [...levels] };
   const rows: number[] = [];
   let log = false;
   const forecastsAt = (cutOf: (n: number) => number) => {

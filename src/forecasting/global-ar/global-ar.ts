@@ -35,6 +35,8 @@ export interface GlobalArOptions {
   levels: readonly number[];
   /** At most this many windows give residuals for the quantiles (a regular sample of them beyond). */
   maxResidualRows?: number;
+  /** Beyond this many candidate windows, every series' origins are thinned by a common stride (latest kept). */
+  maxRows?: number;
 }
 
 /** One series as the model sees it: finite values, and the seasonal position of its first value. */
@@ -59,7 +61,7 @@ export interface GlobalArModel {
   rows: number;
 }
 
-const DEFAULT_MAX_RESIDUAL_ROWS = 20_000;
+const DEFAULT_MAX_RESIDUAL_ROWS = 5_000;
 /** Below this share of its scale a value is floored before the log (the log model only sees positive data). */
 const LOG_FLOOR = 0.01;
 
@@ -79,33 +81,59 @@ function checkOptions(o: GlobalArOptions): void {
   checkQuantileLevels(o.levels);
 }
 
+/** A series as the fit reads it: its values (or their logs), and where its last non-positive value is. */
+interface PreparedSeries {
+  y: Float64Array;
+  /** log(y) where y > 0, −∞ elsewhere (log model only). */
+  ly: Float64Array | undefined;
+  /** lastBad[i]: the last index ≤ i holding a value ≤ 0, or −1 (log model only). */
+  lastBad: Int32Array | undefined;
+  phase: number;
+}
+
+function prepare(s: GlobalArSeries, log: boolean): PreparedSeries {
+  if (!log) return { y: s.y, ly: undefined, lastBad: undefined, phase: s.phase };
+  const ly = new Float64Array(s.y.length);
+  const lastBad = new Int32Array(s.y.length);
+  let bad = -1;
+  s.y.forEach((v, i) => {
+    ly[i] = v > 0 ? Math.log(v) : Number.NEGATIVE_INFINITY;
+    if (!(v > 0)) bad = i;
+    lastBad[i] = bad;
+  });
+  return { y: s.y, ly, lastBad, phase: s.phase };
+}
+
+const LOG_FLOOR_LN = Math.log(LOG_FLOOR);
+
 /**
- * Fills `out` with the features of the window before origin t of y and returns the window's scale, or NaN when
- * the window has no scale (all zero). Indexes before 0 take y[0].
+ * Fills `x` with the lag features of the window before origin t (indexes before 0 take y[0]) and returns the
+ * window's scale (its log for the log model), or NaN when the window has no scale (all zero).
  */
-function windowFeatures(
-  o: GlobalArOptions,
-  log: boolean,
-  y: Float64Array,
-  phase: number,
-  t: number,
-  out: Float64Array,
-): number {
-  const { lags, scalePoints, period } = o;
+function windowAt(o: GlobalArOptions, s: PreparedSeries, t: number, x: Float64Array): number {
+  const { lags, scalePoints } = o;
+  const { y, ly } = s;
   let sum = 0;
   for (let j = lags - scalePoints; j < lags; j++) sum += Math.abs(y[Math.max(0, t - lags + j)] as number);
   const scale = sum / scalePoints;
   if (!(scale > 0 && Number.isFinite(scale))) return Number.NaN;
-  for (let j = 0; j < lags; j++) {
-    const v = (y[Math.max(0, t - lags + j)] as number) / scale;
-    out[j] = log ? Math.log(Math.max(v, LOG_FLOOR)) : v;
+  if (ly) {
+    const ls = Math.log(scale);
+    for (let j = 0; j < lags; j++)
+      x[j] = Math.max((ly[Math.max(0, t - lags + j)] as number) - ls, LOG_FLOOR_LN);
+    return ls;
   }
-  if (o.calendar && period > 1) {
-    const position = (((phase + t) % period) + period) % period;
-    for (let c = 0; c < period; c++) out[lags + c] = c === position ? 1 : 0;
-  } else out[lags] = 1;
+  for (let j = 0; j < lags; j++) x[j] = (y[Math.max(0, t - lags + j)] as number) / scale;
   return scale;
 }
+
+/** The target t + k in the window's units. */
+const targetAt = (s: PreparedSeries, i: number, scale: number): number =>
+  s.ly ? Math.max((s.ly[i] as number) - scale, LOG_FLOOR_LN) : (s.y[i] as number) / scale;
+
+/** The one-hot column (after the lags) of origin t: its seasonal position, or the intercept's 0. */
+const positionAt = (o: GlobalArOptions, s: PreparedSeries, t: number): number =>
+  o.calendar && o.period > 1 ? (((s.phase + t) % o.period) + o.period) % o.period : 0;
 
 /**
  * The log model needs positive data: it applies where no value is negative and at most MAX_ZERO_SHARE of them
@@ -127,25 +155,38 @@ function logApplies(series: readonly GlobalArSeries[]): boolean {
 
 const MAX_ZERO_SHARE = 0.05;
 
-/** Whether the window before origin t and the targets from t on (up to the horizon) are all positive. */
-function positiveRow(o: GlobalArOptions, y: Float64Array, t: number): boolean {
-  const end = Math.min(y.length, t + o.horizon);
-  for (let i = Math.max(0, t - o.lags); i < end; i++) if (!((y[i] as number) > 0)) return false;
-  return true;
+/** Whether the window before origin t and its targets (up to the horizon) are all positive (log model). */
+function usableRow(o: GlobalArOptions, s: PreparedSeries, t: number): boolean {
+  if (!s.lastBad) return true;
+  const last = Math.min(s.y.length, t + o.horizon) - 1;
+  return (s.lastBad[last] as number) < Math.max(0, t - o.lags);
 }
 
-const scaled = (log: boolean, v: number, scale: number): number =>
-  log ? Math.log(Math.max(v / scale, LOG_FLOOR)) : v / scale;
-
-/** The training origins of a series of n values: where the window has minHistory real values and a target. */
-function originRange(o: GlobalArOptions, n: number): [number, number] {
-  const first = Math.max(o.minHistory, o.recent > 0 ? n - o.recent : 0);
-  return [first, n - 1];
+/**
+ * The training origins of a series of n values: where the window has minHistory real values and a target, every
+ * stride-th back from the latest. Returns [first, last] (first > last: none).
+ */
+function originRange(o: GlobalArOptions, n: number, stride: number): [number, number] {
+  const from = Math.max(o.minHistory, o.recent > 0 ? n - o.recent : 0);
+  const to = n - 1;
+  return to < from ? [from, to] : [from + ((to - from) % stride), to];
 }
 
-function dot(a: Float64Array, b: ArrayLike<number>, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += (a[i] as number) * (b[i] as number);
+/** The stride that keeps the candidate windows within maxRows. */
+function originStride(o: GlobalArOptions, series: readonly { y: Float64Array }[]): number {
+  if (o.maxRows === undefined) return 1;
+  let total = 0;
+  for (const s of series) {
+    const [from, to] = originRange(o, s.y.length, 1);
+    total += Math.max(0, to - from + 1);
+  }
+  return Math.max(1, Math.ceil(total / o.maxRows));
+}
+
+/** x·b over the lags plus the coefficient of the row's one-hot column. */
+function predict(x: Float64Array, b: ArrayLike<number>, lags: number, position: number): number {
+  let s = b[lags + position] as number;
+  for (let i = 0; i < lags; i++) s += (x[i] as number) * (b[i] as number);
   return s;
 }
 
@@ -161,34 +202,42 @@ function sortedQuantile(sorted: Float64Array, level: number): number {
 export function fitGlobalAr(series: readonly GlobalArSeries[], options: GlobalArOptions): GlobalArModel {
   checkOptions(options);
   const o = options;
-  const h = o.horizon;
+  const { horizon: h, lags } = o;
   const p = featureCount(o);
   const log = o.log && logApplies(series);
+  const prepared = series.map((s) => prepare(s, log));
+  const stride = originStride(o, series);
 
   // Normal equations: the Gram matrix of the windows that reach exactly a steps (a = 1..h), summed below into
-  // step k's (every window reaching beyond k), and X'z per step.
+  // step k's (every window reaching beyond k), and X'z per step. Only the lags' block and the row's one-hot
+  // column are touched per window (the other one-hot columns are 0).
   const gramByReach = Array.from({ length: h + 1 }, () => new Float64Array(p * p));
   const rowsByReach = new Float64Array(h + 1);
   const xz = Array.from({ length: h }, () => new Float64Array(p));
-  const x = new Float64Array(p);
-  for (const s of series) {
+  const x = new Float64Array(lags);
+  for (const s of prepared) {
     const n = s.y.length;
-    const [from, to] = originRange(o, n);
-    for (let t = from; t <= to; t++) {
-      const scale = windowFeatures(o, log, s.y, s.phase, t, x);
-      if (Number.isNaN(scale) || (log && !positiveRow(o, s.y, t))) continue;
+    const [from, to] = originRange(o, n, stride);
+    for (let t = from; t <= to; t += stride) {
+      if (!usableRow(o, s, t)) continue;
+      const scale = windowAt(o, s, t, x);
+      if (Number.isNaN(scale)) continue;
+      const c = lags + positionAt(o, s, t);
       const reach = Math.min(h, n - t);
       const g = gramByReach[reach] as Float64Array;
-      for (let i = 0; i < p; i++) {
+      for (let i = 0; i < lags; i++) {
         const xi = x[i] as number;
-        if (xi === 0) continue;
-        for (let j = i; j < p; j++) g[i * p + j] += xi * (x[j] as number);
+        const row = i * p;
+        for (let j = i; j < lags; j++) g[row + j] += xi * (x[j] as number);
+        g[row + c] += xi;
       }
+      g[c * p + c] += 1;
       rowsByReach[reach] = (rowsByReach[reach] as number) + 1;
       for (let k = 0; k < reach; k++) {
-        const z = scaled(log, s.y[t + k] as number, scale);
+        const z = targetAt(s, t + k, scale);
         const v = xz[k] as Float64Array;
-        for (let i = 0; i < p; i++) v[i] += (x[i] as number) * z;
+        for (let i = 0; i < lags; i++) v[i] += (x[i] as number) * z;
+        v[c] += z;
       }
     }
   }
@@ -203,7 +252,7 @@ export function fitGlobalAr(series: readonly GlobalArSeries[], options: GlobalAr
     for (let i = 0; i < p * p; i++) gram[i] += g[i] as number;
     rows += rowsByReach[k + 1] as number;
     rowsAt[k] = rows;
-    coefficients[k] = solveRidge(gram, xz[k] as Float64Array, p, o.lags, o.ridge) ?? new Float64Array(0);
+    coefficients[k] = solveRidge(gram, xz[k] as Float64Array, p, lags, o.ridge) ?? new Float64Array(0);
   }
   // Steps without a solution (too few windows reach them) take the nearest shorter step's coefficients; with none
   // at all, the model is the random walk (the last value, scaled).
@@ -213,7 +262,14 @@ export function fitGlobalAr(series: readonly GlobalArSeries[], options: GlobalAr
     coefficients[k] = previous ? Float64Array.from(previous) : randomWalk(o, p);
   }
 
-  const { residualQuantiles, meanShift } = residualSummary(series, o, log, coefficients, rowsAt[0] as number);
+  const { residualQuantiles, meanShift } = residualSummary(
+    prepared,
+    o,
+    log,
+    coefficients,
+    rowsAt[0] as number,
+    stride,
+  );
   return {
     options: { ...o, levels: [...o.levels] },
     log,
@@ -258,30 +314,32 @@ function solveRidge(
 
 /** Per step the residuals' quantiles and mean shift, from a regular sample of at most maxResidualRows windows. */
 function residualSummary(
-  series: readonly GlobalArSeries[],
+  series: readonly PreparedSeries[],
   o: GlobalArOptions,
   log: boolean,
   coefficients: readonly Float64Array[],
   totalRows: number,
+  originStep: number,
 ): { residualQuantiles: number[][]; meanShift: number[] } {
-  const h = o.horizon;
-  const p = featureCount(o);
+  const { horizon: h, lags } = o;
   const stride = Math.max(1, Math.ceil(totalRows / (o.maxResidualRows ?? DEFAULT_MAX_RESIDUAL_ROWS)));
   const residuals: number[][] = Array.from({ length: h }, () => []);
-  const x = new Float64Array(p);
+  const x = new Float64Array(lags);
   let row = 0;
   for (const s of series) {
     const n = s.y.length;
-    const [from, to] = originRange(o, n);
-    for (let t = from; t <= to; t++) {
-      // The same windows as the fit (skipping unscaled ones), every stride-th of them.
-      const scale = windowFeatures(o, log, s.y, s.phase, t, x);
-      if (Number.isNaN(scale) || (log && !positiveRow(o, s.y, t))) continue;
+    const [from, to] = originRange(o, n, originStep);
+    for (let t = from; t <= to; t += originStep) {
+      // The same windows as the fit, every stride-th of them.
+      if (!usableRow(o, s, t)) continue;
+      const scale = windowAt(o, s, t, x);
+      if (Number.isNaN(scale)) continue;
       if (row++ % stride !== 0) continue;
+      const position = positionAt(o, s, t);
       const reach = Math.min(h, n - t);
       for (let k = 0; k < reach; k++) {
-        const z = scaled(log, s.y[t + k] as number, scale);
-        (residuals[k] as number[]).push(z - dot(x, coefficients[k] as Float64Array, p));
+        const z = targetAt(s, t + k, scale);
+        (residuals[k] as number[]).push(z - predict(x, coefficients[k] as Float64Array, lags, position));
       }
     }
   }
@@ -311,21 +369,23 @@ function residualSummary(
 export function forecastGlobalAr(model: GlobalArModel, s: GlobalArSeries): SeriesForecast {
   const o = model.options;
   const h = o.horizon;
-  const p = featureCount(o);
   const mean = new Float64Array(h);
   const quantiles = o.levels.map(() => new Float64Array(h));
   if (s.y.length === 0)
     return { mean: mean.fill(Number.NaN), quantiles: quantiles.map((q) => q.fill(Number.NaN)) };
-  const x = new Float64Array(p);
-  const scale = windowFeatures(o, model.log, s.y, s.phase, s.y.length, x);
+  const prepared = prepare(s, model.log);
+  const x = new Float64Array(o.lags);
+  const scale = windowAt(o, prepared, s.y.length, x);
   if (Number.isNaN(scale)) return { mean, quantiles };
+  const position = positionAt(o, prepared, s.y.length);
   for (let k = 0; k < h; k++) {
-    const pred = dot(x, model.coefficients[k] as number[], p);
+    const pred = predict(x, model.coefficients[k] as number[], o.lags, position);
     const shift = model.meanShift[k] as number;
     const q = model.residualQuantiles[k] as number[];
-    mean[k] = model.log ? scale * Math.exp(pred) * shift : scale * (pred + shift);
+    // The log model's scale is the log of the window's scale.
+    mean[k] = model.log ? Math.exp(scale + pred) * shift : scale * (pred + shift);
     quantiles.forEach((out, l) => {
-      out[k] = model.log ? scale * Math.exp(pred + (q[l] as number)) : scale * (pred + (q[l] as number));
+      out[k] = model.log ? Math.exp(scale + pred + (q[l] as number)) : scale * (pred + (q[l] as number));
     });
   }
   return { mean, quantiles };

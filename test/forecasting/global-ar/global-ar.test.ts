@@ -175,6 +175,8 @@ describe("fitGlobalAr / forecastGlobalAr", () => {
     assert.equal(fitGlobalAr(series, { ...BASE, recent: 5 }).rows, 10 * 5);
     // Windows need minHistory real values: with 1, the origin after the first value is a window too.
     assert.equal(fitGlobalAr(series, { ...BASE, minHistory: 1 }).rows, 10 * 49);
+    // 480 candidate windows (origins 2..49) thinned to at most 100: every 5th back from the latest, 10 per series.
+    assert.equal(fitGlobalAr(series, { ...BASE, maxRows: 100 }).rows, 10 * 10);
     const model = fitGlobalAr(series, { ...BASE, lags: 6, scalePoints: 2 });
     const f = forecastGlobalAr(model, { y: Float64Array.from([40]), phase: 0 });
     assert.ok(f.mean.every((v) => Number.isFinite(v) && v > 0));

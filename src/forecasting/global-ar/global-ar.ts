@@ -37,6 +37,8 @@ export interface GlobalArOptions {
   maxResidualRows?: number;
   /** Beyond this many candidate windows, every series' origins are thinned by a common stride (latest kept). */
   maxRows?: number;
+  /** Sum every window's products one by one, without the log model's lagged-product shortcut (tests compare). */
+  windowByWindow?: boolean;
 }
 
 /** One series as the model sees it: finite values, and the seasonal position of its first value. */
@@ -198,6 +200,59 @@ function sortedQuantile(sorted: Float64Array, level: number): number {
   return (sorted[lo] as number) + (at - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
 }
 
+/** Whether no value of the window before t nor of its h targets is floored (log model, t ≥ lags). */
+function unfloored(s: PreparedSeries, t: number, lags: number, h: number, logScale: number): boolean {
+  const ly = s.ly as Float64Array;
+  const min = logScale + LOG_FLOOR_LN;
+  for (let i = t - lags; i < t + h; i++) if (!((ly[i] as number) >= min)) return false;
+  return true;
+}
+
+/**
+ * The products of logs of a run of consecutive windows [a, b] (each at least `lags` values in, reaching the whole
+ * horizon), added to the Gram matrix's lag block and to X'z: Σ_t ly[t − L + i]·ly[t − L + j] and
+ * Σ_t ly[t − L + i]·ly[t + k] from prefix sums over the run of ly[x]·ly[x + d], d < lags + horizon.
+ */
+class LagProducts {
+  private prefix = new Float64Array(0);
+
+  constructor(
+    private readonly lags: number,
+    private readonly horizon: number,
+  ) {}
+
+  addRun(s: PreparedSeries, a: number, b: number, gram: Float64Array, xz: Float64Array[], p: number): void {
+    const { lags, horizon } = this;
+    const ly = s.ly as Float64Array;
+    const base = a - lags;
+    // x runs over [a − lags, b − 1]: width + 1 prefix values per lag difference.
+    const width = b - a + lags;
+    const span = width + 1;
+    const distances = lags + horizon;
+    if (this.prefix.length < distances * span) this.prefix = new Float64Array(distances * span);
+    const prefix = this.prefix;
+    const last = ly.length - 1;
+    for (let d = 0; d < distances; d++) {
+      const row = d * span;
+      prefix[row] = 0;
+      let acc = 0;
+      for (let j = 0; j < width; j++) {
+        const x = base + j;
+        // Products past the series' end are never asked for (every window of the run reaches the horizon).
+        if (x + d <= last) acc += (ly[x] as number) * (ly[x + d] as number);
+        prefix[row + j + 1] = acc;
+      }
+    }
+    // Σ over t = a..b of ly[t − L + i]·ly[t − L + i + d]: x from a − L + i to b − L + i, i.e. j from i to i + b − a.
+    const runSum = (d: number, i: number) =>
+      (prefix[d * span + i + b - a + 1] as number) - (prefix[d * span + i] as number);
+    for (let i = 0; i < lags; i++) {
+      for (let j = i; j < lags; j++) gram[i * p + j] += runSum(j - i, i);
+      for (let k = 0; k < horizon; k++) (xz[k] as Float64Array)[i] += runSum(lags - i + k, i);
+    }
+  }
+}
+
 /** Fits one pooled model over `series` (each at least one value; non-finite values are not allowed). */
 export function fitGlobalAr(series: readonly GlobalArSeries[], options: GlobalArOptions): GlobalArModel {
   checkOptions(options);
@@ -215,30 +270,78 @@ export function fitGlobalAr(series: readonly GlobalArSeries[], options: GlobalAr
   const rowsByReach = new Float64Array(h + 1);
   const xz = Array.from({ length: h }, () => new Float64Array(p));
   const x = new Float64Array(lags);
+  // The log model's shortcut (lagProducts): in a window that reaches the whole horizon and has no floored value,
+  // x_i = u_i − ls and z_k = w_k − ls, u the logs of the window, w those of the targets, ls the log scale. Then
+  // Σx_i·x_j = Σu_i·u_j − A_i − A_j + B and Σx_i·z_k = Σu_i·w_k − A_i − C_k + B, with A_i = Σls·u_i, B = Σls²,
+  // C_k = Σls·w_k summed window by window (O(lags + horizon) each), and the products of logs Σu_i·u_j, Σu_i·w_k
+  // summed over each run of consecutive such windows from prefix sums of ly[a]·ly[a + d] (O(lags + horizon) per
+  // value of the series instead of O(lags² + lags·horizon) per window).
+  const fast = log && stride === 1 && !o.windowByWindow;
+  const sumA = new Float64Array(lags);
+  const sumC = new Float64Array(h);
+  let sumB = 0;
+  const products = fast ? new LagProducts(lags, h) : undefined;
   for (const s of prepared) {
     const n = s.y.length;
     const [from, to] = originRange(o, n, stride);
+    let runStart = -1;
+    const closeRun = (end: number) => {
+      if (runStart >= 0) products?.addRun(s, runStart, end, gramByReach[h] as Float64Array, xz, p);
+      runStart = -1;
+    };
     for (let t = from; t <= to; t += stride) {
-      if (!usableRow(o, s, t)) continue;
+      if (!usableRow(o, s, t)) {
+        closeRun(t - 1);
+        continue;
+      }
       const scale = windowAt(o, s, t, x);
-      if (Number.isNaN(scale)) continue;
+      if (Number.isNaN(scale)) {
+        closeRun(t - 1);
+        continue;
+      }
       const c = lags + positionAt(o, s, t);
       const reach = Math.min(h, n - t);
       const g = gramByReach[reach] as Float64Array;
+      rowsByReach[reach] = (rowsByReach[reach] as number) + 1;
+      g[c * p + c] += 1;
+      if (fast && t >= lags && reach === h && unfloored(s, t, lags, h, scale)) {
+        // The one-hot column and the sums A, B, C here; the products of logs once the run ends.
+        if (runStart < 0) runStart = t;
+        const ly = s.ly as Float64Array;
+        for (let i = 0; i < lags; i++) {
+          g[i * p + c] += x[i] as number;
+          sumA[i] += scale * (ly[t - lags + i] as number);
+        }
+        for (let k = 0; k < h; k++) {
+          const w = ly[t + k] as number;
+          (xz[k] as Float64Array)[c] += w - scale;
+          sumC[k] += scale * w;
+        }
+        sumB += scale * scale;
+        continue;
+      }
+      closeRun(t - 1);
       for (let i = 0; i < lags; i++) {
         const xi = x[i] as number;
         const row = i * p;
         for (let j = i; j < lags; j++) g[row + j] += xi * (x[j] as number);
         g[row + c] += xi;
       }
-      g[c * p + c] += 1;
-      rowsByReach[reach] = (rowsByReach[reach] as number) + 1;
       for (let k = 0; k < reach; k++) {
         const z = targetAt(s, t + k, scale);
         const v = xz[k] as Float64Array;
         for (let i = 0; i < lags; i++) v[i] += (x[i] as number) * z;
         v[c] += z;
       }
+    }
+    closeRun(to);
+  }
+  if (fast) {
+    const g = gramByReach[h] as Float64Array;
+    for (let i = 0; i < lags; i++) {
+      for (let j = i; j < lags; j++) g[i * p + j] += sumB - (sumA[i] as number) - (sumA[j] as number);
+      for (let k = 0; k < h; k++)
+        (xz[k] as Float64Array)[i] += sumB - (sumA[i] as number) - (sumC[k] as number);
     }
   }
 

@@ -212,16 +212,12 @@ describe("fitGlobalAr / forecastGlobalAr", () => {
     const slow = fitGlobalAr(series, { ...options, windowByWindow: true });
     assert.equal(fast.log, true);
     assert.equal(fast.rows, slow.rows);
-    fast.coefficients.forEach((b, k) =>
-      b.forEach((v, i) =>
-        close(v, slow.coefficients[k]?.[i] as number, 1e-9, `step ${k + 1} coefficient ${i}`),
-      ),
-    );
-    fast.residualQuantiles.forEach((q, k) =>
-      q.forEach((v, l) =>
-        close(v, slow.residualQuantiles[k]?.[l] as number, 1e-9, `step ${k + 1} level ${l}`),
-      ),
-    );
+    for (let k = 0; k < fast.coefficients.length; k++) {
+      for (const [i, v] of (fast.coefficients[k] as number[]).entries())
+        close(v, slow.coefficients[k]?.[i] as number, 1e-9, `step ${k + 1} coefficient ${i}`);
+      for (const [l, v] of (fast.residualQuantiles[k] as number[]).entries())
+        close(v, slow.residualQuantiles[k]?.[l] as number, 1e-9, `step ${k + 1} level ${l}`);
+    }
   });
 
   test("quantiles are ordered and the options are checked", () => {

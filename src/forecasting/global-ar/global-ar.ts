@@ -88,14 +88,17 @@ interface PreparedSeries {
   y: Float64Array;
   /** log(y) where y > 0, −∞ elsewhere (log model only). */
   ly: Float64Array | undefined;
+  /** ly after `pad` copies of ly[0], so that a window before t (padded as windowAt pads it) is padded[t … t + lags). */
+  padded: Float64Array | undefined;
   /** lastBad[i]: the last index ≤ i holding a value ≤ 0, or −1 (log model only). */
   lastBad: Int32Array | undefined;
   phase: number;
 }
 
-function prepare(s: GlobalArSeries, log: boolean): PreparedSeries {
-  if (!log) return { y: s.y, ly: undefined, lastBad: undefined, phase: s.phase };
-  const ly = new Float64Array(s.y.length);
+function prepare(s: GlobalArSeries, log: boolean, pad: number): PreparedSeries {
+  if (!log) return { y: s.y, ly: undefined, padded: undefined, lastBad: undefined, phase: s.phase };
+  const padded = new Float64Array(pad + s.y.length);
+  const ly = padded.subarray(pad);
   const lastBad = new Int32Array(s.y.length);
   let bad = -1;
   s.y.forEach((v, i) => {
@@ -103,7 +106,8 @@ function prepare(s: GlobalArSeries, log: boolean): PreparedSeries {
     if (!(v > 0)) bad = i;
     lastBad[i] = bad;
   });
-  return { y: s.y, ly, lastBad, phase: s.phase };
+  padded.fill(ly[0] ?? 0, 0, pad);
+  return { y: s.y, ly, padded, lastBad, phase: s.phase };
 }
 
 const LOG_FLOOR_LN = Math.log(LOG_FLOOR);
@@ -200,17 +204,18 @@ function sortedQuantile(sorted: Float64Array, level: number): number {
   return (sorted[lo] as number) + (at - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
 }
 
-/** Whether no value of the window before t nor of its h targets is floored (log model, t ≥ lags). */
+/** Whether no value of the (padded) window before t nor of its h targets is floored (log model). */
 function unfloored(s: PreparedSeries, t: number, lags: number, h: number, logScale: number): boolean {
-  const ly = s.ly as Float64Array;
+  const padded = s.padded as Float64Array;
   const min = logScale + LOG_FLOOR_LN;
-  for (let i = t - lags; i < t + h; i++) if (!((ly[i] as number) >= min)) return false;
+  // padded[t + j] is the window's value j (j < lags), padded[t + lags + k] the target k.
+  for (let i = t; i < t + lags + h; i++) if (!((padded[i] as number) >= min)) return false;
   return true;
 }
 
 /**
- * The products of logs of a run of consecutive windows [a, b] (each at least `lags` values in, reaching the whole
- * horizon), added to the Gram matrix's lag block and to X'z: Σ_t ly[t − L + i]·ly[t − L + j] and
+ * The products of logs of a run of consecutive windows [a, b] (each reaching the whole horizon; windows before
+ * `lags` values padded with the first, as windowAt pads them), added to the Gram matrix's lag block and to X'z: Σ_t ly[t − L + i]·ly[t − L + j] and
  * Σ_t ly[t − L + i]·ly[t + k] from prefix sums over the run of ly[x]·ly[x + d], d < lags + horizon.
  */
 class LagProducts {
@@ -223,8 +228,9 @@ class LagProducts {
 
   addRun(s: PreparedSeries, a: number, b: number, gram: Float64Array, xz: Float64Array[], p: number): void {
     const { lags, horizon } = this;
-    const ly = s.ly as Float64Array;
-    const base = a - lags;
+    // In the padded series (lags copies of the first value first), the window before t starts at t itself.
+    const ly = s.padded as Float64Array;
+    const base = a;
     // x runs over [a − lags, b − 1]: width + 1 prefix values per lag difference.
     const width = b - a + lags;
     const span = width + 1;
@@ -260,7 +266,7 @@ export function fitGlobalAr(series: readonly GlobalArSeries[], options: GlobalAr
   const { horizon: h, lags } = o;
   const p = featureCount(o);
   const log = o.log && logApplies(series);
-  const prepared = series.map((s) => prepare(s, log));
+  const prepared = series.map((s) => prepare(s, log, lags));
   const stride = originStride(o, series);
 
   // Normal equations: the Gram matrix of the windows that reach exactly a steps (a = 1..h), summed below into
@@ -304,16 +310,16 @@ export function fitGlobalAr(series: readonly GlobalArSeries[], options: GlobalAr
       const g = gramByReach[reach] as Float64Array;
       rowsByReach[reach] = (rowsByReach[reach] as number) + 1;
       g[c * p + c] += 1;
-      if (fast && t >= lags && reach === h && unfloored(s, t, lags, h, scale)) {
+      if (fast && reach === h && unfloored(s, t, lags, h, scale)) {
         // The one-hot column and the sums A, B, C here; the products of logs once the run ends.
         if (runStart < 0) runStart = t;
-        const ly = s.ly as Float64Array;
+        const padded = s.padded as Float64Array;
         for (let i = 0; i < lags; i++) {
           g[i * p + c] += x[i] as number;
-          sumA[i] += scale * (ly[t - lags + i] as number);
+          sumA[i] += scale * (padded[t + i] as number);
         }
         for (let k = 0; k < h; k++) {
-          const w = ly[t + k] as number;
+          const w = padded[t + lags + k] as number;
           (xz[k] as Float64Array)[c] += w - scale;
           sumC[k] += scale * w;
         }
@@ -476,7 +482,7 @@ export function forecastGlobalAr(model: GlobalArModel, s: GlobalArSeries): Serie
   const quantiles = o.levels.map(() => new Float64Array(h));
   if (s.y.length === 0)
     return { mean: mean.fill(Number.NaN), quantiles: quantiles.map((q) => q.fill(Number.NaN)) };
-  const prepared = prepare(s, model.log);
+  const prepared = prepare(s, model.log, 0);
   const x = new Float64Array(o.lags);
   const scale = windowAt(o, prepared, s.y.length, x);
   if (Number.isNaN(scale)) return { mean, quantiles };

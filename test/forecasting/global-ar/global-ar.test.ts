@@ -208,15 +208,18 @@ describe("fitGlobalAr / forecastGlobalAr", () => {
       ridge: 0.01,
       recent: 30,
     };
-    const fast = fitGlobalAr(series, options);
-    const slow = fitGlobalAr(series, { ...options, windowByWindow: true });
-    assert.equal(fast.log, true);
-    assert.equal(fast.rows, slow.rows);
-    for (let k = 0; k < fast.coefficients.length; k++) {
-      for (const [i, v] of (fast.coefficients[k] as number[]).entries())
-        close(v, slow.coefficients[k]?.[i] as number, 1e-9, `step ${k + 1} coefficient ${i}`);
-      for (const [l, v] of (fast.residualQuantiles[k] as number[]).entries())
-        close(v, slow.residualQuantiles[k]?.[l] as number, 1e-9, `step ${k + 1} level ${l}`);
+    // The latest 30 origins, and every origin (the first windows padded with the first value).
+    for (const recent of [30, 0]) {
+      const fast = fitGlobalAr(series, { ...options, recent });
+      const slow = fitGlobalAr(series, { ...options, recent, windowByWindow: true });
+      assert.equal(fast.log, true);
+      assert.equal(fast.rows, slow.rows);
+      for (let k = 0; k < fast.coefficients.length; k++) {
+        for (const [i, v] of (fast.coefficients[k] as number[]).entries())
+          close(v, slow.coefficients[k]?.[i] as number, 1e-9, `recent ${recent} step ${k + 1} coefficient ${i}`);
+        for (const [l, v] of (fast.residualQuantiles[k] as number[]).entries())
+          close(v, slow.residualQuantiles[k]?.[l] as number, 1e-9, `recent ${recent} step ${k + 1} level ${l}`);
+      }
     }
   });
 

@@ -216,9 +216,19 @@ describe("fitGlobalAr / forecastGlobalAr", () => {
       assert.equal(fast.rows, slow.rows);
       for (let k = 0; k < fast.coefficients.length; k++) {
         for (const [i, v] of (fast.coefficients[k] as number[]).entries())
-          close(v, slow.coefficients[k]?.[i] as number, 1e-9, `recent ${recent} step ${k + 1} coefficient ${i}`);
+          close(
+            v,
+            slow.coefficients[k]?.[i] as number,
+            1e-9,
+            `recent ${recent} step ${k + 1} coefficient ${i}`,
+          );
         for (const [l, v] of (fast.residualQuantiles[k] as number[]).entries())
-          close(v, slow.residualQuantiles[k]?.[l] as number, 1e-9, `recent ${recent} step ${k + 1} level ${l}`);
+          close(
+            v,
+            slow.residualQuantiles[k]?.[l] as number,
+            1e-9,
+            `recent ${recent} step ${k + 1} level ${l}`,
+          );
       }
     }
   });

@@ -17,6 +17,8 @@
 //   by the rule of bench/RESULTS.md ("Issue 14: interval coverage over several validation origins"); with
 //   SUMMARY_DIR=dir the periods can run one at a time and still be ranked together; RESIDUALS=1: also p10/p90 from
 //   the combination's scaled backtest residuals (residual-intervals.ts).
+//   GLOBAL_AR=1: the pooled linear autoregression as one more component (GAR_VARIANTS, global-ar-variants.ts),
+//   each variant scored with the learned weights, with the engine's calibration, and alone.
 
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -53,6 +55,7 @@ import {
   type SeriesForecast,
 } from "../../src/forecasting/model.js";
 import type { PreparedSeries } from "../../src/forecasting/series-set.js";
+import { componentSubset, type GarRun, garRun, garVariantsFromEnv } from "./global-ar-variants.js";
 import { ResidualQuantiles, residualLevels, seriesScale } from "./residual-intervals.js";
 import { loadTourism, type Series, tourismDir } from "./tourism-data.js";
 import { ObjectiveComparison } from "./validation-objectives.js";
@@ -236,12 +239,19 @@ async function main(): Promise<void> {
   // the components' quantiles; added after the calibration choice of 2026-12-01 22:10, so not part of it.
   const withResiduals = process.env.RESIDUALS === "1";
   const RESIDUAL_ROW = "learned, residual quantiles (conformal per step, scaled by the series' level)";
+  const garVariants = garVariantsFromEnv();
+  const garRows = garVariants.map(({ label }) => ({
+    learned: `learned + ${label}`,
+    engine: `learned + ${label}, engine calibration`,
+    alone: `${label} alone`,
+  }));
   const rows = [
     ...(withMain ? [MAIN_ROW] : []),
     LEARNED_ROW,
     ...(withResiduals ? [RESIDUAL_ROW] : []),
     ...(withSwitch ? [SWITCH_ROW] : []),
     ...POLICIES.map(({ label, policy }) => policyRow(label, policy)),
+    ...garRows.flatMap((r) => [r.learned, r.engine, r.alone]),
   ];
   // The same rows on the series whose validation history is at least as long as the shortest test-split history
   // of the period: the validation split alone has series of 3 yearly points, where no backtest window fits.
@@ -286,12 +296,17 @@ async function main(): Promise<void> {
       : [];
     const t1 = Date.now();
 
+    // The global AR variants' backtest and final forecasts, external components of one shared backtest.
+    const garRuns: GarRun[] = garVariants.map((v) => garRun(v, fit, m, h, WINDOWS, LEVELS));
     // The engine: learned statistical weights, with and without the switch.
-    const result = backtestAutoPredictor(grid, set, {
-      ...base,
-      learnedMembers,
-      switchMembers: switchTo,
-    });
+    const fullResult = backtestAutoPredictor(
+      grid,
+      set,
+      { ...base, learnedMembers, switchMembers: switchTo },
+      Object.fromEntries(garVariants.map((v, j) => [v.label, (garRuns[j] as GarRun).external])),
+    );
+    const statIndexes = learnedMembers.map((_, k) => k);
+    const result = garVariants.length > 0 ? componentSubset(fullResult, statIndexes) : fullResult;
     const input = {
       results: [{ offset: 0, result }],
       externalAt: () => undefined,
@@ -348,6 +363,54 @@ async function main(): Promise<void> {
       return { label, policy, calibration: c ?? none, used: c !== undefined };
     });
 
+    const factors = (c: IntervalCalibration, l: number) =>
+      [...new Set(c.factors[l]?.map((v) => v.toFixed(2)))].join(" ");
+    // Each global AR variant with the statistical components: weights, forecasts, the engine's calibration.
+    const garForecasts = garVariants.map((v, j) => {
+      const run = garRuns[j] as GarRun;
+      const sub = componentSubset(fullResult, [...statIndexes, learnedMembers.length + j]);
+      const lc = learnedCombination({
+        ...input,
+        results: [{ offset: 0, result: sub }],
+        externalAt: (_m, w, i) => run.external(w)(i),
+        switching: false,
+      });
+      const forecasts = forecastCombined(grid, set, lc.choices, lc.combination, LEVELS, true, {
+        [v.label]: run.final,
+      });
+      const garSums = new SpreadSums(LEVELS, h, WINDOWS);
+      for (const b of fullResult.backtests) {
+        const f = lc.forecastOf(0, b);
+        if (f) garSums.add(b.actual, f, b.window);
+      }
+      const c =
+        INTERVAL_CALIBRATION === "off" ? undefined : calibrationFor(garSums.state(), INTERVAL_CALIBRATION);
+      const weights = lc.combination.components
+        .map(
+          (name, k) =>
+            `${name.startsWith("global-ar") ? "global-ar" : name} ${(lc.combination.weights[k] as number).toFixed(2)}`,
+        )
+        .join(", ");
+      notes.push(
+        `${period}, ${v.label}: weights ${weights}; fits ${run.rows.join("/")} windows, log ${run.log}, ` +
+          `${run.ms.toFixed(0)} ms for ${WINDOWS + 1} fits and their forecasts; calibration ${c ? `[${factors(c, 0)}] [${factors(c, 2)}]` : "none"}`,
+      );
+      console.error(notes.at(-1));
+      return {
+        learned: forecasts,
+        engine: forecasts.map((f) => (c ? calibrated(f, c) : f)),
+        alone: series.map((_, i) => {
+          const f = run.final(i) as SeriesForecast;
+          const out = {
+            mean: Float64Array.from(f.mean),
+            quantiles: f.quantiles.map((q) => Float64Array.from(q)),
+          };
+          enforceMonotoneQuantiles(LEVELS, out.quantiles);
+          return clampNonNegative(out);
+        }),
+      };
+    });
+
     series.forEach((_, i) => {
       const y = tail[i] as Float64Array;
       const history = fit[i] as Float64Array;
@@ -362,12 +425,16 @@ async function main(): Promise<void> {
       if (withSwitch) add(SWITCH_ROW, switchedForecasts[i] as SeriesForecast);
       for (const { label, policy, calibration } of policies)
         add(policyRow(label, policy), calibrated(plainForecasts[i] as SeriesForecast, calibration));
+      garRows.forEach((r, j) => {
+        const g = garForecasts[j];
+        add(r.learned, g?.learned[i] as SeriesForecast);
+        add(r.engine, g?.engine[i] as SeriesForecast);
+        add(r.alone, g?.alone[i] as SeriesForecast);
+      });
     });
     const w = plain.combination.components
       .map((c, k) => `${c} ${(plain.combination.weights[k] as number).toFixed(2)}`)
       .join(", ");
-    const factors = (c: IntervalCalibration, l: number) =>
-      [...new Set(c.factors[l]?.map((v) => v.toFixed(2)))].join(" ");
     notes.push(
       `${period}: ${series.length} series; learned weights ${w}; ` +
         `${fit.filter((f) => f.length < shortest).length} series with a history shorter than ${shortest}; ` +

@@ -15,6 +15,7 @@ import {
 } from "../forecasting/auto/auto-predictor.js";
 import type { CombinationRecord } from "../forecasting/auto/combined-model.js";
 import type { IntervalCalibration } from "../forecasting/auto/interval-calibration.js";
+import { bridgeGaps } from "../forecasting/auto/members.js";
 import { type ForecastRows, scoreForecastRows } from "../forecasting/forecast-scoring.js";
 import {
   fitGlobalModel,
@@ -23,6 +24,7 @@ import {
   globalModelFromJson,
   globalModelToJson,
 } from "../forecasting/global/index.js";
+import { fitGlobalArSet, forecastGlobalArSet, type GlobalArModel } from "../forecasting/global-ar/index.js";
 import { loadMembers } from "../forecasting/members.js";
 import type { SeriesSet } from "../forecasting/series-set.js";
 import { chunkKey, type SpillInfo, spillBacktests } from "./backtest-spill.js";
@@ -120,6 +122,41 @@ export function forecastWithGlobal(input: { model: GlobalModelJson; set: PackedS
 }
 
 /**
+ * Backtests the pooled autoregression (global-ar/): one fit per cutoff on every series' history before it, each
+ * forecasting the horizon after that cutoff (raw output). A fit takes milliseconds to a second, so every window
+ * gets its own, as in the validation that chose the model (bench/accuracy/tourism-validation.ts).
+ */
+export function backtestGlobalAr(input: {
+  set: PackedSeriesSet;
+  quantiles: number[];
+  cutoffs: number[];
+}): PackedForecasts[] {
+  const set = unpackSeriesSet(input.set);
+  return input.cutoffs.map((cutoff) =>
+    packForecasts(
+      forecastGlobalArSet(fitGlobalArSet(set, input.quantiles, cutoff, bridgeGaps), set, cutoff, bridgeGaps),
+      set.horizon,
+      input.quantiles.length,
+    ),
+  );
+}
+
+/** Fits the pooled autoregression on all the history (its model is plain data, stored as JSON). */
+export function fitGlobalArModel(input: { set: PackedSeriesSet; quantiles: number[] }): GlobalArModel {
+  return fitGlobalArSet(unpackSeriesSet(input.set), input.quantiles, 0, bridgeGaps);
+}
+
+/** Forecasts the horizon after each series' history with a fitted pooled autoregression (raw output). */
+export function forecastWithGlobalAr(input: { model: GlobalArModel; set: PackedSeriesSet }): PackedForecasts {
+  const set = unpackSeriesSet(input.set);
+  return packForecasts(
+    forecastGlobalArSet(input.model, set, 0, bridgeGaps),
+    set.horizon,
+    input.model.options.levels.length,
+  );
+}
+
+/**
  * Impact scores of the global model's forecasts at `steps` of each of `series` (see explain/global-model.ts),
  * with the rows as two arrays: an object per row would cost the event loop its clone.
  */
@@ -195,6 +232,9 @@ export interface WorkerTasks {
   fitGlobal: typeof fitGlobal;
   forecastWithGlobal: typeof forecastWithGlobal;
   explainWithGlobal: typeof explainWithGlobal;
+  backtestGlobalAr: typeof backtestGlobalAr;
+  fitGlobalArModel: typeof fitGlobalArModel;
+  forecastWithGlobalAr: typeof forecastWithGlobalAr;
   scoreForecast: typeof scoreForecast;
 }
 

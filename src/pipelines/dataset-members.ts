@@ -2,8 +2,9 @@
 // backtest, fit, forecast and explain, each a worker task. Training, forecasts and explainabilities loop over
 // the members a predictor's combination names and ask this table, instead of testing for the global model.
 
-import { GLOBAL_MEMBER } from "../forecasting/auto/members.js";
+import { GLOBAL_AR_MEMBER, GLOBAL_MEMBER } from "../forecasting/auto/members.js";
 import type { GlobalModelJson } from "../forecasting/global/index.js";
+import type { GlobalArModel } from "../forecasting/global-ar/index.js";
 import type { PackedForecasts } from "../jobs/forecast-transfer.js";
 import type { PackedSeriesSet } from "../jobs/series-transfer.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
@@ -64,7 +65,24 @@ const globalRunner: DatasetMemberRunner = {
   },
 };
 
-const RUNNERS: Readonly<Record<string, DatasetMemberRunner>> = { [GLOBAL_MEMBER]: globalRunner };
+/** The pooled autoregression on lags alone: no attribute, so no impact (explain is never asked for it). */
+const globalArRunner: DatasetMemberRunner = {
+  backtest: (pool, set, quantiles, cutoffs, signal) =>
+    pool.run("backtestGlobalAr", { set, quantiles, cutoffs }, signal),
+  fit: (pool, set, quantiles, signal) => pool.run("fitGlobalArModel", { set, quantiles }, signal),
+  forecast: (pool, model, set, signal) =>
+    pool.run("forecastWithGlobalAr", { model: model as GlobalArModel, set }, signal),
+  explain: async () => ({
+    raw: new Float64Array(0),
+    rowSeries: new Int32Array(0),
+    rowSteps: new Int32Array(0),
+  }),
+};
+
+const RUNNERS: Readonly<Record<string, DatasetMemberRunner>> = {
+  [GLOBAL_MEMBER]: globalRunner,
+  [GLOBAL_AR_MEMBER]: globalArRunner,
+};
 
 export function datasetMemberRunner(name: string): DatasetMemberRunner {
   const runner = RUNNERS[name];

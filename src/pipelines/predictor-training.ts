@@ -17,6 +17,7 @@ import {
 import { learnedCombinationRun } from "../forecasting/auto/learned-combination.js";
 import {
   bridgeGaps,
+  GLOBAL_AR_MEMBER,
   GLOBAL_MEMBER,
   INTERVAL_CALIBRATION,
   isDatasetMember,
@@ -78,7 +79,8 @@ function windowsThatFit(set: SeriesSet, wanted: number, shift: number): number {
 
 /**
  * What to train, from the predictor's attrs. An AutoPredictor sets none of these: all statistical members, the
- * global model when the data has attributes (related series, item metadata or holidays), up to
+ * pooled autoregression on lags (global-ar), the global model when the data has attributes (related series, item
+ * metadata or holidays), up to
  * AUTO_BACKTEST_WINDOWS windows ending at the end of the history. Without attributes the global model learns from
  * lags alone: on the tourism data it then forecast worse than the combination and took 87% of the training time. A legacy predictor (legacy-predictors.ts) names
  * its members, asks for an exact number of windows, and may move the most recent window back by
@@ -88,7 +90,7 @@ interface TrainingPlan {
   /** Statistical members to backtest; undefined means all of them (and their combination). */
   members?: MemberName[];
   /** Members fitted across all series that take part (named by a legacy predictor), or "with-attributes": the
-   * global model when the data has attributes (an AutoPredictor). */
+   * pooled autoregression, and the global model when the data has attributes (an AutoPredictor). */
   datasetMembers: string[] | "with-attributes";
   windows: number;
   /** Whether fewer windows than asked for is an error rather than a fallback. */
@@ -295,13 +297,13 @@ export function predictorJobs(services: Services, workers: WorkerPool): JobHandl
         };
         const grid = { horizon: set.horizon, period: set.period };
         const historyPoints = set.series.reduce((sum, s) => sum + s.target.length, 0);
+        // An AutoPredictor's pooled autoregression (lags alone) takes part whatever the data: the learned weights
+        // decide how much it counts (on the tourism validation split it improved every period).
         const datasetMembers =
           historyPoints < MIN_GLOBAL_POINTS
             ? []
             : plan.datasetMembers === "with-attributes"
-              ? attributeNames(set).length > 0
-                ? [GLOBAL_MEMBER]
-                : []
+              ? [...(attributeNames(set).length > 0 ? [GLOBAL_MEMBER] : []), GLOBAL_AR_MEMBER]
               : plan.datasetMembers;
         if (plan.members?.length === 0 && datasetMembers.length === 0) {
           throw new JobFailure(

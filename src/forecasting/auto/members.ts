@@ -25,6 +25,7 @@ export const ALGORITHM_OF: Record<string, string> = {
   dotm: "Theta",
   "theta-m3": "Theta",
   global: "GBDT",
+  "global-ar": "GlobalAR",
 };
 
 /** The member name of the global covariate model (a GBDT across all series, ../global/). */
@@ -37,9 +38,13 @@ export interface MemberTraits {
   usesAttributes: boolean;
 }
 
+/** The member name of the pooled linear autoregression across all series, on lags alone (../global-ar/). */
+export const GLOBAL_AR_MEMBER = "global-ar";
+
 /** Members fitted across all series; every other member name is fitted per series. */
 const DATASET_MEMBERS: Readonly<Record<string, MemberTraits>> = {
   [GLOBAL_MEMBER]: { scope: "dataset", usesAttributes: true },
+  [GLOBAL_AR_MEMBER]: { scope: "dataset", usesAttributes: false },
 };
 
 /** Prophet takes related series and holidays as additive regressors; the other statistical members none. */

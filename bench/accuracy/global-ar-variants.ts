@@ -1,0 +1,142 @@
+// The pooled linear autoregression (src/forecasting/global-ar/) as an external component of the learned
+// combination in the validation bench (tourism-validation.ts, GLOBAL_AR=1): its settings from the environment,
+// its backtest forecasts per window (fitted on every series' data before the window only, as the engine's
+// backtests fit the statistical members), its final forecasts, and the engine's backtest result narrowed to a
+// subset of components so that several variants can share one backtest of the statistical members.
+//   GAR_VARIANTS="engine;lags=24,scale=12,log=1;lags=36" — one variant per `;`: "engine" the AutoPredictor's
+//   settings (globalArSettings), else `key=value` pairs over the defaults below
+//   (lags, scale, log, calendar, ridge, recent, minHistory); a length may be "2m" (twice the period) or "3h"
+//   (three horizons).
+
+import type { AutoPredictorResult, ExternalMember } from "../../src/forecasting/auto/auto-predictor.js";
+import {
+  fitGlobalAr,
+  forecastGlobalAr,
+  type GlobalArOptions,
+  type GlobalArSeries,
+} from "../../src/forecasting/global-ar/global-ar.js";
+import { globalArSettings } from "../../src/forecasting/global-ar/index.js";
+
+export type GarSettings = Omit<GlobalArOptions, "horizon" | "period" | "levels">;
+
+export interface GarVariant {
+  label: string;
+  settings: (period: number, horizon: number) => GarSettings;
+}
+
+/** "3m" is three periods, "2h" two horizons (at least 1 value), a number itself. */
+function length(spec: string, period: number, horizon: number): number {
+  const m = /^(\d+(?:\.\d+)?)([mh])$/.exec(spec);
+  if (m) return Math.max(1, Math.round(Number(m[1]) * (m[2] === "m" ? period : horizon)));
+  return Number(spec);
+}
+
+function variant(spec: string): GarVariant {
+  if (spec === "engine")
+    return {
+      label: "global-ar(engine)",
+      settings: (period, horizon) => globalArSettings(period, horizon, []),
+    };
+  const pairs = new Map(
+    spec
+      .split(",")
+      .filter((p) => p.includes("="))
+      .map((p) => p.split("=") as [string, string]),
+  );
+  const get = (k: string, d: string) => pairs.get(k) ?? d;
+  return {
+    label: `global-ar(${spec})`,
+    settings: (period, horizon) => {
+      const lags = length(get("lags", "2m"), period, horizon);
+      return {
+        lags,
+        scalePoints: Math.min(lags, length(get("scale", period > 1 ? "1m" : "1"), period, horizon)),
+        log: get("log", "0") === "1",
+        calendar: get("calendar", "1") === "1",
+        ridge: Number(get("ridge", "0.001")),
+        recent: length(get("recent", "0"), period, horizon),
+        minHistory: Math.min(lags, length(get("minHistory", "1m"), period, horizon)),
+      };
+    },
+  };
+}
+
+/** The variants GLOBAL_AR=1 asks for (GAR_VARIANTS, default the engine's settings); none without it. */
+export function garVariantsFromEnv(env: NodeJS.ProcessEnv = process.env): GarVariant[] {
+  if (env.GLOBAL_AR !== "1") return [];
+  return (env.GAR_VARIANTS ?? "engine")
+    .split(";")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(variant);
+}
+
+/**
+ * The seasonal position of each series' first value, with every series ending at the same position (as the
+ * service sees the tourism data: one grid, one common end).
+ */
+const phaseOf = (n: number, period: number) => (((-n % period) + period) % period) as number;
+
+export interface GarRun {
+  /** Per backtest window: the forecast of series i from the history before the window. */
+  external: (window: number) => ExternalMember;
+  /** The forecast after each series' whole history. */
+  final: ExternalMember;
+  /** CPU-side milliseconds of the fits (windows and final) and forecasts. */
+  ms: number;
+  rows: number[];
+  log: boolean;
+}
+
+/** Fits the variant for every backtest window (series cut where the engine cuts them) and for the final forecast. */
+export function garRun(
+  v: GarVariant,
+  histories: readonly Float64Array[],
+  period: number,
+  horizon: number,
+  windows: number,
+  levels: readonly number[],
+): GarRun {
+  const started = performance.now();
+  const options: GlobalArOptions = { ...v.settings(period, horizon), horizon, period, levels: [...levels] };
+  const rows: number[] = [];
+  let log = false;
+  const forecastsAt = (cutOf: (n: number) => number) => {
+    const cut = histories.map((y) => ({ y: y.subarray(0, Math.max(0, cutOf(y.length))), n: y.length }));
+    const fitSet: GlobalArSeries[] = cut
+      .filter((c) => c.y.length > 0)
+      .map((c) => ({ y: c.y, phase: phaseOf(c.n, period) }));
+    const model = fitGlobalAr(fitSet, options);
+    rows.push(model.rows);
+    log = model.log;
+    return cut.map((c) =>
+      c.y.length > 0 ? forecastGlobalAr(model, { y: c.y, phase: phaseOf(c.n, period) }) : undefined,
+    );
+  };
+  const perWindow = Array.from({ length: windows }, (_, w) => forecastsAt((n) => n - (w + 1) * horizon));
+  const final = forecastsAt((n) => n);
+  const ms = performance.now() - started;
+  return { external: (w) => (i) => perWindow[w]?.[i], final: (i) => final[i], ms, rows, log };
+}
+
+/**
+ * The chunk result as if only the components `keep` (indexes into result.components, the statistical ones first)
+ * had been backtested: the Gram matrix restricted to them. Exact when every dropped component forecast every
+ * window (the Gram matrix leaves out a window where any component has no forecast).
+ */
+export function componentSubset(result: AutoPredictorResult, keep: readonly number[]): AutoPredictorResult {
+  const gram = result.gram;
+  if (!gram) throw new RangeError("no learned components");
+  const nStat = result.statisticalComponents ?? 0;
+  const k = keep.length;
+  return {
+    ...result,
+    components: keep.map((i) => result.components[i] as string),
+    statisticalComponents: keep.filter((i) => i < nStat).length,
+    gram: {
+      ...gram,
+      k,
+      gram: keep.flatMap((i) => keep.map((j) => gram.gram[i * gram.k + j] as number)),
+    },
+  };
+}

@@ -191,9 +191,12 @@ export class BlobStore implements BlobReader {
     }
   }
 
-  /** A small object (a model's JSON) as text; a legacy path is read in place. */
-  async readText(ref: string): Promise<string> {
-    const lease = await this.fetch(ref);
+  /**
+   * A small object (a model's JSON, a forecast's series list) as text; a legacy path is read in place. `version` as
+   * for `fetch` (an immutable key).
+   */
+  async readText(ref: string, options: { version?: string } = {}): Promise<string> {
+    const lease = await this.fetch(ref, options);
     try {
       return await readFile(lease.path, "utf8");
     } finally {
@@ -338,9 +341,9 @@ export class Scratch {
     return path.join(this.dir, name);
   }
 
-  /** A local copy of the object `ref` names, valid until `dispose`. */
-  async fetch(ref: string): Promise<string> {
-    const lease = await this.blobs.fetch(ref);
+  /** A local copy of the object `ref` names, valid until `dispose`; `version` as for `BlobStore.fetch`. */
+  async fetch(ref: string, options: { version?: string } = {}): Promise<string> {
+    const lease = await this.blobs.fetch(ref, options);
     this.leases.push(lease);
     return lease.path;
   }

@@ -13,7 +13,10 @@ import { ObjectStore } from "../../src/storage/object-store.js";
 export interface EmbeddedBlobs {
   /** The temporary folder: the endpoint's files under s3/, the blob store's scratch under tmp/; free for more. */
   dir: string;
+  /** Through the S3 API: the client, and the endpoint's HTTP handling, in this process. */
   blobs: BlobStore;
+  /** The same bucket, with bytes put and got on the endpoint's own files (as `serve` does for its spill). */
+  direct: BlobStore;
   /** Stops the endpoint and removes the folder. */
   close(): Promise<void>;
 }
@@ -39,6 +42,12 @@ export async function openEmbeddedBlobs(label: string): Promise<EmbeddedBlobs> {
     bucket: "openforecast-internal",
     scratchRoot: path.join(dir, "tmp"),
   });
+  const direct = new BlobStore({
+    objects,
+    bucket: "openforecast-internal",
+    scratchRoot: path.join(dir, "tmp-direct"),
+    local: s3.files,
+  });
   const close = async () => {
     objects.close();
     await s3.close();
@@ -46,11 +55,12 @@ export async function openEmbeddedBlobs(label: string): Promise<EmbeddedBlobs> {
   };
   try {
     await blobs.start();
+    await direct.start();
   } catch (error) {
     await close();
     throw error;
   }
-  return { dir, blobs, close };
+  return { dir, blobs, direct, close };
 }
 
 /** The 1, 5 and 15 minute load averages, "a / b / c", to print beside every timing. */

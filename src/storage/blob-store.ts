@@ -35,7 +35,8 @@ import { StorageError } from "./storage-error.js";
  * Bytes on the embedded endpoint. A training's spilled chunks (a few MB per 250 series) are put and got as bytes
  * (`putBytes`, `getBytes`). Through the S3 API to an endpoint served by this same process, each one costs SigV4
  * signing and verification, the client's and the endpoint's HTTP handling and the hashing on the event loop that
- * also answers the API: about 65–90 ms of JavaScript per chunk (bench/RESULTS.md, "h-debt"). When this process
+ * also answers the API: 36–47 ms of the loop's time per 250-series chunk written and read back (bench/RESULTS.md,
+ * "Clean-up after issues 9, 11, 13"), against 7–14 ms on the files. When this process
  * serves the endpoint (`local`), those calls write and read the endpoint's own files instead (s3-file-store.ts,
  * the same layout, atomic rename, ETag file), so the file I/O runs on libuv's threads and the loop only hashes
  * the bytes (MD5, for the ETag the endpoint serves). Everyone else still sees the objects through the endpoint,

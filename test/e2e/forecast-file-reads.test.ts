@@ -13,6 +13,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { QueryForecastCommand } from "@aws-sdk/client-forecastquery";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../src/storage/embedded-s3.js";
+import { consoleSessionCookie } from "../console/console-service.js";
 import { ACCOUNTS, forecastqueryClient, type Harness, REGION, startHarness } from "./harness.js";
 import { setupWhatIfForecast, WHAT_IF_SHAPE } from "./what-if-data.js";
 
@@ -95,18 +96,7 @@ describe("a forecast's own files are read by version", { timeout: 900_000 }, () 
     await query.send(new QueryForecastCommand({ ForecastArn: forecastArn, Filters: { item_id: "item_0" } }));
     query.destroy();
 
-    const signIn = await fetch(`${h.service.forecastEndpoint}/console/session`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        accessKeyId: account.accessKeyId,
-        secretAccessKey: account.secretAccessKey,
-        region: REGION,
-      }),
-    });
-    assert.equal(signIn.status, 303);
-    const cookie = (signIn.headers.getSetCookie()[0] as string).split(";")[0] as string;
+    const cookie = await consoleSessionCookie(h.service.forecastEndpoint);
     // The forecast's page: the series search (the series list, the forecast's own file) and the first series'
     // chart (forecast.parquet, and the dataset's current data for the history).
     const page = async () => {

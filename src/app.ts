@@ -78,6 +78,7 @@ export async function startService(
     keys,
     s3Endpoint,
     ownKey: embedded ? ownKey : undefined,
+    embeddedFiles: embedded?.files,
     state,
     jobs,
     pool: () => pool,

@@ -11,6 +11,7 @@ import { withInitialEstimate } from "./resources/job-estimates.js";
 import { PageTokens } from "./resources/pagination.js";
 import { BlobStore } from "./storage/blob-store.js";
 import { ObjectStore } from "./storage/object-store.js";
+import type { S3FileStore } from "./storage/s3-file-store.js";
 import type { StateStore } from "./store/state-store.js";
 
 export interface ServiceParts {
@@ -21,6 +22,8 @@ export interface ServiceParts {
   s3Endpoint: string;
   /** The embedded endpoint's internal key, when this process serves the embedded endpoint (internal-bucket.ts). */
   ownKey?: AccessKey;
+  /** The embedded endpoint's files, when this process serves it: the blob store puts and gets bytes there directly. */
+  embeddedFiles?: S3FileStore;
   state: StateStore;
   jobs: JobRunner;
   /** Where pipelines send their tasks; given the blob layer's S3 client (task payloads live beside the blobs). */
@@ -36,7 +39,7 @@ export interface ServiceParts {
 export async function buildServices(
   parts: ServiceParts,
 ): Promise<{ services: Services; blobObjects: ObjectStore }> {
-  const { config, env, log, keys, s3Endpoint, ownKey, state, jobs, pool } = parts;
+  const { config, env, log, keys, s3Endpoint, ownKey, embeddedFiles, state, jobs, pool } = parts;
   const embedded = ownKey !== undefined;
   const externalCredentials =
     env.OPENFORECAST_S3_ACCESS_KEY_ID && env.OPENFORECAST_S3_SECRET_ACCESS_KEY
@@ -63,6 +66,7 @@ export async function buildServices(
     bucket: config.blobBucket ?? DEFAULT_BLOB_BUCKET,
     scratchRoot: path.join(config.dataDir, "tmp"),
     legacyRoot: config.dataDir,
+    ...(embeddedFiles ? { local: embeddedFiles } : {}),
   });
   await blobs.start();
   const objectStores = new Map<string, ObjectStore>();

@@ -27,7 +27,8 @@ import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { chromium, type Page } from "playwright-core";
 import { closeDuckDB, withConnection } from "../../src/data/duckdb.js";
 import { sqlString } from "../../src/data/sql.js";
-import { ACCOUNTS, forecastClient, REGION, s3Client, startChild } from "../../test/e2e/harness.js";
+import { consoleSessionCookie } from "../../test/console/console-service.js";
+import { ACCOUNTS, forecastClient, s3Client, startChild } from "../../test/e2e/harness.js";
 
 const ITEMS = Number(process.env.ITEMS ?? 10_000);
 const STORES = 10;
@@ -146,18 +147,7 @@ async function main() {
     for (const s of stages) console.log(s);
 
     // Sign in as a browser would, then time the pages.
-    const account = ACCOUNTS[0];
-    const signIn = await fetch(`${service.forecastEndpoint}/console/session`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        accessKeyId: account.accessKeyId,
-        secretAccessKey: account.secretAccessKey,
-        region: REGION,
-      }),
-    });
-    const cookie = (signIn.headers.getSetCookie()[0] ?? "").split(";")[0] as string;
+    const cookie = await consoleSessionCookie(service.forecastEndpoint);
     const base = `${service.forecastEndpoint}/console/forecasts/console_bench_forecast`;
     const timed = async (url: string, check: (body: string) => boolean) => {
       const started = performance.now();

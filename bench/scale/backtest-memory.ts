@@ -7,8 +7,6 @@
 // arrays the results hold (exact, linear in the series) and the measured heap + array-buffer growth after GC.
 // Run: node --expose-gc dist/bench/scale/backtest-memory.js   (SERIES=1000)
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import type { AutoPredictorOptions, AutoPredictorResult } from "../../src/forecasting/auto/auto-predictor.js";
 import { LEARNED_MEMBERS } from "../../src/forecasting/auto/members.js";
@@ -16,10 +14,7 @@ import type { PreparedSeries, SeriesSet } from "../../src/forecasting/series-set
 import { chunkKey, openSpill, spillBacktests } from "../../src/jobs/backtest-spill.js";
 import { packSeriesSet, sliceSeries } from "../../src/jobs/series-transfer.js";
 import { backtestChunk } from "../../src/jobs/worker-tasks.js";
-import { BlobStore } from "../../src/storage/blob-store.js";
-import { startEmbeddedS3 } from "../../src/storage/embedded-s3.js";
-import { internalKey } from "../../src/storage/internal-bucket.js";
-import { ObjectStore } from "../../src/storage/object-store.js";
+import { openEmbeddedBlobs, timed } from "../storage/embedded-blobs.js";
 
 const N = Number(process.env.SERIES ?? "1000");
 const DAYS = 150;
@@ -114,36 +109,17 @@ async function main(): Promise<void> {
   const results = await measure("learned weights, one pass (every component's forecasts)", () =>
     run(learned),
   );
-  const dir = mkdtempSync(path.join(tmpdir(), "backtest-memory-"));
-  const own = internalKey();
-  const s3 = await startEmbeddedS3({
-    host: "127.0.0.1",
-    port: 0,
-    directory: path.join(dir, "s3"),
-    keys: [own],
-  });
-  const objects = new ObjectStore({
-    endpoint: s3.endpoint,
-    region: "us-east-1",
-    credentials: own,
-    forcePathStyle: true,
-  });
-  const blobs = new BlobStore({
-    objects,
-    bucket: "openforecast-internal",
-    scratchRoot: path.join(dir, "tmp"),
-  });
+  const { dir, blobs, close } = await openEmbeddedBlobs("backtest-memory");
   try {
-    await blobs.start();
     const twoPasses = async (label: string, keep: (chunk: number, bytes: Uint8Array) => Promise<void>) => {
       const again = await run(learned);
       const before = heldBytes();
-      const started = performance.now();
-      for (const [i, r] of again.entries()) {
-        const { bytes } = spillBacktests(r, i, [], H, 3);
-        await keep(i, bytes);
-      }
-      const ms = performance.now() - started;
+      const ms = await timed(async () => {
+        for (const [i, r] of again.entries()) {
+          const { bytes } = spillBacktests(r, i, [], H, 3);
+          await keep(i, bytes);
+        }
+      });
       const after = heldBytes();
       rows.push([label, arrayBytes(again), (rows[1]?.[2] ?? 0) - (before - after), rows[1]?.[3] ?? 0]);
       return ms;
@@ -161,9 +137,7 @@ async function main(): Promise<void> {
       `spill writes of ${results.length} chunks: local disk ${diskMs.toFixed(0)} ms, object storage ${objectMs.toFixed(0)} ms`,
     );
   } finally {
-    objects.close();
-    await s3.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
   const mb = (b: number) => (b / 1e6).toFixed(1);
   console.log(

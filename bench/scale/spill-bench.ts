@@ -1,20 +1,20 @@
 // The AutoPredictor's backtest spill, local disk against object storage (jobs/backtest-spill.ts), in the embedded
 // deployment (the S3 endpoint in this process), measured side by side in one run:
 //   A. the spill's own I/O: one real chunk of 250 daily series (h = 14, 3 windows, 3 quantiles, learned members)
-//      is backtested once, and its bytes written and read back as CHUNKS chunks, alternating the two places: a file
-//      in a local folder, or a key in the internal bucket (putBytes / getBytes). Wall time of the writes and the
-//      reads, and the event loop's utilization meanwhile (the object path runs on the event loop: the S3 client
-//      and the embedded endpoint; the disk path writes from the worker thread in training);
+//      is backtested once, and its bytes written and read back as CHUNKS chunks, alternating the places: a file
+//      in a local folder, a key in the internal bucket through the S3 API (putBytes / getBytes on the endpoint: the
+//      S3 client and the endpoint's HTTP handling both on this event loop), and the same key on the endpoint's own
+//      files (what `serve` does since h-debt: storage/blob-store.ts, "Bytes on the embedded endpoint"). Wall time
+//      of the writes and the reads, the event loop's utilization and its longest delay meanwhile;
 //   B. whole trainings through the API (CreateAutoPredictor → ACTIVE) of TRAIN_SERIES series, ROUNDS times: the
 //      pipeline's own TrainingSeconds. The comparison with the local-disk spill in bench/RESULTS.md ("Backtest spill
 //      by key") was made at commit 898ed0b, whose pipeline took OPENFORECAST_BENCH_SPILL=disk; that switch and the
 //      disk path of the pipeline are gone since (local disk was not faster), so both rows now train the same way.
 // Run: npm run bench:spill     Environment: CHUNKS (80, i.e. 20,000 series), TRAIN_SERIES (1000), ROUNDS (2).
 
-import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import {
   CreateAutoPredictorCommand,
   DescribeAutoPredictorCommand,
@@ -25,11 +25,8 @@ import type { PreparedSeries } from "../../src/forecasting/series-set.js";
 import { chunkKey, openSpill } from "../../src/jobs/backtest-spill.js";
 import { packSeries, sliceSeries } from "../../src/jobs/series-transfer.js";
 import { backtestChunk } from "../../src/jobs/worker-tasks.js";
-import { BlobStore } from "../../src/storage/blob-store.js";
-import { startEmbeddedS3 } from "../../src/storage/embedded-s3.js";
-import { internalKey } from "../../src/storage/internal-bucket.js";
-import { ObjectStore } from "../../src/storage/object-store.js";
 import { importDemandGroup, startHarness, untilActive } from "../../test/e2e/harness.js";
+import { loadAverage as load, openEmbeddedBlobs, timed } from "../storage/embedded-blobs.js";
 
 const CHUNKS = Number(process.env.CHUNKS ?? 80);
 const TRAIN_SERIES = Number(process.env.TRAIN_SERIES ?? 1000);
@@ -51,12 +48,6 @@ function synthetic(i: number): PreparedSeries {
     holidays: [],
   };
 }
-
-const load = () =>
-  os
-    .loadavg()
-    .map((l) => l.toFixed(1))
-    .join(" / ");
 
 async function spillIo(): Promise<void> {
   const packed = await packSeries(
@@ -82,60 +73,43 @@ async function spillIo(): Promise<void> {
     `one chunk of 250 series: ${(bytes.byteLength / 1e6).toFixed(2)} MB (${(bytes.byteLength / 250 / 1e3).toFixed(1)} KB per series); ${CHUNKS} chunks = ${((bytes.byteLength * CHUNKS) / 1e6).toFixed(0)} MB`,
   );
 
-  const dir = mkdtempSync(path.join(os.tmpdir(), "spill-bench-"));
-  const own = internalKey();
-  const s3 = await startEmbeddedS3({
-    host: "127.0.0.1",
-    port: 0,
-    directory: path.join(dir, "s3"),
-    keys: [own],
-  });
-  const objects = new ObjectStore({
-    endpoint: s3.endpoint,
-    region: "us-east-1",
-    credentials: own,
-    forcePathStyle: true,
-  });
-  const blobs = new BlobStore({
-    objects,
-    bucket: "openforecast-internal",
-    scratchRoot: path.join(dir, "tmp"),
-  });
-  await blobs.start();
+  const { dir, blobs, direct, close } = await openEmbeddedBlobs("spill-bench");
   const rows: string[] = [];
   try {
     for (let round = 0; round < ROUNDS + 1; round++) {
-      for (const where of ["local disk", "object storage"] as const) {
+      for (const where of ["local disk", "object storage", "object storage, endpoint's files"] as const) {
         const spill =
           where === "local disk"
             ? openSpill({ dir: path.join(dir, `parts-${round}`) })
-            : openSpill({ prefix: `${prefix}${round}/` }, blobs);
+            : openSpill({ prefix: `${prefix}${round}/` }, where === "object storage" ? blobs : direct);
+        const delay = monitorEventLoopDelay({ resolution: 1 });
+        delay.enable();
         const elu0 = performance.eventLoopUtilization();
-        const t0 = performance.now();
-        for (let c = 0; c < CHUNKS; c++) await spill.write(c, bytes);
-        const t1 = performance.now();
+        const writeMs = await timed(async () => {
+          for (let c = 0; c < CHUNKS; c++) await spill.write(c, bytes);
+        });
         let read = 0;
-        for (let c = 0; c < CHUNKS; c++) read += (await spill.read(c)).byteLength;
-        const t2 = performance.now();
+        const readMs = await timed(async () => {
+          for (let c = 0; c < CHUNKS; c++) read += (await spill.read(c)).byteLength;
+        });
         const elu = performance.eventLoopUtilization(elu0);
+        delay.disable();
         await spill.dispose();
         if (read !== bytes.byteLength * CHUNKS) throw new Error("read back a different size");
         // The first round warms both paths up and is not reported.
         if (round > 0)
           rows.push(
-            `| ${round} | ${where} | ${(t1 - t0).toFixed(0)} | ${(t2 - t1).toFixed(0)} | ${(((bytes.byteLength * CHUNKS * 2) / 1e6 / (t2 - t0)) * 1000).toFixed(0)} | ${(elu.utilization * 100).toFixed(0)}% | ${load()} |`,
+            `| ${round} | ${where} | ${writeMs.toFixed(0)} | ${readMs.toFixed(0)} | ${(((bytes.byteLength * CHUNKS * 2) / 1e6 / (writeMs + readMs)) * 1000).toFixed(0)} | ${(elu.utilization * 100).toFixed(0)}% | ${(elu.active / CHUNKS).toFixed(1)} | ${(delay.max / 1e6).toFixed(0)} | ${load()} |`,
           );
       }
     }
   } finally {
-    objects.close();
-    await s3.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
   console.log(
-    "| round | spill in | write all, ms | read all, ms | MB/s (write + read) | event loop busy | load 1/5/15 |",
+    "| round | spill in | write all, ms | read all, ms | MB/s (write + read) | event loop busy | loop busy per chunk, ms | longest loop delay, ms | load 1/5/15 |",
   );
-  console.log("|---|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|---|---|");
   for (const row of rows) console.log(row);
 }
 

@@ -3,13 +3,9 @@
 // HeadObject alone), next to a local copy of the same file (what a path in an attribute cost). Medians of REPEAT.
 //
 // Run: npm run bench:blobs   (env SIZES_MB=1,64, REPEAT=5)
-import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { BlobStore } from "../../src/storage/blob-store.js";
-import { startEmbeddedS3 } from "../../src/storage/embedded-s3.js";
-import { internalKey } from "../../src/storage/internal-bucket.js";
-import { ObjectStore } from "../../src/storage/object-store.js";
+import { openEmbeddedBlobs, timed } from "./embedded-blobs.js";
 
 const SIZES_MB = (process.env.SIZES_MB ?? "1,64").split(",").map(Number);
 const REPEAT = Number(process.env.REPEAT ?? 5);
@@ -18,32 +14,7 @@ const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
 };
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await run();
-  return performance.now() - start;
-}
-
-const root = await mkdtemp(path.join(tmpdir(), "blob-bench-"));
-const own = internalKey();
-const s3 = await startEmbeddedS3({
-  host: "127.0.0.1",
-  port: 0,
-  directory: path.join(root, "s3"),
-  keys: [own],
-});
-const objects = new ObjectStore({
-  endpoint: s3.endpoint,
-  region: "us-east-1",
-  credentials: own,
-  forcePathStyle: true,
-});
-const blobs = new BlobStore({
-  objects,
-  bucket: "openforecast-internal",
-  scratchRoot: path.join(root, "tmp"),
-});
-await blobs.start();
+const { dir: root, blobs, close } = await openEmbeddedBlobs("blob-bench");
 console.log("| size | local copy ms | put ms | cold fetch ms | warm fetch ms | put MB/s | cold fetch MB/s |");
 console.log("|---|---|---|---|---|---|---|");
 try {
@@ -70,7 +41,5 @@ try {
     );
   }
 } finally {
-  objects.close();
-  await s3.close();
-  await rm(root, { recursive: true, force: true });
+  await close();
 }

@@ -6,6 +6,7 @@ import { buildArn } from "../resources/arn.js";
 import { explainedSeriesAttributeUse } from "../resources/attribute-use.js";
 import { requireResource } from "../resources/common.js";
 import type { RequestContext, Services } from "../resources/context.js";
+import { fetchOwnFile } from "../resources/own-files.js";
 import { searchExplainedSeries } from "../resources/series-search.js";
 import type { BlobLease } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
@@ -292,7 +293,7 @@ export function registerConsole(app: FastifyInstance, opts: ConsoleOptions): voi
             let lease: BlobLease;
             let view: ImpactView;
             try {
-              lease = await services.blobs.fetch(String(record.attrs.ImpactFile));
+              lease = await fetchOwnFile(services.blobs, record, "ImpactFile");
             } catch (error) {
               services.log.error({ err: error, arn: record.arn }, "console could not fetch the impact file");
               return explainabilityPage(session, record, { kind: "unreadable" });

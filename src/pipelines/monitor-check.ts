@@ -15,6 +15,7 @@ import type { Services } from "../resources/context.js";
 import { forecastTypeColumn } from "../resources/forecast-files.js";
 import { groupDatasets } from "../resources/group-data.js";
 import { accuracyMetricResults, EVALUATION_KIND, monitorChild } from "../resources/monitor-evaluations.js";
+import { ownFileVersion } from "../resources/own-files.js";
 import { predictorSeries } from "../resources/series-input.js";
 import type { Scratch } from "../storage/blob-store.js";
 import type { NewResource, PublishWrites, ResourceRecord } from "../store/resource-store.js";
@@ -197,7 +198,9 @@ export function monitorCheckJobs(services: Services): JobHandler {
           };
           const key = `forecast/${forecast.name}`;
           try {
-            const file = await scratch.fetch(String(forecast.attrs.ForecastFile));
+            const file = await scratch.fetch(String(forecast.attrs.ForecastFile), {
+              version: ownFileVersion(forecast),
+            });
             packed ??= (await packSeriesSet(set)).series;
             const { accuracy, items } = await scoreForecast(
               services.pool,

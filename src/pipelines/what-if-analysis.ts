@@ -5,6 +5,7 @@ import { sqlIdent, sqlString } from "../data/sql.js";
 import { type JobContext, JobFailure, type JobHandler } from "../jobs/job-runner.js";
 import { STATUS } from "../jobs/statuses.js";
 import type { Services } from "../resources/context.js";
+import { ownFileVersion } from "../resources/own-files.js";
 import { readSeriesIdentifiers } from "../resources/series-identifiers.js";
 import { resourcePrefix, type Scratch } from "../storage/blob-store.js";
 import type { ResourceRecord } from "../store/resource-store.js";
@@ -64,11 +65,13 @@ async function selectSeries(
     );
   }
   const keyNames = forecast.attrs.KeyNames as string[];
-  const baseline = await scratch.fetch(String(forecast.attrs.ForecastFile)).catch((e: unknown) => {
-    if (ctx.signal.aborted) throw ctx.signal.reason;
-    services.log.warn({ err: e, arn: forecast.arn }, "a what-if analysis could not read its forecast");
-    throw new JobFailure(`The data of the forecast ${forecast.arn} could not be read; create it again.`);
-  });
+  const baseline = await scratch
+    .fetch(String(forecast.attrs.ForecastFile), { version: ownFileVersion(forecast) })
+    .catch((e: unknown) => {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      services.log.warn({ err: e, arn: forecast.arn }, "a what-if analysis could not read its forecast");
+      throw new JobFailure(`The data of the forecast ${forecast.arn} could not be read; create it again.`);
+    });
   const all = await forecastFileKeys(baseline, keyNames, ctx.signal);
   const selector = analysis.attrs.TimeSeriesSelector as
     | CreateWhatIfAnalysisRequest["TimeSeriesSelector"]

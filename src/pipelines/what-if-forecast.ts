@@ -9,6 +9,7 @@ import { STATUS } from "../jobs/statuses.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
 import type { Services } from "../resources/context.js";
 import { forecastTypeColumn, writeForecastFile } from "../resources/forecast-files.js";
+import { ownFileVersion } from "../resources/own-files.js";
 import { parseForecastTypes } from "../resources/predictor-config.js";
 import { predictorSeries } from "../resources/series-input.js";
 import {
@@ -78,11 +79,13 @@ async function forecastWhatIf(
     },
   );
   // The baseline forecast's object: its rows are the what-if forecast's wherever nothing responded.
-  const baseFile = await scratch.fetch(String(forecast.attrs.ForecastFile)).catch((e: unknown) => {
-    if (ctx.signal.aborted) throw ctx.signal.reason;
-    services.log.warn({ err: e, arn: forecast.arn }, "a what-if forecast could not read its baseline");
-    throw new JobFailure(`The data of the forecast ${forecast.arn} could not be read; create it again.`);
-  });
+  const baseFile = await scratch
+    .fetch(String(forecast.attrs.ForecastFile), { version: ownFileVersion(forecast) })
+    .catch((e: unknown) => {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      services.log.warn({ err: e, arn: forecast.arn }, "a what-if forecast could not read its baseline");
+      throw new JobFailure(`The data of the forecast ${forecast.arn} could not be read; create it again.`);
+    });
   const keyNames = forecast.attrs.KeyNames as string[];
   const selection = await analysisSelection(services, analysis);
   const wanted = selection ?? new Set(await forecastFileKeys(baseFile, keyNames, ctx.signal));

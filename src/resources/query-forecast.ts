@@ -7,6 +7,7 @@ import type { BlobStore } from "../storage/blob-store.js";
 import { requireResource } from "./common.js";
 import type { OperationHandler } from "./context.js";
 import { forecastTypeColumn } from "./forecast-files.js";
+import { ownFileVersion } from "./own-files.js";
 
 /** The form StartDate and EndDate take, and Timestamps come back in. */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
@@ -23,7 +24,7 @@ export const QueryForecast: OperationHandler<QueryForecastRequest> = async (ctx,
       operation: "QueryForecast",
       arn: forecast.arn,
       file: String(forecast.attrs.ForecastFile),
-      version: String(forecast.createdAt),
+      version: ownFileVersion(forecast),
       keyNames: forecast.attrs.KeyNames as string[],
       types: forecast.attrs.ForecastTypes as string[],
     },

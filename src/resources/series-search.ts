@@ -7,6 +7,7 @@ import type { ResourceRecord } from "../store/resource-store.js";
 import { requireResource } from "./common.js";
 import type { RequestContext } from "./context.js";
 import { dataFileOf, groupDatasets, schemaOf } from "./group-data.js";
+import { fetchOwnFile, ownFileVersion } from "./own-files.js";
 import { buildSeriesIndex, type SeriesIndex, searchSeriesIndex, seriesText } from "./series-index.js";
 import { seriesListOfParquet } from "./series-list.js";
 
@@ -70,18 +71,21 @@ interface IndexSource {
 
 async function loadIndex(
   blobs: BlobStore,
+  record: ResourceRecord,
   source: IndexSource,
   keyNames: readonly string[],
 ): Promise<SeriesIndex> {
+  // Both files are the resource's own, never rewritten while it lives: fetched by version, with no HeadObject.
+  const version = ownFileVersion(record);
   if (source.seriesList) {
     try {
-      const index = buildSeriesIndex(await blobs.readText(source.seriesList));
+      const index = buildSeriesIndex(await blobs.readText(source.seriesList, { version }));
       if (index.keyNames.join("\t") === keyNames.join("\t")) return index;
     } catch {
       // Unreadable or not a series list: the results file itself still says which series there are.
     }
   }
-  const lease = await blobs.fetch(source.file);
+  const lease = await blobs.fetch(source.file, { version });
   let text: string;
   try {
     text = await seriesListOfParquet(lease.path, keyNames, source.where);
@@ -110,7 +114,7 @@ function seriesIndex(
     indexes.set(cacheKey, cached);
     return cached.index;
   }
-  const entry: CachedIndex = { index: loadIndex(blobs, source, keyNames), series: 0 };
+  const entry: CachedIndex = { index: loadIndex(blobs, record, source, keyNames), series: 0 };
   indexes.set(cacheKey, entry);
   entry.index.then(
     (index) => {
@@ -240,7 +244,9 @@ export async function forecastSeriesView(
   }
   const datasets = group ? await groupDatasets(ctx.services.store, group) : undefined;
   const dataKey = dataFileOf(datasets?.target);
-  const forecastLease = await ctx.services.blobs.fetch(String(forecast.attrs.ForecastFile));
+  // The forecast's own file by version (no HeadObject); the dataset's current data is rewritten in place by a newer
+  // import, so its copy is checked against the object.
+  const forecastLease = await fetchOwnFile(ctx.services.blobs, forecast, "ForecastFile");
   const dataLease = dataKey ? await ctx.services.blobs.fetch(dataKey).catch(() => undefined) : undefined;
   const dataFile = dataLease?.path;
   const timestampField =

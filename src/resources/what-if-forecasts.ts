@@ -15,6 +15,7 @@ import { checkCreate, createJob, deleteJobResource, epochSeconds, requireResourc
 import type { OperationHandler, RequestContext } from "./context.js";
 import { dataFileOf, groupDatasets, schemaOf } from "./group-data.js";
 import { listPage } from "./listing.js";
+import { ownFileVersion } from "./own-files.js";
 import { queryForecastFile } from "./query-forecast.js";
 import { checkS3Config } from "./s3-access.js";
 import { checkTransformations, type Transformation, type WhatIfSchema } from "./what-if-changes.js";
@@ -261,7 +262,7 @@ export const QueryWhatIfForecast: OperationHandler<QueryWhatIfForecastRequest> =
       operation: "QueryWhatIfForecast",
       arn: whatIf.arn,
       file: String(whatIf.attrs.ForecastFile),
-      version: String(whatIf.createdAt),
+      version: ownFileVersion(whatIf),
       keyNames: whatIf.attrs.KeyNames as string[],
       types: whatIf.attrs.ForecastTypes as string[],
     },

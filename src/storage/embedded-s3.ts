@@ -32,6 +32,11 @@ export interface EmbeddedS3Options {
 export interface EmbeddedS3 {
   /** http://host:port, for clients with forcePathStyle. */
   endpoint: string;
+  /**
+   * The files the endpoint serves. Only for this process's own internal bucket, which it may write and read
+   * without an HTTP round trip through itself (blob-store.ts, "Bytes on the embedded endpoint").
+   */
+  files: S3FileStore;
   close(): Promise<void>;
 }
 
@@ -72,6 +77,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   let closing: Promise<void> | undefined;
   return {
     endpoint: `http://${host}:${address.port}`,
+    files,
     close() {
       closing ??= (async () => {
         // Idle keep-alive sockets would hold close() open; requests still running get a moment to finish.

@@ -6,7 +6,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { pino } from "pino";
 import { type RunningService, startService } from "../../src/app.js";
 import { resolveConfig } from "../../src/config/config.js";
-import { ACCOUNTS, forecastClient, s3Client } from "../e2e/harness.js";
+import { ACCOUNTS, forecastClient, REGION, s3Client } from "../e2e/harness.js";
 
 /** The whole service in this process, like test/e2e/harness.ts, but keeping every log line for inspection. */
 export interface ConsoleService {
@@ -52,4 +52,23 @@ export async function startConsoleService(): Promise<ConsoleService> {
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Signs in to the console at `endpoint` as a browser would, as ACCOUNTS[account]; the session cookie's `name=value`. */
+export async function consoleSessionCookie(endpoint: string, account = 0): Promise<string> {
+  const a = ACCOUNTS[account] as (typeof ACCOUNTS)[number];
+  const res = await fetch(`${endpoint}/console/session`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      accessKeyId: a.accessKeyId,
+      secretAccessKey: a.secretAccessKey,
+      region: REGION,
+    }),
+  });
+  const cookie = res.headers.getSetCookie()[0];
+  if (res.status !== 303 || !cookie)
+    throw new Error(`console sign-in answered ${res.status} without a session`);
+  return cookie.split(";")[0] as string;
 }

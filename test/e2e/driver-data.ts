@@ -110,14 +110,20 @@ export interface PredictorData {
   holidayCountry?: string;
 }
 
-/** The data's dataset group, datasets, imports and an AutoPredictor with ExplainPredictor, all ACTIVE. */
-export async function setupPredictor(
+/** What importPredictorData uploads and imports: PredictorData without the training settings. */
+export type ImportData = Pick<PredictorData, "name" | "frequency" | "target" | "related" | "relatedFields">;
+
+/**
+ * The data uploaded to `bucket` (in/target.csv, in/related.csv), its dataset group `name`, the target and related
+ * datasets (`<name>_target`, `<name>_related`) with their imports ACTIVE; resolves to the group's ARN.
+ */
+export async function importPredictorData(
   fc: ForecastClient,
   s3: S3Client,
   roleArn: string,
   bucket: string,
-  data: PredictorData,
-): Promise<{ groupArn: string; predictorArn: string; explainabilityArn: string }> {
+  data: ImportData,
+): Promise<string> {
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "in/target.csv", Body: data.target }));
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "in/related.csv", Body: data.related }));
@@ -141,6 +147,18 @@ export async function setupPredictor(
     );
   }
   await fc.send(new UpdateDatasetGroupCommand({ DatasetGroupArn: groupArn, DatasetArns: datasets }));
+  return groupArn;
+}
+
+/** The data's dataset group, datasets, imports and an AutoPredictor with ExplainPredictor, all ACTIVE. */
+export async function setupPredictor(
+  fc: ForecastClient,
+  s3: S3Client,
+  roleArn: string,
+  bucket: string,
+  data: PredictorData,
+): Promise<{ groupArn: string; predictorArn: string; explainabilityArn: string }> {
+  const groupArn = await importPredictorData(fc, s3, roleArn, bucket, data);
   const predictorArn = (
     await fc.send(
       new CreateAutoPredictorCommand({

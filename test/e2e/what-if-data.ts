@@ -3,16 +3,14 @@
 
 import {
   CreateAutoPredictorCommand,
-  CreateDatasetGroupCommand,
   CreateForecastCommand,
   DescribeAutoPredictorCommand,
   DescribeForecastCommand,
   type ForecastClient,
-  UpdateDatasetGroupCommand,
 } from "@aws-sdk/client-forecast";
-import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { type DriverShape, generateDriverData } from "./driver-data.js";
-import { importDailyDataset, untilActive } from "./harness.js";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { type DriverShape, generateDriverData, importPredictorData } from "./driver-data.js";
+import { untilActive } from "./harness.js";
 
 export const WHAT_IF_SHAPE: DriverShape = {
   start: Date.UTC(2023, 0, 2),
@@ -47,34 +45,13 @@ export async function setupWhatIfForecast(
   shape: DriverShape,
 ): Promise<{ predictorArn: string; forecastArn: string; related: string }> {
   const data = generateDriverData(shape);
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "in/target.csv", Body: data.target }));
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "in/related.csv", Body: data.related }));
-  const groupArn = (
-    await fc.send(new CreateDatasetGroupCommand({ DatasetGroupName: shape.name, Domain: "RETAIL" }))
-  ).DatasetGroupArn as string;
-  const datasets: string[] = [];
-  for (const [name, type, fields, key] of [
-    [`${shape.name}_target`, "TARGET_TIME_SERIES", ["demand:float"], "in/target.csv"],
-    [
-      `${shape.name}_related`,
-      "RELATED_TIME_SERIES",
-      ["price:float", "promo:integer", "noise_feature:float"],
-      "in/related.csv",
-    ],
-  ] as const) {
-    datasets.push(
-      await importDailyDataset(fc, {
-        name,
-        type,
-        fields,
-        path: `s3://${bucket}/${key}`,
-        roleArn,
-        frequency: "D",
-      }),
-    );
-  }
-  await fc.send(new UpdateDatasetGroupCommand({ DatasetGroupArn: groupArn, DatasetArns: datasets }));
+  const groupArn = await importPredictorData(fc, s3, roleArn, bucket, {
+    name: shape.name,
+    frequency: "D",
+    target: data.target,
+    related: data.related,
+    relatedFields: ["price:float", "promo:integer", "noise_feature:float"],
+  });
   const predictorArn = (
     await fc.send(
       new CreateAutoPredictorCommand({

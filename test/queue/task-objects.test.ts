@@ -6,24 +6,18 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { after, before, test } from "node:test";
 import { pino } from "pino";
 import { LEARNED_MEMBERS } from "../../src/forecasting/auto/members.js";
-import type { PreparedSeries } from "../../src/forecasting/series-set.js";
 import { chunkKey, restoreBacktests, type SpillInfo } from "../../src/jobs/backtest-spill.js";
 import { packSeries, sliceSeries } from "../../src/jobs/series-transfer.js";
-import { ThreadPool } from "../../src/jobs/worker-pool.js";
-import type { PgBoss } from "../../src/queue/pg-boss.js";
-import { QueuedTaskPool } from "../../src/queue/queued-task-pool.js";
-import { TaskExecutor } from "../../src/queue/task-executor.js";
-import { TaskPayloads } from "../../src/queue/task-payloads.js";
-import { openTaskQueue } from "../../src/queue/task-queue.js";
-import { type EmbeddedS3, startEmbeddedS3 } from "../../src/storage/embedded-s3.js";
-import { ObjectStore } from "../../src/storage/object-store.js";
-import { testDatabaseUrl } from "../setup/postgres.js";
+import type { ThreadPool } from "../../src/jobs/worker-pool.js";
+import type { QueuedTaskPool } from "../../src/queue/queued-task-pool.js";
+import type { TaskPayloads } from "../../src/queue/task-payloads.js";
+import type { ObjectStore } from "../../src/storage/object-store.js";
+import { type QueueFixture, startQueueFixture, testSeries } from "./queue-fixture.js";
 
 const KEY = {
   accessKeyId: "AKIATASKOBJECTSTEST1",
@@ -31,29 +25,15 @@ const KEY = {
 };
 const BUCKET = "task-objects-test";
 
+let fixture: QueueFixture;
 let dir: string;
-let s3: EmbeddedS3;
 let objects: ObjectStore;
-let boss: PgBoss;
 let threads: ThreadPool;
 let payloads: TaskPayloads;
-let executor: TaskExecutor;
 let pool: QueuedTaskPool;
 const logs: Record<string, unknown>[] = [];
 
 before(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-task-objects-"));
-  s3 = await startEmbeddedS3({ host: "127.0.0.1", port: 0, directory: path.join(dir, "s3"), keys: [KEY] });
-  objects = new ObjectStore({
-    endpoint: s3.endpoint,
-    region: "us-east-1",
-    credentials: KEY,
-    forcePathStyle: true,
-  });
-  await objects.createBucket(BUCKET);
-  payloads = new TaskPayloads(objects, BUCKET, path.join(dir, "scratch"));
-  boss = await openTaskQueue({ databaseUrl: await testDatabaseUrl(), taskLeaseSeconds: 60 });
-  threads = new ThreadPool(1);
   const sink = new Writable({
     write(line, _encoding, done) {
       logs.push(JSON.parse(String(line)) as Record<string, unknown>);
@@ -61,35 +41,17 @@ before(async () => {
     },
   });
   const log = pino({ level: "info" }, sink);
-  executor = new TaskExecutor(boss, payloads, threads, 1, log);
-  executor.start();
-  pool = new QueuedTaskPool(boss, payloads, 2, log);
+  fixture = await startQueueFixture({ key: KEY, bucket: BUCKET, label: "task-objects", log });
+  ({ dir, objects, threads, payloads, pool } = fixture);
 });
 
 after(async () => {
-  await executor?.close();
-  await threads?.close();
-  await boss?.stop({ graceful: false, wait: true });
-  objects?.close();
-  await s3?.close();
-  await fs.rm(dir, { recursive: true, force: true });
-});
-
-const series = (i: number, n: number, horizon: number): PreparedSeries => ({
-  key: [`item_${i}`],
-  timestamps: Float64Array.from({ length: n + horizon }, (_, t) => t * 86_400_000),
-  target: Float64Array.from(
-    { length: n },
-    (_, t) => 10 + i + 3 * Math.sin((2 * Math.PI * t) / 7) + ((t * 7) % 5),
-  ),
-  metadata: new Float64Array(0),
-  related: [],
-  holidays: [],
+  await fixture?.close();
 });
 
 async function chunkInput(prefix: string) {
   const packed = await packSeries(
-    Array.from({ length: 8 }, (_, i) => series(i, 70, 7)),
+    Array.from({ length: 8 }, (_, i) => testSeries(i, 70, 7)),
     { keyWidth: 1, related: 0, holidays: 0 },
   );
   return {

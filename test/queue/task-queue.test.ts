@@ -6,23 +6,16 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import fs from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { after, before, test } from "node:test";
 import { pino } from "pino";
-import type { PreparedSeries } from "../../src/forecasting/series-set.js";
 import { packSeries, sliceSeries } from "../../src/jobs/series-transfer.js";
-import { ThreadPool } from "../../src/jobs/worker-pool.js";
+import type { ThreadPool } from "../../src/jobs/worker-pool.js";
 import type { PgBoss } from "../../src/queue/pg-boss.js";
-import { QueuedTaskPool } from "../../src/queue/queued-task-pool.js";
+import type { QueuedTaskPool } from "../../src/queue/queued-task-pool.js";
 import { encodeTaskValue } from "../../src/queue/task-codec.js";
-import { TaskExecutor } from "../../src/queue/task-executor.js";
-import { TaskPayloads } from "../../src/queue/task-payloads.js";
-import { openTaskQueue, TASK_QUEUE } from "../../src/queue/task-queue.js";
-import { type EmbeddedS3, startEmbeddedS3 } from "../../src/storage/embedded-s3.js";
-import { ObjectStore } from "../../src/storage/object-store.js";
-import { testDatabaseUrl } from "../setup/postgres.js";
+import type { TaskPayloads } from "../../src/queue/task-payloads.js";
+import { TASK_QUEUE } from "../../src/queue/task-queue.js";
+import { type QueueFixture, startQueueFixture, testSeries } from "./queue-fixture.js";
 
 const KEY = {
   accessKeyId: "AKIATASKQUEUETEST001",
@@ -30,59 +23,26 @@ const KEY = {
 };
 const log = pino({ level: "silent" });
 
-let dir: string;
-let s3: EmbeddedS3;
-let objects: ObjectStore;
-let boss: PgBoss;
+let fixture: QueueFixture;
 let threads: ThreadPool;
 let payloads: TaskPayloads;
-let executor: TaskExecutor;
+let boss: PgBoss;
 let pool: QueuedTaskPool;
 
 before(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), "openforecast-queue-test-"));
-  s3 = await startEmbeddedS3({ host: "127.0.0.1", port: 0, directory: path.join(dir, "s3"), keys: [KEY] });
-  objects = new ObjectStore({
-    endpoint: s3.endpoint,
-    region: "us-east-1",
-    credentials: KEY,
-    forcePathStyle: true,
-  });
-  await objects.createBucket("queue-test");
-  payloads = new TaskPayloads(objects, "queue-test", path.join(dir, "scratch"));
-  boss = await openTaskQueue({ databaseUrl: await testDatabaseUrl(), taskLeaseSeconds: 60 });
-  threads = new ThreadPool(1);
-  executor = new TaskExecutor(boss, payloads, threads, 1, log);
-  executor.start();
-  pool = new QueuedTaskPool(boss, payloads, 2, log);
+  fixture = await startQueueFixture({ key: KEY, bucket: "queue-test", label: "queue-test", log });
+  ({ threads, payloads, boss, pool } = fixture);
 });
 
 after(async () => {
-  await executor?.close();
-  await threads?.close();
-  await boss?.stop({ graceful: false, wait: true });
-  objects?.close();
-  await s3?.close();
-  await fs.rm(dir, { recursive: true, force: true });
-});
-
-const series = (i: number, n: number, horizon: number): PreparedSeries => ({
-  key: [`item_${i}`],
-  timestamps: Float64Array.from({ length: n + horizon }, (_, t) => t * 86_400_000),
-  target: Float64Array.from(
-    { length: n },
-    (_, t) => 10 + i + 3 * Math.sin((2 * Math.PI * t) / 7) + ((t * 7) % 5),
-  ),
-  metadata: new Float64Array(0),
-  related: [],
-  holidays: [],
+  await fixture?.close();
 });
 
 test("a backtest chunk through the queue gives exactly what the thread pool gives", {
   timeout: 300_000,
 }, async () => {
   const packed = await packSeries(
-    Array.from({ length: 12 }, (_, i) => series(i, 70, 7)),
+    Array.from({ length: 12 }, (_, i) => testSeries(i, 70, 7)),
     { keyWidth: 1, related: 0, holidays: 0 },
   );
   const input = {

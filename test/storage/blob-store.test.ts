@@ -91,6 +91,48 @@ describe("BlobStore on the embedded endpoint", () => {
     assert.equal(await exists(first.path), false);
   });
 
+  test("bytes put and got on the endpoint's own files are the objects the endpoint serves, both ways", async () => {
+    const viaEndpoint = storeOf();
+    await viaEndpoint.start();
+    // Its S3 client points where nothing listens: a putBytes or getBytes that went through it would fail.
+    const nowhere = new ObjectStore({
+      endpoint: "http://127.0.0.1:9",
+      region: "us-east-1",
+      credentials: own,
+      forcePathStyle: true,
+      maxAttempts: 1,
+    });
+    objects.push(nowhere);
+    const direct = new BlobStore({
+      objects: nowhere,
+      bucket: BUCKET,
+      scratchRoot: join(root, "tmp-direct"),
+      local: s3.files,
+    });
+    const key = "resources/a/r/predictor/p/scratch/run/backtest-parts/chunk-0.bin";
+    const bytes = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 31) % 251);
+    // A view into a larger buffer, as a worker's result hands it over: only the view's bytes are stored.
+    const view = new Uint8Array(new Uint8Array(bytes.length + 8).buffer, 4, bytes.length);
+    view.set(bytes);
+    await direct.putBytes(key, view);
+    assert.deepEqual(
+      new Uint8Array(await viaEndpoint.getBytes(key)),
+      bytes,
+      "the endpoint serves what was written",
+    );
+    const listed = await viaEndpoint.list("resources/a/r/predictor/p/scratch/");
+    assert.deepEqual(
+      listed.map((o) => [o.key, o.size]),
+      [[key, bytes.length]],
+    );
+    const other = "resources/a/r/predictor/p/scratch/run/backtest-parts/chunk-1.bin";
+    await viaEndpoint.putBytes(other, bytes.subarray(0, 10));
+    assert.deepEqual(new Uint8Array(await direct.getBytes(other)), bytes.subarray(0, 10));
+    // Deleted through the endpoint: gone for the direct reader too, with the endpoint's error kind.
+    await viaEndpoint.deletePrefix("resources/a/r/predictor/p/scratch/");
+    await assert.rejects(direct.getBytes(key), (e: Error & { kind?: string }) => e.kind === "NoSuchKey");
+  });
+
   test("an immutable key fetched with its version is served from the cache with no request; another version is checked", async () => {
     const blobs = storeOf();
     await blobs.start();

@@ -115,7 +115,11 @@ async function main(): Promise<void> {
     query.destroy();
     const attrs = (await h.service.services.store.get(PredictorArn as string))?.attrs ?? {};
     const model = JSON.parse(await h.service.services.blobs.readText(String(attrs.ModelFile))) as {
-      combination?: { components: string[]; weights: number[] };
+      combination?: {
+        components: string[];
+        weights: number[];
+        learned?: { gram?: { points: number; skipped: number } };
+      };
     };
     const c = model.combination;
     console.log(
@@ -126,6 +130,8 @@ async function main(): Promise<void> {
     console.log(
       `combination: ${c ? c.components.map((n, k) => `${n} ${(c.weights[k] as number).toFixed(3)}`).join(", ") : "none"}`,
     );
+    const gram = c?.learned?.gram;
+    if (gram) console.log(`weights learned on ${gram.points} series windows, ${gram.skipped} skipped`);
     console.log(
       `held-out: MASE ${(maseSum / maseCount).toFixed(4)} (${maseCount} series), avg wQL ${(pinball.reduce((a, b) => a + b, 0) / 3 / volume).toFixed(4)}, ` +
         `p10–p90 coverage ${((100 * hits) / points).toFixed(1)}%`,

@@ -210,7 +210,14 @@ async function main(): Promise<void> {
         `training ${trainSeconds.toFixed(1)} s wall, ${trainCpu.toFixed(1)} s CPU (all threads)`,
     );
     console.log(`members chosen: ${JSON.stringify(attrs.MemberCounts)}`);
-    console.log(`combination: ${JSON.stringify(model.combination ?? "per-series choice (no weights)")}`);
+    const c = model.combination as
+      | { components: string[]; weights: number[]; learned?: { gram?: { points: number; skipped: number } } }
+      | undefined;
+    console.log(
+      `combination: ${c ? c.components.map((n, k) => `${n} ${(c.weights[k] as number).toFixed(3)}`).join(", ") : "per-series choice (no weights)"}`,
+    );
+    const gram = c?.learned?.gram;
+    if (gram) console.log(`weights learned on ${gram.points} series windows, ${gram.skipped} skipped`);
     const f = (x: number) => x.toFixed(4);
     console.log("|  | avg wQL | WAPE | MASE |\n|---|---|---|---|");
     console.log(

@@ -4,7 +4,8 @@
  * as a forecast dimension, ExplainPredictor) trains on the rest, a forecast is queried for every series and
  * scored against the held-out months. Also prints the backtest accuracy GetAccuracyMetrics reports and, as a
  * diagnostic read from the in-process service, the members chosen, the combination's weights and the share of
- * explained series with non-zero impact.
+ * explained series with non-zero impact and the mean |price impact|. With OPENFORECAST_GLOBAL_AR=off the
+ * AutoPredictor leaves the pooled autoregression out (issue 14: with and without it on data it was not chosen on).
  *
  * Run: node dist/bench/e2e/retail-accuracy.js [items=300]   (env OPENFORECAST_RETAIL_DIR)
  */
@@ -102,9 +103,12 @@ async function main(): Promise<void> {
       roleArn: `arn:aws:iam::${ACCOUNTS[0].accountId}:role/ForecastAccess`,
     });
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const predictor = await trainRetailPredictor(fc, "retail_accuracy", group);
     const { PredictorArn } = predictor;
     const trainSeconds = (performance.now() - started) / 1000;
+    const cpuUsed = process.cpuUsage(cpuBefore);
+    const trainCpu = (cpuUsed.user + cpuUsed.system) / 1e6;
     const metrics = await fc.send(new GetAccuracyMetricsCommand({ PredictorArn }));
     const windows = metrics.PredictorEvaluationResults?.[0]?.TestWindows ?? [];
     const avg = (pick: (m: (typeof windows)[number]["Metrics"]) => number | undefined) =>
@@ -127,6 +131,8 @@ async function main(): Promise<void> {
     const levels = [0.1, 0.5, 0.9];
     const pinball = [0, 0, 0];
     let volume = 0;
+    let hits = 0;
+    let points = 0;
     let absErr = 0;
     let maseSum = 0;
     let maseCount = 0;
@@ -148,7 +154,11 @@ async function main(): Promise<void> {
           levels.forEach((tau, q) => {
             pinball[q] = (pinball[q] as number) + quantileLossSum(s.actual, get(`p${tau * 100}`), tau);
           });
+          const [lo, hi] = [get("p10"), get("p90")];
           for (let t = 0; t < s.actual.length; t++) {
+            const y = s.actual[t] as number;
+            if (y >= (lo[t] as number) && y <= (hi[t] as number)) hits++;
+            points++;
             volume += Math.abs(s.actual[t] as number);
             absErr += Math.abs((s.actual[t] as number) - (mean[t] as number));
           }
@@ -182,11 +192,12 @@ async function main(): Promise<void> {
     const impactFile = impact.path;
     const share = await withConnection(new AbortController().signal, async (c) => {
       const reader = await c.runAndReadAll(
-        `SELECT count(*) FILTER (WHERE abs("price-RawImpactScore") > 0) AS nz, count(*) AS n
+        `SELECT count(*) FILTER (WHERE abs("price-RawImpactScore") > 0) AS nz, count(*) AS n,
+                avg(abs("price-RawImpactScore")) AS mean_abs
          FROM read_parquet('${impactFile.replaceAll("'", "''")}') WHERE timestamp = 'Aggregate' AND item_id <> 'Aggregate'`,
       );
-      const [nz, n] = reader.getRows()[0] as [bigint, bigint];
-      return `${nz} of ${n}`;
+      const [nz, n, meanAbs] = reader.getRows()[0] as [bigint, bigint, number];
+      return `${nz} of ${n}, mean |price RawImpactScore| ${Number(meanAbs).toFixed(4)}`;
     });
     console.log(
       `machine: ${os.cpus().length} cores, load ${os
@@ -194,9 +205,19 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(1))
         .join(" ")}`,
     );
-    console.log(`series ${keys.length}, training ${trainSeconds.toFixed(1)} s`);
+    console.log(
+      `global-ar ${process.env.OPENFORECAST_GLOBAL_AR === "off" ? "off" : "on"}; series ${keys.length}, ` +
+        `training ${trainSeconds.toFixed(1)} s wall, ${trainCpu.toFixed(1)} s CPU (all threads)`,
+    );
     console.log(`members chosen: ${JSON.stringify(attrs.MemberCounts)}`);
-    console.log(`combination: ${JSON.stringify(model.combination ?? "per-series choice (no weights)")}`);
+    const c = model.combination as
+      | { components: string[]; weights: number[]; learned?: { gram?: { points: number; skipped: number } } }
+      | undefined;
+    console.log(
+      `combination: ${c ? c.components.map((n, k) => `${n} ${(c.weights[k] as number).toFixed(3)}`).join(", ") : "per-series choice (no weights)"}`,
+    );
+    const gram = c?.learned?.gram;
+    if (gram) console.log(`weights learned on ${gram.points} series windows, ${gram.skipped} skipped`);
     const f = (x: number) => x.toFixed(4);
     console.log("|  | avg wQL | WAPE | MASE |\n|---|---|---|---|");
     console.log(
@@ -205,6 +226,7 @@ async function main(): Promise<void> {
     console.log(
       `| held-out last ${RETAIL_HORIZON} months | ${f(holdout.wQL)} | ${f(holdout.WAPE)} | ${f(holdout.MASE)} |`,
     );
+    console.log(`held-out p10–p90 coverage ${((100 * hits) / points).toFixed(1)}%`);
     console.log(`series with non-zero price impact (Aggregate rows): ${share}`);
   } finally {
     await h.close();

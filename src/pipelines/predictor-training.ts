@@ -111,6 +111,15 @@ function trainingPlan(predictor: ResourceRecord, horizon: number): TrainingPlan 
   };
 }
 
+/**
+ * Whether an AutoPredictor fits the pooled autoregression: yes unless OPENFORECAST_GLOBAL_AR=off. A benchmark
+ * switch (bench/e2e/retail-accuracy.ts and daily-accuracy.ts compare with and without it on data it was not chosen
+ * on); users never need it, the learned weights decide how much it counts (docs/decisions.md).
+ */
+function globalArEnabled(): boolean {
+  return process.env.OPENFORECAST_GLOBAL_AR !== "off";
+}
+
 /** The series with their last `shift` points hidden, so that the engine's windows end `shift` points earlier. */
 function shifted(series: PreparedSeries[], shift: number): PreparedSeries[] {
   if (shift === 0) return series;
@@ -303,7 +312,10 @@ export function predictorJobs(services: Services, workers: WorkerPool): JobHandl
           historyPoints < MIN_GLOBAL_POINTS
             ? []
             : plan.datasetMembers === "with-attributes"
-              ? [...(attributeNames(set).length > 0 ? [GLOBAL_MEMBER] : []), GLOBAL_AR_MEMBER]
+              ? [
+                  ...(attributeNames(set).length > 0 ? [GLOBAL_MEMBER] : []),
+                  ...(globalArEnabled() ? [GLOBAL_AR_MEMBER] : []),
+                ]
               : plan.datasetMembers;
         if (plan.members?.length === 0 && datasetMembers.length === 0) {
           throw new JobFailure(

@@ -6,6 +6,13 @@ import { frequencyUnit } from "../global/calendar.js";
 import type { SeriesForecast } from "../model.js";
 import type { SeriesSet } from "../series-set.js";
 import {
+  fitGlobalArEnsemble,
+  forecastGlobalArEnsemble,
+  type GlobalArCombine,
+  type GlobalArEnsembleModel,
+  isGlobalArEnsemble,
+} from "./ensemble.js";
+import {
   fitGlobalAr,
   forecastGlobalAr,
   type GlobalArModel,
@@ -13,8 +20,16 @@ import {
   type GlobalArSeries,
 } from "./global-ar.js";
 
+export type { GlobalArCombine, GlobalArEnsembleModel } from "./ensemble.js";
 export type { GlobalArModel, GlobalArOptions, GlobalArSeries } from "./global-ar.js";
 export { fitGlobalAr, forecastGlobalAr } from "./global-ar.js";
+
+/** What the AutoPredictor stores: one pooled model, or an ensemble of them. */
+export type GlobalArComponentModel = GlobalArModel | GlobalArEnsembleModel;
+
+/** The options (horizon, levels) a stored model or ensemble forecasts with: its first member's. */
+export const globalArOptionsOf = (model: GlobalArComponentModel): GlobalArOptions =>
+  (isGlobalArEnsemble(model) ? (model.members[0] as GlobalArModel) : model).options;
 
 /** More lags cost O(lags²) per window and added nothing measurable beyond four seasons of monthly data. */
 const MAX_LAGS = 48;
@@ -46,6 +61,19 @@ export function globalArSettings(
     calendar: period <= MAX_CALENDAR_POSITIONS,
     recent: 4 * horizon,
   };
+}
+
+/**
+ * The members of the AutoPredictor's pooled autoregression and how they are combined: today one member, the
+ * settings of globalArSettings (an ensemble over recent-origin counts and lag lengths was compared on the
+ * validation split at 3 origins: bench/RESULTS.md).
+ */
+export function globalArEnsembleSettings(
+  period: number,
+  horizon: number,
+  levels: readonly number[],
+): { members: GlobalArOptions[]; combine: GlobalArCombine } {
+  return { members: [globalArSettings(period, horizon, levels)], combine: "logmean" };
 }
 
 const DAY_MS = 86_400_000;
@@ -104,17 +132,21 @@ function missing(horizon: number, levels: number): SeriesForecast {
   };
 }
 
-/** Fits on every series of `set` with its last `cutoff` points hidden (the AutoPredictor's settings). */
+/**
+ * Fits on every series of `set` with its last `cutoff` points hidden (the AutoPredictor's settings): one model, or
+ * an ensemble where the settings have several members.
+ */
 export function fitGlobalArSet(
   set: Pick<SeriesSet, "frequency" | "period" | "horizon" | "series">,
   levels: readonly number[],
   cutoff: number,
   fill: (y: Float64Array) => Float64Array,
-): GlobalArModel {
-  return fitGlobalAr(
-    globalArSeries(set, cutoff, fill).filter((s): s is GlobalArSeries => s !== undefined),
-    globalArSettings(set.period, set.horizon, levels),
-  );
+): GlobalArComponentModel {
+  const series = globalArSeries(set, cutoff, fill).filter((s): s is GlobalArSeries => s !== undefined);
+  const { members, combine } = globalArEnsembleSettings(set.period, set.horizon, levels);
+  return members.length === 1
+    ? fitGlobalAr(series, members[0] as GlobalArOptions)
+    : fitGlobalArEnsemble(series, members, combine);
 }
 
 /**
@@ -122,13 +154,15 @@ export function fitGlobalArSet(
  * there gets NaNs (the combination leaves it to the other members).
  */
 export function forecastGlobalArSet(
-  model: GlobalArModel,
+  model: GlobalArComponentModel,
   set: Pick<SeriesSet, "frequency" | "period" | "horizon" | "series">,
   cutoff: number,
   fill: (y: Float64Array) => Float64Array,
 ): SeriesForecast[] {
-  const levels = model.options.levels.length;
+  const options = globalArOptionsOf(model);
+  const forecast = (s: GlobalArSeries) =>
+    isGlobalArEnsemble(model) ? forecastGlobalArEnsemble(model, s) : forecastGlobalAr(model, s);
   return globalArSeries(set, cutoff, fill).map((s) =>
-    s ? forecastGlobalAr(model, s) : missing(model.options.horizon, levels),
+    s ? forecast(s) : missing(options.horizon, options.levels.length),
   );
 }

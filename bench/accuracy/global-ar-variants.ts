@@ -130,7 +130,8 @@ export function garRun(
   const members: GlobalArOptions[] = v
     .settings(period, horizon)
     .map((s) => ({ ...s, horizon, period, levels: [...levels] }));
-  const combine = v.label === "global-ar(engine)" ? globalArEnsembleSettings(period, horizon, []).combine : v.combine;
+  const combine =
+    v.label === "global-ar(engine)" ? globalArEnsembleSettings(period, horizon, []).combine : v.combine;
   const rows: number[] = [];
   let log = false;
   const forecastsAt = (cutOf: (n: number) => number) => {

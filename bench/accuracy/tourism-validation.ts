@@ -570,7 +570,14 @@ function printGarRule(
   for (const row of rowsSeen) {
     const pooled = pooledByOrigin(row);
     console.log(
-      `| ${row} | ${periodNames.map((p) => `${at(row, p).map((c) => c.mase.toFixed(3)).join(" / ")} / **${mean(at(row, p).map((c) => c.mase)).toFixed(3)}**`).join(" | ")} | ` +
+      `| ${row} | ${periodNames
+        .map(
+          (p) =>
+            `${at(row, p)
+              .map((c) => c.mase.toFixed(3))
+              .join(" / ")} / **${mean(at(row, p).map((c) => c.mase)).toFixed(3)}**`,
+        )
+        .join(" | ")} | ` +
         `${periodNames.map((p) => mean(at(row, p).map((c) => c.wql)).toFixed(4)).join(" | ")} | ` +
         `${periodNames.map((p) => `${(100 * mean(at(row, p).map((c) => c.cov))).toFixed(1)}%`).join(" | ")} | ` +
         `${pooled.map((v) => v.toFixed(2)).join(" / ")} | ${mean(pooled).toFixed(3)} |`,

@@ -147,7 +147,10 @@ export function backtestGlobalAr(input: {
 }
 
 /** Fits the pooled autoregression on all the history (its model, or ensemble, is plain data stored as JSON). */
-export function fitGlobalArModel(input: { set: PackedSeriesSet; quantiles: number[] }): GlobalArComponentModel {
+export function fitGlobalArModel(input: {
+  set: PackedSeriesSet;
+  quantiles: number[];
+}): GlobalArComponentModel {
   return fitGlobalArSet(unpackSeriesSet(input.set), input.quantiles, 0, bridgeGaps);
 }
 

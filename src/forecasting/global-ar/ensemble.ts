@@ -5,7 +5,13 @@
 // value is positive), the arithmetic mean ("mean") or the median ("median") of the members' values.
 
 import type { SeriesForecast } from "../model.js";
-import { fitGlobalAr, forecastGlobalAr, type GlobalArModel, type GlobalArOptions, type GlobalArSeries } from "./global-ar.js";
+import {
+  fitGlobalAr,
+  forecastGlobalAr,
+  type GlobalArModel,
+  type GlobalArOptions,
+  type GlobalArSeries,
+} from "./global-ar.js";
 
 export type GlobalArCombine = "logmean" | "mean" | "median";
 
@@ -27,7 +33,11 @@ export function fitGlobalArEnsemble(
   if (!GLOBAL_AR_COMBINES.includes(combine)) throw new RangeError(`unknown combination ${combine}`);
   const { horizon, levels } = members[0] as GlobalArOptions;
   for (const o of members)
-    if (o.horizon !== horizon || o.levels.length !== levels.length || o.levels.some((l, i) => l !== levels[i]))
+    if (
+      o.horizon !== horizon ||
+      o.levels.length !== levels.length ||
+      o.levels.some((l, i) => l !== levels[i])
+    )
       throw new RangeError("the members of an ensemble must share their horizon and quantile levels");
   return { members: members.map((o) => fitGlobalAr(series, o)), combine };
 }
@@ -39,7 +49,9 @@ export function combineValues(values: readonly number[], combine: GlobalArCombin
   if (combine === "median") {
     const sorted = [...values].sort((a, b) => a - b);
     const mid = n >> 1;
-    return n % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+    return n % 2 === 1
+      ? (sorted[mid] as number)
+      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
   }
   let sum = 0;
   // The geometric mean needs positive values; a member at 0 (an all-zero window) makes it the arithmetic mean.
@@ -49,12 +61,19 @@ export function combineValues(values: readonly number[], combine: GlobalArCombin
 }
 
 /** Per step, the combination of the members' means and of each quantile level. */
-export function combineForecasts(forecasts: readonly SeriesForecast[], combine: GlobalArCombine): SeriesForecast {
+export function combineForecasts(
+  forecasts: readonly SeriesForecast[],
+  combine: GlobalArCombine,
+): SeriesForecast {
   const first = forecasts[0] as SeriesForecast;
   const h = first.mean.length;
   const at = (pick: (f: SeriesForecast) => Float64Array) => {
     const out = new Float64Array(h);
-    for (let k = 0; k < h; k++) out[k] = combineValues(forecasts.map((f) => pick(f)[k] as number), combine);
+    for (let k = 0; k < h; k++)
+      out[k] = combineValues(
+        forecasts.map((f) => pick(f)[k] as number),
+        combine,
+      );
     return out;
   };
   return {

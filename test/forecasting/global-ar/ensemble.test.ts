@@ -165,7 +165,9 @@ describe("fitGlobalArEnsemble / forecastGlobalArEnsemble", () => {
       frequency: "Y",
       period: 1,
       horizon: 3,
-      series: series.slice(0, 3).map((s) => ({ target: s.y, timestamps: Float64Array.from(s.y, (_, t) => t) })),
+      series: series
+        .slice(0, 3)
+        .map((s) => ({ target: s.y, timestamps: Float64Array.from(s.y, (_, t) => t) })),
     } as unknown as Parameters<typeof forecastGlobalArSet>[1];
     const single = fitGlobalAr(series, BASE);
     const ensemble = fitGlobalArEnsemble(series, [BASE, { ...BASE, recent: 3 }], "logmean");

@@ -63,17 +63,26 @@ export function globalArSettings(
   };
 }
 
+/** The recent-origin counts of the ensemble's members: horizons of origins (seasonal data), origins (yearly). */
+const RECENT_HORIZONS = [2, 3, 4];
+const RECENT_ORIGINS_NON_SEASONAL = [2, 3, 4, 6];
+
 /**
- * The members of the AutoPredictor's pooled autoregression and how they are combined: today one member, the
- * settings of globalArSettings (an ensemble over recent-origin counts and lag lengths was compared on the
- * validation split at 3 origins: bench/RESULTS.md).
+ * The members of the AutoPredictor's pooled autoregression and how they are combined: the settings of
+ * globalArSettings trained on each series' latest 2, 3 and 4 horizons of origins (non-seasonal data: 2, 3, 4 and 6
+ * origins), their forecasts combined by the geometric mean. Chosen on the validation split at 3 origins over the
+ * single setting, over ensembles across lag lengths and over the mean and median (bench/RESULTS.md, "an ensemble
+ * of pooled autoregressions"): how recent the training origins should be was what the single model was most
+ * sensitive to.
  */
 export function globalArEnsembleSettings(
   period: number,
   horizon: number,
   levels: readonly number[],
 ): { members: GlobalArOptions[]; combine: GlobalArCombine } {
-  return { members: [globalArSettings(period, horizon, levels)], combine: "logmean" };
+  const one = globalArSettings(period, horizon, levels);
+  const recents = period <= 1 ? RECENT_ORIGINS_NON_SEASONAL : RECENT_HORIZONS.map((k) => k * horizon);
+  return { members: recents.map((recent) => ({ ...one, recent })), combine: "logmean" };
 }
 
 const DAY_MS = 86_400_000;

@@ -6,22 +6,31 @@
 //   GAR_VARIANTS="engine;lags=24,scale=12,log=1;lags=36" — one variant per `;`: "engine" the AutoPredictor's
 //   settings (globalArSettings), else `key=value` pairs over the defaults below
 //   (lags, scale, log, calendar, ridge, recent, minHistory); a length may be "2m" (twice the period) or "3h"
-//   (three horizons).
+//   (three horizons). A value may list alternatives with `|` ("recent=2h|3h|4h,lags=2m|3m"): the variant is then
+//   the ensemble of one fit per combination of them (ensemble.ts), combined by `combine=logmean|mean|median`
+//   (default logmean). A spec may start with `name:` to label it (the same label across periods run apart).
 
 import type { AutoPredictorResult, ExternalMember } from "../../src/forecasting/auto/auto-predictor.js";
+import {
+  combineForecasts,
+  GLOBAL_AR_COMBINES,
+  type GlobalArCombine,
+} from "../../src/forecasting/global-ar/ensemble.js";
 import {
   fitGlobalAr,
   forecastGlobalAr,
   type GlobalArOptions,
   type GlobalArSeries,
 } from "../../src/forecasting/global-ar/global-ar.js";
-import { globalArSettings } from "../../src/forecasting/global-ar/index.js";
+import { globalArEnsembleSettings } from "../../src/forecasting/global-ar/index.js";
 
 export type GarSettings = Omit<GlobalArOptions, "horizon" | "period" | "levels">;
 
 export interface GarVariant {
   label: string;
-  settings: (period: number, horizon: number) => GarSettings;
+  /** One member's settings, or several: an ensemble combined by `combine`. */
+  settings: (period: number, horizon: number) => GarSettings[];
+  combine: GlobalArCombine;
 }
 
 /** "3m" is three periods, "2h" two horizons (at least 1 value), a number itself. */
@@ -31,33 +40,53 @@ function length(spec: string, period: number, horizon: number): number {
   return Number(spec);
 }
 
-function variant(spec: string): GarVariant {
-  if (spec === "engine")
+/** Every combination of one alternative per key ("a=1|2,b=3" → [{a:1,b:3},{a:2,b:3}]). */
+function crossProduct(pairs: readonly [string, string[]][]): Map<string, string>[] {
+  let out: Map<string, string>[] = [new Map()];
+  for (const [k, alternatives] of pairs)
+    out = out.flatMap((m) => alternatives.map((v) => new Map([...m, [k, v]])));
+  return out;
+}
+
+function variant(named: string): GarVariant {
+  const colon = named.indexOf(":");
+  const name = colon >= 0 ? named.slice(0, colon) : undefined;
+  const spec = colon >= 0 ? named.slice(colon + 1) : named;
+  const label = `global-ar(${name ?? spec})`;
+  if (spec === "engine") {
     return {
-      label: "global-ar(engine)",
-      settings: (period, horizon) => globalArSettings(period, horizon, []),
+      label,
+      settings: (period, horizon) => globalArEnsembleSettings(period, horizon, []).members,
+      // The engine's own combination is read per period in garRun.
+      combine: "logmean",
     };
-  const pairs = new Map(
-    spec
-      .split(",")
-      .filter((p) => p.includes("="))
-      .map((p) => p.split("=") as [string, string]),
+  }
+  const all = spec
+    .split(",")
+    .filter((p) => p.includes("="))
+    .map((p) => p.split("=") as [string, string]);
+  const combine = (all.find(([k]) => k === "combine")?.[1] ?? "logmean") as GlobalArCombine;
+  if (!GLOBAL_AR_COMBINES.includes(combine)) throw new RangeError(`unknown combine=${combine}`);
+  const members = crossProduct(
+    all.filter(([k]) => k !== "combine").map(([k, v]) => [k, v.split("|")] as [string, string[]]),
   );
-  const get = (k: string, d: string) => pairs.get(k) ?? d;
   return {
-    label: `global-ar(${spec})`,
-    settings: (period, horizon) => {
-      const lags = length(get("lags", "2m"), period, horizon);
-      return {
-        lags,
-        scalePoints: Math.min(lags, length(get("scale", period > 1 ? "1m" : "1"), period, horizon)),
-        log: get("log", "0") === "1",
-        calendar: get("calendar", "1") === "1",
-        ridge: Number(get("ridge", "0.001")),
-        recent: length(get("recent", "0"), period, horizon),
-        minHistory: Math.min(lags, length(get("minHistory", "1m"), period, horizon)),
-      };
-    },
+    label,
+    combine,
+    settings: (period, horizon) =>
+      members.map((pairs) => {
+        const get = (k: string, d: string) => pairs.get(k) ?? d;
+        const lags = length(get("lags", "2m"), period, horizon);
+        return {
+          lags,
+          scalePoints: Math.min(lags, length(get("scale", period > 1 ? "1m" : "1"), period, horizon)),
+          log: get("log", "0") === "1",
+          calendar: get("calendar", "1") === "1",
+          ridge: Number(get("ridge", "0.001")),
+          recent: length(get("recent", "0"), period, horizon),
+          minHistory: Math.min(lags, length(get("minHistory", "1m"), period, horizon)),
+        };
+      }),
   };
 }
 
@@ -98,7 +127,11 @@ export function garRun(
   levels: readonly number[],
 ): GarRun {
   const started = performance.now();
-  const options: GlobalArOptions = { ...v.settings(period, horizon), horizon, period, levels: [...levels] };
+  const members: GlobalArOptions[] = v
+    .settings(period, horizon)
+    .map((s) => ({ ...s, horizon, period, levels: [...levels] }));
+  const combine =
+    v.label === "global-ar(engine)" ? globalArEnsembleSettings(period, horizon, []).combine : v.combine;
   const rows: number[] = [];
   let log = false;
   const forecastsAt = (cutOf: (n: number) => number) => {
@@ -106,12 +139,20 @@ export function garRun(
     const fitSet: GlobalArSeries[] = cut
       .filter((c) => c.y.length > 0)
       .map((c) => ({ y: c.y, phase: phaseOf(c.n, period) }));
-    const model = fitGlobalAr(fitSet, options);
-    rows.push(model.rows);
-    log = model.log;
-    return cut.map((c) =>
-      c.y.length > 0 ? forecastGlobalAr(model, { y: c.y, phase: phaseOf(c.n, period) }) : undefined,
-    );
+    const models = members.map((o) => fitGlobalAr(fitSet, o));
+    rows.push(models.reduce((a, m) => a + m.rows, 0));
+    log = models.every((m) => m.log);
+    return cut.map((c) => {
+      if (c.y.length === 0) return undefined;
+      const s = { y: c.y, phase: phaseOf(c.n, period) };
+      // One member: its forecast itself (no combination, bit for bit the single model).
+      return models.length === 1
+        ? forecastGlobalAr(models[0] as (typeof models)[number], s)
+        : combineForecasts(
+            models.map((m) => forecastGlobalAr(m, s)),
+            combine,
+          );
+    });
   };
   const perWindow = Array.from({ length: windows }, (_, w) => forecastsAt((n) => n - (w + 1) * horizon));
   const final = forecastsAt((n) => n);

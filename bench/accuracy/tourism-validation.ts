@@ -469,6 +469,14 @@ async function main(): Promise<void> {
     }
   }
   if (multi) printOrigins(periodNames, origins, rows, cells, LEARNED_ROW);
+  if (multi && garRows.length > 0)
+    printGarRule(
+      periodNames,
+      origins,
+      garRows.map((r) => r.engine),
+      garRows.map((r) => r.alone),
+      cells,
+    );
   console.log("\n| variant | MAPE, all periods pooled |\n|---|---|");
   for (const row of [...rows, ...longRows])
     console.log(
@@ -478,6 +486,133 @@ async function main(): Promise<void> {
   console.log(
     `\n${notes.join("\n")}\n\n${((Date.now() - started) / 1000).toFixed(0)} s wall in all (one thread).`,
   );
+}
+
+/** One row's figures at one period and origin, kept in SUMMARY_DIR (`<period>.gar`) for runs one period at a time. */
+interface GarCell {
+  mase: number;
+  mapeSum: number;
+  mapePoints: number;
+  wql: number;
+  cov: number;
+}
+
+/**
+ * With ORIGINS and GLOBAL_AR: the pooled-autoregression variants (each with the learned weights and the engine's
+ * calibration) judged by the rule of bench/RESULTS.md ("Issue 14: an ensemble of pooled autoregressions"): against
+ * global-ar(engine), a variant qualifies if its mean over the origins of the MAPE pooled over every period is
+ * lower and no period's mean over the origins of MASE is higher by more than 0.5%; among the qualifiers the least
+ * mean over the periods of mean wQL (mean over the origins, relative to global-ar(engine)) wins, if that is not
+ * above 1.005.
+ */
+function printGarRule(
+  periodNamesRun: string[],
+  origins: number,
+  engineRows: string[],
+  aloneRows: string[],
+  cells: Map<string, Map<string, Cell>>,
+): void {
+  const os = Array.from({ length: origins }, (_, o) => o + 1);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const cellOf = (c: Cell): GarCell => ({
+    mase: c.mase / c.maseCount,
+    mapeSum: c.mape.reduce((a, p) => a + p.sum, 0),
+    mapePoints: c.mape.reduce((a, p) => a + p.points, 0),
+    wql: c.pinball.reduce((a, p) => a + p / c.volume, 0) / c.pinball.length,
+    cov: c.hits / c.points,
+  });
+  // figures[row][period][origin − 1]
+  const figures = new Map<string, Map<string, GarCell[]>>();
+  for (const row of [...engineRows, ...aloneRows]) {
+    const perPeriod = new Map<string, GarCell[]>();
+    for (const period of periodNamesRun)
+      perPeriod.set(
+        period,
+        os.map((o) => cellOf(cells.get(row)?.get(`${period} origin ${o}`) as Cell)),
+      );
+    figures.set(row, perPeriod);
+  }
+  let periodNames = periodNamesRun;
+  const dir = process.env.SUMMARY_DIR;
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    for (const period of periodNamesRun)
+      writeFileSync(
+        join(dir, `${period}.gar`),
+        JSON.stringify(Object.fromEntries([...figures].map(([row, m]) => [row, m.get(period)]))),
+      );
+    periodNames = readdirSync(dir)
+      .filter((f) => f.endsWith(".gar"))
+      .map((f) => f.slice(0, -4));
+    for (const period of periodNames) {
+      const kept = JSON.parse(readFileSync(join(dir, `${period}.gar`), "utf8")) as Record<string, GarCell[]>;
+      for (const [row, cs] of Object.entries(kept)) {
+        const perPeriod = figures.get(row) ?? new Map<string, GarCell[]>();
+        perPeriod.set(period, cs);
+        figures.set(row, perPeriod);
+      }
+    }
+  }
+  const rowsSeen = [...figures.keys()].filter((r) => periodNames.every((p) => figures.get(r)?.has(p)));
+  const at = (row: string, period: string) => figures.get(row)?.get(period) as GarCell[];
+  // Per origin, the MAPE pooled over every period; its mean over the origins.
+  const pooledByOrigin = (row: string) =>
+    os.map((_, o) => {
+      const cs = periodNames.map((p) => at(row, p)[o] as GarCell);
+      return cs.reduce((a, c) => a + c.mapeSum, 0) / cs.reduce((a, c) => a + c.mapePoints, 0);
+    });
+  console.log(
+    "\n### Pooled autoregression variants over the origins (MASE and mean wQL: means over the origins; MAPE pooled over every period)\n",
+  );
+  console.log(
+    `| variant | ${periodNames.map((p) => `${p} MASE per origin / mean`).join(" | ")} | ${periodNames.map((p) => `${p} mean wQL`).join(" | ")} | ${periodNames.map((p) => `${p} coverage`).join(" | ")} | pooled MAPE per origin | mean pooled MAPE |\n|---|${periodNames.map(() => "---|---|---|").join("")}---|---|`,
+  );
+  for (const row of rowsSeen) {
+    const pooled = pooledByOrigin(row);
+    console.log(
+      `| ${row} | ${periodNames
+        .map(
+          (p) =>
+            `${at(row, p)
+              .map((c) => c.mase.toFixed(3))
+              .join(" / ")} / **${mean(at(row, p).map((c) => c.mase)).toFixed(3)}**`,
+        )
+        .join(" | ")} | ` +
+        `${periodNames.map((p) => mean(at(row, p).map((c) => c.wql)).toFixed(4)).join(" | ")} | ` +
+        `${periodNames.map((p) => `${(100 * mean(at(row, p).map((c) => c.cov))).toFixed(1)}%`).join(" | ")} | ` +
+        `${pooled.map((v) => v.toFixed(2)).join(" / ")} | ${mean(pooled).toFixed(3)} |`,
+    );
+  }
+  const reference = engineRows.find((r) => r.includes("global-ar(engine)"));
+  if (!reference || !rowsSeen.includes(reference)) {
+    console.log("\n(no global-ar(engine) row: the rule needs it as the reference)");
+    return;
+  }
+  const refMape = mean(pooledByOrigin(reference));
+  const judged = rowsSeen
+    .filter((r) => r !== reference && engineRows.includes(r))
+    .map((row) => {
+      const mape = mean(pooledByOrigin(row));
+      const maseRatio = periodNames.map(
+        (p) => mean(at(row, p).map((c) => c.mase)) / mean(at(reference, p).map((c) => c.mase)),
+      );
+      const wqlRel = mean(
+        periodNames.map((p) => mean(at(row, p).map((c) => c.wql)) / mean(at(reference, p).map((c) => c.wql))),
+      );
+      const qualifies = mape < refMape && maseRatio.every((x) => x <= 1.005);
+      return { row, mape, maseRatio, wqlRel, qualifies };
+    })
+    .sort((a, b) => a.wqlRel - b.wqlRel);
+  const winner = judged.find((j) => j.qualifies && j.wqlRel <= 1.005);
+  console.log(`\n### The rule against ${reference} (mean pooled MAPE ${refMape.toFixed(3)})\n`);
+  console.log(
+    `| variant | mean pooled MAPE | ${periodNames.map((p) => `${p} MASE ratio`).join(" | ")} | mean wQL ratio | qualifies |\n|---|---|${periodNames.map(() => "---|").join("")}---|---|`,
+  );
+  for (const j of judged)
+    console.log(
+      `| ${j.row}${j === winner ? " **wins**" : ""} | ${j.mape.toFixed(3)} | ${j.maseRatio.map((x) => x.toFixed(4)).join(" | ")} | ${j.wqlRel.toFixed(4)} | ${j.qualifies} |`,
+    );
+  console.log(winner ? `\nWinner: ${winner.row}` : "\nNo variant wins: the engine keeps its setting.");
 }
 
 /**

@@ -24,7 +24,12 @@ import {
   globalModelFromJson,
   globalModelToJson,
 } from "../forecasting/global/index.js";
-import { fitGlobalArSet, forecastGlobalArSet, type GlobalArModel } from "../forecasting/global-ar/index.js";
+import {
+  fitGlobalArSet,
+  forecastGlobalArSet,
+  type GlobalArComponentModel,
+  globalArOptionsOf,
+} from "../forecasting/global-ar/index.js";
 import { loadMembers } from "../forecasting/members.js";
 import type { SeriesSet } from "../forecasting/series-set.js";
 import { chunkKey, type SpillInfo, spillBacktests } from "./backtest-spill.js";
@@ -141,18 +146,24 @@ export function backtestGlobalAr(input: {
   );
 }
 
-/** Fits the pooled autoregression on all the history (its model is plain data, stored as JSON). */
-export function fitGlobalArModel(input: { set: PackedSeriesSet; quantiles: number[] }): GlobalArModel {
+/** Fits the pooled autoregression on all the history (its model, or ensemble, is plain data stored as JSON). */
+export function fitGlobalArModel(input: {
+  set: PackedSeriesSet;
+  quantiles: number[];
+}): GlobalArComponentModel {
   return fitGlobalArSet(unpackSeriesSet(input.set), input.quantiles, 0, bridgeGaps);
 }
 
 /** Forecasts the horizon after each series' history with a fitted pooled autoregression (raw output). */
-export function forecastWithGlobalAr(input: { model: GlobalArModel; set: PackedSeriesSet }): PackedForecasts {
+export function forecastWithGlobalAr(input: {
+  model: GlobalArComponentModel;
+  set: PackedSeriesSet;
+}): PackedForecasts {
   const set = unpackSeriesSet(input.set);
   return packForecasts(
     forecastGlobalArSet(input.model, set, 0, bridgeGaps),
     set.horizon,
-    input.model.options.levels.length,
+    globalArOptionsOf(input.model).levels.length,
   );
 }
 

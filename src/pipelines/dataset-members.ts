@@ -4,7 +4,7 @@
 
 import { GLOBAL_AR_MEMBER, GLOBAL_MEMBER } from "../forecasting/auto/members.js";
 import type { GlobalModelJson } from "../forecasting/global/index.js";
-import type { GlobalArModel } from "../forecasting/global-ar/index.js";
+import type { GlobalArComponentModel } from "../forecasting/global-ar/index.js";
 import type { PackedForecasts } from "../jobs/forecast-transfer.js";
 import type { PackedSeriesSet } from "../jobs/series-transfer.js";
 import type { WorkerPool } from "../jobs/worker-pool.js";
@@ -71,7 +71,7 @@ const globalArRunner: DatasetMemberRunner = {
     pool.run("backtestGlobalAr", { set, quantiles, cutoffs }, signal),
   fit: (pool, set, quantiles, signal) => pool.run("fitGlobalArModel", { set, quantiles }, signal),
   forecast: (pool, model, set, signal) =>
-    pool.run("forecastWithGlobalAr", { model: model as GlobalArModel, set }, signal),
+    pool.run("forecastWithGlobalAr", { model: model as GlobalArComponentModel, set }, signal),
   explain: async () => ({
     raw: new Float64Array(0),
     rowSeries: new Int32Array(0),

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { globalArSettings, seasonalPosition } from "../../src/forecasting/global-ar/index.js";
+import { forecastGlobalArEnsemble, isGlobalArEnsemble } from "../../src/forecasting/global-ar/ensemble.js";
+import { fitGlobalAr, forecastGlobalAr } from "../../src/forecasting/global-ar/global-ar.js";
+import {
+  globalArEnsembleSettings,
+  globalArSeries,
+  globalArSettings,
+  seasonalPosition,
+} from "../../src/forecasting/global-ar/index.js";
 import type { PreparedSeries, SeriesSet } from "../../src/forecasting/series-set.js";
 import { forecastAt } from "../../src/jobs/forecast-transfer.js";
 import { packSeriesSet } from "../../src/jobs/series-transfer.js";
@@ -70,6 +77,30 @@ describe("the pooled autoregression's worker tasks", () => {
   });
 });
 
+describe("the worker fit is the engine's ensemble", () => {
+  test("its forecast is the geometric mean of the members' forecasts, each fitted on its own recent origins", async () => {
+    const quantiles = [0.1, 0.5, 0.9];
+    const plain = monthlySet(24, 80, 6);
+    const model = fitGlobalArModel({ set: await packSeriesSet(plain), quantiles });
+    assert.ok(isGlobalArEnsemble(model));
+    assert.deepEqual(
+      model.members.map((m) => m.options.recent),
+      [12, 18, 24],
+    );
+    const series = globalArSeries(plain, 0, (y) => y).filter((s) => s !== undefined);
+    const singles = globalArEnsembleSettings(12, 6, quantiles).members.map((o) => fitGlobalAr(series, o));
+    const target = series[3] as (typeof series)[number];
+    const f = forecastGlobalArEnsemble(model, target);
+    const parts = singles.map((m) => forecastGlobalAr(m, target));
+    for (let k = 0; k < 6; k++) {
+      const expected = Math.cbrt(parts.reduce((a, p) => a * (p.mean[k] as number), 1));
+      assert.ok(Math.abs((f.mean[k] as number) - expected) <= 1e-9 * expected, `step ${k}`);
+    }
+    // Members trained on different origins differ, so the ensemble is not one of them.
+    assert.notDeepEqual(parts[0]?.mean, parts[2]?.mean);
+  });
+});
+
 describe("globalArSettings and seasonalPosition", () => {
   test("seasonal data: four seasons of lags (at most 48), the last season's scale, four horizons of origins", () => {
     const monthly = globalArSettings(12, 24, [0.5]);
@@ -84,6 +115,34 @@ describe("globalArSettings and seasonalPosition", () => {
     assert.equal(globalArSettings(288, 12, [0.5]).calendar, false);
     const yearly = globalArSettings(1, 4, [0.5]);
     assert.deepEqual([yearly.lags, yearly.recent, yearly.calendar], [1, 3, false]);
+  });
+
+  test("the engine's ensemble: the single setting over 2, 3, 4 horizons of origins (yearly 2, 3, 4, 6), logmean", () => {
+    const monthly = globalArEnsembleSettings(12, 24, [0.5]);
+    assert.equal(monthly.combine, "logmean");
+    assert.deepEqual(
+      monthly.members.map((o) => o.recent),
+      [48, 72, 96],
+    );
+    for (const o of monthly.members) assert.deepEqual({ ...o, recent: 96 }, globalArSettings(12, 24, [0.5]));
+    assert.deepEqual(
+      globalArEnsembleSettings(4, 8, [0.5]).members.map((o) => [o.lags, o.recent]),
+      [
+        [16, 16],
+        [16, 24],
+        [16, 32],
+      ],
+    );
+    const yearly = globalArEnsembleSettings(1, 4, [0.5]);
+    assert.deepEqual(
+      yearly.members.map((o) => [o.lags, o.recent]),
+      [
+        [1, 2],
+        [1, 3],
+        [1, 4],
+        [1, 6],
+      ],
+    );
   });
 
   test("positions: month of year, quarter, day of week, hour; yearly 0", () => {

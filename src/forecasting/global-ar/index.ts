@@ -6,6 +6,13 @@ import { frequencyUnit } from "../global/calendar.js";
 import type { SeriesForecast } from "../model.js";
 import type { SeriesSet } from "../series-set.js";
 import {
+  fitGlobalArEnsemble,
+  forecastGlobalArEnsemble,
+  type GlobalArCombine,
+  type GlobalArEnsembleModel,
+  isGlobalArEnsemble,
+} from "./ensemble.js";
+import {
   fitGlobalAr,
   forecastGlobalAr,
   type GlobalArModel,
@@ -13,8 +20,16 @@ import {
   type GlobalArSeries,
 } from "./global-ar.js";
 
+export type { GlobalArCombine, GlobalArEnsembleModel } from "./ensemble.js";
 export type { GlobalArModel, GlobalArOptions, GlobalArSeries } from "./global-ar.js";
 export { fitGlobalAr, forecastGlobalAr } from "./global-ar.js";
+
+/** What the AutoPredictor stores: one pooled model, or an ensemble of them. */
+export type GlobalArComponentModel = GlobalArModel | GlobalArEnsembleModel;
+
+/** The options (horizon, levels) a stored model or ensemble forecasts with: its first member's. */
+export const globalArOptionsOf = (model: GlobalArComponentModel): GlobalArOptions =>
+  (isGlobalArEnsemble(model) ? (model.members[0] as GlobalArModel) : model).options;
 
 /** More lags cost O(lags²) per window and added nothing measurable beyond four seasons of monthly data. */
 const MAX_LAGS = 48;
@@ -46,6 +61,28 @@ export function globalArSettings(
     calendar: period <= MAX_CALENDAR_POSITIONS,
     recent: 4 * horizon,
   };
+}
+
+/** The recent-origin counts of the ensemble's members: horizons of origins (seasonal data), origins (yearly). */
+const RECENT_HORIZONS = [2, 3, 4];
+const RECENT_ORIGINS_NON_SEASONAL = [2, 3, 4, 6];
+
+/**
+ * The members of the AutoPredictor's pooled autoregression and how they are combined: the settings of
+ * globalArSettings trained on each series' latest 2, 3 and 4 horizons of origins (non-seasonal data: 2, 3, 4 and 6
+ * origins), their forecasts combined by the geometric mean. Chosen on the validation split at 3 origins over the
+ * single setting, over ensembles across lag lengths and over the mean and median (bench/RESULTS.md, "an ensemble
+ * of pooled autoregressions"): how recent the training origins should be was what the single model was most
+ * sensitive to.
+ */
+export function globalArEnsembleSettings(
+  period: number,
+  horizon: number,
+  levels: readonly number[],
+): { members: GlobalArOptions[]; combine: GlobalArCombine } {
+  const one = globalArSettings(period, horizon, levels);
+  const recents = period <= 1 ? RECENT_ORIGINS_NON_SEASONAL : RECENT_HORIZONS.map((k) => k * horizon);
+  return { members: recents.map((recent) => ({ ...one, recent })), combine: "logmean" };
 }
 
 const DAY_MS = 86_400_000;
@@ -104,17 +141,21 @@ function missing(horizon: number, levels: number): SeriesForecast {
   };
 }
 
-/** Fits on every series of `set` with its last `cutoff` points hidden (the AutoPredictor's settings). */
+/**
+ * Fits on every series of `set` with its last `cutoff` points hidden (the AutoPredictor's settings): one model, or
+ * an ensemble where the settings have several members.
+ */
 export function fitGlobalArSet(
   set: Pick<SeriesSet, "frequency" | "period" | "horizon" | "series">,
   levels: readonly number[],
   cutoff: number,
   fill: (y: Float64Array) => Float64Array,
-): GlobalArModel {
-  return fitGlobalAr(
-    globalArSeries(set, cutoff, fill).filter((s): s is GlobalArSeries => s !== undefined),
-    globalArSettings(set.period, set.horizon, levels),
-  );
+): GlobalArComponentModel {
+  const series = globalArSeries(set, cutoff, fill).filter((s): s is GlobalArSeries => s !== undefined);
+  const { members, combine } = globalArEnsembleSettings(set.period, set.horizon, levels);
+  return members.length === 1
+    ? fitGlobalAr(series, members[0] as GlobalArOptions)
+    : fitGlobalArEnsemble(series, members, combine);
 }
 
 /**
@@ -122,13 +163,15 @@ export function fitGlobalArSet(
  * there gets NaNs (the combination leaves it to the other members).
  */
 export function forecastGlobalArSet(
-  model: GlobalArModel,
+  model: GlobalArComponentModel,
   set: Pick<SeriesSet, "frequency" | "period" | "horizon" | "series">,
   cutoff: number,
   fill: (y: Float64Array) => Float64Array,
 ): SeriesForecast[] {
-  const levels = model.options.levels.length;
+  const options = globalArOptionsOf(model);
+  const forecast = (s: GlobalArSeries) =>
+    isGlobalArEnsemble(model) ? forecastGlobalArEnsemble(model, s) : forecastGlobalAr(model, s);
   return globalArSeries(set, cutoff, fill).map((s) =>
-    s ? forecastGlobalAr(model, s) : missing(model.options.horizon, levels),
+    s ? forecast(s) : missing(options.horizon, options.levels.length),
   );
 }

@@ -8,6 +8,7 @@
  * Run: node dist/bench/scale/global-ar-cost.js [sizes=500,5000,20000]
  */
 import os from "node:os";
+import { isGlobalArEnsemble } from "../../src/forecasting/global-ar/ensemble.js";
 import type { PreparedSeries, SeriesSet } from "../../src/forecasting/series-set.js";
 import { packSeriesSet } from "../../src/jobs/series-transfer.js";
 import { backtestGlobalAr, fitGlobalArModel } from "../../src/jobs/worker-tasks.js";
@@ -61,7 +62,7 @@ for (const n of sizes) {
   const t2 = cpu();
   const rss = process.resourceUsage().maxRSS / 1024;
   console.log(
-    `| ${n} | ${(t1 - t0).toFixed(2)} | ${(t2 - t1).toFixed(2)} | ${(t2 - t0).toFixed(2)} | ${model.rows} | ${rss.toFixed(0)} |`,
+    `| ${n} | ${(t1 - t0).toFixed(2)} | ${(t2 - t1).toFixed(2)} | ${(t2 - t0).toFixed(2)} | ${(isGlobalArEnsemble(model) ? model.members : [model]).reduce((a, m) => a + m.rows, 0)} | ${rss.toFixed(0)} |`,
   );
 }
 console.log(`load at end ${os.loadavg()[0]?.toFixed(1)}`);

@@ -2,11 +2,11 @@
 // (the final cut and the backtest cuts before it, as the AutoPredictor's training fits them), timed in CPU seconds
 // with the two builds alternated round by round, and a SHA-256 of every forecast (mean and quantiles) per build, so
 // a speed change can be shown to leave the forecasts bit for bit as they were.
-// Run (after building both): node dist/bench/accuracy/member-pair.js
+// Run (after building both): BASE_DIST=… npm run bench:member-pair
 //   BASE_DIST   the other build's dist folder (required), e.g. a checkout of main built into /tmp/base/dist
 //   HEAD_DIST   this build's dist folder (default dist)
 //   MEMBERS     members to time (default arima)
-//   PERIODS     e.g. monthly,quarterly (default all three)
+//   PERIODS     e.g. MONTHLY,QUARTERLY (as tourism-info.csv spells them; default all three)
 //   ROUNDS      rounds of both builds (default 3; the order of the two builds alternates between rounds)
 //   CUTS        backtest cuts before the final one (default 3)
 //   TOURISM_DIR the data folder (default ../shared/data/tourism)

@@ -2,7 +2,8 @@
 // of squares. Every candidate of a search is conditioned on the same first `start` points so their AICc compare.
 
 import { levenbergMarquardt } from "../levenberg-marquardt.js";
-import { arFromPartials, isStationary } from "./polynomial.js";
+import { CssErrors } from "./css-errors.js";
+import { isStationary } from "./polynomial.js";
 
 export interface ArmaSpec {
   readonly p: number;
@@ -36,34 +37,6 @@ export interface ArmaFit {
 /** Parameters counted by the information criteria, including σ². */
 export function parameterCount(spec: ArmaSpec): number {
   return spec.p + spec.q + spec.seasonalP + spec.seasonalQ + (spec.constant ? 1 : 0) + 1;
-}
-
-/** Builds the sparse expanded polynomial Π = (1 ∓ Σ c_i B^i)(1 ∓ Σ C_k B^{km}) into lags/coefs; returns count. */
-function expand(
-  c: Float64Array,
-  seasonal: Float64Array,
-  m: number,
-  sign: number,
-  dense: Float64Array,
-  lags: Int32Array,
-  coefs: Float64Array,
-): number {
-  dense.fill(0);
-  for (let i = 0; i < c.length; i++) dense[i + 1] += c[i];
-  for (let k = 0; k < seasonal.length; k++) {
-    dense[(k + 1) * m] += seasonal[k];
-    // AR: (1 − φB)(1 − ΦB^m) has +φΦ on B^{1+m}, i.e. a coefficient of −φΦ; MA: (1 + θB)(1 + ΘB^m) has +θΘ.
-    for (let i = 0; i < c.length; i++) dense[i + 1 + (k + 1) * m] += sign * c[i] * seasonal[k];
-  }
-  let count = 0;
-  for (let j = 1; j < dense.length; j++) {
-    if (dense[j] !== 0) {
-      lags[count] = j;
-      coefs[count] = dense[j];
-      count++;
-    }
-  }
-  return count;
 }
 
 /**
@@ -120,73 +93,31 @@ export function fitArma(
   const k = p + q + bigP + bigQ + (constant ? 1 : 0);
   if (start < arOrder || used - (k + 1) - 1 <= 0) return null;
 
-  const phi = new Float64Array(p);
-  const theta = new Float64Array(q);
-  const sPhi = new Float64Array(bigP);
-  const sTheta = new Float64Array(bigQ);
-  const arDense = new Float64Array(arOrder + 1);
-  const maDense = new Float64Array(maOrder + 1);
-  const arLags = new Int32Array(arOrder);
-  const arCoefs = new Float64Array(arOrder);
-  const maLags = new Int32Array(maOrder);
-  const maCoefs = new Float64Array(maOrder);
-  const partials = new Float64Array(p);
-  const seasonalPartials = new Float64Array(bigP);
-  const e = new Float64Array(n);
-  const centred = new Float64Array(n);
-  let arCount = 0;
-  let maCount = 0;
-
-  const unpack = (params: Float64Array): number => {
-    let o = 0;
-    for (let i = 0; i < p; i++) partials[i] = Math.tanh(params[o++]);
-    arFromPartials(partials, phi);
-    for (let i = 0; i < q; i++) theta[i] = params[o++];
-    for (let i = 0; i < bigP; i++) seasonalPartials[i] = Math.tanh(params[o++]);
-    arFromPartials(seasonalPartials, sPhi);
-    for (let i = 0; i < bigQ; i++) sTheta[i] = params[o++];
-    const mu = constant ? params[o] : 0;
-    arCount = expand(phi, sPhi, m, -1, arDense, arLags, arCoefs);
-    maCount = expand(theta, sTheta, m, 1, maDense, maLags, maCoefs);
-    return mu;
-  };
-
-  // The hot loop of every fit (a search evaluates it about a thousand times per series): the polynomial counts are
-  // copied to locals because V8 reloads closure variables on every iteration, and the MA lags that can reach
-  // before the series start are checked only in the first steps.
-  const computeErrors = (params: Float64Array): void => {
-    const mu = unpack(params);
-    const ac = arCount;
-    const mc = maCount;
-    const longestMa = mc > 0 ? maLags[mc - 1] : 0;
-    for (let t = 0; t < n; t++) centred[t] = w[t] - mu;
-    e.fill(0, 0, arOrder);
-    const checked = Math.min(n, longestMa);
-    for (let t = arOrder; t < checked; t++) {
-      let v = centred[t] as number;
-      for (let j = 0; j < ac; j++) v -= arCoefs[j] * centred[t - arLags[j]];
-      for (let j = 0; j < mc; j++) {
-        const lag = maLags[j] as number;
-        if (lag <= t) v -= maCoefs[j] * e[t - lag];
-      }
-      e[t] = v;
-    }
-    for (let t = Math.max(arOrder, checked); t < n; t++) {
-      let v = centred[t] as number;
-      for (let j = 0; j < ac; j++) v -= arCoefs[j] * centred[t - arLags[j]];
-      for (let j = 0; j < mc; j++) v -= maCoefs[j] * e[t - maLags[j]];
-      e[t] = v;
-    }
-  };
-
+  // The hot loop of every fit (a search evaluates it about a thousand times per series): css-errors.ts.
+  const css = new CssErrors(w, spec);
+  const e = css.main.e;
   const residuals = (params: Float64Array, out: Float64Array): void => {
-    computeErrors(params);
-    for (let t = start; t < n; t++) out[t - start] = e[t];
+    css.compute(params);
+    out.set(e.subarray(start));
   };
+  const batch = (points: readonly Float64Array[], outs: readonly Float64Array[], count: number): void =>
+    css.computeBatch(points, outs, count, start);
 
-  const result = levenbergMarquardt(residuals, warmStart(spec, neighbour, w), used, 30, tolerance);
+  const result = levenbergMarquardt(residuals, warmStart(spec, neighbour, w), used, 30, tolerance, batch);
   if (!Number.isFinite(result.sse)) return null;
-  computeErrors(result.params);
+  css.compute(result.params);
+  const {
+    phi,
+    theta,
+    seasonalPhi: sPhi,
+    seasonalTheta: sTheta,
+    arLags,
+    arCoefs,
+    arCount,
+    maLags,
+    maCoefs,
+    maCount,
+  } = css.main;
   const mean = constant ? result.params[k - 1] : 0;
   // Reject MA parts at the edge of invertibility and AR parts at the edge of stationarity, as auto.arima does.
   const stableMa = (c: Float64Array) =>

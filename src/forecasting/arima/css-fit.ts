@@ -2,17 +2,11 @@
 // of squares. Every candidate of a search is conditioned on the same first `start` points so their AICc compare.
 
 import { levenbergMarquardt } from "../levenberg-marquardt.js";
-import { CssErrors } from "./css-errors.js";
+import { type ArmaOrders, CssErrors } from "./css-errors.js";
 import { isStationary } from "./polynomial.js";
 
-export interface ArmaSpec {
-  readonly p: number;
-  readonly q: number;
-  readonly seasonalP: number;
-  readonly seasonalQ: number;
-  readonly period: number;
-  readonly constant: boolean;
-}
+/** A model's ARMA orders, seasonal period and whether it has a mean: the CSS errors' own orders. */
+export type ArmaSpec = ArmaOrders;
 
 export interface ArmaFit {
   readonly spec: ArmaSpec;

@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import {
   competitionMase,
   intervalHits,
+  paperMase,
   percentErrorSum,
   pinballSum,
   pooledMape,
@@ -23,6 +24,15 @@ describe("tourism competition metrics, hand-computed", () => {
     const history = [1, 3, 2, 5, 4];
     close(competitionMase([6, 7], [5, 5], history, 1), 1.5 / 1.75);
     close(competitionMase([6, 7], [5, 5], history, 2), 0.9);
+  });
+
+  test("the paper's MASE scales over history and test together: lag 1 → 1.5 / (10/6), lag 2 → 1.5 / (9/5)", () => {
+    const history = [1, 3, 2, 5, 4];
+    close(paperMase([6, 7], [5, 5], history, 1), 0.9);
+    close(paperMase([6, 7], [5, 5], history, 2), 1.5 / 1.8);
+    // The history is not changed, and the Kaggle formula on the same forecast differs.
+    assert.deepEqual(history, [1, 3, 2, 5, 4]);
+    assert.notEqual(paperMase([6, 7], [5, 5], history, 1), competitionMase([6, 7], [5, 5], history, 1));
   });
 
   test("MASE has no lag-1 fallback: a history of m points or fewer gives NaN", () => {

@@ -217,6 +217,17 @@ export function adjustedPoint(
   return out;
 }
 
+/**
+ * Which output of each member a predictor's explanations explain, so that the impacts add up to the point it
+ * forecasts minus its value at the baseline: the combination is linear in the members' outputs level by level, so
+ * a point that is the combination's median is the weighted sum of the members' medians. (A lognormal correction or
+ * learned factors would make the point non-linear in the members; no metric asks for them, and the explanation
+ * would then be of the median before them.)
+ */
+export function explainedOutput(point: PointAdjustment | undefined): 0.5 | "mean" {
+  return point?.base === "median" ? 0.5 : "mean";
+}
+
 /** The forecast with its mean replaced by the adjusted point (in place: the caller owns it). */
 export function applyPointAdjustment(
   f: SeriesForecast,

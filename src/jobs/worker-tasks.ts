@@ -15,8 +15,8 @@ import {
 } from "../forecasting/auto/auto-predictor.js";
 import type { CombinationRecord } from "../forecasting/auto/combined-model.js";
 import type { IntervalCalibration } from "../forecasting/auto/interval-calibration.js";
-import type { PointAdjustment } from "../forecasting/auto/point-adjustment.js";
 import { bridgeGaps } from "../forecasting/auto/members.js";
+import type { PointAdjustment } from "../forecasting/auto/point-adjustment.js";
 import { type ForecastRows, scoreForecastRows } from "../forecasting/forecast-scoring.js";
 import {
   fitGlobalModel,

@@ -16,7 +16,6 @@ import {
 } from "./accuracy.js";
 import { type CombinationRecord, SERIES_CHOICE, seriesWeights } from "./combined-model.js";
 import { applyCalibration, type IntervalCalibration } from "./interval-calibration.js";
-import { applyPointAdjustment, type PointAdjustment } from "./point-adjustment.js";
 import {
   bridgeGaps,
   COMBINATION,
@@ -26,6 +25,7 @@ import {
   memberModels,
   seriesRegressors,
 } from "./members.js";
+import { applyPointAdjustment, type PointAdjustment } from "./point-adjustment.js";
 import { ErrorGram, type ErrorGramState, type ErrorScale } from "./simplex-weights.js";
 import { combined, simplexGrid, WeightLearner, type WeightLearnerState } from "./weights.js";
 

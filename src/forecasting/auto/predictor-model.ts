@@ -6,8 +6,8 @@
 import type { PreparedSeries } from "../series-set.js";
 import { type CombinationRecord, SERIES_CHOICE, seriesWeights, soleComponent } from "./combined-model.js";
 import type { IntervalCalibration } from "./interval-calibration.js";
-import type { PointAdjustment } from "./point-adjustment.js";
 import { COMBINATION, GLOBAL_MEMBER } from "./members.js";
+import type { PointAdjustment } from "./point-adjustment.js";
 
 /**
  * A trained predictor, stored as model.json: what every series is forecast with. Version 2: a series' forecast is

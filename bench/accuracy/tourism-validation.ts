@@ -19,6 +19,9 @@
 //   the combination's scaled backtest residuals (residual-intervals.ts).
 //   GLOBAL_AR=1: the pooled linear autoregression as one more component (GAR_VARIANTS, global-ar-variants.ts),
 //   each variant scored with the learned weights, with the engine's calibration, and alone.
+//   POINT=1 (with GLOBAL_AR=1 and the engine's variant): candidates for the point forecast of a predictor whose
+//   OptimizationMetric is MAPE (mape-point-variants.ts), each the engine's calibrated combination with another
+//   mean; with ORIGINS, the rule of bench/RESULTS.md ("Issue 14: a MAPE-optimal point forecast") applied.
 
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -56,6 +59,12 @@ import {
 } from "../../src/forecasting/model.js";
 import type { PreparedSeries } from "../../src/forecasting/series-set.js";
 import { componentSubset, type GarRun, garRun, garVariantsFromEnv } from "./global-ar-variants.js";
+import {
+  type BacktestPoint,
+  POINT_CANDIDATES,
+  pointForecasts,
+  printPointRule,
+} from "./mape-point-variants.js";
 import { ResidualQuantiles, residualLevels, seriesScale } from "./residual-intervals.js";
 import { loadTourism, type Series, tourismDir } from "./tourism-data.js";
 import { ObjectiveComparison } from "./validation-objectives.js";
@@ -245,6 +254,8 @@ async function main(): Promise<void> {
     engine: `learned + ${label}, engine calibration`,
     alone: `${label} alone`,
   }));
+  const withPoint = process.env.POINT === "1" && garVariants.some((v) => v.label === "global-ar(engine)");
+  const pointRows = withPoint ? POINT_CANDIDATES.map((c) => c.label) : [];
   const rows = [
     ...(withMain ? [MAIN_ROW] : []),
     LEARNED_ROW,
@@ -252,6 +263,7 @@ async function main(): Promise<void> {
     ...(withSwitch ? [SWITCH_ROW] : []),
     ...POLICIES.map(({ label, policy }) => policyRow(label, policy)),
     ...garRows.flatMap((r) => [r.learned, r.engine, r.alone]),
+    ...pointRows,
   ];
   // The same rows on the series whose validation history is at least as long as the shortest test-split history
   // of the period: the validation split alone has series of 3 yearly points, where no backtest window fits.
@@ -396,9 +408,31 @@ async function main(): Promise<void> {
           `${run.ms.toFixed(0)} ms for ${WINDOWS + 1} fits and their forecasts; calibration ${c ? `[${factors(c, 0)}] [${factors(c, 2)}]` : "none"}`,
       );
       console.error(notes.at(-1));
+      const engine = forecasts.map((f) => (c ? calibrated(f, c) : f));
+      const points =
+        withPoint && v.label === "global-ar(engine)"
+          ? (() => {
+              const backtests: BacktestPoint[] = [];
+              for (const b of fullResult.backtests) {
+                const f = lc.forecastOf(0, b);
+                if (f)
+                  backtests.push({ actual: b.actual, forecast: c ? calibrated(f, c) : f, window: b.window });
+              }
+              const out = pointForecasts(backtests, engine, LEVELS, h, WINDOWS);
+              notes.push(
+                `${period}, point factors: ${out
+                  .filter((p) => p.factors.some((x) => x !== 1))
+                  .map((p) => `${p.label} [${p.factors.map((x) => x.toFixed(3)).join(" ")}]`)
+                  .join("; ")}`,
+              );
+              console.error(notes.at(-1));
+              return out;
+            })()
+          : [];
       return {
+        points,
         learned: forecasts,
-        engine: forecasts.map((f) => (c ? calibrated(f, c) : f)),
+        engine,
         alone: series.map((_, i) => {
           const f = run.final(i) as SeriesForecast;
           const out = {
@@ -430,6 +464,7 @@ async function main(): Promise<void> {
         add(r.learned, g?.learned[i] as SeriesForecast);
         add(r.engine, g?.engine[i] as SeriesForecast);
         add(r.alone, g?.alone[i] as SeriesForecast);
+        for (const p of g?.points ?? []) add(p.label, p.forecasts[i] as SeriesForecast);
       });
     });
     const w = plain.combination.components
@@ -477,6 +512,8 @@ async function main(): Promise<void> {
       garRows.map((r) => r.alone),
       cells,
     );
+  if (multi && withPoint)
+    printPointRule(periodNames, origins, (row, p, o) => cells.get(row)?.get(`${p} origin ${o}`) as Cell);
   console.log("\n| variant | MAPE, all periods pooled |\n|---|---|");
   for (const row of [...rows, ...longRows])
     console.log(

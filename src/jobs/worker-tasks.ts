@@ -16,6 +16,7 @@ import {
 import type { CombinationRecord } from "../forecasting/auto/combined-model.js";
 import type { IntervalCalibration } from "../forecasting/auto/interval-calibration.js";
 import { bridgeGaps } from "../forecasting/auto/members.js";
+import type { PointAdjustment } from "../forecasting/auto/point-adjustment.js";
 import { type ForecastRows, scoreForecastRows } from "../forecasting/forecast-scoring.js";
 import {
   fitGlobalModel,
@@ -206,6 +207,7 @@ export async function forecastChunk(input: {
   nonNegative: boolean;
   external: Record<string, PackedForecasts>;
   intervals?: IntervalCalibration;
+  point?: PointAdjustment;
 }): Promise<PackedForecasts> {
   await loadMembers([...input.choices, ...input.combination.components]);
   const external = Object.fromEntries(
@@ -223,6 +225,7 @@ export async function forecastChunk(input: {
     input.nonNegative,
     external,
     input.intervals,
+    input.point,
   );
   return packForecasts(forecasts, input.grid.horizon, input.quantiles.length);
 }

@@ -35,8 +35,8 @@ export interface DatasetMemberRunner {
     signal: AbortSignal,
   ): Promise<PackedForecasts>;
   /**
-   * Exact Shapley values of its mean forecast at `steps` of `series`, made `cutoff` points before each series'
-   * end; the players are attributeNames(set).
+   * Exact Shapley values of its forecast `quantile` (a level it was fitted for, or the mean) at `steps` of
+   * `series`, made `cutoff` points before each series' end; the players are attributeNames(set).
    */
   explain(
     pool: WorkerPool,
@@ -46,6 +46,7 @@ export interface DatasetMemberRunner {
     steps: number[],
     cutoff: number,
     signal: AbortSignal,
+    quantile?: number | "mean",
   ): Promise<MemberImpacts>;
 }
 
@@ -55,10 +56,10 @@ const globalRunner: DatasetMemberRunner = {
   fit: (pool, set, quantiles, signal) => pool.run("fitGlobal", { set, quantiles }, signal),
   forecast: (pool, model, set, signal) =>
     pool.run("forecastWithGlobal", { model: model as GlobalModelJson, set }, signal),
-  async explain(pool, model, set, series, steps, cutoff, signal) {
+  async explain(pool, model, set, series, steps, cutoff, signal, quantile = "mean") {
     const e = await pool.run(
       "explainWithGlobal",
-      { model: model as GlobalModelJson, set, series, steps, quantile: "mean", cutoff },
+      { model: model as GlobalModelJson, set, series, steps, quantile, cutoff },
       signal,
     );
     return { raw: e.raw, rowSeries: e.rowSeries, rowSteps: e.rowSteps };

@@ -5,6 +5,7 @@ import { withConnection } from "../data/duckdb.js";
 import { sqlString } from "../data/sql.js";
 import { type AggregateImpacts, addScaled, ImpactAggregator } from "../explain/index.js";
 import { memberTraits } from "../forecasting/auto/members.js";
+import { explainedOutput } from "../forecasting/auto/point-adjustment.js";
 import {
   keyOf,
   type PredictorModel,
@@ -267,7 +268,8 @@ export async function computeExplainability(
 /**
  * The raw impact scores of the explained points: per series, Σ_m w_m·φ_m over its members m with weight w_m
  * (the predictor's model: seriesWeightsOf), φ_m the exact Shapley values of member m's output. The forecast is
- * linear in the members' outputs, so these are the exact Shapley values of the combined forecast (before the
+ * linear in the members' outputs, so these are the exact Shapley values of the combined point forecast (of the
+ * members' means, or of their medians where the predictor's point is the median: explainedOutput; before the
  * quantile ordering and the 0 floor), and they add up to it minus its value at the baseline. Members that use no
  * attribute contribute 0; a member that uses attributes but has no explanation yet (Prophet) contributes 0 too.
  * `rowOf[series · horizon + step]` is the row in `raw` (k scores each), −1 where the series has no impact at all.
@@ -316,6 +318,7 @@ async function rawImpacts(
       [...steps],
       cutoff,
       ctx.signal,
+      explainedOutput(model.point),
     );
     phi.rowSeries.forEach((s, r) => {
       const into = rowOf[s * set.horizon + (phi.rowSteps[r] as number)] as number;

@@ -168,6 +168,7 @@ export async function computeForecasts(
           quantiles,
           nonNegative: model.nonNegative,
           ...(model.intervals ? { intervals: model.intervals } : {}),
+          ...(model.point ? { point: model.point } : {}),
           external: Object.fromEntries(
             Object.entries(datasetForecasts).map(([m, f]) => [m, sliceForecasts(f, offset, end)]),
           ),

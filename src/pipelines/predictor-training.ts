@@ -22,8 +22,10 @@ import {
   INTERVAL_CALIBRATION,
   isDatasetMember,
   LEARNED_MEMBERS,
+  pointAdjustmentFor,
   SWITCH_MEMBERS,
 } from "../forecasting/auto/members.js";
+import type { PointAdjustment } from "../forecasting/auto/point-adjustment.js";
 import { keyOf, type PredictorModel } from "../forecasting/auto/predictor-model.js";
 import { combined, learnWeights, type WeightLearnerState } from "../forecasting/auto/weights.js";
 import { MIN_GLOBAL_POINTS } from "../forecasting/global/index.js";
@@ -388,10 +390,13 @@ export function predictorJobs(services: Services, workers: WorkerPool): JobHandl
         let combination: CombinationRecord;
         let accuracy: WindowAccuracy[];
         let intervals: IntervalCalibration | undefined;
+        // The point the OptimizationMetric asks for, in the backtests (export, accuracy) and the forecasts alike.
+        let point: PointAdjustment | undefined;
         const backtestLocal = scratch.file("backtests.csv");
         const writer = await backtestWriter(backtestLocal, set, quantiles);
         let seriesChoice: (offset: number, i: number, result: AutoPredictorResult) => string;
         if (options.learnedMembers) {
+          point = pointAdjustmentFor(options.metric, quantiles);
           const learned = learnedCombinationRun({
             results,
             externalAt: (m, w, i) => {
@@ -404,6 +409,7 @@ export function predictorJobs(services: Services, workers: WorkerPool): JobHandl
             nonNegative,
             metric: options.metric,
             switching: (options.switchMembers?.length ?? 0) > 0,
+            ...(point ? { point } : {}),
           });
           // Pass two, on the event loop (a pause between chunks): each chunk's component forecasts read back,
           // its switches decided, then (with the interval calibration) the spread sums of all chunks, and the
@@ -499,6 +505,7 @@ export function predictorJobs(services: Services, workers: WorkerPool): JobHandl
           nonNegative,
           memberFiles,
           ...(intervals ? { intervals } : {}),
+          ...(point ? { point } : {}),
         };
         // A single-algorithm predictor forecasts a series new since training with that algorithm too.
         if (plan.members?.length === 1) model.fallback = plan.members[0];

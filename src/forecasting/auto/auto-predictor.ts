@@ -25,6 +25,7 @@ import {
   memberModels,
   seriesRegressors,
 } from "./members.js";
+import { applyPointAdjustment, type PointAdjustment } from "./point-adjustment.js";
 import { ErrorGram, type ErrorGramState, type ErrorScale } from "./simplex-weights.js";
 import { combined, simplexGrid, WeightLearner, type WeightLearnerState } from "./weights.js";
 
@@ -413,7 +414,8 @@ export function chooseMember(scores: ReadonlyMap<string, readonly number[]>, fal
  * Forecasts the horizon after each series' history with its combination: Σ_m w_m·f_m over the series' members
  * (seriesWeights of `combination` and the series' own member `choices[i]`), finished (quantiles non-crossing,
  * floored at 0 for non-negative targets). Members fitted per series are fitted here; the others' forecasts come
- * from `external` (their raw output). `intervals` stretches the quantiles as the predictor learned from its backtests.
+ * from `external` (their raw output). `intervals` stretches the quantiles as the predictor learned from its backtests;
+ * `point` then makes the mean the point its OptimizationMetric asks for (point-adjustment.ts).
  */
 export function forecastCombined(
   set: Pick<SeriesSet, "horizon" | "period">,
@@ -424,6 +426,7 @@ export function forecastCombined(
   nonNegative: boolean,
   external: Record<string, ExternalMember> = {},
   intervals?: IntervalCalibration,
+  point?: PointAdjustment,
 ): SeriesForecast[] {
   const models = new Map<string, SeriesModel>();
   const modelOf = (name: string): SeriesModel => {
@@ -456,6 +459,7 @@ export function forecastCombined(
       throw new RangeError(
         `series ${i}: none of its members (${[...weights.keys()].join(", ")}) forecast it`,
       );
-    return intervals ? finish(applyCalibration(f, intervals), quantiles, nonNegative) : f;
+    const out = intervals ? finish(applyCalibration(f, intervals), quantiles, nonNegative) : f;
+    return point ? applyPointAdjustment(out, quantiles, point) : out;
   });
 }

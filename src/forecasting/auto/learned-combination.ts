@@ -18,6 +18,7 @@ import type { AutoPredictorResult, BacktestRecord } from "./auto-predictor.js";
 import { chooseMember } from "./auto-predictor.js";
 import { type CombinationRecord, seriesWeights } from "./combined-model.js";
 import { applyCalibration, type IntervalCalibration } from "./interval-calibration.js";
+import { applyPointAdjustment, type PointAdjustment } from "./point-adjustment.js";
 import { ErrorGram, objectiveText, simplexLeastSquares } from "./simplex-weights.js";
 import { combined } from "./weights.js";
 
@@ -34,6 +35,9 @@ export interface LearnedCombinationInput {
   /** Whether a series may leave the learned statistical part for a member that beats it (SWITCH_MARGIN) in
    * every window. */
   switching: boolean;
+  /** The predictor's point adjustment (members.ts pointAdjustmentFor): applied to every backtest forecast after the
+   * calibration, so that the export and the accuracy metrics show the point the predictor forecasts. */
+  point?: PointAdjustment;
 }
 
 export interface LearnedCombination {
@@ -135,8 +139,11 @@ export function learnedCombinationRun(input: LearnedCombinationInput): LearnedCo
     enforceMonotoneQuantiles(levels, f.quantiles);
     return nonNegative ? clampNonNegative(f) : f;
   };
-  const forecastOf = (offset: number, b: BacktestRecord): SeriesForecast | undefined =>
-    calibrated(uncalibratedOf(offset, b));
+  const { point } = input;
+  const forecastOf = (offset: number, b: BacktestRecord): SeriesForecast | undefined => {
+    const f = calibrated(uncalibratedOf(offset, b));
+    return f && point ? applyPointAdjustment(f, levels, point) : f;
+  };
   const uncalibratedOf = (offset: number, b: BacktestRecord): SeriesForecast | undefined => {
     const i = offset + b.series;
     const choice = choices[i] ?? LEARNED;

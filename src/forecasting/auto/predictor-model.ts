@@ -7,6 +7,7 @@ import type { PreparedSeries } from "../series-set.js";
 import { type CombinationRecord, SERIES_CHOICE, seriesWeights, soleComponent } from "./combined-model.js";
 import type { IntervalCalibration } from "./interval-calibration.js";
 import { COMBINATION, GLOBAL_MEMBER } from "./members.js";
+import type { PointAdjustment } from "./point-adjustment.js";
 
 /**
  * A trained predictor, stored as model.json: what every series is forecast with. Version 2: a series' forecast is
@@ -29,6 +30,9 @@ export interface PredictorModel {
   /** The quantiles' spread calibration learned from the backtests (interval-calibration.ts), applied to every
    * forecast after the combination; absent: none. */
   intervals?: IntervalCalibration;
+  /** How the point forecast (the mean forecast type) is made from the calibrated combination for the predictor's
+   * OptimizationMetric (members.ts POINT_FORECAST, point-adjustment.ts); absent: the combination's mean. */
+  point?: PointAdjustment;
 }
 
 interface PredictorModelV1 {

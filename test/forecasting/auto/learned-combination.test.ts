@@ -7,7 +7,7 @@ import {
 } from "../../../src/forecasting/auto/auto-predictor.js";
 import { seriesWeights } from "../../../src/forecasting/auto/combined-model.js";
 import { learnedCombination } from "../../../src/forecasting/auto/learned-combination.js";
-import { bridgeGaps, LEARNED_OBJECTIVE } from "../../../src/forecasting/auto/members.js";
+import { bridgeGaps, LEARNED_OBJECTIVE, pointAdjustmentFor } from "../../../src/forecasting/auto/members.js";
 import type { SeriesForecast } from "../../../src/forecasting/model.js";
 import type { PreparedSeries } from "../../../src/forecasting/series-set.js";
 
@@ -194,5 +194,82 @@ describe("learned combination of statistical components", () => {
       errorScale: "none",
     });
     assert.notDeepEqual(scaled.gram?.gram, plain.gram?.gram);
+  });
+
+  test("a MAPE predictor's point is the median in its backtests and accuracy; without it, the mean as before", () => {
+    // An external member skewed to the right (its mean above its median), as a model in logs forecasts.
+    const skewed = (k: number, w: number): SeriesForecast => {
+      const y = exact(k, w).mean;
+      return {
+        mean: Float64Array.from(y, (v) => 1.05 * v),
+        quantiles: [0.9, 1, 1.2].map((c) => Float64Array.from(y, (v) => c * v)),
+      };
+    };
+    const result = backtestAutoPredictor(
+      { horizon: H, period: 1 },
+      set,
+      { ...options, metric: "MAPE" },
+      { skewed: (w) => (i) => skewed(i, w) },
+    );
+    const input = {
+      results: [{ offset: 0, result }],
+      externalAt: (_m: number, w: number, i: number) => skewed(i, w),
+      historyOf: (i: number) => bridgeGaps((set[i] as PreparedSeries).target),
+      period: 1,
+      levels: LEVELS,
+      nonNegative: true,
+      metric: "MAPE" as const,
+      switching: false,
+    };
+    const plain = learnedCombination(input);
+    const point = pointAdjustmentFor("MAPE", LEVELS);
+    assert.ok(point);
+    const median = learnedCombination({ ...input, point });
+    assert.deepEqual(median.combination.weights, plain.combination.weights);
+    let differs = 0;
+    for (const b of result.backtests) {
+      const p = plain.forecastOf(0, b) as SeriesForecast;
+      const m = median.forecastOf(0, b) as SeriesForecast;
+      // The plain mean is the weighted sum of the members' means (the forecast as before).
+      const w = plain.combination.weights;
+      const parts = [...(b.parts ?? []), skewed(b.series, b.window)];
+      const expected = Float64Array.from(p.mean, (_, t) =>
+        parts.reduce((a, part, k) => a + (w[k] as number) * (part?.mean[t] as number), 0),
+      );
+      expected.forEach((v, t) => {
+        assert.ok(Math.abs(v - (p.mean[t] as number)) < 1e-9);
+      });
+      assert.deepEqual(m.quantiles, p.quantiles, "the quantiles are not touched");
+      assert.deepEqual(Array.from(m.mean), Array.from(m.quantiles[1] as Float64Array));
+      for (let t = 0; t < H; t++) if (m.mean[t] !== p.mean[t]) differs++;
+    }
+    assert.ok(differs > 0, "the mean and the median differ somewhere");
+    // The forecasts: the median with the point, the weighted means without it.
+    const external = { skewed: () => skewed(0, 0) };
+    const forecast = (withPoint: boolean) =>
+      forecastCombined(
+        { horizon: H, period: 1 },
+        [set[0] as PreparedSeries],
+        [""],
+        median.combination,
+        LEVELS,
+        true,
+        external,
+        undefined,
+        withPoint ? point : undefined,
+      )[0] as SeriesForecast;
+    const [withMedian, withMean] = [forecast(true), forecast(false)];
+    assert.deepEqual(Array.from(withMedian.mean), Array.from(withMedian.quantiles[1] as Float64Array));
+    assert.deepEqual(withMedian.quantiles, withMean.quantiles);
+    assert.notDeepEqual(withMedian.mean, withMean.mean);
+    // The reported accuracy: the mean forecast type's MAPE is the median's, and the quantile losses are unchanged.
+    median.windows.forEach((win, k) => {
+      const [mean, , p50] = win.ErrorMetrics;
+      assert.equal(mean?.MAPE, p50?.MAPE);
+      assert.equal(mean?.ForecastType, "mean");
+      assert.equal(p50?.ForecastType, "0.5");
+      assert.deepEqual(win.WeightedQuantileLosses, plain.windows[k]?.WeightedQuantileLosses);
+      assert.notEqual(mean?.MAPE, plain.windows[k]?.ErrorMetrics[0]?.MAPE);
+    });
   });
 });

@@ -39,6 +39,12 @@ export interface GlobalArOptions {
   maxRows?: number;
   /** Sum every window's products one by one, without the log model's lagged-product shortcut (tests compare). */
   windowByWindow?: boolean;
+  /**
+   * The point forecast: "mean" (default) the fitted value plus the residuals' mean (log model: times the mean of
+   * their exponentials, the smearing estimate of the mean), "median" the fitted value plus the residuals' median
+   * (log model: the median in the series' units, the better point for relative errors such as MAPE).
+   */
+  point?: "mean" | "median";
 }
 
 /** One series as the model sees it: finite values, and the seasonal position of its first value. */
@@ -57,7 +63,10 @@ export interface GlobalArModel {
   coefficients: number[][];
   /** Per step ahead, per level: the quantile of the scaled (or log-scaled) residuals. */
   residualQuantiles: number[][];
-  /** Per step ahead: the mean residual (linear) or the mean of exp(residual) (log: the smearing factor). */
+  /**
+   * Per step ahead: the mean residual (linear) or the mean of exp(residual) (log: the smearing factor); with
+   * options.point "median", the median residual (linear) or its exponential (log).
+   */
   meanShift: number[];
   /** Windows the step-1 coefficients were fitted on. */
   rows: number;
@@ -80,6 +89,8 @@ function checkOptions(o: GlobalArOptions): void {
   if (!whole(o.recent, 0)) throw new RangeError(`recent must be a non-negative integer, got ${o.recent}`);
   if (!whole(o.minHistory, 1))
     throw new RangeError(`minHistory must be a positive integer, got ${o.minHistory}`);
+  if (o.point !== undefined && o.point !== "mean" && o.point !== "median")
+    throw new RangeError(`point must be "mean" or "median", got ${o.point}`);
   checkQuantileLevels(o.levels);
 }
 
@@ -257,6 +268,69 @@ class LagProducts {
       for (let k = 0; k < horizon; k++) (xz[k] as Float64Array)[i] += runSum(lags - i + k, i);
     }
   }
+}
+
+/**
+ * The training windows of the pooled frame as matrices, for other pooled models fitted on the same windows and
+ * targets (global-mlp): the lag features of each window (x, rows × lags), its seasonal position (its one-hot
+ * column, 0 without a calendar) and its targets in the window's units (z, rows × horizon, NaN past the series'
+ * end). The same windows as fitGlobalAr sums (minHistory, recent, maxRows' stride, the log model's positivity).
+ */
+export interface PooledWindows {
+  rows: number;
+  x: Float64Array;
+  position: Int32Array;
+  z: Float64Array;
+  /** Whether the values are logs of the scaled values. */
+  log: boolean;
+}
+
+/** The windows fitGlobalAr trains on, as matrices (`o.ridge` is not read). */
+export function pooledWindows(series: readonly GlobalArSeries[], o: GlobalArOptions): PooledWindows {
+  checkOptions(o);
+  const { horizon: h, lags } = o;
+  const log = o.log && logApplies(series);
+  const prepared = series.map((s) => prepare(s, log, lags));
+  const stride = originStride(o, series);
+  const xs: number[] = [];
+  const positions: number[] = [];
+  const zs: number[] = [];
+  const x = new Float64Array(lags);
+  for (const s of prepared) {
+    const n = s.y.length;
+    const [from, to] = originRange(o, n, stride);
+    for (let t = from; t <= to; t += stride) {
+      if (!usableRow(o, s, t)) continue;
+      const scale = windowAt(o, s, t, x);
+      if (Number.isNaN(scale)) continue;
+      for (const v of x) xs.push(v);
+      positions.push(positionAt(o, s, t));
+      for (let k = 0; k < h; k++) zs.push(t + k < n ? targetAt(s, t + k, scale) : Number.NaN);
+    }
+  }
+  return {
+    rows: positions.length,
+    x: Float64Array.from(xs),
+    position: Int32Array.from(positions),
+    z: Float64Array.from(zs),
+    log,
+  };
+}
+
+/**
+ * The window after a series' last value, as pooledWindows builds windows: its lag features (into `x`), its
+ * seasonal position and its scale (the log of it for the log model), or undefined where the window has no scale.
+ */
+export function forecastWindow(
+  o: GlobalArOptions,
+  log: boolean,
+  s: GlobalArSeries,
+  x: Float64Array,
+): { scale: number; position: number } | undefined {
+  if (s.y.length === 0) return undefined;
+  const prepared = prepare(s, log, 0);
+  const scale = windowAt(o, prepared, s.y.length, x);
+  return Number.isNaN(scale) ? undefined : { scale, position: positionAt(o, prepared, s.y.length) };
 }
 
 /** Fits one pooled model over `series` (each at least one value; non-finite values are not allowed). */
@@ -464,6 +538,11 @@ function residualSummary(
     }
     const sorted = Float64Array.from(r).sort();
     residualQuantiles.push(o.levels.map((level) => sortedQuantile(sorted, level)));
+    if (o.point === "median") {
+      const median = sortedQuantile(sorted, 0.5);
+      meanShift.push(log ? Math.exp(median) : median);
+      continue;
+    }
     let m = 0;
     for (const e of r) m += log ? Math.exp(e) : e;
     meanShift.push(m / r.length);

@@ -208,7 +208,7 @@ function predict(x: Float64Array, b: ArrayLike<number>, lags: number, position: 
 }
 
 /** Type-7 sample quantile of sorted values. */
-function sortedQuantile(sorted: Float64Array, level: number): number {
+export function sortedQuantile(sorted: Float64Array, level: number): number {
   const at = level * (sorted.length - 1);
   const lo = Math.floor(at);
   const hi = Math.min(lo + 1, sorted.length - 1);
@@ -315,22 +315,6 @@ export function pooledWindows(series: readonly GlobalArSeries[], o: GlobalArOpti
     z: Float64Array.from(zs),
     log,
   };
-}
-
-/**
- * The window after a series' last value, as pooledWindows builds windows: its lag features (into `x`), its
- * seasonal position and its scale (the log of it for the log model), or undefined where the window has no scale.
- */
-export function forecastWindow(
-  o: GlobalArOptions,
-  log: boolean,
-  s: GlobalArSeries,
-  x: Float64Array,
-): { scale: number; position: number } | undefined {
-  if (s.y.length === 0) return undefined;
-  const prepared = prepare(s, log, 0);
-  const scale = windowAt(o, prepared, s.y.length, x);
-  return Number.isNaN(scale) ? undefined : { scale, position: positionAt(o, prepared, s.y.length) };
 }
 
 /** Fits one pooled model over `series` (each at least one value; non-finite values are not allowed). */
@@ -556,24 +540,42 @@ function residualSummary(
  */
 export function forecastGlobalAr(model: GlobalArModel, s: GlobalArSeries): SeriesForecast {
   const o = model.options;
+  return forecastPooled(o, model.log, s, model.meanShift, model.residualQuantiles, (x, position) =>
+    model.coefficients.map((b) => predict(x, b, o.lags, position)),
+  );
+}
+
+/**
+ * The forecast of a pooled model in this frame (global-ar, global-mlp) from the fitted values `fitted(x, position)`
+ * of the window after the series (one per step, in the window's units), the per-step shift of the point forecast
+ * (meanShift's meaning) and the residual quantiles; NaNs for an empty series, zeros for an all-zero window.
+ */
+export function forecastPooled(
+  o: GlobalArOptions,
+  log: boolean,
+  s: GlobalArSeries,
+  meanShift: readonly number[],
+  residualQuantiles: readonly (readonly number[])[],
+  fitted: (x: Float64Array, position: number) => ArrayLike<number>,
+): SeriesForecast {
   const h = o.horizon;
   const mean = new Float64Array(h);
   const quantiles = o.levels.map(() => new Float64Array(h));
   if (s.y.length === 0)
     return { mean: mean.fill(Number.NaN), quantiles: quantiles.map((q) => q.fill(Number.NaN)) };
-  const prepared = prepare(s, model.log, 0);
+  const prepared = prepare(s, log, 0);
   const x = new Float64Array(o.lags);
   const scale = windowAt(o, prepared, s.y.length, x);
   if (Number.isNaN(scale)) return { mean, quantiles };
-  const position = positionAt(o, prepared, s.y.length);
+  const preds = fitted(x, positionAt(o, prepared, s.y.length));
   for (let k = 0; k < h; k++) {
-    const pred = predict(x, model.coefficients[k] as number[], o.lags, position);
-    const shift = model.meanShift[k] as number;
-    const q = model.residualQuantiles[k] as number[];
+    const pred = preds[k] as number;
+    const shift = meanShift[k] as number;
+    const q = residualQuantiles[k] as readonly number[];
     // The log model's scale is the log of the window's scale.
-    mean[k] = model.log ? Math.exp(scale + pred) * shift : scale * (pred + shift);
+    mean[k] = log ? Math.exp(scale + pred) * shift : scale * (pred + shift);
     quantiles.forEach((out, l) => {
-      out[k] = model.log ? Math.exp(scale + pred + (q[l] as number)) : scale * (pred + (q[l] as number));
+      out[k] = log ? Math.exp(scale + pred + (q[l] as number)) : scale * (pred + (q[l] as number));
     });
   }
   return { mean, quantiles };

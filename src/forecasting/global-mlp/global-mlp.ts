@@ -10,13 +10,15 @@
 // options give the same model bit for bit. Covariate-free: the model reads the targets alone.
 
 import {
-  forecastWindow,
+  forecastPooled,
   type GlobalArOptions,
   type GlobalArSeries,
   type PooledWindows,
   pooledWindows,
+  sortedQuantile,
 } from "../global-ar/global-ar.js";
 import type { SeriesForecast } from "../model.js";
+import { createRng, standardNormal } from "../rng.js";
 
 export interface GlobalMlpOptions extends Omit<GlobalArOptions, "ridge" | "windowByWindow"> {
   /** ReLU units of the hidden layer (0: the linear skip alone, a linear model fitted on the absolute error). */
@@ -87,27 +89,11 @@ function checkOptions(o: GlobalMlpOptions): void {
   if (!Number.isInteger(o.seed)) throw new RangeError(`seed must be an integer, got ${o.seed}`);
 }
 
-/** mulberry32: a small seeded generator of uniforms in [0, 1), the same sequence on every platform. */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** He initialisation of W1 (normal by Box–Muller, variance 2 / fan-in); W2, the biases and the skip start at 0. */
 function initialWeights(l: Layout, uniform: () => number): Float64Array {
   const w = new Float64Array(l.size);
   const sd = Math.sqrt(2 / l.inputs);
-  for (let i = 0; i < l.hidden * l.inputs; i++) {
-    const u1 = 1 - uniform();
-    const u2 = uniform();
-    w[l.w1 + i] = sd * Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-  }
+  for (let i = 0; i < l.hidden * l.inputs; i++) w[l.w1 + i] = sd * standardNormal(uniform);
   return w;
 }
 
@@ -231,7 +217,7 @@ export function trainPooledMlp(
 ): { weights: Float64Array; lossBefore: number; lossAfter: number } {
   checkOptions(o);
   const l = layout(o);
-  const uniform = seededUniform(o.seed);
+  const uniform = createRng(o.seed);
   const w = initialWeights(l, uniform);
   const all = Int32Array.from({ length: data.rows }, (_, i) => i);
   const scratch = scratchFor(l);
@@ -262,14 +248,6 @@ export function trainPooledMlp(
   }
   const lossAfter = lossAndGradient(l, w, data, o.lags, all, undefined, scratch);
   return { weights: w, lossBefore, lossAfter };
-}
-
-/** Type-7 sample quantile of sorted values. */
-function sortedQuantile(sorted: Float64Array, level: number): number {
-  const at = level * (sorted.length - 1);
-  const lo = Math.floor(at);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return (sorted[lo] as number) + (at - lo) * ((sorted[hi] as number) - (sorted[lo] as number));
 }
 
 /** Per step, the quantiles of the residuals of a regular sample of at most MAX_RESIDUAL_ROWS windows. */
@@ -336,26 +314,13 @@ export function fitGlobalMlp(series: readonly GlobalArSeries[], options: GlobalM
  */
 export function forecastGlobalMlp(model: GlobalMlpModel, s: GlobalArSeries): SeriesForecast {
   const o = model.options;
-  const h = o.horizon;
-  const mean = new Float64Array(h);
-  const quantiles = o.levels.map(() => new Float64Array(h));
-  if (s.y.length === 0)
-    return { mean: mean.fill(Number.NaN), quantiles: quantiles.map((q) => q.fill(Number.NaN)) };
-  const x = new Float64Array(o.lags);
-  const at = forecastWindow({ ...o, ridge: 0 }, model.log, s, x);
-  if (!at) return { mean, quantiles };
   const l = layout(o);
+  const weights = Float64Array.from(model.weights);
   const { pre, out } = scratchFor(l);
-  forward(l, Float64Array.from(model.weights), x, 0, o.lags, at.position, pre, out);
-  for (let k = 0; k < h; k++) {
-    const pred = out[k] as number;
-    const q = model.residualQuantiles[k] as number[];
-    mean[k] = model.log ? Math.exp(at.scale + pred) : at.scale * pred;
-    quantiles.forEach((outQ, j) => {
-      outQ[k] = model.log
-        ? Math.exp(at.scale + pred + (q[j] as number))
-        : at.scale * (pred + (q[j] as number));
-    });
-  }
-  return { mean, quantiles };
+  // The output is the point itself: no shift (log: a factor of 1).
+  const shift = new Array<number>(o.horizon).fill(model.log ? 1 : 0);
+  return forecastPooled({ ...o, ridge: 0 }, model.log, s, shift, model.residualQuantiles, (x, position) => {
+    forward(l, weights, x, 0, o.lags, position, pre, out);
+    return out;
+  });
 }

@@ -5,10 +5,14 @@
 // subset of components so that several variants can share one backtest of the statistical members.
 //   GAR_VARIANTS="engine;lags=24,scale=12,log=1;lags=36" — one variant per `;`: "engine" the AutoPredictor's
 //   settings (globalArSettings), else `key=value` pairs over the defaults below
-//   (lags, scale, log, calendar, ridge, recent, minHistory); a length may be "2m" (twice the period) or "3h"
+//   (lags, scale, log, calendar, ridge, recent, minHistory, point=mean|median); a length may be "2m" (twice the period) or "3h"
 //   (three horizons). A value may list alternatives with `|` ("recent=2h|3h|4h,lags=2m|3m"): the variant is then
 //   the ensemble of one fit per combination of them (ensemble.ts), combined by `combine=logmean|mean|median`
 //   (default logmean). A spec may start with `name:` to label it (the same label across periods run apart).
+//   `model=mlp` makes the members pooled networks (src/forecasting/global-mlp/) on the same windows, with `hidden`,
+//   `steps`, `batch`, `lr` and `seed` (alternatives with `|` too: "seed=1|2|3" is an ensemble over seeds). A name
+//   starting with `+` ("+mlp:model=mlp,…") makes the variant a component beside global-ar(engine) (which must be
+//   among the variants) instead of in its place.
 
 import type { AutoPredictorResult, ExternalMember } from "../../src/forecasting/auto/auto-predictor.js";
 import {
@@ -23,14 +27,24 @@ import {
   type GlobalArSeries,
 } from "../../src/forecasting/global-ar/global-ar.js";
 import { globalArEnsembleSettings } from "../../src/forecasting/global-ar/index.js";
+import {
+  fitGlobalMlp,
+  forecastGlobalMlp,
+  type GlobalMlpOptions,
+} from "../../src/forecasting/global-mlp/global-mlp.js";
 
-export type GarSettings = Omit<GlobalArOptions, "horizon" | "period" | "levels">;
+/** A member's settings: the linear model's, and the network's where it is one. */
+export type GarSettings = Omit<GlobalArOptions, "horizon" | "period" | "levels"> & {
+  mlp?: Pick<GlobalMlpOptions, "hidden" | "steps" | "batch" | "learningRate" | "seed">;
+};
 
 export interface GarVariant {
   label: string;
   /** One member's settings, or several: an ensemble combined by `combine`. */
   settings: (period: number, horizon: number) => GarSettings[];
   combine: GlobalArCombine;
+  /** A component beside global-ar(engine), not in its place. */
+  beside: boolean;
 }
 
 /** "3m" is three periods, "2h" two horizons (at least 1 value), a number itself. */
@@ -52,10 +66,12 @@ function variant(named: string): GarVariant {
   const colon = named.indexOf(":");
   const name = colon >= 0 ? named.slice(0, colon) : undefined;
   const spec = colon >= 0 ? named.slice(colon + 1) : named;
+  const beside = name?.startsWith("+") ?? false;
   const label = `global-ar(${name ?? spec})`;
   if (spec === "engine") {
     return {
       label,
+      beside,
       settings: (period, horizon) => globalArEnsembleSettings(period, horizon, []).members,
       // The engine's own combination is read per period in garRun.
       combine: "logmean",
@@ -73,6 +89,7 @@ function variant(named: string): GarVariant {
   return {
     label,
     combine,
+    beside,
     settings: (period, horizon) =>
       members.map((pairs) => {
         const get = (k: string, d: string) => pairs.get(k) ?? d;
@@ -85,6 +102,18 @@ function variant(named: string): GarVariant {
           ridge: Number(get("ridge", "0.001")),
           recent: length(get("recent", "0"), period, horizon),
           minHistory: Math.min(lags, length(get("minHistory", "1m"), period, horizon)),
+          point: get("point", "mean") as "mean" | "median",
+          ...(get("model", "ar") === "mlp"
+            ? {
+                mlp: {
+                  hidden: Number(get("hidden", "64")),
+                  steps: Number(get("steps", "1000")),
+                  batch: Number(get("batch", "64")),
+                  learningRate: Number(get("lr", "0.003")),
+                  seed: Number(get("seed", "1")),
+                },
+              }
+            : {}),
         };
       }),
   };
@@ -127,7 +156,7 @@ export function garRun(
   levels: readonly number[],
 ): GarRun {
   const started = performance.now();
-  const members: GlobalArOptions[] = v
+  const members: (GlobalArOptions & Pick<GarSettings, "mlp">)[] = v
     .settings(period, horizon)
     .map((s) => ({ ...s, horizon, period, levels: [...levels] }));
   const combine =
@@ -139,7 +168,14 @@ export function garRun(
     const fitSet: GlobalArSeries[] = cut
       .filter((c) => c.y.length > 0)
       .map((c) => ({ y: c.y, phase: phaseOf(c.n, period) }));
-    const models = members.map((o) => fitGlobalAr(fitSet, o));
+    const models = members.map((o) => {
+      if (!o.mlp) {
+        const m = fitGlobalAr(fitSet, o);
+        return { rows: m.rows, log: m.log, forecast: (s: GlobalArSeries) => forecastGlobalAr(m, s) };
+      }
+      const m = fitGlobalMlp(fitSet, { ...o, ...o.mlp });
+      return { rows: m.rows, log: m.log, forecast: (s: GlobalArSeries) => forecastGlobalMlp(m, s) };
+    });
     rows.push(models.reduce((a, m) => a + m.rows, 0));
     log = models.every((m) => m.log);
     return cut.map((c) => {
@@ -147,9 +183,9 @@ export function garRun(
       const s = { y: c.y, phase: phaseOf(c.n, period) };
       // One member: its forecast itself (no combination, bit for bit the single model).
       return models.length === 1
-        ? forecastGlobalAr(models[0] as (typeof models)[number], s)
+        ? (models[0] as (typeof models)[number]).forecast(s)
         : combineForecasts(
-            models.map((m) => forecastGlobalAr(m, s)),
+            models.map((m) => m.forecast(s)),
             combine,
           );
     });

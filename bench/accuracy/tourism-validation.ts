@@ -378,18 +378,33 @@ async function main(): Promise<void> {
     const factors = (c: IntervalCalibration, l: number) =>
       [...new Set(c.factors[l]?.map((v) => v.toFixed(2)))].join(" ");
     // Each global AR variant with the statistical components: weights, forecasts, the engine's calibration.
+    const engineIndex = garVariants.findIndex((v) => v.label === "global-ar(engine)");
     const garForecasts = garVariants.map((v, j) => {
       const run = garRuns[j] as GarRun;
-      const sub = componentSubset(fullResult, [...statIndexes, learnedMembers.length + j]);
+      // A variant beside global-ar(engine): both pooled components, the engine's first.
+      if (v.beside && engineIndex < 0)
+        throw new RangeError(`${v.label} needs global-ar(engine) among the variants`);
+      const pooled = v.beside ? [engineIndex, j] : [j];
+      const runs = pooled.map((k) => garRuns[k] as GarRun);
+      const sub = componentSubset(fullResult, [
+        ...statIndexes,
+        ...pooled.map((k) => learnedMembers.length + k),
+      ]);
       const lc = learnedCombination({
         ...input,
         results: [{ offset: 0, result: sub }],
-        externalAt: (_m, w, i) => run.external(w)(i),
+        externalAt: (m, w, i) => runs[m]?.external(w)(i),
         switching: false,
       });
-      const forecasts = forecastCombined(grid, set, lc.choices, lc.combination, LEVELS, true, {
-        [v.label]: run.final,
-      });
+      const forecasts = forecastCombined(
+        grid,
+        set,
+        lc.choices,
+        lc.combination,
+        LEVELS,
+        true,
+        Object.fromEntries(pooled.map((k, m) => [garVariants[k]?.label, runs[m]?.final])),
+      );
       const garSums = new SpreadSums(LEVELS, h, WINDOWS);
       for (const b of fullResult.backtests) {
         const f = lc.forecastOf(0, b);
@@ -400,7 +415,7 @@ async function main(): Promise<void> {
       const weights = lc.combination.components
         .map(
           (name, k) =>
-            `${name.startsWith("global-ar") ? "global-ar" : name} ${(lc.combination.weights[k] as number).toFixed(2)}`,
+            `${name.startsWith("global-ar") && !v.beside ? "global-ar" : name} ${(lc.combination.weights[k] as number).toFixed(2)}`,
         )
         .join(", ");
       notes.push(
@@ -650,6 +665,56 @@ function printGarRule(
       `| ${j.row}${j === winner ? " **wins**" : ""} | ${j.mape.toFixed(3)} | ${j.maseRatio.map((x) => x.toFixed(4)).join(" | ")} | ${j.wqlRel.toFixed(4)} | ${j.qualifies} |`,
     );
   console.log(winner ? `\nWinner: ${winner.row}` : "\nNo variant wins: the engine keeps its setting.");
+  printPeriodRule(periodNames, rowsSeen, reference, at);
+}
+
+/**
+ * The rule of bench/RESULTS.md ("Issue 14: better pooled models for the yearly and monthly MAPE gap"), on the means
+ * over the origins and against global-ar(engine): a variant passes if on every period its MAPE (pooled over the
+ * period's points) and MASE are not higher, on some period its MAPE is at least 1% lower, and on no period is its
+ * mean wQL more than 0.5% higher; among those that pass the least MAPE pooled over every period wins.
+ */
+function printPeriodRule(
+  periodNames: string[],
+  rowsSeen: string[],
+  reference: string,
+  at: (row: string, period: string) => GarCell[],
+): void {
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const mapeOf = (row: string, p: string) => mean(at(row, p).map((c) => c.mapeSum / c.mapePoints));
+  const pooledOf = (row: string) =>
+    mean(
+      (at(row, periodNames[0] as string) ?? []).map((_, o) => {
+        const cs = periodNames.map((p) => at(row, p)[o] as GarCell);
+        return cs.reduce((a, c) => a + c.mapeSum, 0) / cs.reduce((a, c) => a + c.mapePoints, 0);
+      }),
+    );
+  const ratio = (row: string, p: string, f: (c: GarCell) => number) =>
+    mean(at(row, p).map(f)) / mean(at(reference, p).map(f));
+  const judged = rowsSeen
+    .filter((r) => r !== reference && r.endsWith("engine calibration"))
+    .map((row) => {
+      const mape = periodNames.map((p) => mapeOf(row, p) / mapeOf(reference, p));
+      const mase = periodNames.map((p) => ratio(row, p, (c) => c.mase));
+      const wql = periodNames.map((p) => ratio(row, p, (c) => c.wql));
+      const passes =
+        mape.every((x) => x <= 1) &&
+        mase.every((x) => x <= 1) &&
+        mape.some((x) => x <= 0.99) &&
+        wql.every((x) => x <= 1.005);
+      return { row, mape, mase, wql, pooled: pooledOf(row), passes };
+    })
+    .sort((a, b) => a.pooled - b.pooled);
+  const winner = judged.find((j) => j.passes);
+  console.log(`\n### The per-period rule against ${reference} (ratios of the means over the origins)\n`);
+  console.log(
+    `| variant | ${periodNames.map((p) => `${p} MAPE / MASE / mean wQL ratio`).join(" | ")} | mean pooled MAPE | passes |\n|---|${periodNames.map(() => "---|").join("")}---|---|`,
+  );
+  const f = (x: number) => x.toFixed(4);
+  for (const j of judged)
+    console.log(
+      `| ${j.row}${j === winner ? " **wins**" : ""} | ${periodNames.map((_, i) => `${f(j.mape[i] as number)} / ${f(j.mase[i] as number)} / ${f(j.wql[i] as number)}`).join(" | ")} | ${j.pooled.toFixed(3)} (reference ${pooledOf(reference).toFixed(3)}) | ${j.passes} |`,
+    );
 }
 
 /**

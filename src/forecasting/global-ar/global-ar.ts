@@ -39,6 +39,12 @@ export interface GlobalArOptions {
   maxRows?: number;
   /** Sum every window's products one by one, without the log model's lagged-product shortcut (tests compare). */
   windowByWindow?: boolean;
+  /**
+   * The point forecast: "mean" (default) the fitted value plus the residuals' mean (log model: times the mean of
+   * their exponentials, the smearing estimate of the mean), "median" the fitted value plus the residuals' median
+   * (log model: the median in the series' units, the better point for relative errors such as MAPE).
+   */
+  point?: "mean" | "median";
 }
 
 /** One series as the model sees it: finite values, and the seasonal position of its first value. */
@@ -57,7 +63,10 @@ export interface GlobalArModel {
   coefficients: number[][];
   /** Per step ahead, per level: the quantile of the scaled (or log-scaled) residuals. */
   residualQuantiles: number[][];
-  /** Per step ahead: the mean residual (linear) or the mean of exp(residual) (log: the smearing factor). */
+  /**
+   * Per step ahead: the mean residual (linear) or the mean of exp(residual) (log: the smearing factor); with
+   * options.point "median", the median residual (linear) or its exponential (log).
+   */
   meanShift: number[];
   /** Windows the step-1 coefficients were fitted on. */
   rows: number;
@@ -80,6 +89,8 @@ function checkOptions(o: GlobalArOptions): void {
   if (!whole(o.recent, 0)) throw new RangeError(`recent must be a non-negative integer, got ${o.recent}`);
   if (!whole(o.minHistory, 1))
     throw new RangeError(`minHistory must be a positive integer, got ${o.minHistory}`);
+  if (o.point !== undefined && o.point !== "mean" && o.point !== "median")
+    throw new RangeError(`point must be "mean" or "median", got ${o.point}`);
   checkQuantileLevels(o.levels);
 }
 
@@ -197,7 +208,7 @@ function predict(x: Float64Array, b: ArrayLike<number>, lags: number, position: 
 }
 
 /** Type-7 sample quantile of sorted values. */
-function sortedQuantile(sorted: Float64Array, level: number): number {
+export function sortedQuantile(sorted: Float64Array, level: number): number {
   const at = level * (sorted.length - 1);
   const lo = Math.floor(at);
   const hi = Math.min(lo + 1, sorted.length - 1);
@@ -257,6 +268,53 @@ class LagProducts {
       for (let k = 0; k < horizon; k++) (xz[k] as Float64Array)[i] += runSum(lags - i + k, i);
     }
   }
+}
+
+/**
+ * The training windows of the pooled frame as matrices, for other pooled models fitted on the same windows and
+ * targets (global-mlp): the lag features of each window (x, rows × lags), its seasonal position (its one-hot
+ * column, 0 without a calendar) and its targets in the window's units (z, rows × horizon, NaN past the series'
+ * end). The same windows as fitGlobalAr sums (minHistory, recent, maxRows' stride, the log model's positivity).
+ */
+export interface PooledWindows {
+  rows: number;
+  x: Float64Array;
+  position: Int32Array;
+  z: Float64Array;
+  /** Whether the values are logs of the scaled values. */
+  log: boolean;
+}
+
+/** The windows fitGlobalAr trains on, as matrices (`o.ridge` is not read). */
+export function pooledWindows(series: readonly GlobalArSeries[], o: GlobalArOptions): PooledWindows {
+  checkOptions(o);
+  const { horizon: h, lags } = o;
+  const log = o.log && logApplies(series);
+  const prepared = series.map((s) => prepare(s, log, lags));
+  const stride = originStride(o, series);
+  const xs: number[] = [];
+  const positions: number[] = [];
+  const zs: number[] = [];
+  const x = new Float64Array(lags);
+  for (const s of prepared) {
+    const n = s.y.length;
+    const [from, to] = originRange(o, n, stride);
+    for (let t = from; t <= to; t += stride) {
+      if (!usableRow(o, s, t)) continue;
+      const scale = windowAt(o, s, t, x);
+      if (Number.isNaN(scale)) continue;
+      for (const v of x) xs.push(v);
+      positions.push(positionAt(o, s, t));
+      for (let k = 0; k < h; k++) zs.push(t + k < n ? targetAt(s, t + k, scale) : Number.NaN);
+    }
+  }
+  return {
+    rows: positions.length,
+    x: Float64Array.from(xs),
+    position: Int32Array.from(positions),
+    z: Float64Array.from(zs),
+    log,
+  };
 }
 
 /** Fits one pooled model over `series` (each at least one value; non-finite values are not allowed). */
@@ -464,6 +522,11 @@ function residualSummary(
     }
     const sorted = Float64Array.from(r).sort();
     residualQuantiles.push(o.levels.map((level) => sortedQuantile(sorted, level)));
+    if (o.point === "median") {
+      const median = sortedQuantile(sorted, 0.5);
+      meanShift.push(log ? Math.exp(median) : median);
+      continue;
+    }
     let m = 0;
     for (const e of r) m += log ? Math.exp(e) : e;
     meanShift.push(m / r.length);
@@ -477,24 +540,42 @@ function residualSummary(
  */
 export function forecastGlobalAr(model: GlobalArModel, s: GlobalArSeries): SeriesForecast {
   const o = model.options;
+  return forecastPooled(o, model.log, s, model.meanShift, model.residualQuantiles, (x, position) =>
+    model.coefficients.map((b) => predict(x, b, o.lags, position)),
+  );
+}
+
+/**
+ * The forecast of a pooled model in this frame (global-ar, global-mlp) from the fitted values `fitted(x, position)`
+ * of the window after the series (one per step, in the window's units), the per-step shift of the point forecast
+ * (meanShift's meaning) and the residual quantiles; NaNs for an empty series, zeros for an all-zero window.
+ */
+export function forecastPooled(
+  o: GlobalArOptions,
+  log: boolean,
+  s: GlobalArSeries,
+  meanShift: readonly number[],
+  residualQuantiles: readonly (readonly number[])[],
+  fitted: (x: Float64Array, position: number) => ArrayLike<number>,
+): SeriesForecast {
   const h = o.horizon;
   const mean = new Float64Array(h);
   const quantiles = o.levels.map(() => new Float64Array(h));
   if (s.y.length === 0)
     return { mean: mean.fill(Number.NaN), quantiles: quantiles.map((q) => q.fill(Number.NaN)) };
-  const prepared = prepare(s, model.log, 0);
+  const prepared = prepare(s, log, 0);
   const x = new Float64Array(o.lags);
   const scale = windowAt(o, prepared, s.y.length, x);
   if (Number.isNaN(scale)) return { mean, quantiles };
-  const position = positionAt(o, prepared, s.y.length);
+  const preds = fitted(x, positionAt(o, prepared, s.y.length));
   for (let k = 0; k < h; k++) {
-    const pred = predict(x, model.coefficients[k] as number[], o.lags, position);
-    const shift = model.meanShift[k] as number;
-    const q = model.residualQuantiles[k] as number[];
+    const pred = preds[k] as number;
+    const shift = meanShift[k] as number;
+    const q = residualQuantiles[k] as readonly number[];
     // The log model's scale is the log of the window's scale.
-    mean[k] = model.log ? Math.exp(scale + pred) * shift : scale * (pred + shift);
+    mean[k] = log ? Math.exp(scale + pred) * shift : scale * (pred + shift);
     quantiles.forEach((out, l) => {
-      out[k] = model.log ? Math.exp(scale + pred + (q[l] as number)) : scale * (pred + (q[l] as number));
+      out[k] = log ? Math.exp(scale + pred + (q[l] as number)) : scale * (pred + (q[l] as number));
     });
   }
   return { mean, quantiles };

@@ -244,4 +244,21 @@ describe("fitGlobalAr / forecastGlobalAr", () => {
     assert.throws(() => fitGlobalAr(series, { ...BASE, scalePoints: 3 }), /scalePoints/);
     assert.throws(() => fitGlobalAr(series, { ...BASE, levels: [1] }), /quantile level/);
   });
+
+  test("point median: the log model's point is the median growth of the windows, the default its mean", () => {
+    // One lag scaled by itself: an intercept per step, fitted to the mean of the windows' log growth; 19 windows
+    // of each of 5 series growing 1, 2, 3, 4 and 50% a step: the median window grows 3%.
+    const series: GlobalArSeries[] = [0.01, 0.02, 0.03, 0.04, 0.5].map((g, i) => ({
+      y: Float64Array.from({ length: 20 }, (_, t) => (10 + i) * (1 + g) ** t),
+      phase: 0,
+    }));
+    const o = { ...BASE, lags: 1, scalePoints: 1, minHistory: 1, log: true, horizon: 1 };
+    const s = series[0] as GlobalArSeries;
+    const last = s.y[19] as number;
+    const median = forecastGlobalAr(fitGlobalAr(series, { ...o, point: "median" }), s).mean[0] as number;
+    close(median / last, 1.03, 1e-12, "median point");
+    const mean = forecastGlobalAr(fitGlobalAr(series, o), s).mean[0] as number;
+    assert.ok(mean / last > 1.1, `the mean point ${mean / last} is pulled up by the 50% series`);
+    assert.throws(() => fitGlobalAr(series, { ...o, point: "mode" as "mean" }), RangeError);
+  });
 });

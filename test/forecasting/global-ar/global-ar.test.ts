@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
   fitGlobalAr,
+  fitPart,
   forecastGlobalAr,
   type GlobalArOptions,
   type GlobalArSeries,
@@ -231,6 +232,57 @@ describe("fitGlobalAr / forecastGlobalAr", () => {
           );
       }
     }
+  });
+
+  test("a fit on the latest origins reads only their windows: it equals an all-origins fit on those parts", () => {
+    // Seasonal positive series in several phases; minHistory above lags, so the part keeps minHistory values.
+    const rng = createRng(5);
+    const series = Array.from({ length: 12 }, (_, i) => ({
+      y: Float64Array.from(
+        { length: 70 + 5 * i },
+        (_, t) =>
+          (30 + 7 * i) *
+          (1 + 0.3 * Math.sin((2 * Math.PI * (t + i)) / 4)) *
+          Math.exp(0.05 * standardNormal(rng)),
+      ),
+      phase: i % 4,
+    }));
+    const options = {
+      ...BASE,
+      horizon: 3,
+      period: 4,
+      lags: 5,
+      scalePoints: 4,
+      minHistory: 7,
+      log: true,
+      calendar: true,
+      ridge: 0.01,
+      recent: 20,
+    };
+    for (const maxRows of [undefined, 100]) {
+      const o = { ...options, ...(maxRows ? { maxRows } : {}) };
+      // Each series' last recent + max(lags, minHistory) values, in the phase of their first one.
+      const parts = series.map((s) => fitPart(o, s));
+      parts.forEach((p, i) => {
+        const start = (series[i] as GlobalArSeries).y.length - 27;
+        assert.equal(p.y.length, 27);
+        assert.equal(p.y[0], (series[i] as GlobalArSeries).y[start]);
+        assert.equal(p.phase, ((series[i] as GlobalArSeries).phase + start) % 4);
+      });
+      // The reference: every origin of those parts (recent 0 reads whole series, so nothing is cut), with the
+      // first origin after max(lags, minHistory) values as the recent fit has it.
+      const recentFit = fitGlobalAr(series, o);
+      const reference = fitGlobalAr(parts, { ...o, recent: 0, minHistory: 7 });
+      assert.equal(recentFit.rows, maxRows ? 12 * 7 : 12 * 20);
+      assert.deepEqual(
+        { ...recentFit, options: undefined },
+        { ...reference, options: undefined },
+        `maxRows ${maxRows}`,
+      );
+    }
+    // No recent origins to keep to: the whole series.
+    const whole = series[0] as GlobalArSeries;
+    assert.equal(fitPart({ ...options, recent: 0 }, whole), whole);
   });
 
   test("quantiles are ordered and the options are checked", () => {

@@ -9,22 +9,9 @@ import {
 } from "../../../src/forecasting/global-ar/global-ar.js";
 import { cholesky, choleskySolve } from "../../../src/forecasting/global-ar/linear-solve.js";
 import { createRng, standardNormal } from "../../../src/forecasting/rng.js";
+import { close, homogeneousAr2, PLAIN } from "./fixtures.js";
 
-const close = (a: number, b: number, tol: number, what = "") =>
-  assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b} (tolerance ${tol})`);
-
-const BASE: GlobalArOptions = {
-  horizon: 2,
-  period: 1,
-  lags: 2,
-  scalePoints: 2,
-  log: false,
-  calendar: false,
-  ridge: 0,
-  recent: 0,
-  minHistory: 2,
-  levels: [0.1, 0.5, 0.9],
-};
+const BASE: GlobalArOptions = { ...PLAIN, horizon: 2, lags: 2, scalePoints: 2, log: false, minHistory: 2 };
 
 describe("Cholesky solve", () => {
   test("factorises [[4, 2], [2, 3]] as [[2, 0], [1, √2]] and solves it", () => {
@@ -44,31 +31,6 @@ describe("Cholesky solve", () => {
     assert.equal(cholesky(Float64Array.from([1, 2, 2, 1]), 2), undefined);
   });
 });
-
-/**
- * Series following y_t = φ1·y_{t−1} + φ2·y_{t−2} + σ·s_t·ε_t, s_t the mean of the last two values: in the scaled
- * space of a window of two values the model is exactly linear with homoscedastic noise, whatever the series' level.
- */
-function homogeneousAr2(
-  phi1: number,
-  phi2: number,
-  sigma: number,
-  count: number,
-  n: number,
-): GlobalArSeries[] {
-  const rng = createRng(7);
-  return Array.from({ length: count }, (_, i) => {
-    const y = new Float64Array(n);
-    const level = 10 * (i + 1);
-    y[0] = level;
-    y[1] = level * 1.01;
-    for (let t = 2; t < n; t++) {
-      const s = ((y[t - 1] as number) + (y[t - 2] as number)) / 2;
-      y[t] = phi1 * (y[t - 1] as number) + phi2 * (y[t - 2] as number) + sigma * s * standardNormal(rng);
-    }
-    return { y, phase: 0 };
-  });
-}
 
 describe("fitGlobalAr / forecastGlobalAr", () => {
   test("recovers a pooled AR(2): its one- and two-step forecasts and its noise quantiles", () => {

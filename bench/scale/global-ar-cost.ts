@@ -10,38 +10,14 @@
  */
 import os from "node:os";
 import { isGlobalArEnsemble } from "../../src/forecasting/global-ar/ensemble.js";
-import type { PreparedSeries, SeriesSet } from "../../src/forecasting/series-set.js";
 import { packSeriesSet } from "../../src/jobs/series-transfer.js";
 import { backtestGlobalAr, fitGlobalArModel } from "../../src/jobs/worker-tasks.js";
-import { dailySeries } from "../e2e/daily-data.js";
+import { dailySet } from "../e2e/daily-data.js";
 
-const DAY = 86_400_000;
 const DAYS = 386;
 const HORIZON = 14;
 const LEVELS = [0.1, 0.5, 0.9];
 const sizes = (process.argv[2] ?? "500,5000,20000").split(",").map(Number);
-
-function dailySet(n: number): SeriesSet {
-  const series: PreparedSeries[] = dailySeries(n, DAYS).map((v, i) => ({
-    key: [`item_${i}`],
-    timestamps: Float64Array.from({ length: DAYS + HORIZON }, (_, d) => Date.UTC(2024, 0, 1) + d * DAY),
-    target: Float64Array.from(v),
-    related: [],
-    metadata: new Float64Array(0),
-    holidays: [],
-  }));
-  return {
-    frequency: "D",
-    period: 7,
-    horizon: HORIZON,
-    keyNames: ["item_id"],
-    relatedNames: [],
-    metadataNames: [],
-    metadataLevels: [],
-    holidayCountries: [],
-    series,
-  };
-}
 
 console.log(
   `machine: ${os.cpus().length} cores, load ${os.loadavg()[0]?.toFixed(1)}; node ${process.version}`,
@@ -53,7 +29,7 @@ console.log("|---|---|---|---|---|---|---|");
 for (const n of sizes) {
   // The unpacked set stays referenced until the fits are done: freed, its buffers would be reused by the fits'
   // allocations, and the peak RSS would no longer show what the fits add.
-  const unpacked = dailySet(n);
+  const unpacked = dailySet(n, DAYS, HORIZON);
   const set = await packSeriesSet(unpacked);
   (globalThis as { gc?: () => void }).gc?.();
   const rssBefore = process.memoryUsage().rss / 2 ** 20;

@@ -11,38 +11,12 @@ import { createHash } from "node:crypto";
 import { bridgeGaps } from "../../src/forecasting/auto/members.js";
 import { isGlobalArEnsemble } from "../../src/forecasting/global-ar/ensemble.js";
 import { fitGlobalArSet, forecastGlobalArSet } from "../../src/forecasting/global-ar/index.js";
-import type { PreparedSeries, SeriesSet } from "../../src/forecasting/series-set.js";
+import type { SeriesSet } from "../../src/forecasting/series-set.js";
 import { loadTourism, tourismDir } from "../accuracy/tourism-data.js";
-import { dailySeries } from "../e2e/daily-data.js";
+import { dailySet, targetSet } from "../e2e/daily-data.js";
 
 const LEVELS = [0.1, 0.5, 0.9];
-const DAY = 86_400_000;
 const FREQUENCY: Record<string, string> = { MONTHLY: "M", QUARTERLY: "3M", YEARLY: "Y" };
-
-function set(frequency: string, period: number, horizon: number, values: Float64Array[]): SeriesSet {
-  const series: PreparedSeries[] = values.map((v, i) => ({
-    key: [`s${i}`],
-    // Month-start steps for the calendar periods; days for daily data.
-    timestamps: Float64Array.from({ length: v.length + horizon }, (_, t) =>
-      frequency === "D" ? Date.UTC(2024, 0, 1) + t * DAY : Date.UTC(2000, (i % 12) + t, 1),
-    ),
-    target: v,
-    related: [],
-    metadata: new Float64Array(0),
-    holidays: [],
-  }));
-  return {
-    frequency,
-    period,
-    horizon,
-    keyNames: ["item_id"],
-    relatedNames: [],
-    metadataNames: [],
-    metadataLevels: [],
-    holidayCountries: [],
-    series,
-  };
-}
 
 function digest(s: SeriesSet, cutoffs: readonly number[]): string {
   const hash = createHash("sha256");
@@ -62,22 +36,19 @@ const all = loadTourism(tourismDir());
 for (const period of ["MONTHLY", "QUARTERLY", "YEARLY"]) {
   const series = all.filter((s) => s.period === period);
   const { h, frequency } = series[0] as (typeof series)[number];
-  const s = set(
+  // Month-start steps, each series starting in its own month.
+  const s = targetSet(
     FREQUENCY[period] as string,
     frequency,
     h,
     series.map((x) => x.train),
+    (i, t) => Date.UTC(2000, (i % 12) + t, 1),
   );
   console.log(`tourism ${period.toLowerCase()}: ${digest(s, [0, h, 2 * h, 3 * h])}`);
 }
 // 5,000 series: more candidate windows than MAX_GLOBAL_AR_ROWS for the members on 3 and 4 horizons (thinned).
 const n = Number(process.argv[2] ?? 5000);
-const daily = set(
-  "D",
-  7,
-  14,
-  dailySeries(n, 386).map((v) => Float64Array.from(v)),
-);
+const daily = dailySet(n, 386, 14);
 console.log(`daily ${n} × 386: ${digest(daily, [0, 14, 28, 42])}`);
 // The same daily series with their intermittent ones left out: positive enough for the log model.
 const positive = daily.series.filter((x) => x.target.every((v) => v > 0));

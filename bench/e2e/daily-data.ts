@@ -1,7 +1,8 @@
 // Generated daily demand for the issue-14 benches (daily-accuracy.ts, bench/scale/global-ar-cost.ts),
 // heterogeneous on purpose (not weekly-demand.ts's sine): levels from 0.5 to 400 units a day, a weekly profile of
 // its own per item, a slow multiplicative random walk of the level, a fifth of the items intermittent (Poisson
-// counts around a level under 3), the rest with 15% noise. Deterministic (a seeded generator).
+// counts around a level under 3), the rest with 15% noise. Deterministic (a seeded generator). targetSet makes
+// the engine's SeriesSet of any targets (also for global-ar-digest.ts and test/jobs/global-ar-tasks.test.ts).
 
 import { createRng, standardNormal } from "../../src/forecasting/rng.js";
 import type { PreparedSeries, SeriesSet } from "../../src/forecasting/series-set.js";

@@ -30,7 +30,7 @@ import {
   type ForecastClient,
   type OptimizationMetric,
 } from "@aws-sdk/client-forecast";
-import { type ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
+import type { ForecastqueryClient } from "@aws-sdk/client-forecastquery";
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import {
   competitionMase,
@@ -45,6 +45,7 @@ import {
   startHarness,
   untilActive,
 } from "../../test/e2e/harness.js";
+import { queryEach } from "../e2e/holdout-query.js";
 import { emptyHoldoutCell, scoreHoldout } from "./holdout-score.js";
 import { loadTourism, parseCsv, type Series, tourismDir } from "./tourism-data.js";
 
@@ -211,25 +212,17 @@ async function runService(
   );
   lap("forecast");
   const forecasts = new Map<string, QueriedForecast>();
-  let next = 0;
-  // A few queries in flight at once, as a client reading a forecast would.
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < series.length) {
-        const s = series[next++] as Series;
-        const answer = await query.send(
-          new QueryForecastCommand({ ForecastArn, Filters: { item_id: s.name } }),
-        );
-        const p = answer.Forecast?.Predictions ?? {};
-        const mean = (p.mean ?? []).map((d) => d.Value as number);
-        const p50 = (p.p50 ?? []).map((d) => d.Value as number);
-        const p10 = (p.p10 ?? []).map((d) => d.Value as number);
-        const p90 = (p.p90 ?? []).map((d) => d.Value as number);
-        if ([mean, p10, p50, p90].some((f) => f.length !== s.h))
-          throw new Error(`${s.name}: ${mean.length} mean and ${p50.length} p50 points, expected ${s.h}`);
-        forecasts.set(s.name, { mean, p10, p50, p90 });
-      }
-    }),
+  await queryEach(
+    query,
+    ForecastArn as string,
+    series,
+    (s) => ({ item_id: s.name }),
+    (s, p) => {
+      const [mean, p10, p50, p90] = ["mean", "p10", "p50", "p90"].map((t) => p[t] ?? []) as number[][];
+      if ([mean, p10, p50, p90].some((f) => f?.length !== s.h))
+        throw new Error(`${s.name}: ${mean?.length} mean and ${p50?.length} p50 points, expected ${s.h}`);
+      forecasts.set(s.name, { mean, p10, p50, p90 } as QueriedForecast);
+    },
   );
   lap("query");
   // Diagnostic only (not part of the API): which member each series got, from the in-process store.

@@ -16,7 +16,6 @@
 // default AverageWeightedQuantileLoss).
 
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -31,14 +30,11 @@ import {
   type ForecastClient,
   type OptimizationMetric,
 } from "@aws-sdk/client-forecast";
-import { type ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
+import type { ForecastqueryClient } from "@aws-sdk/client-forecastquery";
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import {
-  competitionMase,
-  intervalHits,
   paperMase,
   percentErrorSum,
-  pinballSum,
   pooledMape,
 } from "../../src/forecasting/competition-metrics.js";
 import { mase, smape } from "../../src/forecasting/metrics.js";
@@ -49,6 +45,8 @@ import {
   startHarness,
   untilActive,
 } from "../../test/e2e/harness.js";
+import { queryEach } from "../e2e/holdout-query.js";
+import { emptyHoldoutCell, scoreHoldout } from "./holdout-score.js";
 import {
   NBEATS_G_POOLED_MAPE,
   NBEATS_ROWS,
@@ -56,7 +54,7 @@ import {
   type PublishedRow,
   type TourismPeriod,
 } from "./published-rows.js";
-import { tourismDir } from "./tourism-data.js";
+import { loadTourism, parseCsv, type Series, tourismDir } from "./tourism-data.js";
 
 const R_INSTALL = "apt-get install -y r-base-core r-cran-forecast";
 const R_SCRIPT = path.resolve(
@@ -71,6 +69,7 @@ const R_LABEL: Record<string, string> = {
   snaive: "R snaive",
 };
 const FORECAST_TYPES = ["0.1", "0.5", "0.9", "mean"];
+const LEVELS = [0.1, 0.5, 0.9];
 /** The OptimizationMetric a user would ask CreateAutoPredictor for (unset: none sent, the default). */
 const OPTIMIZATION_METRIC = process.env.OPTIMIZATION_METRIC as OptimizationMetric | undefined;
 
@@ -81,16 +80,6 @@ interface QueriedForecast {
   p90: number[];
 }
 const BUCKET = "tourism";
-
-interface Series {
-  sn: string;
-  period: string;
-  /** Seasonal period: 12, 4 or 1. */
-  freq: number;
-  h: number;
-  train: number[];
-  test: number[];
-}
 
 /** The Amazon frequency of each period and how many months one step spans (for the synthetic calendar). */
 const PERIODS: Record<string, { frequency: string; months: number; label: string }> = {
@@ -105,39 +94,6 @@ const PERIODS: Record<string, { frequency: string; months: number; label: string
  */
 const END_MONTH_INDEX = 2019 * 12 + 11;
 
-function parseCsv(text: string): string[][] {
-  return text
-    .trim()
-    .split(/\r?\n/)
-    .map((line) => line.split(",").map((cell) => cell.replace(/^"|"$/g, "")));
-}
-
-function loadTourism(dir: string): Series[] {
-  const info = parseCsv(readFileSync(path.join(dir, "tourism-info.csv"), "utf8")).slice(1);
-  const rows = parseCsv(readFileSync(path.join(dir, "tourism-long.csv"), "utf8")).slice(1);
-  const values = new Map<string, { train: number[]; test: number[] }>();
-  for (const [sn, split, t, y] of rows) {
-    let entry = values.get(sn as string);
-    if (!entry) {
-      entry = { train: [], test: [] };
-      values.set(sn as string, entry);
-    }
-    (split === "train" ? entry.train : entry.test)[Number(t) - 1] = Number(y);
-  }
-  return info.map(([sn, period, , h, freq]) => {
-    const entry = values.get(sn as string);
-    if (!entry) throw new Error(`no values for ${sn}`);
-    return {
-      sn: sn as string,
-      period: period as string,
-      freq: Number(freq),
-      h: Number(h),
-      train: entry.train.filter((v) => v !== undefined),
-      test: entry.test.filter((v) => v !== undefined).slice(0, Number(h)),
-    };
-  });
-}
-
 /** The date of step `i` of a series of `n` steps that ends at the common end (yyyy-MM-dd). */
 function stepDate(i: number, n: number, months: number): string {
   // The step holding the end month starts at a multiple of `months` from year 0: Oct 2019 for quarters, Jan for years.
@@ -150,7 +106,7 @@ function trainCsv(series: readonly Series[], months: number): string {
   const lines = ["item_id,timestamp,target_value"];
   for (const s of series) {
     s.train.forEach((y, i) => {
-      lines.push(`${s.sn},${stepDate(i, s.train.length, months)},${y}`);
+      lines.push(`${s.name},${stepDate(i, s.train.length, months)},${y}`);
     });
   }
   return `${lines.join("\n")}\n`;
@@ -263,25 +219,17 @@ async function runService(
   );
   lap("forecast");
   const forecasts = new Map<string, QueriedForecast>();
-  let next = 0;
-  // A few queries in flight at once, as a client reading a forecast would.
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < series.length) {
-        const s = series[next++] as Series;
-        const answer = await query.send(
-          new QueryForecastCommand({ ForecastArn, Filters: { item_id: s.sn } }),
-        );
-        const p = answer.Forecast?.Predictions ?? {};
-        const mean = (p.mean ?? []).map((d) => d.Value as number);
-        const p50 = (p.p50 ?? []).map((d) => d.Value as number);
-        const p10 = (p.p10 ?? []).map((d) => d.Value as number);
-        const p90 = (p.p90 ?? []).map((d) => d.Value as number);
-        if ([mean, p10, p50, p90].some((f) => f.length !== s.h))
-          throw new Error(`${s.sn}: ${mean.length} mean and ${p50.length} p50 points, expected ${s.h}`);
-        forecasts.set(s.sn, { mean, p10, p50, p90 });
-      }
-    }),
+  await queryEach(
+    query,
+    ForecastArn as string,
+    series,
+    (s) => ({ item_id: s.name }),
+    (s, p) => {
+      const [mean, p10, p50, p90] = ["mean", "p10", "p50", "p90"].map((t) => p[t] ?? []) as number[][];
+      if ([mean, p10, p50, p90].some((f) => f?.length !== s.h))
+        throw new Error(`${s.name}: ${mean?.length} mean and ${p50?.length} p50 points, expected ${s.h}`);
+      forecasts.set(s.name, { mean, p10, p50, p90 } as QueriedForecast);
+    },
   );
   lap("query");
   // Diagnostic only (not part of the API): which member each series got, from the in-process store.
@@ -333,7 +281,7 @@ async function runR(series: readonly Series[], dir: string, cores: number): Prom
   const input = path.join(dir, "series.csv");
   const output = path.join(dir, "r-forecasts.csv");
   const timings = path.join(dir, "r-timings.csv");
-  const lines = ["sn,freq,h,y", ...series.map((s) => `${s.sn},${s.freq},${s.h},${s.train.join(";")}`)];
+  const lines = ["sn,freq,h,y", ...series.map((s) => `${s.name},${s.frequency},${s.h},${s.train.join(";")}`)];
   await fs.writeFile(input, `${lines.join("\n")}\n`);
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn("Rscript", [R_SCRIPT, input, output, timings, R_METHODS.join(","), String(cores)], {
@@ -372,8 +320,8 @@ function score(
   let s = 0;
   for (const x of series) {
     const f = forecastOf(x);
-    if (!f || f.length !== x.h) throw new Error(`no forecast of ${x.sn}`);
-    m += mase(x.test, f, x.train, x.freq);
+    if (!f || f.length !== x.h) throw new Error(`no forecast of ${x.name}`);
+    m += mase(x.test, f, x.train, x.frequency);
     s += smape(x.test, f);
   }
   return { mase: m / series.length, smape: s / series.length };
@@ -400,47 +348,27 @@ function printPaperMetrics(
   // The quantiles as a user gets them: points where they cross, p10 is negative (the data is positive) or p10 = p90.
   const odd: string[] = [];
   for (const p of periods) {
-    const oddCount = [0, 0, 0];
     const series = byPeriod.get(p) as Series[];
-    let maseSum = 0;
+    const cell = emptyHoldoutCell(LEVELS);
     let maseWholeSum = 0;
-    let smapeSum = 0;
-    let volume = 0;
-    let hits = 0;
-    let low = 0;
-    let high = 0;
-    let points = 0;
-    const pinball = [0, 0, 0];
-    const mapeParts: ReturnType<typeof percentErrorSum>[] = [];
     for (const s of series) {
-      const f = run.get(p)?.forecasts.get(s.sn) as QueriedForecast;
-      maseSum += competitionMase(s.test, f.mean, s.train, s.freq);
-      maseWholeSum += paperMase(s.test, f.mean, s.train, s.freq);
-      smapeSum += smape(s.test, f.mean);
-      mapeParts.push(percentErrorSum(s.test, f.mean));
-      [f.p10, f.p50, f.p90].forEach((q, k) => {
-        pinball[k] = (pinball[k] as number) + pinballSum(s.test, q, [0.1, 0.5, 0.9][k] as number);
-      });
-      volume += s.test.reduce((a, y) => a + Math.abs(y), 0);
-      hits += intervalHits(s.test, f.p10, f.p90);
-      s.test.forEach((y, t) => {
-        if (y < (f.p10[t] as number)) low++;
-        if (y > (f.p90[t] as number)) high++;
-        const [lo, mid, hi] = [f.p10[t], f.p50[t], f.p90[t]] as [number, number, number];
-        if (lo > mid || mid > hi) oddCount[0]++;
-        if (lo < 0) oddCount[1]++;
-        if (hi - lo <= 1e-9 * Math.max(1, Math.abs(mid))) oddCount[2]++;
-      });
-      points += s.test.length;
+      const f = run.get(p)?.forecasts.get(s.name) as QueriedForecast;
+      const forecast = {
+        mean: Float64Array.from(f.mean),
+        quantiles: [f.p10, f.p50, f.p90].map((q) => Float64Array.from(q)),
+      };
+      scoreHoldout(cell, s.test, s.train, s.frequency, forecast, LEVELS);
+      maseWholeSum += paperMase(s.test, f.mean, s.train, s.frequency);
     }
-    allMape.push(...mapeParts);
-    odd.push(`${PERIODS[p]?.label} ${oddCount.join(" / ")} of ${points}`);
-    const wql = pinball.map((l) => l / volume);
+    allMape.push(...cell.mape);
+    const { points } = cell;
+    odd.push(`${PERIODS[p]?.label} ${cell.crossed} / ${cell.negative} / ${cell.zeroWidth} of ${points}`);
+    const wql = cell.pinball.map((l) => l / cell.volume);
     console.log(
-      `| ${PERIODS[p]?.label} | ${(maseSum / series.length).toFixed(3)} | ${(maseWholeSum / series.length).toFixed(3)} | ` +
-        `${pooledMape(mapeParts).toFixed(2)} | ${(smapeSum / series.length).toFixed(2)} | ` +
+      `| ${PERIODS[p]?.label} | ${(cell.mase / cell.maseCount).toFixed(3)} | ${(maseWholeSum / series.length).toFixed(3)} | ` +
+        `${pooledMape(cell.mape).toFixed(2)} | ${(cell.smape / cell.count).toFixed(2)} | ` +
         `${wql.map((w) => w.toFixed(4)).join(" | ")} | ${(wql.reduce((a, b) => a + b, 0) / 3).toFixed(4)} | ` +
-        `${((100 * hits) / points).toFixed(1)}% | ${((100 * low) / points).toFixed(1)}% | ${((100 * high) / points).toFixed(1)}% |`,
+        `${((100 * cell.hits) / points).toFixed(1)}% | ${((100 * cell.low) / points).toFixed(1)}% | ${((100 * cell.high) / points).toFixed(1)}% |`,
     );
   }
   console.log(
@@ -464,7 +392,7 @@ function printPublishedComparison(
     return rows.map((r) => {
       const parts = series.map((s) => percentErrorSum(s.test, r.forecastOf(s) as number[]));
       const mase = series.reduce(
-        (sum, s) => sum + paperMase(s.test, r.forecastOf(s) as number[], s.train, s.freq),
+        (sum, s) => sum + paperMase(s.test, r.forecastOf(s) as number[], s.train, s.frequency),
         0,
       );
       return { parts, mape: pooledMape(parts), mase: mase / series.length };
@@ -582,12 +510,12 @@ async function main(): Promise<void> {
     }
   }
   const rows: { name: string; forecastOf: (s: Series) => number[] | undefined }[] = [
-    { name: "AutoPredictor (mean)", forecastOf: (s) => first.get(s.period)?.forecasts.get(s.sn)?.mean },
-    { name: "AutoPredictor (p50)", forecastOf: (s) => first.get(s.period)?.forecasts.get(s.sn)?.p50 },
+    { name: "AutoPredictor (mean)", forecastOf: (s) => first.get(s.period)?.forecasts.get(s.name)?.mean },
+    { name: "AutoPredictor (p50)", forecastOf: (s) => first.get(s.period)?.forecasts.get(s.name)?.p50 },
     ...(rRun
       ? R_METHODS.map((m) => ({
           name: R_LABEL[m] as string,
-          forecastOf: (s: Series) => rRun?.forecasts.get(m)?.get(s.sn),
+          forecastOf: (s: Series) => rRun?.forecasts.get(m)?.get(s.name),
         }))
       : []),
   ];

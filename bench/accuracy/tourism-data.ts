@@ -51,3 +51,13 @@ export function loadTourism(dir: string): Series[] {
     };
   });
 }
+
+/**
+ * The validation split of a series at `origin` (1, 2, …): the h points ending (origin − 1)·h before the train
+ * part's end are held out, `history` is what comes before them. The test part is not read. Origin 1 is the
+ * validation split of bench/accuracy/README.md; tourism-members.ts's backtest windows are origins 1, 2, 3.
+ */
+export function validationSplit(s: Series, origin: number): { history: Float64Array; actual: Float64Array } {
+  const end = s.train.length - (origin - 1) * s.h;
+  return { history: s.train.subarray(0, end - s.h), actual: s.train.subarray(end - s.h, end) };
+}

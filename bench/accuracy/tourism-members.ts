@@ -10,19 +10,12 @@
 //   WINDOWS      backtest windows of h points before the test part, for the learned weights (default 3)
 
 import { combineForecasts } from "../../src/forecasting/combination.js";
-import {
-  competitionMase,
-  intervalHits,
-  type PercentErrorSum,
-  percentErrorSum,
-  pinballSum,
-  pooledMape,
-} from "../../src/forecasting/competition-metrics.js";
+import { pinballSum, pooledMape } from "../../src/forecasting/competition-metrics.js";
 import { createMember, loadMembers, type MemberName } from "../../src/forecasting/members.js";
-import { smape } from "../../src/forecasting/metrics.js";
 import { enforceMonotoneQuantiles, type SeriesForecast } from "../../src/forecasting/model.js";
+import { emptyHoldoutCell, type HoldoutCell, scoreHoldout } from "./holdout-score.js";
 import { learnSimplexWeights } from "./learned-weights.js";
-import { loadTourism, type Series, tourismDir } from "./tourism-data.js";
+import { loadTourism, type Series, tourismDir, validationSplit } from "./tourism-data.js";
 
 const LEVELS = [0.1, 0.5, 0.9];
 const ALL_MEMBERS: MemberName[] = [
@@ -53,42 +46,10 @@ interface Window {
   readonly forecasts: Map<string, SeriesForecast>;
 }
 
-interface Cell {
-  mase: number;
-  smape: number;
-  count: number;
-  mape: PercentErrorSum[];
-  pinball: number[];
-  volume: number;
-  hits: number;
-  points: number;
-}
-
-function emptyCell(): Cell {
-  return {
-    mase: 0,
-    smape: 0,
-    count: 0,
-    mape: [],
-    pinball: LEVELS.map(() => 0),
-    volume: 0,
-    hits: 0,
-    points: 0,
-  };
-}
-
-function score(cell: Cell, s: Series, f: SeriesForecast): void {
-  cell.mase += competitionMase(s.test, f.mean, s.train, s.frequency);
-  cell.smape += smape(s.test, f.mean);
-  cell.count++;
-  cell.mape.push(percentErrorSum(s.test, f.mean));
-  LEVELS.forEach((tau, k) => {
-    cell.pinball[k] += pinballSum(s.test, f.quantiles[k], tau);
-  });
-  for (let t = 0; t < s.h; t++) cell.volume += Math.abs(s.test[t]);
-  cell.hits += intervalHits(s.test, f.quantiles[0], f.quantiles[2]);
-  cell.points += s.h;
-}
+type Cell = HoldoutCell;
+const emptyCell = (): Cell => emptyHoldoutCell(LEVELS);
+const score = (cell: Cell, s: Series, f: SeriesForecast): void =>
+  scoreHoldout(cell, s.test, s.train, s.frequency, f, LEVELS);
 
 function weightedCombination(parts: SeriesForecast[], weights: Float64Array): SeriesForecast {
   const h = parts[0].mean.length;
@@ -148,10 +109,9 @@ async function main(): Promise<void> {
   for (const s of series) {
     const windows: Window[] = [];
     for (let w = 0; w <= windowsWanted; w++) {
-      const end = s.train.length - w * s.h;
-      if (w > 0 && end < MIN_BACKTEST_HISTORY) break;
-      const history = s.train.subarray(0, end);
-      const actual = w === 0 ? s.test : s.train.subarray(end, end + s.h);
+      // Window w > 0 is the validation split at origin w.
+      const { history, actual } = w === 0 ? { history: s.train, actual: s.test } : validationSplit(s, w);
+      if (w > 0 && history.length < MIN_BACKTEST_HISTORY) break;
       const forecasts = new Map<string, SeriesForecast>();
       for (const { name, model } of members) {
         const start = process.hrtime.bigint();
@@ -359,7 +319,7 @@ async function main(): Promise<void> {
       const learned = combos.find((x) => x.name === row)?.how.startsWith("learned");
       const label = row === CHOSEN ? `${row}: ${chosen.get(period)}` : row;
       console.log(
-        `| ${label} | ${(b.sum / b.count).toFixed(3)}${learned ? " (in-sample)" : ""} | ${(c.mase / c.count).toFixed(3)} | ${pooledMape(c.mape).toFixed(2)} | ` +
+        `| ${label} | ${(b.sum / b.count).toFixed(3)}${learned ? " (in-sample)" : ""} | ${(c.mase / c.maseCount).toFixed(3)} | ${pooledMape(c.mape).toFixed(2)} | ` +
           `${(c.smape / c.count).toFixed(2)} | ${wql.map((v) => v.toFixed(4)).join(" | ")} | ${meanWql.toFixed(4)} | ` +
           `${((100 * c.hits) / c.points).toFixed(1)}% |`,
       );

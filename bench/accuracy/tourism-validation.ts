@@ -42,16 +42,8 @@ import {
   INTERVAL_CALIBRATION,
   LEARNED_MEMBERS,
 } from "../../src/forecasting/auto/members.js";
-import {
-  competitionMase,
-  intervalHits,
-  type PercentErrorSum,
-  percentErrorSum,
-  pinballSum,
-  pooledMape,
-} from "../../src/forecasting/competition-metrics.js";
+import { intervalHits, pooledMape } from "../../src/forecasting/competition-metrics.js";
 import { loadMembers, type MemberName } from "../../src/forecasting/members.js";
-import { smape } from "../../src/forecasting/metrics.js";
 import {
   clampNonNegative,
   enforceMonotoneQuantiles,
@@ -59,6 +51,7 @@ import {
 } from "../../src/forecasting/model.js";
 import type { PreparedSeries } from "../../src/forecasting/series-set.js";
 import { componentSubset, type GarRun, garRun, garVariantsFromEnv } from "./global-ar-variants.js";
+import { emptyHoldoutCell, type HoldoutCell, scoreHoldout } from "./holdout-score.js";
 import {
   type BacktestPoint,
   POINT_CANDIDATES,
@@ -66,7 +59,7 @@ import {
   printPointRule,
 } from "./mape-point-variants.js";
 import { ResidualQuantiles, residualLevels, seriesScale } from "./residual-intervals.js";
-import { loadTourism, type Series, tourismDir } from "./tourism-data.js";
+import { loadTourism, type Series, tourismDir, validationSplit } from "./tourism-data.js";
 import { ObjectiveComparison } from "./validation-objectives.js";
 
 const LEVELS = [0.1, 0.5, 0.9];
@@ -74,73 +67,10 @@ const WINDOWS = 3;
 const SWITCH_TO: MemberName[] = ["npts", "snaive"];
 const DAY = 86_400_000;
 
-interface Cell {
-  mase: number;
-  maseCount: number;
-  smape: number;
-  count: number;
-  mape: PercentErrorSum[];
-  pinball: number[];
-  volume: number;
-  hits: number;
-  /** Points below p10 and above p90. */
-  low: number;
-  high: number;
-  points: number;
-  /** Points where the quantiles cross (p10 > p50 or p50 > p90), p10 is negative, or p10 = p90. */
-  crossed: number;
-  negative: number;
-  zeroWidth: number;
-}
-
-const emptyCell = (): Cell => ({
-  mase: 0,
-  maseCount: 0,
-  smape: 0,
-  count: 0,
-  mape: [],
-  pinball: LEVELS.map(() => 0),
-  volume: 0,
-  hits: 0,
-  low: 0,
-  high: 0,
-  points: 0,
-  crossed: 0,
-  negative: 0,
-  zeroWidth: 0,
-});
-
-function score(cell: Cell, actual: Float64Array, history: Float64Array, m: number, f: SeriesForecast): void {
-  const mase = competitionMase(actual, f.mean, history, m);
-  if (Number.isFinite(mase)) {
-    cell.mase += mase;
-    cell.maseCount++;
-  }
-  cell.smape += smape(actual, f.mean);
-  cell.count++;
-  // MAPE over the non-zero actuals (the validation tails hold a few zeros; the test split none).
-  const nonZero = Array.from(actual.keys()).filter((t) => actual[t] !== 0);
-  cell.mape.push(
-    percentErrorSum(
-      nonZero.map((t) => actual[t] as number),
-      nonZero.map((t) => f.mean[t] as number),
-    ),
-  );
-  LEVELS.forEach((tau, k) => {
-    cell.pinball[k] = (cell.pinball[k] as number) + pinballSum(actual, f.quantiles[k] as Float64Array, tau);
-  });
-  for (const y of actual) cell.volume += Math.abs(y);
-  cell.hits += intervalHits(actual, f.quantiles[0] as Float64Array, f.quantiles[2] as Float64Array);
-  actual.forEach((y, t) => {
-    if (y < (f.quantiles[0]?.[t] as number)) cell.low++;
-    if (y > (f.quantiles[2]?.[t] as number)) cell.high++;
-    const [lo, mid, hi] = f.quantiles.map((q) => q[t] as number) as [number, number, number];
-    if (lo > mid || mid > hi) cell.crossed++;
-    if (lo < 0) cell.negative++;
-    if (hi - lo <= 1e-9 * Math.max(1, Math.abs(mid))) cell.zeroWidth++;
-  });
-  cell.points += actual.length;
-}
+type Cell = HoldoutCell;
+const emptyCell = (): Cell => emptyHoldoutCell(LEVELS);
+const score = (cell: Cell, actual: Float64Array, history: Float64Array, m: number, f: SeriesForecast): void =>
+  scoreHoldout(cell, actual, history, m, f, LEVELS);
 
 function prepared(name: string, history: Float64Array, h: number): PreparedSeries {
   return {
@@ -282,9 +212,9 @@ async function main(): Promise<void> {
     const m = series[0]?.frequency as number;
     const shortest = Math.min(...series.map((s) => s.train.length));
     if (multi) series = series.filter((s) => s.train.length - origin * h >= shortest);
-    const end = (s: Series) => s.train.length - (origin - 1) * h;
-    const fit = series.map((s) => s.train.subarray(0, end(s) - h));
-    const tail = series.map((s) => s.train.subarray(end(s) - h, end(s)));
+    const splits = series.map((s) => validationSplit(s, origin));
+    const fit = splits.map((v) => v.history);
+    const tail = splits.map((v) => v.actual);
     const set = series.map((s, i) => prepared(s.name, fit[i] as Float64Array, h));
     const grid = { horizon: h, period: m };
     const base: AutoPredictorOptions = {

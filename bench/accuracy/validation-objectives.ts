@@ -23,14 +23,7 @@ import {
   simplexLeastSquares,
 } from "../../src/forecasting/auto/simplex-weights.js";
 import { combined } from "../../src/forecasting/auto/weights.js";
-import {
-  competitionMase,
-  intervalHits,
-  type PercentErrorSum,
-  percentErrorSum,
-  pinballSum,
-  pooledMape,
-} from "../../src/forecasting/competition-metrics.js";
+import { pooledMape } from "../../src/forecasting/competition-metrics.js";
 import { seasonalNaiveScale } from "../../src/forecasting/metrics.js";
 import {
   clampNonNegative,
@@ -38,6 +31,7 @@ import {
   type SeriesForecast,
 } from "../../src/forecasting/model.js";
 import type { PreparedSeries } from "../../src/forecasting/series-set.js";
+import { emptyHoldoutCell, type HoldoutCell, scoreHoldout } from "./holdout-score.js";
 
 interface Objective {
   label: string;
@@ -88,17 +82,7 @@ const OBJECTIVES: Objective[] = [
   { label: "absolute, unscaled (IRLS, pooled points)", scale: "none", absolute: true },
 ];
 
-interface Cell {
-  mase: number;
-  maseCount: number;
-  mape: PercentErrorSum[];
-  absErr: number;
-  sqErr: number;
-  points: number;
-  volume: number;
-  pinball: number[];
-  hits: number;
-}
+type Cell = HoldoutCell;
 
 export interface PeriodInput {
   period: string;
@@ -183,7 +167,7 @@ export class ObjectiveComparison {
           enforceMonotoneQuantiles(levels, f.quantiles);
           f = clampNonNegative(f);
         }
-        score(cell, tail[i] as Float64Array, fit[i] as Float64Array, m, f, levels);
+        scoreHoldout(cell, tail[i] as Float64Array, fit[i] as Float64Array, m, f, levels);
       });
       this.notes.push(
         `${period}, ${objective.label}${objective.chosenFor ? ` (${chosen})` : ""}: ${components.map((c, k) => `${c} ${(weights[k] as number).toFixed(2)}`).join(", ")}`,
@@ -234,57 +218,11 @@ export class ObjectiveComparison {
     }
     let c = byPeriod.get(period);
     if (!c) {
-      c = {
-        mase: 0,
-        maseCount: 0,
-        mape: [],
-        absErr: 0,
-        sqErr: 0,
-        points: 0,
-        volume: 0,
-        pinball: levels.map(() => 0),
-        hits: 0,
-      };
+      c = emptyHoldoutCell(levels);
       byPeriod.set(period, c);
     }
     return c;
   }
-}
-
-function score(
-  cell: Cell,
-  actual: Float64Array,
-  history: Float64Array,
-  m: number,
-  f: SeriesForecast,
-  levels: number[],
-): void {
-  const mase = competitionMase(actual, f.mean, history, m);
-  if (Number.isFinite(mase)) {
-    cell.mase += mase;
-    cell.maseCount++;
-  }
-  const nonZero = Array.from(actual.keys()).filter((t) => actual[t] !== 0);
-  cell.mape.push(
-    percentErrorSum(
-      nonZero.map((t) => actual[t] as number),
-      nonZero.map((t) => f.mean[t] as number),
-    ),
-  );
-  actual.forEach((y, t) => {
-    const e = (f.mean[t] as number) - y;
-    cell.absErr += Math.abs(e);
-    cell.sqErr += e * e;
-    cell.volume += Math.abs(y);
-  });
-  cell.points += actual.length;
-  levels.forEach((tau, k) => {
-    cell.pinball[k] = (cell.pinball[k] as number) + pinballSum(actual, f.quantiles[k] as Float64Array, tau);
-  });
-  const lo = levels.indexOf(0.1);
-  const hi = levels.indexOf(0.9);
-  if (lo >= 0 && hi >= 0)
-    cell.hits += intervalHits(actual, f.quantiles[lo] as Float64Array, f.quantiles[hi] as Float64Array);
 }
 
 /** The candidate scale whose weights, learned on every window but the latest, score best there by `metric`. */
@@ -301,20 +239,10 @@ function chooseScale(
   let bestValue = Number.POSITIVE_INFINITY;
   for (const scale of CANDIDATE_SCALES) {
     const w = simplexLeastSquares(gramOf(older, historyOf, m, scale));
-    const cell: Cell = {
-      mase: 0,
-      maseCount: 0,
-      mape: [],
-      absErr: 0,
-      sqErr: 0,
-      points: 0,
-      volume: 0,
-      pinball: levels.map(() => 0),
-      hits: 0,
-    };
+    const cell = emptyHoldoutCell(levels);
     for (const b of latest) {
       const f = combined(b.parts ?? [], w, levels, true);
-      if (f) score(cell, b.actual, historyOf(b.series).subarray(0, b.offset), m, f, levels);
+      if (f) scoreHoldout(cell, b.actual, historyOf(b.series).subarray(0, b.offset), m, f, levels);
     }
     const value = {
       MASE: cell.mase / cell.maseCount,

@@ -16,10 +16,10 @@ import {
   DescribeAutoPredictorCommand,
   DescribeForecastCommand,
 } from "@aws-sdk/client-forecast";
-import { QueryForecastCommand } from "@aws-sdk/client-forecastquery";
-import { mase, quantileLossSum } from "../../src/forecasting/metrics.js";
+import type { ErrorMetric } from "../../src/forecasting/auto/accuracy.js";
 import { forecastqueryClient, importDemandGroup, startHarness, untilActive } from "../../test/e2e/harness.js";
 import { dailySeries } from "./daily-data.js";
+import { scoreQueriedForecasts } from "./holdout-query.js";
 
 const SERIES = Number(process.argv[2] ?? 500);
 const DAYS = Number(process.argv[3] ?? 400);
@@ -74,43 +74,15 @@ async function main(): Promise<void> {
     );
     await untilActive(() => fc.send(new DescribeForecastCommand({ ForecastArn })), "forecast", TIMEOUT_MS);
     const query = forecastqueryClient(h.service.forecastEndpoint);
-    const levels = [0.1, 0.5, 0.9];
-    const pinball = [0, 0, 0];
-    let volume = 0;
-    let hits = 0;
-    let points = 0;
-    let maseSum = 0;
-    let maseCount = 0;
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next < values.length) {
-          const i = next++;
-          const v = values[i] as number[];
-          const history = v.slice(0, fit);
-          const actual = v.slice(fit);
-          const answer = await query.send(
-            new QueryForecastCommand({ ForecastArn, Filters: { item_id: `item_${i}` } }),
-          );
-          const p = answer.Forecast?.Predictions ?? {};
-          const get = (t: string) => (p[t] ?? []).map((d) => d.Value as number);
-          const point = get("mean").length > 0 ? get("mean") : get("p50");
-          levels.forEach((tau, q) => {
-            pinball[q] = (pinball[q] as number) + quantileLossSum(actual, get(`p${tau * 100}`), tau);
-          });
-          const [lo, hi] = [get("p10"), get("p90")];
-          actual.forEach((y, t) => {
-            volume += Math.abs(y);
-            if (y >= (lo[t] as number) && y <= (hi[t] as number)) hits++;
-            points++;
-          });
-          const m = mase(actual, point, history, 7);
-          if (Number.isFinite(m)) {
-            maseSum += m;
-            maseCount++;
-          }
-        }
-      }),
+    const { accuracy, coverage, maseSeries } = await scoreQueriedForecasts(
+      query,
+      ForecastArn as string,
+      values.map((v, i) => ({
+        filters: { item_id: `item_${i}` },
+        history: v.slice(0, fit),
+        actual: v.slice(fit),
+      })),
+      7,
     );
     query.destroy();
     const attrs = (await h.service.services.store.get(PredictorArn as string))?.attrs ?? {};
@@ -133,8 +105,8 @@ async function main(): Promise<void> {
     const gram = c?.learned?.gram;
     if (gram) console.log(`weights learned on ${gram.points} series windows, ${gram.skipped} skipped`);
     console.log(
-      `held-out: MASE ${(maseSum / maseCount).toFixed(4)} (${maseCount} series), avg wQL ${(pinball.reduce((a, b) => a + b, 0) / 3 / volume).toFixed(4)}, ` +
-        `p10–p90 coverage ${((100 * hits) / points).toFixed(1)}%`,
+      `held-out: MASE ${(accuracy.ErrorMetrics[0] as ErrorMetric).MASE.toFixed(4)} (${maseSeries} series), avg wQL ${accuracy.AverageWeightedQuantileLoss.toFixed(4)}, ` +
+        `p10–p90 coverage ${coverage.toFixed(1)}%`,
     );
   } finally {
     await h.close();

@@ -18,11 +18,10 @@ import {
   DescribeForecastCommand,
   GetAccuracyMetricsCommand,
 } from "@aws-sdk/client-forecast";
-import { QueryForecastCommand } from "@aws-sdk/client-forecastquery";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { withConnection } from "../../src/data/duckdb.js";
-import { mase, quantileLossSum } from "../../src/forecasting/metrics.js";
 import { ACCOUNTS, forecastqueryClient, startHarness, untilActive } from "../../test/e2e/harness.js";
+import { scoreQueriedForecasts } from "./holdout-query.js";
 import {
   firstItems,
   importRetailSample,
@@ -128,53 +127,25 @@ async function main(): Promise<void> {
       STAGE_TIMEOUT_MS,
     );
     const query = forecastqueryClient(h.service.forecastEndpoint);
-    const levels = [0.1, 0.5, 0.9];
-    const pinball = [0, 0, 0];
-    let volume = 0;
-    let hits = 0;
-    let points = 0;
-    let absErr = 0;
-    let maseSum = 0;
-    let maseCount = 0;
     const keys = [...series.keys()];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next < keys.length) {
-          const key = keys[next++] as string;
-          const [item, store] = key.split("|") as [string, string];
-          const s = series.get(key) as { history: number[]; actual: number[] };
-          const answer = await query.send(
-            new QueryForecastCommand({ ForecastArn, Filters: { item_id: item, store_id: store } }),
-          );
-          const p = answer.Forecast?.Predictions ?? {};
-          const get = (t: string) => (p[t] ?? []).map((d) => d.Value as number);
-          // The default forecast types are p10, p50 and p90: the point forecast is the mean when there is one, else p50.
-          const mean = get("mean").length > 0 ? get("mean") : get("p50");
-          levels.forEach((tau, q) => {
-            pinball[q] = (pinball[q] as number) + quantileLossSum(s.actual, get(`p${tau * 100}`), tau);
-          });
-          const [lo, hi] = [get("p10"), get("p90")];
-          for (let t = 0; t < s.actual.length; t++) {
-            const y = s.actual[t] as number;
-            if (y >= (lo[t] as number) && y <= (hi[t] as number)) hits++;
-            points++;
-            volume += Math.abs(s.actual[t] as number);
-            absErr += Math.abs((s.actual[t] as number) - (mean[t] as number));
-          }
-          const m = mase(s.actual, mean, s.history, 1);
-          if (Number.isFinite(m)) {
-            maseSum += m;
-            maseCount++;
-          }
-        }
+    const scored = await scoreQueriedForecasts(
+      query,
+      ForecastArn as string,
+      keys.map((key) => {
+        const [item, store] = key.split("|") as [string, string];
+        return {
+          filters: { item_id: item, store_id: store },
+          ...(series.get(key) as { history: number[]; actual: number[] }),
+        };
       }),
+      1,
     );
     query.destroy();
+    const mean = scored.accuracy.ErrorMetrics[0];
     const holdout = {
-      wQL: pinball.reduce((x, y) => x + y, 0) / pinball.length / volume,
-      WAPE: absErr / volume,
-      MASE: maseSum / maseCount,
+      wQL: scored.accuracy.AverageWeightedQuantileLoss,
+      WAPE: mean?.WAPE as number,
+      MASE: mean?.MASE as number,
     };
 
     const ExplainabilityArn = predictor.ExplainabilityInfo?.ExplainabilityArn as string;
@@ -226,7 +197,7 @@ async function main(): Promise<void> {
     console.log(
       `| held-out last ${RETAIL_HORIZON} months | ${f(holdout.wQL)} | ${f(holdout.WAPE)} | ${f(holdout.MASE)} |`,
     );
-    console.log(`held-out p10–p90 coverage ${((100 * hits) / points).toFixed(1)}%`);
+    console.log(`held-out p10–p90 coverage ${scored.coverage.toFixed(1)}%`);
     console.log(`series with non-zero price impact (Aggregate rows): ${share}`);
   } finally {
     await h.close();

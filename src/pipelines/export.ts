@@ -4,6 +4,7 @@ import { STATUS } from "../jobs/statuses.js";
 import { KIND_LABEL } from "../resources/common.js";
 import type { Services } from "../resources/context.js";
 import { type ExportKind, placement } from "../resources/export-jobs.js";
+import { ownFileVersion } from "../resources/own-files.js";
 import { StorageError } from "../storage/storage-error.js";
 import type { ResourceRecord } from "../store/resource-store.js";
 
@@ -45,8 +46,8 @@ export function exportJobs(services: Services, spec: ExportKind): JobHandler {
       const keys: string[] = [];
       let rows = 0;
       try {
-        const fetchSource = (key: string) =>
-          scratch.fetch(key).catch((e: unknown) => {
+        const fetchSource = (key: string, version?: string) =>
+          scratch.fetch(key, { version }).catch((e: unknown) => {
             if (ctx.signal.aborted) throw ctx.signal.reason;
             // The message would name the internal bucket: say what a user can act on instead.
             services.log.warn({ err: e, arn: parent.arn }, "an export could not read its source object");
@@ -54,11 +55,18 @@ export function exportJobs(services: Services, spec: ExportKind): JobHandler {
               `The data of the ${KIND_LABEL[spec.parentKind]} ${parent.arn} could not be read; create it again.`,
             );
           });
-        const source = spec.sourceAttribute
-          ? await fetchSource(String(parent.attrs[spec.sourceAttribute]))
+        const attribute = spec.sourceAttribute;
+        // The parent's own file (never rewritten while it lives) by version, as QueryForecast reads it: a copy
+        // already checked needs no HeadObject.
+        const source = attribute
+          ? await fetchSource(
+              String(parent.attrs[attribute]),
+              attribute === "BacktestFile" ? undefined : ownFileVersion(parent),
+            )
           : "";
         const files: string[] = [];
-        for (const key of spec.sourceKeys?.(record) ?? []) files.push(await fetchSource(key));
+        for (const { key, version } of spec.sources?.(record) ?? [])
+          files.push(await fetchSource(key, version));
         for (const part of spec.parts(services, parent, source, record, files)) {
           const result = await writeExportParts({
             store,

@@ -42,16 +42,21 @@ export interface ExportKind {
   parentArnMember: string;
   /** At most this many of this kind may run at once per account (LimitExceededException beyond). */
   maxRunning?: (services: Services) => number;
-  /** The attribute of the parent holding the object the export reads (a key; an old path in old data dirs). */
+  /**
+   * The attribute of the parent holding the object the export reads (a key; an old path in old data dirs). A
+   * forecast's ForecastFile and an explainability's ImpactFile are the parent's own files, fetched by version
+   * (resources/own-files.ts); a predictor's BacktestFile is fetched without one.
+   */
   sourceAttribute?: "ForecastFile" | "BacktestFile" | "ImpactFile";
   /**
    * For kinds that read several objects (a what-if forecast export reads each of its what-if forecasts): their
-   * keys, from the export's own attributes. Each is fetched, and the local files reach `parts` as `files`.
+   * keys and, where the object is a resource's own file, its version, from the export's own attributes. Each is
+   * fetched, and the local files reach `parts` as `files`.
    */
-  sourceKeys?(record: ResourceRecord): string[];
+  sources?(record: ResourceRecord): { key: string; version?: string }[];
   /**
    * The files to write for a parent, whose source object is fetched to `file` (local); `record` is the export
-   * job, `files` the local copies of its `sourceKeys`.
+   * job, `files` the local copies of its `sources`.
    */
   parts(
     services: Services,

@@ -12,6 +12,7 @@ import { requireResource } from "./common.js";
 import type { OperationHandler } from "./context.js";
 import { createExport, deleteExport, describeExport, type ExportKind, listExports } from "./export-jobs.js";
 import { forecastTypeColumn } from "./forecast-files.js";
+import { ownFileVersion } from "./own-files.js";
 
 /** The column naming each row's what-if forecast, since one file set holds several (docs/decisions.md). */
 export const WHAT_IF_NAME_COLUMN = "what_if_forecast_name";
@@ -27,8 +28,11 @@ export const WHAT_IF_FORECAST_EXPORT: ExportKind = {
   arnMember: "WhatIfForecastExportArn",
   parentArnMember: "WhatIfAnalysisArn",
   // The what-if forecasts' objects, recorded at creation (they were ACTIVE then, and cannot be deleted while
-  // this export refers to them).
-  sourceKeys: (record) => record.attrs.WhatIfForecastFiles as string[],
+  // this export refers to them), with their versions (exports created before versions were recorded have none).
+  sources: (record) => {
+    const versions = record.attrs.WhatIfForecastVersions as string[] | undefined;
+    return (record.attrs.WhatIfForecastFiles as string[]).map((key, i) => ({ key, version: versions?.[i] }));
+  },
   parts(_services, _analysis, _file, record, files = []) {
     if (!record) return [];
     // Everything comes from the export's own attributes (recorded at creation), so no store call is needed here.
@@ -92,6 +96,7 @@ export const CreateWhatIfForecastExport: OperationHandler<CreateWhatIfForecastEx
         WhatIfForecastArns: arns,
         WhatIfForecastNames: forecasts.map((r) => r.name),
         WhatIfForecastFiles: forecasts.map((r) => String(r.attrs.ForecastFile)),
+        WhatIfForecastVersions: forecasts.map(ownFileVersion),
         KeyNames: forecasts[0]?.attrs.KeyNames,
         ForecastTypes: forecasts[0]?.attrs.ForecastTypes,
       },

@@ -1,7 +1,7 @@
 /**
  * The readers of a forecast's own files fetch them by version (the forecast's creation time), like QueryForecast:
- * once a copy was checked, the console's forecast page (series search and chart) sends no HeadObject for the
- * forecast's objects. The service's bulk data lives on an S3 endpoint started by this test behind a proxy that
+ * once a copy was checked, the console's forecast page (series search and chart) and a forecast export send no
+ * HeadObject for the forecast's objects. The service's bulk data lives on an S3 endpoint started by this test behind a proxy that
  * counts every request it forwards, so what reaches S3 is seen, not inferred.
  */
 import assert from "node:assert/strict";
@@ -11,10 +11,11 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { CreateForecastExportJobCommand, DescribeForecastExportJobCommand } from "@aws-sdk/client-forecast";
 import { QueryForecastCommand } from "@aws-sdk/client-forecastquery";
 import { type EmbeddedS3, startEmbeddedS3 } from "../../src/storage/embedded-s3.js";
 import { consoleSessionCookie } from "../console/console-service.js";
-import { ACCOUNTS, forecastqueryClient, type Harness, REGION, startHarness } from "./harness.js";
+import { ACCOUNTS, forecastqueryClient, type Harness, REGION, startHarness, untilActive } from "./harness.js";
 import { setupWhatIfForecast, WHAT_IF_SHAPE } from "./what-if-data.js";
 
 /** Forwards every request to `target` as it came (the SigV4 signature covers the Host header, kept as sent). */
@@ -128,5 +129,36 @@ describe("a forecast's own files are read by version", { timeout: 900_000 }, () 
     assert.equal(heads(again, forecastPrefix), 0, "no HeadObject for the forecast's objects");
     // The dataset's current data may be replaced by a newer import: still checked, once per chart.
     assert.equal(heads(again, datasetPrefix), 2, "the counting endpoint sees the service's HeadObjects");
+  });
+
+  test("a forecast export reads forecast.parquet by version: no HeadObject for a checked copy", async () => {
+    const forecastFile = `/openforecast-internal/resources/${ACCOUNTS[0].accountId}/${REGION}/forecast/file_reads_forecast/forecast.parquet`;
+    const fc = h.forecast();
+    // QueryForecast checks the copy for the forecast's version (a no-op if the test above already did).
+    const query = forecastqueryClient(h.service.forecastEndpoint);
+    await query.send(new QueryForecastCommand({ ForecastArn: forecastArn, Filters: { item_id: "item_0" } }));
+    query.destroy();
+    const from = proxy.seen.length;
+    const { ForecastExportJobArn } = await fc.send(
+      new CreateForecastExportJobCommand({
+        ForecastExportJobName: "file_reads_export",
+        ForecastArn: forecastArn,
+        Destination: { S3Config: { Path: "s3://file-reads/export/", RoleArn: h.roleArn() } },
+      }),
+    );
+    await untilActive(
+      () => fc.send(new DescribeForecastExportJobCommand({ ForecastExportJobArn })),
+      "forecast export",
+    );
+    const seen = proxy.seen.slice(from);
+    assert.ok(
+      seen.some((r) => r.method === "PUT" && r.path.startsWith("/file-reads/export/")),
+      "the export wrote its files through the counting endpoint",
+    );
+    assert.equal(
+      seen.filter((r) => r.method === "HEAD" && r.path === forecastFile).length,
+      0,
+      "the export reused the checked copy of forecast.parquet without a HeadObject",
+    );
   });
 });

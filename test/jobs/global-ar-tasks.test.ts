@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { targetSet } from "../../bench/e2e/daily-data.js";
 import { forecastGlobalArEnsemble, isGlobalArEnsemble } from "../../src/forecasting/global-ar/ensemble.js";
 import { fitGlobalAr, forecastGlobalAr } from "../../src/forecasting/global-ar/global-ar.js";
 import {
@@ -8,43 +9,24 @@ import {
   globalArSettings,
   seasonalPosition,
 } from "../../src/forecasting/global-ar/index.js";
-import type { PreparedSeries, SeriesSet } from "../../src/forecasting/series-set.js";
+import type { SeriesSet } from "../../src/forecasting/series-set.js";
 import { forecastAt } from "../../src/jobs/forecast-transfer.js";
 import { packSeriesSet } from "../../src/jobs/series-transfer.js";
 import { backtestGlobalAr, fitGlobalArModel, forecastWithGlobalAr } from "../../src/jobs/worker-tasks.js";
 
 /** Monthly series with a shared seasonal pattern and growth, each from its own first month. */
 function monthlySet(count: number, months: number, horizon: number, bump = 0): SeriesSet {
-  const series: PreparedSeries[] = Array.from({ length: count }, (_, i) => {
+  const targets = Array.from({ length: count }, (_, i) => {
     const n = months - (i % 4);
-    const timestamps = Float64Array.from({ length: n + horizon }, (_, t) => Date.UTC(2010, (i % 12) + t, 1));
-    const target = Float64Array.from(
+    return Float64Array.from(
       { length: n },
       (_, t) =>
         (50 + 10 * i) * 1.004 ** t * (1 + 0.3 * Math.sin((2 * Math.PI * (i + t)) / 12)) +
         ((i * 7 + t * 13) % 5) +
         (t >= n - horizon ? bump : 0),
     );
-    return {
-      key: [`item_${i}`],
-      timestamps,
-      target,
-      related: [],
-      metadata: new Float64Array(0),
-      holidays: [],
-    };
   });
-  return {
-    frequency: "M",
-    period: 12,
-    horizon,
-    keyNames: ["item_id"],
-    relatedNames: [],
-    metadataNames: [],
-    metadataLevels: [],
-    holidayCountries: [],
-    series,
-  };
+  return targetSet("M", 12, horizon, targets, (i, t) => Date.UTC(2010, (i % 12) + t, 1));
 }
 
 describe("the pooled autoregression's worker tasks", () => {

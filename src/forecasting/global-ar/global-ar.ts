@@ -106,11 +106,16 @@ interface PreparedSeries {
   phase: number;
 }
 
-function prepare(s: GlobalArSeries, log: boolean, pad: number): PreparedSeries {
+/** `padded` (pad + n values) and `lastBad` (n) may be given: views of blocks shared by a fit's series. */
+function prepare(
+  s: GlobalArSeries,
+  log: boolean,
+  pad: number,
+  padded = new Float64Array(pad + s.y.length),
+  lastBad = new Int32Array(s.y.length),
+): PreparedSeries {
   if (!log) return { y: s.y, ly: undefined, padded: undefined, lastBad: undefined, phase: s.phase };
-  const padded = new Float64Array(pad + s.y.length);
   const ly = padded.subarray(pad);
-  const lastBad = new Int32Array(s.y.length);
   let bad = -1;
   s.y.forEach((v, i) => {
     ly[i] = v > 0 ? Math.log(v) : Number.NEGATIVE_INFINITY;
@@ -119,6 +124,27 @@ function prepare(s: GlobalArSeries, log: boolean, pad: number): PreparedSeries {
   });
   padded.fill(ly[0] ?? 0, 0, pad);
   return { y: s.y, ly, padded, lastBad, phase: s.phase };
+}
+
+/**
+ * Every series of a fit prepared, the log model's logs and zero indexes in one block each (views of them per
+ * series): two allocations per fit rather than two per series, freed together when the fit ends.
+ */
+function prepareAll(series: readonly GlobalArSeries[], log: boolean, pad: number): PreparedSeries[] {
+  if (!log) return series.map((s) => prepare(s, false, pad));
+  let values = 0;
+  for (const s of series) values += s.y.length;
+  const logs = new Float64Array(values + pad * series.length);
+  const bad = new Int32Array(values);
+  let at = 0;
+  let atBad = 0;
+  return series.map((s) => {
+    const n = s.y.length;
+    const p = prepare(s, log, pad, logs.subarray(at, at + pad + n), bad.subarray(atBad, atBad + n));
+    at += pad + n;
+    atBad += n;
+    return p;
+  });
 }
 
 const LOG_FLOOR_LN = Math.log(LOG_FLOOR);
@@ -187,6 +213,22 @@ function originRange(o: GlobalArOptions, n: number, stride: number): [number, nu
   const from = Math.max(o.minHistory, o.recent > 0 ? n - o.recent : 0);
   const to = n - 1;
   return to < from ? [from, to] : [from + ((to - from) % stride), to];
+}
+
+/**
+ * The part of a series the fit reads: from `max(lags, minHistory)` values before its first training origin on (a
+ * view, not a copy), its phase moved to match. With `recent` set that bounds the fit's log copy and zero index to
+ * the recent origins' windows whatever the history's length. Every origin, window and target falls at the same
+ * offset from the part's end as in the whole series, and the part still has at least max(lags, minHistory) values
+ * before the first origin, so originRange picks the same origins (shifted) and no window reaches back to the
+ * padding: the fit is the same to the bit.
+ */
+export function fitPart(o: GlobalArOptions, s: GlobalArSeries): GlobalArSeries {
+  const [from] = originRange(o, s.y.length, 1);
+  const start = Math.max(0, from - Math.max(o.lags, o.minHistory));
+  if (start === 0) return s;
+  const period = Math.max(1, o.period);
+  return { y: s.y.subarray(start), phase: (s.phase + start) % period };
 }
 
 /** The stride that keeps the candidate windows within maxRows. */
@@ -323,9 +365,11 @@ export function fitGlobalAr(series: readonly GlobalArSeries[], options: GlobalAr
   const o = options;
   const { horizon: h, lags } = o;
   const p = featureCount(o);
+  // The log-or-linear choice reads every value (a count, no copy); the fit itself only each series' recent part.
   const log = o.log && logApplies(series);
-  const prepared = series.map((s) => prepare(s, log, lags));
-  const stride = originStride(o, series);
+  const recent = series.map((s) => fitPart(o, s));
+  const prepared = prepareAll(recent, log, lags);
+  const stride = originStride(o, recent);
 
   // Normal equations: the Gram matrix of the windows that reach exactly a steps (a = 1..h), summed below into
   // step k's (every window reaching beyond k), and X'z per step. Only the lags' block and the row's one-hot
@@ -563,11 +607,14 @@ export function forecastPooled(
   const quantiles = o.levels.map(() => new Float64Array(h));
   if (s.y.length === 0)
     return { mean: mean.fill(Number.NaN), quantiles: quantiles.map((q) => q.fill(Number.NaN)) };
-  const prepared = prepare(s, log, 0);
+  // The forecast reads the last window alone: its logs, not the whole history's.
+  const start = Math.max(0, s.y.length - o.lags);
+  const last = { y: s.y.subarray(start), phase: (s.phase + start) % Math.max(1, o.period) };
+  const prepared = prepare(last, log, 0);
   const x = new Float64Array(o.lags);
-  const scale = windowAt(o, prepared, s.y.length, x);
+  const scale = windowAt(o, prepared, last.y.length, x);
   if (Number.isNaN(scale)) return { mean, quantiles };
-  const preds = fitted(x, positionAt(o, prepared, s.y.length));
+  const preds = fitted(x, positionAt(o, prepared, last.y.length));
   for (let k = 0; k < h; k++) {
     const pred = preds[k] as number;
     const shift = meanShift[k] as number;

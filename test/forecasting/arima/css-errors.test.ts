@@ -72,48 +72,36 @@ function assertSameDoubles(actual: Float64Array, expected: Float64Array, what: s
   }
 }
 
+/** Two Levenberg–Marquardt fits that must be the same to the bit: iterations, sum of squares and parameters. */
+function assertSameFit(
+  batched: ReturnType<typeof levenbergMarquardt>,
+  plain: ReturnType<typeof levenbergMarquardt>,
+): void {
+  assert.equal(batched.iterations, plain.iterations);
+  assert.ok(Object.is(batched.sse, plain.sse));
+  assertSameDoubles(batched.params, plain.params, "params");
+}
+
 const LOG_AIR = difference(difference(AIR_PASSENGERS.map(Math.log), 12), 1);
+/** An ARMA(p, q)(P, Q)_period model's orders, with or without a constant. */
+const arma = (
+  p: number,
+  q: number,
+  seasonalP: number,
+  seasonalQ: number,
+  period: number,
+  constant: boolean,
+) => ({ p, q, seasonalP, seasonalQ, period, constant }) satisfies ArmaOrders;
+
 const CASES: { name: string; w: Float64Array; orders: ArmaOrders }[] = [
-  {
-    name: "white noise + mean",
-    w: NILE,
-    orders: { p: 0, q: 0, seasonalP: 0, seasonalQ: 0, period: 1, constant: true },
-  },
-  {
-    name: "ARMA(1,1) + mean",
-    w: NILE,
-    orders: { p: 1, q: 1, seasonalP: 0, seasonalQ: 0, period: 1, constant: true },
-  },
-  {
-    name: "ARMA(3,2)",
-    w: difference(NILE),
-    orders: { p: 3, q: 2, seasonalP: 0, seasonalQ: 0, period: 1, constant: false },
-  },
-  {
-    name: "MA(3) + mean",
-    w: NILE,
-    orders: { p: 0, q: 3, seasonalP: 0, seasonalQ: 0, period: 1, constant: true },
-  },
-  {
-    name: "airline",
-    w: LOG_AIR,
-    orders: { p: 0, q: 1, seasonalP: 0, seasonalQ: 1, period: 12, constant: false },
-  },
-  {
-    name: "(2,2)(1,1)_12 + mean",
-    w: LOG_AIR,
-    orders: { p: 2, q: 2, seasonalP: 1, seasonalQ: 1, period: 12, constant: true },
-  },
-  {
-    name: "(1,0)(1,0)_4 + mean",
-    w: difference(NILE),
-    orders: { p: 1, q: 0, seasonalP: 1, seasonalQ: 0, period: 4, constant: true },
-  },
-  {
-    name: "(0,2)(0,1)_12, short",
-    w: LOG_AIR.subarray(0, 20),
-    orders: { p: 0, q: 2, seasonalP: 0, seasonalQ: 1, period: 12, constant: false },
-  },
+  { name: "white noise + mean", w: NILE, orders: arma(0, 0, 0, 0, 1, true) },
+  { name: "ARMA(1,1) + mean", w: NILE, orders: arma(1, 1, 0, 0, 1, true) },
+  { name: "ARMA(3,2)", w: difference(NILE), orders: arma(3, 2, 0, 0, 1, false) },
+  { name: "MA(3) + mean", w: NILE, orders: arma(0, 3, 0, 0, 1, true) },
+  { name: "airline", w: LOG_AIR, orders: arma(0, 1, 0, 1, 12, false) },
+  { name: "(2,2)(1,1)_12 + mean", w: LOG_AIR, orders: arma(2, 2, 1, 1, 12, true) },
+  { name: "(1,0)(1,0)_4 + mean", w: difference(NILE), orders: arma(1, 0, 1, 0, 4, true) },
+  { name: "(0,2)(0,1)_12, short", w: LOG_AIR.subarray(0, 20), orders: arma(0, 2, 0, 1, 12, false) },
 ];
 
 /** The points levenbergMarquardt's forward-difference Jacobian evaluates around `params`. */
@@ -216,9 +204,7 @@ describe("Levenberg–Marquardt with a batch residual function", () => {
     const plain = levenbergMarquardt(residuals, start, 3, 50, 1e-12);
     const batched = levenbergMarquardt(residuals, start, 3, 50, 1e-12, batch);
     assert.ok(plain.iterations > 5);
-    assert.equal(batched.iterations, plain.iterations);
-    assert.ok(Object.is(batched.sse, plain.sse));
-    assertSameDoubles(batched.params, plain.params, "params");
+    assertSameFit(batched, plain);
   });
 
   for (const { name, w, orders } of CASES) {
@@ -241,9 +227,7 @@ describe("Levenberg–Marquardt with a batch residual function", () => {
       const plain = fit(false);
       const batched = fit(true);
       assert.ok(plain.iterations > 0);
-      assert.equal(batched.iterations, plain.iterations);
-      assert.ok(Object.is(batched.sse, plain.sse));
-      assertSameDoubles(batched.params, plain.params, "params");
+      assertSameFit(batched, plain);
     });
   }
 });

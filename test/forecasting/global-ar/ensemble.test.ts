@@ -14,36 +14,9 @@ import {
   type GlobalArSeries,
 } from "../../../src/forecasting/global-ar/global-ar.js";
 import { forecastGlobalArSet, globalArOptionsOf } from "../../../src/forecasting/global-ar/index.js";
+import { close, PLAIN, turningSeries } from "./fixtures.js";
 
-const close = (a: number, b: number, tol: number, what = "") =>
-  assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b} (tolerance ${tol})`);
-
-const BASE: GlobalArOptions = {
-  horizon: 3,
-  period: 1,
-  lags: 1,
-  scalePoints: 1,
-  log: true,
-  calendar: false,
-  ridge: 0,
-  recent: 0,
-  minHistory: 1,
-  levels: [0.1, 0.5, 0.9],
-};
-
-/** Series growing 10% a step until `turn`, then 2% a step: recent origins see the slow growth, older the fast. */
-function turningSeries(count: number, n: number, turn: number): GlobalArSeries[] {
-  return Array.from({ length: count }, (_, i) => {
-    const y = new Float64Array(n);
-    y[0] = 10 + 5 * i;
-    for (let t = 1; t < n; t++) {
-      // A small deterministic wobble keeps the residuals from being all zero.
-      const wobble = 1 + 0.002 * (((i * 7 + t * 3) % 5) - 2);
-      y[t] = (y[t - 1] as number) * (t <= turn ? 1.1 : 1.02) * wobble;
-    }
-    return { y, phase: 0 };
-  });
-}
+const BASE: GlobalArOptions = { ...PLAIN, horizon: 3, lags: 1, scalePoints: 1, log: true, minHistory: 1 };
 
 describe("combineValues", () => {
   test("geometric mean, mean and median of known values", () => {

@@ -2,28 +2,16 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
   fitGlobalAr,
+  fitPart,
   forecastGlobalAr,
   type GlobalArOptions,
   type GlobalArSeries,
 } from "../../../src/forecasting/global-ar/global-ar.js";
 import { cholesky, choleskySolve } from "../../../src/forecasting/global-ar/linear-solve.js";
 import { createRng, standardNormal } from "../../../src/forecasting/rng.js";
+import { close, homogeneousAr2, PLAIN } from "./fixtures.js";
 
-const close = (a: number, b: number, tol: number, what = "") =>
-  assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b} (tolerance ${tol})`);
-
-const BASE: GlobalArOptions = {
-  horizon: 2,
-  period: 1,
-  lags: 2,
-  scalePoints: 2,
-  log: false,
-  calendar: false,
-  ridge: 0,
-  recent: 0,
-  minHistory: 2,
-  levels: [0.1, 0.5, 0.9],
-};
+const BASE: GlobalArOptions = { ...PLAIN, horizon: 2, lags: 2, scalePoints: 2, log: false, minHistory: 2 };
 
 describe("Cholesky solve", () => {
   test("factorises [[4, 2], [2, 3]] as [[2, 0], [1, √2]] and solves it", () => {
@@ -43,31 +31,6 @@ describe("Cholesky solve", () => {
     assert.equal(cholesky(Float64Array.from([1, 2, 2, 1]), 2), undefined);
   });
 });
-
-/**
- * Series following y_t = φ1·y_{t−1} + φ2·y_{t−2} + σ·s_t·ε_t, s_t the mean of the last two values: in the scaled
- * space of a window of two values the model is exactly linear with homoscedastic noise, whatever the series' level.
- */
-function homogeneousAr2(
-  phi1: number,
-  phi2: number,
-  sigma: number,
-  count: number,
-  n: number,
-): GlobalArSeries[] {
-  const rng = createRng(7);
-  return Array.from({ length: count }, (_, i) => {
-    const y = new Float64Array(n);
-    const level = 10 * (i + 1);
-    y[0] = level;
-    y[1] = level * 1.01;
-    for (let t = 2; t < n; t++) {
-      const s = ((y[t - 1] as number) + (y[t - 2] as number)) / 2;
-      y[t] = phi1 * (y[t - 1] as number) + phi2 * (y[t - 2] as number) + sigma * s * standardNormal(rng);
-    }
-    return { y, phase: 0 };
-  });
-}
 
 describe("fitGlobalAr / forecastGlobalAr", () => {
   test("recovers a pooled AR(2): its one- and two-step forecasts and its noise quantiles", () => {
@@ -231,6 +194,57 @@ describe("fitGlobalAr / forecastGlobalAr", () => {
           );
       }
     }
+  });
+
+  test("a fit on the latest origins reads only their windows: it equals an all-origins fit on those parts", () => {
+    // Seasonal positive series in several phases; minHistory above lags, so the part keeps minHistory values.
+    const rng = createRng(5);
+    const series = Array.from({ length: 12 }, (_, i) => ({
+      y: Float64Array.from(
+        { length: 70 + 5 * i },
+        (_, t) =>
+          (30 + 7 * i) *
+          (1 + 0.3 * Math.sin((2 * Math.PI * (t + i)) / 4)) *
+          Math.exp(0.05 * standardNormal(rng)),
+      ),
+      phase: i % 4,
+    }));
+    const options = {
+      ...BASE,
+      horizon: 3,
+      period: 4,
+      lags: 5,
+      scalePoints: 4,
+      minHistory: 7,
+      log: true,
+      calendar: true,
+      ridge: 0.01,
+      recent: 20,
+    };
+    for (const maxRows of [undefined, 100]) {
+      const o = { ...options, ...(maxRows ? { maxRows } : {}) };
+      // Each series' last recent + max(lags, minHistory) values, in the phase of their first one.
+      const parts = series.map((s) => fitPart(o, s));
+      parts.forEach((p, i) => {
+        const start = (series[i] as GlobalArSeries).y.length - 27;
+        assert.equal(p.y.length, 27);
+        assert.equal(p.y[0], (series[i] as GlobalArSeries).y[start]);
+        assert.equal(p.phase, ((series[i] as GlobalArSeries).phase + start) % 4);
+      });
+      // The reference: every origin of those parts (recent 0 reads whole series, so nothing is cut), with the
+      // first origin after max(lags, minHistory) values as the recent fit has it.
+      const recentFit = fitGlobalAr(series, o);
+      const reference = fitGlobalAr(parts, { ...o, recent: 0, minHistory: 7 });
+      assert.equal(recentFit.rows, maxRows ? 12 * 7 : 12 * 20);
+      assert.deepEqual(
+        { ...recentFit, options: undefined },
+        { ...reference, options: undefined },
+        `maxRows ${maxRows}`,
+      );
+    }
+    // No recent origins to keep to: the whole series.
+    const whole = series[0] as GlobalArSeries;
+    assert.equal(fitPart({ ...options, recent: 0 }, whole), whole);
   });
 
   test("quantiles are ordered and the options are checked", () => {

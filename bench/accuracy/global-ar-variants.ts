@@ -13,6 +13,14 @@
 //   `steps`, `batch`, `lr` and `seed` (alternatives with `|` too: "seed=1|2|3" is an ensemble over seeds). A name
 //   starting with `+` ("+mlp:model=mlp,…") makes the variant a component beside global-ar(engine) (which must be
 //   among the variants) instead of in its place.
+//   `damp=φ` (series without seasonality only, period 1) damps the variant's forecast growth over the series' last
+//   value: step k's log-growth increment is multiplied by φ^(k−1) (step 1 kept, later steps add less and less, the
+//   damped trend's shape); `shrink=φ` multiplies step k's whole log-growth by φ^(k−1) instead (far steps pulled
+//   back towards the last value). The mean and every quantile move by the same ratio. `damp=learn` or
+//   `shrink=learn` takes φ from the grid 0, 0.1, …, 1 with the least error on the 3 horizon-long windows before
+//   each forecast origin (forecasts fitted on the data before each of them; `learn=mase` the absolute error scaled
+//   by the series' in-sample naive MAE, `learn=ape` the absolute percentage error). The engine's settings with
+//   damping: "engine,damp=0.8".
 
 import type { AutoPredictorResult, ExternalMember } from "../../src/forecasting/auto/auto-predictor.js";
 import {
@@ -32,6 +40,7 @@ import {
   forecastGlobalMlp,
   type GlobalMlpOptions,
 } from "../../src/forecasting/global-mlp/global-mlp.js";
+import type { SeriesForecast } from "../../src/forecasting/model.js";
 
 /** A member's settings: the linear model's, and the network's where it is one. */
 export type GarSettings = Omit<GlobalArOptions, "horizon" | "period" | "levels"> & {
@@ -45,6 +54,97 @@ export interface GarVariant {
   combine: GlobalArCombine;
   /** A component beside global-ar(engine), not in its place. */
   beside: boolean;
+  /** The engine's members and combination (globalArEnsembleSettings). */
+  engine: boolean;
+  /** Damping of the forecast growth (period 1 only): a fixed φ or one learned on earlier windows. */
+  damp?: GrowthDamping;
+}
+
+export type DampForm = "damp" | "shrink";
+
+export interface GrowthDamping {
+  form: DampForm;
+  phi: number | "learn";
+  /** The error φ is learned by: scaled absolute error or absolute percentage error. */
+  learn: "mase" | "ape";
+}
+
+/** The φ grid `learn` searches. */
+export const DAMP_GRID = Array.from({ length: 11 }, (_, i) => i / 10);
+/** Horizon-long windows before an origin that φ is learned on. */
+export const DAMP_WINDOWS = 3;
+
+/**
+ * The forecast with its log-growth over `last` damped: g_k = log(mean_k / last); "damp" multiplies the increment
+ * g_k − g_(k−1) by φ^(k−1), "shrink" multiplies g_k by φ^(k−1). Every quantile is multiplied by the mean's ratio.
+ * Unchanged where last or a mean is not positive (no log-growth).
+ */
+export function dampGrowth(f: SeriesForecast, last: number, phi: number, form: DampForm): SeriesForecast {
+  const h = f.mean.length;
+  if (!(last > 0) || !f.mean.every((v) => v > 0)) return f;
+  const mean = new Float64Array(h);
+  const quantiles = f.quantiles.map(() => new Float64Array(h));
+  let previous = 0;
+  let damped = 0;
+  for (let k = 0; k < h; k++) {
+    const g = Math.log((f.mean[k] as number) / last);
+    const weight = phi ** k;
+    damped = form === "damp" ? damped + weight * (g - previous) : weight * g;
+    previous = g;
+    const ratio = Math.exp(damped - g);
+    mean[k] = (f.mean[k] as number) * ratio;
+    f.quantiles.forEach((q, l) => {
+      (quantiles[l] as Float64Array)[k] = (q[k] as number) * ratio;
+    });
+  }
+  return { mean, quantiles };
+}
+
+/** The in-sample mean absolute one-step change (the naive forecast's MAE), or NaN with fewer than 2 values. */
+function naiveMae(y: Float64Array, end: number): number {
+  let sum = 0;
+  for (let t = 1; t < end; t++) sum += Math.abs((y[t] as number) - (y[t - 1] as number));
+  return end > 1 ? sum / (end - 1) : Number.NaN;
+}
+
+/**
+ * The φ of DAMP_GRID with the least mean error of the damped forecasts `earlier[j][i]` (series i's forecast from
+ * the history before n_i − cuts[j]), against the actuals that follow each cut; 1 (no damping) without any.
+ */
+export function learnPhi(
+  histories: readonly Float64Array[],
+  earlier: readonly { cut: number; forecasts: readonly (SeriesForecast | undefined)[] }[],
+  form: DampForm,
+  error: "mase" | "ape",
+): number {
+  const sums = DAMP_GRID.map(() => 0);
+  let count = 0;
+  for (const { cut, forecasts } of earlier) {
+    histories.forEach((y, i) => {
+      const f = forecasts[i];
+      const end = y.length - cut;
+      if (!f || end < 1) return;
+      const last = y[end - 1] as number;
+      const scale = error === "mase" ? naiveMae(y, end) : 1;
+      if (!(scale > 0)) return;
+      const h = Math.min(f.mean.length, y.length - end);
+      DAMP_GRID.forEach((phi, g) => {
+        const d = dampGrowth(f, last, phi, form);
+        for (let k = 0; k < h; k++) {
+          const actual = y[end + k] as number;
+          const e = Math.abs(actual - (d.mean[k] as number));
+          sums[g] += error === "ape" ? (actual !== 0 ? e / Math.abs(actual) : 0) : e / scale;
+        }
+      });
+      count += h;
+    });
+  }
+  if (count === 0) return 1;
+  let best = DAMP_GRID.length - 1;
+  sums.forEach((v, g) => {
+    if (v < (sums[best] as number)) best = g;
+  });
+  return DAMP_GRID[best] as number;
 }
 
 /** "3m" is three periods, "2h" two horizons (at least 1 value), a number itself. */
@@ -62,34 +162,55 @@ function crossProduct(pairs: readonly [string, string[]][]): Map<string, string>
   return out;
 }
 
+/** The `damp=`/`shrink=` keys of a spec, if any. */
+function dampingOf(all: readonly [string, string][]): GrowthDamping | undefined {
+  const found = all.find(([k]) => k === "damp" || k === "shrink");
+  if (!found) return undefined;
+  const phi = found[1] === "learn" ? "learn" : Number(found[1]);
+  if (phi !== "learn" && !(phi >= 0 && phi <= 1))
+    throw new RangeError(`${found[0]} must be in [0, 1] or learn`);
+  const learn = all.find(([k]) => k === "learn")?.[1] ?? "mase";
+  if (learn !== "mase" && learn !== "ape") throw new RangeError(`unknown learn=${learn}`);
+  return { form: found[0] as DampForm, phi, learn };
+}
+
+const DAMP_KEYS = new Set(["damp", "shrink", "learn"]);
+
 function variant(named: string): GarVariant {
   const colon = named.indexOf(":");
   const name = colon >= 0 ? named.slice(0, colon) : undefined;
   const spec = colon >= 0 ? named.slice(colon + 1) : named;
   const beside = name?.startsWith("+") ?? false;
   const label = `global-ar(${name ?? spec})`;
-  if (spec === "engine") {
+  const all = spec
+    .split(",")
+    .filter((p) => p.includes("="))
+    .map((p) => p.split("=") as [string, string]);
+  const damp = dampingOf(all);
+  if (spec.split(",")[0] === "engine") {
     return {
       label,
       beside,
       settings: (period, horizon) => globalArEnsembleSettings(period, horizon, []).members,
       // The engine's own combination is read per period in garRun.
       combine: "logmean",
+      engine: true,
+      ...(damp ? { damp } : {}),
     };
   }
-  const all = spec
-    .split(",")
-    .filter((p) => p.includes("="))
-    .map((p) => p.split("=") as [string, string]);
   const combine = (all.find(([k]) => k === "combine")?.[1] ?? "logmean") as GlobalArCombine;
   if (!GLOBAL_AR_COMBINES.includes(combine)) throw new RangeError(`unknown combine=${combine}`);
   const members = crossProduct(
-    all.filter(([k]) => k !== "combine").map(([k, v]) => [k, v.split("|")] as [string, string[]]),
+    all
+      .filter(([k]) => k !== "combine" && !DAMP_KEYS.has(k))
+      .map(([k, v]) => [k, v.split("|")] as [string, string[]]),
   );
   return {
     label,
     combine,
     beside,
+    engine: false,
+    ...(damp ? { damp } : {}),
     settings: (period, horizon) =>
       members.map((pairs) => {
         const get = (k: string, d: string) => pairs.get(k) ?? d;
@@ -144,6 +265,8 @@ export interface GarRun {
   ms: number;
   rows: number[];
   log: boolean;
+  /** The damping φ of the final forecast, then of each backtest window (empty without damping). */
+  phis: number[];
 }
 
 /** Fits the variant for every backtest window (series cut where the engine cuts them) and for the final forecast. */
@@ -159,8 +282,9 @@ export function garRun(
   const members: (GlobalArOptions & Pick<GarSettings, "mlp">)[] = v
     .settings(period, horizon)
     .map((s) => ({ ...s, horizon, period, levels: [...levels] }));
-  const combine =
-    v.label === "global-ar(engine)" ? globalArEnsembleSettings(period, horizon, []).combine : v.combine;
+  const combine = v.engine ? globalArEnsembleSettings(period, horizon, []).combine : v.combine;
+  // Damping applies to data without seasonality only (its growth is over the last value).
+  const damp = period === 1 ? v.damp : undefined;
   const rows: number[] = [];
   let log = false;
   const forecastsAt = (cutOf: (n: number) => number) => {
@@ -190,10 +314,37 @@ export function garRun(
           );
     });
   };
-  const perWindow = Array.from({ length: windows }, (_, w) => forecastsAt((n) => n - (w + 1) * horizon));
-  const final = forecastsAt((n) => n);
+  // Undamped forecasts from cut j·h before each series' end (j = 0 the final forecast, 1…windows the backtest
+  // windows, beyond them the earlier windows a learned φ of the deepest backtest window is fitted on).
+  const depth = windows + (damp?.phi === "learn" ? DAMP_WINDOWS : 0);
+  const undamped = Array.from({ length: depth + 1 }, (_, j) => forecastsAt((n) => n - j * horizon));
+  const phis: number[] = [];
+  const dampedAt = (j: number) => {
+    const raw = undamped[j] as (SeriesForecast | undefined)[];
+    if (!damp) return raw;
+    const phi =
+      damp.phi === "learn"
+        ? learnPhi(
+            histories,
+            Array.from({ length: DAMP_WINDOWS }, (_, d) => ({
+              cut: (j + d + 1) * horizon,
+              forecasts: undamped[j + d + 1] ?? [],
+            })),
+            damp.form,
+            damp.learn,
+          )
+        : damp.phi;
+    phis.push(phi);
+    return raw.map((f, i) => {
+      const y = histories[i] as Float64Array;
+      const end = y.length - j * horizon;
+      return f && end > 0 ? dampGrowth(f, y[end - 1] as number, phi, damp.form) : f;
+    });
+  };
+  const final = dampedAt(0);
+  const perWindow = Array.from({ length: windows }, (_, w) => dampedAt(w + 1));
   const ms = performance.now() - started;
-  return { external: (w) => (i) => perWindow[w]?.[i], final: (i) => final[i], ms, rows, log };
+  return { external: (w) => (i) => perWindow[w]?.[i], final: (i) => final[i], ms, rows, log, phis };
 }
 
 /**

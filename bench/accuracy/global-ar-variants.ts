@@ -17,10 +17,12 @@
 //   value: step k's log-growth increment is multiplied by φ^(k−1) (step 1 kept, later steps add less and less, the
 //   damped trend's shape); `shrink=φ` multiplies step k's whole log-growth by φ^(k−1) instead (far steps pulled
 //   back towards the last value). The mean and every quantile move by the same ratio. `damp=learn` or
-//   `shrink=learn` takes φ from the grid 0, 0.1, …, 1 with the least error on the 3 horizon-long windows before
+//   `shrink=learn` takes φ from the grid 0, 0.1, …, 1 (src/forecasting/global-ar/growth-damping.ts) with the least error on the 3 horizon-long windows before
 //   each forecast origin (forecasts fitted on the data before each of them; `learn=mase` the absolute error scaled
-//   by the series' in-sample naive MAE, `learn=ape` the absolute percentage error). The engine's settings with
-//   damping: "engine,damp=0.8".
+//   by the series' in-sample naive MAE, `learn=ape` the absolute percentage error); `learnon=backtests` learns one
+//   φ on the backtest windows and damps them and the final forecast with it. The engine's settings with
+//   damping: "engine,damp=0.8"; "engine" itself damps as the engine does (since
+//   2026-12-02: shrink, learned on the backtests by the absolute percentage error), "engine,damp=1" does not.
 
 import type { AutoPredictorResult, ExternalMember } from "../../src/forecasting/auto/auto-predictor.js";
 import {
@@ -34,6 +36,12 @@ import {
   type GlobalArOptions,
   type GlobalArSeries,
 } from "../../src/forecasting/global-ar/global-ar.js";
+import {
+  type DampingCase,
+  dampGrowth,
+  type GrowthDampingForm,
+  learnGrowthDamping,
+} from "../../src/forecasting/global-ar/growth-damping.js";
 import { globalArEnsembleSettings } from "../../src/forecasting/global-ar/index.js";
 import {
   fitGlobalMlp,
@@ -60,45 +68,23 @@ export interface GarVariant {
   damp?: GrowthDamping;
 }
 
-export type DampForm = "damp" | "shrink";
+export type DampForm = GrowthDampingForm;
 
 export interface GrowthDamping {
   form: DampForm;
   phi: number | "learn";
   /** The error φ is learned by: scaled absolute error or absolute percentage error. */
   learn: "mase" | "ape";
+  /**
+   * Where φ is learned: "before" each origin on the DAMP_WINDOWS windows before it (every backtest window its own
+   * φ), "backtests" once on the backtest windows, that φ then damping them and the final forecast alike (as the
+   * engine learns its weights and band factors on the backtests).
+   */
+  on: "before" | "backtests";
 }
 
-/** The φ grid `learn` searches. */
-export const DAMP_GRID = Array.from({ length: 11 }, (_, i) => i / 10);
-/** Horizon-long windows before an origin that φ is learned on. */
+/** Horizon-long windows before an origin that φ is learned on (learnon=before). */
 export const DAMP_WINDOWS = 3;
-
-/**
- * The forecast with its log-growth over `last` damped: g_k = log(mean_k / last); "damp" multiplies the increment
- * g_k − g_(k−1) by φ^(k−1), "shrink" multiplies g_k by φ^(k−1). Every quantile is multiplied by the mean's ratio.
- * Unchanged where last or a mean is not positive (no log-growth).
- */
-export function dampGrowth(f: SeriesForecast, last: number, phi: number, form: DampForm): SeriesForecast {
-  const h = f.mean.length;
-  if (!(last > 0) || !f.mean.every((v) => v > 0)) return f;
-  const mean = new Float64Array(h);
-  const quantiles = f.quantiles.map(() => new Float64Array(h));
-  let previous = 0;
-  let damped = 0;
-  for (let k = 0; k < h; k++) {
-    const g = Math.log((f.mean[k] as number) / last);
-    const weight = phi ** k;
-    damped = form === "damp" ? damped + weight * (g - previous) : weight * g;
-    previous = g;
-    const ratio = Math.exp(damped - g);
-    mean[k] = (f.mean[k] as number) * ratio;
-    f.quantiles.forEach((q, l) => {
-      (quantiles[l] as Float64Array)[k] = (q[k] as number) * ratio;
-    });
-  }
-  return { mean, quantiles };
-}
 
 /** The in-sample mean absolute one-step change (the naive forecast's MAE), or NaN with fewer than 2 values. */
 function naiveMae(y: Float64Array, end: number): number {
@@ -108,8 +94,8 @@ function naiveMae(y: Float64Array, end: number): number {
 }
 
 /**
- * The φ of DAMP_GRID with the least mean error of the damped forecasts `earlier[j][i]` (series i's forecast from
- * the history before n_i − cuts[j]), against the actuals that follow each cut; 1 (no damping) without any.
+ * The φ learned (learnGrowthDamping) on the forecasts `earlier[j][i]` (series i's forecast from the history before
+ * n_i − cuts[j]) against the actuals that follow each cut.
  */
 export function learnPhi(
   histories: readonly Float64Array[],
@@ -117,34 +103,21 @@ export function learnPhi(
   form: DampForm,
   error: "mase" | "ape",
 ): number {
-  const sums = DAMP_GRID.map(() => 0);
-  let count = 0;
+  const cases: DampingCase[] = [];
   for (const { cut, forecasts } of earlier) {
     histories.forEach((y, i) => {
-      const f = forecasts[i];
+      const forecast = forecasts[i];
       const end = y.length - cut;
-      if (!f || end < 1) return;
-      const last = y[end - 1] as number;
-      const scale = error === "mase" ? naiveMae(y, end) : 1;
-      if (!(scale > 0)) return;
-      const h = Math.min(f.mean.length, y.length - end);
-      DAMP_GRID.forEach((phi, g) => {
-        const d = dampGrowth(f, last, phi, form);
-        for (let k = 0; k < h; k++) {
-          const actual = y[end + k] as number;
-          const e = Math.abs(actual - (d.mean[k] as number));
-          sums[g] += error === "ape" ? (actual !== 0 ? e / Math.abs(actual) : 0) : e / scale;
-        }
+      if (!forecast || end < 1) return;
+      cases.push({
+        forecast,
+        last: y[end - 1] as number,
+        actual: y.subarray(end, end + forecast.mean.length),
+        scale: error === "mase" ? naiveMae(y, end) : 1,
       });
-      count += h;
     });
   }
-  if (count === 0) return 1;
-  let best = DAMP_GRID.length - 1;
-  sums.forEach((v, g) => {
-    if (v < (sums[best] as number)) best = g;
-  });
-  return DAMP_GRID[best] as number;
+  return learnGrowthDamping(cases, form, error === "mase" ? "scaled" : "ape");
 }
 
 /** "3m" is three periods, "2h" two horizons (at least 1 value), a number itself. */
@@ -171,10 +144,18 @@ function dampingOf(all: readonly [string, string][]): GrowthDamping | undefined 
     throw new RangeError(`${found[0]} must be in [0, 1] or learn`);
   const learn = all.find(([k]) => k === "learn")?.[1] ?? "mase";
   if (learn !== "mase" && learn !== "ape") throw new RangeError(`unknown learn=${learn}`);
-  return { form: found[0] as DampForm, phi, learn };
+  const on = all.find(([k]) => k === "learnon")?.[1] ?? "before";
+  if (on !== "before" && on !== "backtests") throw new RangeError(`unknown learnon=${on}`);
+  return { form: found[0] as DampForm, phi, learn, on };
 }
 
-const DAMP_KEYS = new Set(["damp", "shrink", "learn"]);
+/**
+ * The engine's damping (global-ar/index.ts, data without seasonality): shrink, φ learned by the absolute percentage
+ * error on the backtest windows. `engine,damp=1` is the engine's ensemble undamped.
+ */
+const ENGINE_DAMPING: GrowthDamping = { form: "shrink", phi: "learn", learn: "ape", on: "backtests" };
+
+const DAMP_KEYS = new Set(["damp", "shrink", "learn", "learnon"]);
 
 function variant(named: string): GarVariant {
   const colon = named.indexOf(":");
@@ -195,7 +176,7 @@ function variant(named: string): GarVariant {
       // The engine's own combination is read per period in garRun.
       combine: "logmean",
       engine: true,
-      ...(damp ? { damp } : {}),
+      damp: damp ?? ENGINE_DAMPING,
     };
   }
   const combine = (all.find(([k]) => k === "combine")?.[1] ?? "logmean") as GlobalArCombine;
@@ -316,24 +297,26 @@ export function garRun(
   };
   // Undamped forecasts from cut j·h before each series' end (j = 0 the final forecast, 1…windows the backtest
   // windows, beyond them the earlier windows a learned φ of the deepest backtest window is fitted on).
-  const depth = windows + (damp?.phi === "learn" ? DAMP_WINDOWS : 0);
+  const learned = damp?.phi === "learn";
+  const depth = windows + (learned && damp.on === "before" ? DAMP_WINDOWS : 0);
   const undamped = Array.from({ length: depth + 1 }, (_, j) => forecastsAt((n) => n - j * horizon));
+  /** φ learned on the forecasts from cuts first…first + count − 1 (in horizons). */
+  const learnAt = (first: number, count: number) =>
+    learnPhi(
+      histories,
+      Array.from({ length: count }, (_, d) => ({
+        cut: (first + d) * horizon,
+        forecasts: undamped[first + d] ?? [],
+      })),
+      (damp as GrowthDamping).form,
+      (damp as GrowthDamping).learn,
+    );
+  const shared = learned && damp.on === "backtests" ? learnAt(1, windows) : undefined;
   const phis: number[] = [];
   const dampedAt = (j: number) => {
     const raw = undamped[j] as (SeriesForecast | undefined)[];
     if (!damp) return raw;
-    const phi =
-      damp.phi === "learn"
-        ? learnPhi(
-            histories,
-            Array.from({ length: DAMP_WINDOWS }, (_, d) => ({
-              cut: (j + d + 1) * horizon,
-              forecasts: undamped[j + d + 1] ?? [],
-            })),
-            damp.form,
-            damp.learn,
-          )
-        : damp.phi;
+    const phi = damp.phi !== "learn" ? damp.phi : (shared ?? learnAt(j + 1, DAMP_WINDOWS));
     phis.push(phi);
     return raw.map((f, i) => {
       const y = histories[i] as Float64Array;

@@ -12,6 +12,7 @@ import {
   type GlobalArOptions,
   type GlobalArSeries,
 } from "./global-ar.js";
+import { dampGrowth } from "./growth-damping.js";
 
 export type GlobalArCombine = "logmean" | "mean" | "median";
 
@@ -21,6 +22,11 @@ export const GLOBAL_AR_COMBINES: readonly GlobalArCombine[] = ["logmean", "mean"
 export interface GlobalArEnsembleModel {
   members: GlobalArModel[];
   combine: GlobalArCombine;
+  /**
+   * Data without seasonality: the φ that shrinks the combined forecast's log-growth over the series' last value
+   * (growth-damping.ts, "shrink"), learned on the backtest windows; absent (older models, seasonal data): none.
+   */
+  growthDamping?: number;
 }
 
 /** Fits one model per member's options on the same series. */
@@ -82,12 +88,15 @@ export function combineForecasts(
   };
 }
 
-/** Forecasts the horizon after the series with every member and combines them. */
+/** Forecasts the horizon after the series with every member and combines them (then damps, see growthDamping). */
 export function forecastGlobalArEnsemble(model: GlobalArEnsembleModel, s: GlobalArSeries): SeriesForecast {
-  return combineForecasts(
+  const combined = combineForecasts(
     model.members.map((m) => forecastGlobalAr(m, s)),
     model.combine,
   );
+  return model.growthDamping === undefined
+    ? combined
+    : dampGrowth(combined, s.y[s.y.length - 1] as number, model.growthDamping);
 }
 
 /** Whether a stored model is an ensemble (older predictors store a single GlobalArModel). */

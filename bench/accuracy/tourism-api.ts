@@ -32,11 +32,7 @@ import {
 } from "@aws-sdk/client-forecast";
 import type { ForecastqueryClient } from "@aws-sdk/client-forecastquery";
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import {
-  paperMase,
-  percentErrorSum,
-  pooledMape,
-} from "../../src/forecasting/competition-metrics.js";
+import { paperMase, percentErrorSum, pooledMape } from "../../src/forecasting/competition-metrics.js";
 import { mase, smape } from "../../src/forecasting/metrics.js";
 import {
   createDailyDataset,

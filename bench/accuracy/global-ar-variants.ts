@@ -13,16 +13,6 @@
 //   `steps`, `batch`, `lr` and `seed` (alternatives with `|` too: "seed=1|2|3" is an ensemble over seeds). A name
 //   starting with `+` ("+mlp:model=mlp,…") makes the variant a component beside global-ar(engine) (which must be
 //   among the variants) instead of in its place.
-//   `damp=φ` (series without seasonality only, period 1) damps the variant's forecast growth over the series' last
-//   value: step k's log-growth increment is multiplied by φ^(k−1) (step 1 kept, later steps add less and less, the
-//   damped trend's shape); `shrink=φ` multiplies step k's whole log-growth by φ^(k−1) instead (far steps pulled
-//   back towards the last value). The mean and every quantile move by the same ratio. `damp=learn` or
-//   `shrink=learn` takes φ from the grid 0, 0.1, …, 1 (src/forecasting/global-ar/growth-damping.ts) with the least error on the 3 horizon-long windows before
-//   each forecast origin (forecasts fitted on the data before each of them; `learn=mase` the absolute error scaled
-//   by the series' in-sample naive MAE, `learn=ape` the absolute percentage error); `learnon=backtests` learns one
-//   φ on the backtest windows and damps them and the final forecast with it. The engine's settings with
-//   damping: "engine,damp=0.8"; "engine" itself damps as the engine does (since
-//   2026-12-02: shrink, learned on the backtests by the absolute percentage error), "engine,damp=1" does not.
 
 import type { AutoPredictorResult, ExternalMember } from "../../src/forecasting/auto/auto-predictor.js";
 import {
@@ -36,19 +26,12 @@ import {
   type GlobalArOptions,
   type GlobalArSeries,
 } from "../../src/forecasting/global-ar/global-ar.js";
-import {
-  type DampingCase,
-  dampGrowth,
-  type GrowthDampingForm,
-  learnGrowthDamping,
-} from "../../src/forecasting/global-ar/growth-damping.js";
 import { globalArEnsembleSettings } from "../../src/forecasting/global-ar/index.js";
 import {
   fitGlobalMlp,
   forecastGlobalMlp,
   type GlobalMlpOptions,
 } from "../../src/forecasting/global-mlp/global-mlp.js";
-import type { SeriesForecast } from "../../src/forecasting/model.js";
 
 /** A member's settings: the linear model's, and the network's where it is one. */
 export type GarSettings = Omit<GlobalArOptions, "horizon" | "period" | "levels"> & {
@@ -62,62 +45,6 @@ export interface GarVariant {
   combine: GlobalArCombine;
   /** A component beside global-ar(engine), not in its place. */
   beside: boolean;
-  /** The engine's members and combination (globalArEnsembleSettings). */
-  engine: boolean;
-  /** Damping of the forecast growth (period 1 only): a fixed φ or one learned on earlier windows. */
-  damp?: GrowthDamping;
-}
-
-export type DampForm = GrowthDampingForm;
-
-export interface GrowthDamping {
-  form: DampForm;
-  phi: number | "learn";
-  /** The error φ is learned by: scaled absolute error or absolute percentage error. */
-  learn: "mase" | "ape";
-  /**
-   * Where φ is learned: "before" each origin on the DAMP_WINDOWS windows before it (every backtest window its own
-   * φ), "backtests" once on the backtest windows, that φ then damping them and the final forecast alike (as the
-   * engine learns its weights and band factors on the backtests).
-   */
-  on: "before" | "backtests";
-}
-
-/** Horizon-long windows before an origin that φ is learned on (learnon=before). */
-export const DAMP_WINDOWS = 3;
-
-/** The in-sample mean absolute one-step change (the naive forecast's MAE), or NaN with fewer than 2 values. */
-function naiveMae(y: Float64Array, end: number): number {
-  let sum = 0;
-  for (let t = 1; t < end; t++) sum += Math.abs((y[t] as number) - (y[t - 1] as number));
-  return end > 1 ? sum / (end - 1) : Number.NaN;
-}
-
-/**
- * The φ learned (learnGrowthDamping) on the forecasts `earlier[j][i]` (series i's forecast from the history before
- * n_i − cuts[j]) against the actuals that follow each cut.
- */
-export function learnPhi(
-  histories: readonly Float64Array[],
-  earlier: readonly { cut: number; forecasts: readonly (SeriesForecast | undefined)[] }[],
-  form: DampForm,
-  error: "mase" | "ape",
-): number {
-  const cases: DampingCase[] = [];
-  for (const { cut, forecasts } of earlier) {
-    histories.forEach((y, i) => {
-      const forecast = forecasts[i];
-      const end = y.length - cut;
-      if (!forecast || end < 1) return;
-      cases.push({
-        forecast,
-        last: y[end - 1] as number,
-        actual: y.subarray(end, end + forecast.mean.length),
-        scale: error === "mase" ? naiveMae(y, end) : 1,
-      });
-    });
-  }
-  return learnGrowthDamping(cases, form, error === "mase" ? "scaled" : "ape");
 }
 
 /** "3m" is three periods, "2h" two horizons (at least 1 value), a number itself. */
@@ -135,63 +62,34 @@ function crossProduct(pairs: readonly [string, string[]][]): Map<string, string>
   return out;
 }
 
-/** The `damp=`/`shrink=` keys of a spec, if any. */
-function dampingOf(all: readonly [string, string][]): GrowthDamping | undefined {
-  const found = all.find(([k]) => k === "damp" || k === "shrink");
-  if (!found) return undefined;
-  const phi = found[1] === "learn" ? "learn" : Number(found[1]);
-  if (phi !== "learn" && !(phi >= 0 && phi <= 1))
-    throw new RangeError(`${found[0]} must be in [0, 1] or learn`);
-  const learn = all.find(([k]) => k === "learn")?.[1] ?? "mase";
-  if (learn !== "mase" && learn !== "ape") throw new RangeError(`unknown learn=${learn}`);
-  const on = all.find(([k]) => k === "learnon")?.[1] ?? "before";
-  if (on !== "before" && on !== "backtests") throw new RangeError(`unknown learnon=${on}`);
-  return { form: found[0] as DampForm, phi, learn, on };
-}
-
-/**
- * The engine's damping (global-ar/index.ts, data without seasonality): shrink, φ learned by the absolute percentage
- * error on the backtest windows. `engine,damp=1` is the engine's ensemble undamped.
- */
-const ENGINE_DAMPING: GrowthDamping = { form: "shrink", phi: "learn", learn: "ape", on: "backtests" };
-
-const DAMP_KEYS = new Set(["damp", "shrink", "learn", "learnon"]);
-
 function variant(named: string): GarVariant {
   const colon = named.indexOf(":");
   const name = colon >= 0 ? named.slice(0, colon) : undefined;
   const spec = colon >= 0 ? named.slice(colon + 1) : named;
   const beside = name?.startsWith("+") ?? false;
   const label = `global-ar(${name ?? spec})`;
-  const all = spec
-    .split(",")
-    .filter((p) => p.includes("="))
-    .map((p) => p.split("=") as [string, string]);
-  const damp = dampingOf(all);
-  if (spec.split(",")[0] === "engine") {
+  if (spec === "engine") {
     return {
       label,
       beside,
       settings: (period, horizon) => globalArEnsembleSettings(period, horizon, []).members,
       // The engine's own combination is read per period in garRun.
       combine: "logmean",
-      engine: true,
-      damp: damp ?? ENGINE_DAMPING,
     };
   }
+  const all = spec
+    .split(",")
+    .filter((p) => p.includes("="))
+    .map((p) => p.split("=") as [string, string]);
   const combine = (all.find(([k]) => k === "combine")?.[1] ?? "logmean") as GlobalArCombine;
   if (!GLOBAL_AR_COMBINES.includes(combine)) throw new RangeError(`unknown combine=${combine}`);
   const members = crossProduct(
-    all
-      .filter(([k]) => k !== "combine" && !DAMP_KEYS.has(k))
-      .map(([k, v]) => [k, v.split("|")] as [string, string[]]),
+    all.filter(([k]) => k !== "combine").map(([k, v]) => [k, v.split("|")] as [string, string[]]),
   );
   return {
     label,
     combine,
     beside,
-    engine: false,
-    ...(damp ? { damp } : {}),
     settings: (period, horizon) =>
       members.map((pairs) => {
         const get = (k: string, d: string) => pairs.get(k) ?? d;
@@ -246,8 +144,6 @@ export interface GarRun {
   ms: number;
   rows: number[];
   log: boolean;
-  /** The damping φ of the final forecast, then of each backtest window (empty without damping). */
-  phis: number[];
 }
 
 /** Fits the variant for every backtest window (series cut where the engine cuts them) and for the final forecast. */
@@ -263,9 +159,8 @@ export function garRun(
   const members: (GlobalArOptions & Pick<GarSettings, "mlp">)[] = v
     .settings(period, horizon)
     .map((s) => ({ ...s, horizon, period, levels: [...levels] }));
-  const combine = v.engine ? globalArEnsembleSettings(period, horizon, []).combine : v.combine;
-  // Damping applies to data without seasonality only (its growth is over the last value).
-  const damp = period === 1 ? v.damp : undefined;
+  const combine =
+    v.label === "global-ar(engine)" ? globalArEnsembleSettings(period, horizon, []).combine : v.combine;
   const rows: number[] = [];
   let log = false;
   const forecastsAt = (cutOf: (n: number) => number) => {
@@ -295,39 +190,10 @@ export function garRun(
           );
     });
   };
-  // Undamped forecasts from cut j·h before each series' end (j = 0 the final forecast, 1…windows the backtest
-  // windows, beyond them the earlier windows a learned φ of the deepest backtest window is fitted on).
-  const learned = damp?.phi === "learn";
-  const depth = windows + (learned && damp.on === "before" ? DAMP_WINDOWS : 0);
-  const undamped = Array.from({ length: depth + 1 }, (_, j) => forecastsAt((n) => n - j * horizon));
-  /** φ learned on the forecasts from cuts first…first + count − 1 (in horizons). */
-  const learnAt = (first: number, count: number) =>
-    learnPhi(
-      histories,
-      Array.from({ length: count }, (_, d) => ({
-        cut: (first + d) * horizon,
-        forecasts: undamped[first + d] ?? [],
-      })),
-      (damp as GrowthDamping).form,
-      (damp as GrowthDamping).learn,
-    );
-  const shared = learned && damp.on === "backtests" ? learnAt(1, windows) : undefined;
-  const phis: number[] = [];
-  const dampedAt = (j: number) => {
-    const raw = undamped[j] as (SeriesForecast | undefined)[];
-    if (!damp) return raw;
-    const phi = damp.phi !== "learn" ? damp.phi : (shared ?? learnAt(j + 1, DAMP_WINDOWS));
-    phis.push(phi);
-    return raw.map((f, i) => {
-      const y = histories[i] as Float64Array;
-      const end = y.length - j * horizon;
-      return f && end > 0 ? dampGrowth(f, y[end - 1] as number, phi, damp.form) : f;
-    });
-  };
-  const final = dampedAt(0);
-  const perWindow = Array.from({ length: windows }, (_, w) => dampedAt(w + 1));
+  const perWindow = Array.from({ length: windows }, (_, w) => forecastsAt((n) => n - (w + 1) * horizon));
+  const final = forecastsAt((n) => n);
   const ms = performance.now() - started;
-  return { external: (w) => (i) => perWindow[w]?.[i], final: (i) => final[i], ms, rows, log, phis };
+  return { external: (w) => (i) => perWindow[w]?.[i], final: (i) => final[i], ms, rows, log };
 }
 
 /**

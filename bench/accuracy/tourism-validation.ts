@@ -350,7 +350,7 @@ async function main(): Promise<void> {
         .join(", ");
       notes.push(
         `${period}, ${v.label}: weights ${weights}; fits ${run.rows.join("/")} windows, log ${run.log}, ` +
-          `${run.ms.toFixed(0)} ms for ${WINDOWS + 1} fits and their forecasts${run.phis.length > 0 ? `; damping φ (final, windows) ${run.phis.join("/")}` : ""}; calibration ${c ? `[${factors(c, 0)}] [${factors(c, 2)}]` : "none"}`,
+          `${run.ms.toFixed(0)} ms for ${WINDOWS + 1} fits and their forecasts; calibration ${c ? `[${factors(c, 0)}] [${factors(c, 2)}]` : "none"}`,
       );
       console.error(notes.at(-1));
       const engine = forecasts.map((f) => (c ? calibrated(f, c) : f));

@@ -26,7 +26,6 @@ import {
   globalModelToJson,
 } from "../forecasting/global/index.js";
 import {
-  backtestGlobalArSet,
   fitGlobalArSet,
   forecastGlobalArSet,
   type GlobalArComponentModel,
@@ -131,9 +130,7 @@ export function forecastWithGlobal(input: { model: GlobalModelJson; set: PackedS
 /**
  * Backtests the pooled autoregression (global-ar/): one fit per cutoff on every series' history before it, each
  * forecasting the horizon after that cutoff (raw output). A fit takes milliseconds to a second, so every window
- * gets its own, as in the validation that chose the model (bench/accuracy/tourism-validation.ts). On data without
- * seasonality the forecasts are damped by the φ learned on these windows (backtestGlobalArSet), so a window's
- * forecast there also depends, through φ, on what followed every cutoff.
+ * gets its own, as in the validation that chose the model (bench/accuracy/tourism-validation.ts).
  */
 export function backtestGlobalAr(input: {
   set: PackedSeriesSet;
@@ -141,21 +138,21 @@ export function backtestGlobalAr(input: {
   cutoffs: number[];
 }): PackedForecasts[] {
   const set = unpackSeriesSet(input.set);
-  return backtestGlobalArSet(set, input.quantiles, input.cutoffs, bridgeGaps).map((f) =>
-    packForecasts(f, set.horizon, input.quantiles.length),
+  return input.cutoffs.map((cutoff) =>
+    packForecasts(
+      forecastGlobalArSet(fitGlobalArSet(set, input.quantiles, cutoff, bridgeGaps), set, cutoff, bridgeGaps),
+      set.horizon,
+      input.quantiles.length,
+    ),
   );
 }
 
-/**
- * Fits the pooled autoregression on all the history (its model, or ensemble, is plain data stored as JSON); data
- * without seasonality learns its growth damping on the backtests from `cutoffs`, as backtestGlobalAr does.
- */
+/** Fits the pooled autoregression on all the history (its model, or ensemble, is plain data stored as JSON). */
 export function fitGlobalArModel(input: {
   set: PackedSeriesSet;
   quantiles: number[];
-  cutoffs?: number[];
 }): GlobalArComponentModel {
-  return fitGlobalArSet(unpackSeriesSet(input.set), input.quantiles, 0, bridgeGaps, input.cutoffs);
+  return fitGlobalArSet(unpackSeriesSet(input.set), input.quantiles, 0, bridgeGaps);
 }
 
 /** Forecasts the horizon after each series' history with a fitted pooled autoregression (raw output). */

@@ -25,17 +25,8 @@ export interface DatasetMemberRunner {
     cutoffs: number[],
     signal: AbortSignal,
   ): Promise<PackedForecasts[]>;
-  /**
-   * The member fitted on all the history, as JSON to store; `cutoffs` are the backtests' (what the member may learn
-   * on besides its fit, as global-ar's growth damping does).
-   */
-  fit(
-    pool: WorkerPool,
-    set: PackedSeriesSet,
-    quantiles: number[],
-    cutoffs: number[],
-    signal: AbortSignal,
-  ): Promise<unknown>;
+  /** The member fitted on all the history, as JSON to store. */
+  fit(pool: WorkerPool, set: PackedSeriesSet, quantiles: number[], signal: AbortSignal): Promise<unknown>;
   /** Its raw forecasts of every series of `set` from a stored model. */
   forecast(
     pool: WorkerPool,
@@ -62,7 +53,7 @@ export interface DatasetMemberRunner {
 const globalRunner: DatasetMemberRunner = {
   backtest: (pool, set, quantiles, cutoffs, signal) =>
     pool.run("backtestGlobal", { set, quantiles, cutoffs }, signal),
-  fit: (pool, set, quantiles, _cutoffs, signal) => pool.run("fitGlobal", { set, quantiles }, signal),
+  fit: (pool, set, quantiles, signal) => pool.run("fitGlobal", { set, quantiles }, signal),
   forecast: (pool, model, set, signal) =>
     pool.run("forecastWithGlobal", { model: model as GlobalModelJson, set }, signal),
   async explain(pool, model, set, series, steps, cutoff, signal, quantile = "mean") {
@@ -79,8 +70,7 @@ const globalRunner: DatasetMemberRunner = {
 const globalArRunner: DatasetMemberRunner = {
   backtest: (pool, set, quantiles, cutoffs, signal) =>
     pool.run("backtestGlobalAr", { set, quantiles, cutoffs }, signal),
-  fit: (pool, set, quantiles, cutoffs, signal) =>
-    pool.run("fitGlobalArModel", { set, quantiles, cutoffs }, signal),
+  fit: (pool, set, quantiles, signal) => pool.run("fitGlobalArModel", { set, quantiles }, signal),
   forecast: (pool, model, set, signal) =>
     pool.run("forecastWithGlobalAr", { model: model as GlobalArComponentModel, set }, signal),
   explain: async () => ({

@@ -335,7 +335,7 @@ export function predictorJobs(services: Services, workers: WorkerPool): JobHandl
           return {
             name,
             backtests: runner.backtest(pool, shared, quantiles, cutoffs, ctx.signal),
-            final: runner.fit(pool, shared, quantiles, cutoffs, ctx.signal),
+            final: runner.fit(pool, shared, quantiles, ctx.signal),
           };
         });
         const datasetBacktests = await Promise.all(datasetRuns.map((r) => r.backtests));

@@ -12,7 +12,6 @@ import {
   type GlobalArOptions,
   type GlobalArSeries,
 } from "./global-ar.js";
-import { dampGrowth } from "./growth-damping.js";
 
 export type GlobalArCombine = "logmean" | "mean" | "median";
 
@@ -22,11 +21,6 @@ export const GLOBAL_AR_COMBINES: readonly GlobalArCombine[] = ["logmean", "mean"
 export interface GlobalArEnsembleModel {
   members: GlobalArModel[];
   combine: GlobalArCombine;
-  /**
-   * Data without seasonality: the φ that shrinks the combined forecast's log-growth over the series' last value
-   * (growth-damping.ts, "shrink"), learned on the backtest windows; absent (older models, seasonal data): none.
-   */
-  growthDamping?: number;
 }
 
 /** Fits one model per member's options on the same series. */
@@ -88,15 +82,12 @@ export function combineForecasts(
   };
 }
 
-/** Forecasts the horizon after the series with every member and combines them (then damps, see growthDamping). */
+/** Forecasts the horizon after the series with every member and combines them. */
 export function forecastGlobalArEnsemble(model: GlobalArEnsembleModel, s: GlobalArSeries): SeriesForecast {
-  const combined = combineForecasts(
+  return combineForecasts(
     model.members.map((m) => forecastGlobalAr(m, s)),
     model.combine,
   );
-  return model.growthDamping === undefined
-    ? combined
-    : dampGrowth(combined, s.y[s.y.length - 1] as number, model.growthDamping);
 }
 
 /** Whether a stored model is an ensemble (older predictors store a single GlobalArModel). */

@@ -19,7 +19,6 @@ import {
   type GlobalArOptions,
   type GlobalArSeries,
 } from "./global-ar.js";
-import { type DampingCase, dampGrowth, learnGrowthDamping } from "./growth-damping.js";
 
 export type { GlobalArCombine, GlobalArEnsembleModel } from "./ensemble.js";
 export type { GlobalArModel, GlobalArOptions, GlobalArSeries } from "./global-ar.js";
@@ -142,89 +141,21 @@ function missing(horizon: number, levels: number): SeriesForecast {
   };
 }
 
-type GlobalArSet = Pick<SeriesSet, "frequency" | "period" | "horizon" | "series">;
-
 /**
  * Fits on every series of `set` with its last `cutoff` points hidden (the AutoPredictor's settings): one model, or
- * an ensemble where the settings have several members. Without `dampingCutoffs` (or on seasonal data) the forecast
- * is not damped; with them, on data without seasonality, the ensemble's growth damping is learned on the backtests
- * from those cutoffs (growthDampingOf).
+ * an ensemble where the settings have several members.
  */
 export function fitGlobalArSet(
-  set: GlobalArSet,
+  set: Pick<SeriesSet, "frequency" | "period" | "horizon" | "series">,
   levels: readonly number[],
   cutoff: number,
   fill: (y: Float64Array) => Float64Array,
-  dampingCutoffs?: readonly number[],
 ): GlobalArComponentModel {
   const series = globalArSeries(set, cutoff, fill).filter((s): s is GlobalArSeries => s !== undefined);
   const { members, combine } = globalArEnsembleSettings(set.period, set.horizon, levels);
-  if (members.length === 1) return fitGlobalAr(series, members[0] as GlobalArOptions);
-  const model = fitGlobalArEnsemble(series, members, combine);
-  if (!dampingCutoffs || !dampsGrowth(set.period)) return model;
-  const undamped = dampingCutoffs.map((c) =>
-    forecastGlobalArSet(fitGlobalArSet(set, levels, c, fill), set, c, fill),
-  );
-  return { ...model, growthDamping: growthDampingOf(set, dampingCutoffs, undamped, fill) };
-}
-
-/**
- * Whether the forecast's growth is damped: on data without seasonality only, where the pooled growth of the latest
- * origins is the whole forecast and did not persist on the tourism validation split (yearly MAPE −12%, MASE −8%,
- * mean wQL −0.5% at 3 origins; bench/RESULTS.md, "damped growth at global-ar's far steps").
- */
-export const dampsGrowth = (period: number): boolean => period <= 1;
-
-/**
- * The growth damping learned (learnGrowthDamping: shrink, absolute percentage error) on the undamped forecasts
- * `forecasts[j]` made `cutoffs[j]` points before each series' end, against the actuals after each cutoff.
- */
-export function growthDampingOf(
-  set: GlobalArSet,
-  cutoffs: readonly number[],
-  forecasts: readonly (readonly SeriesForecast[])[],
-  fill: (y: Float64Array) => Float64Array,
-): number {
-  const cases: DampingCase[] = [];
-  cutoffs.forEach((cutoff, j) => {
-    globalArSeries(set, cutoff, fill).forEach((s, i) => {
-      const forecast = forecasts[j]?.[i];
-      if (!s || !forecast) return;
-      const target = (set.series[i] as SeriesSet["series"][number]).target;
-      const end = s.y.length;
-      cases.push({ forecast, last: s.y[end - 1] as number, actual: target.subarray(end, end + set.horizon) });
-    });
-  });
-  return learnGrowthDamping(cases, "shrink", "ape");
-}
-
-/**
- * The backtests of the AutoPredictor's pooled autoregression: one fit per cutoff on the history before it, each
- * forecasting the horizon after it; on data without seasonality damped by the φ learned on these very windows
- * (growthDampingOf), the φ the final fit learns too (fitGlobalArSet with the same cutoffs).
- */
-export function backtestGlobalArSet(
-  set: GlobalArSet,
-  levels: readonly number[],
-  cutoffs: readonly number[],
-  fill: (y: Float64Array) => Float64Array,
-): SeriesForecast[][] {
-  const undamped = cutoffs.map((c) =>
-    forecastGlobalArSet(fitGlobalArSet(set, levels, c, fill), set, c, fill),
-  );
-  if (
-    !dampsGrowth(set.period) ||
-    globalArEnsembleSettings(set.period, set.horizon, levels).members.length === 1
-  )
-    return undamped;
-  const phi = growthDampingOf(set, cutoffs, undamped, fill);
-  return cutoffs.map((c, j) => {
-    const series = globalArSeries(set, c, fill);
-    return (undamped[j] as SeriesForecast[]).map((f, i) => {
-      const s = series[i];
-      return s ? dampGrowth(f, s.y[s.y.length - 1] as number, phi) : f;
-    });
-  });
+  return members.length === 1
+    ? fitGlobalAr(series, members[0] as GlobalArOptions)
+    : fitGlobalArEnsemble(series, members, combine);
 }
 
 /**
@@ -233,7 +164,7 @@ export function backtestGlobalArSet(
  */
 export function forecastGlobalArSet(
   model: GlobalArComponentModel,
-  set: GlobalArSet,
+  set: Pick<SeriesSet, "frequency" | "period" | "horizon" | "series">,
   cutoff: number,
   fill: (y: Float64Array) => Float64Array,
 ): SeriesForecast[] {

@@ -6,14 +6,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
   CreateAutoPredictorCommand,
-  CreateForecastCommand,
   DescribeAutoPredictorCommand,
-  DescribeForecastCommand,
   type ForecastClient,
   GetAccuracyMetricsCommand,
 } from "@aws-sdk/client-forecast";
 import { type ForecastqueryClient, QueryForecastCommand } from "@aws-sdk/client-forecastquery";
-import { settled } from "./harness.js";
+import { activeForecast, settled } from "./harness.js";
 import { type Shop, startShop } from "./shop-data.js";
 
 describe("an AutoPredictor optimised for MAPE", () => {
@@ -47,14 +45,7 @@ describe("an AutoPredictor optimised for MAPE", () => {
     const accuracy = await fc.send(new GetAccuracyMetricsCommand({ PredictorArn }));
     const summary = accuracy.PredictorEvaluationResults?.[0]?.TestWindows?.[0]?.Metrics;
     const mapeOf = (type: string) => summary?.ErrorMetrics?.find((e) => e.ForecastType === type)?.MAPE;
-    const { ForecastArn } = await fc.send(
-      new CreateForecastCommand({ ForecastName: `${name}_forecast`, PredictorArn }),
-    );
-    const forecast = await settled(
-      () => fc.send(new DescribeForecastCommand({ ForecastArn })),
-      "the forecast",
-    );
-    assert.equal(forecast.Status, "ACTIVE", forecast.Message);
+    const ForecastArn = await activeForecast(fc, `${name}_forecast`, PredictorArn as string);
     const answer = await query.send(
       new QueryForecastCommand({ ForecastArn, Filters: { item_id: "item_3" } }),
     );

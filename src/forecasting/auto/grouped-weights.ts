@@ -198,7 +198,9 @@ export function segmentedCombined(
     const from = starts[s] as number;
     const to = starts[s + 1] ?? f.mean.length;
     out.mean.set(f.mean.subarray(from, to), from);
-    out.quantiles.forEach((q, l) => q.set((f.quantiles[l] as Float64Array).subarray(from, to), from));
+    out.quantiles.forEach((q, l) => {
+      q.set((f.quantiles[l] as Float64Array).subarray(from, to), from);
+    });
   }
   return out;
 }

@@ -1,4 +1,4 @@
-// Combination weights per group of series and per segment of the horizon (src/forecasting/auto/grouped-weights.ts)
+// Combination weights per group of series and per segment of the horizon (grouped-weights.ts)
 // as bench variants of tourism-validation.ts (GROUPED=1, with GLOBAL_AR=1 and the engine's global-ar variant): each
 // variant learns its cells' weights from the same backtests as the engine's combination (statistical components
 // and global-ar(engine)), learns the engine's interval calibration from its own backtest forecasts, and forecasts
@@ -7,18 +7,6 @@
 // series and per horizon segment") is printed against the engine's row.
 
 import type { AutoPredictorResult, ExternalMember } from "../../src/forecasting/auto/auto-predictor.js";
-import {
-  GroupedErrorGram,
-  type GroupedWeights,
-  type GroupFeature,
-  groupedWeights,
-  groupOf,
-  groupThresholds,
-  segmentedCombined,
-  segmentStarts,
-  seriesFeature,
-  seriesSegmentWeights,
-} from "../../src/forecasting/auto/grouped-weights.js";
 import {
   applyCalibration,
   calibrationFor,
@@ -31,6 +19,18 @@ import {
   enforceMonotoneQuantiles,
   type SeriesForecast,
 } from "../../src/forecasting/model.js";
+import {
+  GroupedErrorGram,
+  type GroupedWeights,
+  type GroupFeature,
+  groupedWeights,
+  groupOf,
+  groupThresholds,
+  segmentedCombined,
+  segmentStarts,
+  seriesFeature,
+  seriesSegmentWeights,
+} from "./grouped-weights.js";
 
 export interface GroupedVariant {
   label: string;

@@ -23,7 +23,7 @@
 //   OptimizationMetric is MAPE (mape-point-variants.ts), each the engine's calibrated combination with another
 //   mean; with ORIGINS, the rule of bench/RESULTS.md ("Issue 14: a MAPE-optimal point forecast") applied.
 //   GROUPED=1 (with GLOBAL_AR=1 and the engine's variant): combination weights per group of series and per segment
-//   of the horizon (grouped-weight-variants.ts, src/forecasting/auto/grouped-weights.ts), each with its own
+//   of the horizon (grouped-weight-variants.ts, grouped-weights.ts), each with its own
 //   calibration; with ORIGINS, the rule of bench/RESULTS.md ("Issue 14: weights per group of series and per
 //   horizon segment") against the engine's row.
 //   The engine's rows ("…, engine calibration") take the point the engine forecasts for METRIC (members.ts

@@ -9,11 +9,11 @@ import {
   segmentOf,
   segmentStarts,
   seriesFeature,
-} from "../../../src/forecasting/auto/grouped-weights.js";
-import { ErrorGram, simplexLeastSquares } from "../../../src/forecasting/auto/simplex-weights.js";
-import { combined } from "../../../src/forecasting/auto/weights.js";
-import type { SeriesForecast } from "../../../src/forecasting/model.js";
-import { createRng } from "../../../src/forecasting/rng.js";
+} from "../../bench/accuracy/grouped-weights.js";
+import { ErrorGram, simplexLeastSquares } from "../../src/forecasting/auto/simplex-weights.js";
+import { combined } from "../../src/forecasting/auto/weights.js";
+import type { SeriesForecast } from "../../src/forecasting/model.js";
+import { createRng } from "../../src/forecasting/rng.js";
 
 /** A window of a series of the given kind: kind 0 is forecast exactly by component 0, kind 1 by component 2. */
 function window(kind: number, rand: () => number, h = 6) {

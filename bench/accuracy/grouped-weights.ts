@@ -6,12 +6,18 @@
 // different distances. Each cell keeps its own Gram sums, which merge per chunk like the dataset's; a group's
 // Gram is shrunk toward the set's (of the same segment), so a small group does not get weights from a few noisy
 // series. With one group and one segment the weights are the dataset's, bit for bit.
-// Judged on the tourism validation split (bench/accuracy/tourism-validation.ts, GROUPED=1; bench/RESULTS.md
-// "Issue 14: weights per group of series and per horizon segment").
+// Judged on the tourism validation split (tourism-validation.ts, GROUPED=1; bench/RESULTS.md "Issue 14: weights
+// per group of series and per horizon segment") and not adopted: no variant passed the rule, so this stays beside
+// the bench, written like the engine's modules (sums that merge per chunk) in case a later design takes it up.
 
-import type { SeriesForecast } from "../model.js";
-import { ErrorGram, type ErrorGramState, type ErrorScale, simplexLeastSquares } from "./simplex-weights.js";
-import { combined } from "./weights.js";
+import {
+  ErrorGram,
+  type ErrorGramState,
+  type ErrorScale,
+  simplexLeastSquares,
+} from "../../src/forecasting/auto/simplex-weights.js";
+import { combined } from "../../src/forecasting/auto/weights.js";
+import type { SeriesForecast } from "../../src/forecasting/model.js";
 
 /** The first step (0-based) of each of `segments` runs of the horizon, as equal as ⌈⌉ makes them: halves of 8 are
  * [0, 4], of 5 [0, 3]; thirds of 4 [0, 2, 3]. Never more segments than steps. */

@@ -22,6 +22,12 @@
 //   POINT=1 (with GLOBAL_AR=1 and the engine's variant): candidates for the point forecast of a predictor whose
 //   OptimizationMetric is MAPE (mape-point-variants.ts), each the engine's calibrated combination with another
 //   mean; with ORIGINS, the rule of bench/RESULTS.md ("Issue 14: a MAPE-optimal point forecast") applied.
+//   GROUPED=1 (with GLOBAL_AR=1 and the engine's variant): combination weights per group of series and per segment
+//   of the horizon (grouped-weight-variants.ts, grouped-weights.ts), each with its own
+//   calibration; with ORIGINS, the rule of bench/RESULTS.md ("Issue 14: weights per group of series and per
+//   horizon segment") against the engine's row.
+//   The engine's rows ("…, engine calibration") take the point the engine forecasts for METRIC (members.ts
+//   pointAdjustmentFor: the median for MAPE, since 2026-12-02; before, these rows showed the mean for every metric).
 
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -41,7 +47,9 @@ import {
   FITTED_MEMBERS,
   INTERVAL_CALIBRATION,
   LEARNED_MEMBERS,
+  pointAdjustmentFor,
 } from "../../src/forecasting/auto/members.js";
+import { applyPointAdjustment } from "../../src/forecasting/auto/point-adjustment.js";
 import { intervalHits, pooledMape } from "../../src/forecasting/competition-metrics.js";
 import { loadMembers, type MemberName } from "../../src/forecasting/members.js";
 import {
@@ -51,6 +59,7 @@ import {
 } from "../../src/forecasting/model.js";
 import type { PreparedSeries } from "../../src/forecasting/series-set.js";
 import { componentSubset, type GarRun, garRun, garVariantsFromEnv } from "./global-ar-variants.js";
+import { GROUPED_VARIANTS, groupedVariants, printGroupedRule } from "./grouped-weight-variants.js";
 import { emptyHoldoutCell, type HoldoutCell, scoreHoldout } from "./holdout-score.js";
 import {
   type BacktestPoint,
@@ -186,6 +195,19 @@ async function main(): Promise<void> {
   }));
   const withPoint = process.env.POINT === "1" && garVariants.some((v) => v.label === "global-ar(engine)");
   const pointRows = withPoint ? POINT_CANDIDATES.map((c) => c.label) : [];
+  const withGrouped = process.env.GROUPED === "1" && garVariants.some((v) => v.label === "global-ar(engine)");
+  const groupedRows = withGrouped ? GROUPED_VARIANTS.map((v) => v.label) : [];
+  // The point the engine forecasts for the metric (the median for MAPE), on the engine's rows.
+  const enginePoint = pointAdjustmentFor(metric, LEVELS);
+  const withEnginePoint = (f: SeriesForecast): SeriesForecast =>
+    enginePoint
+      ? applyPointAdjustment(
+          { mean: Float64Array.from(f.mean), quantiles: f.quantiles.map((q) => Float64Array.from(q)) },
+          LEVELS,
+          enginePoint,
+        )
+      : f;
+  const groupedMs = new Map<string, number>();
   const rows = [
     ...(withMain ? [MAIN_ROW] : []),
     LEARNED_ROW,
@@ -194,6 +216,7 @@ async function main(): Promise<void> {
     ...POLICIES.map(({ label, policy }) => policyRow(label, policy)),
     ...garRows.flatMap((r) => [r.learned, r.engine, r.alone]),
     ...pointRows,
+    ...groupedRows,
   ];
   // The same rows on the series whose validation history is at least as long as the shortest test-split history
   // of the period: the validation split alone has series of 3 yearly points, where no backtest window fits.
@@ -390,6 +413,40 @@ async function main(): Promise<void> {
       };
     });
 
+    // The grouped weights' variants, from the engine's components (statistical, then global-ar(engine)).
+    const grouped = withGrouped
+      ? (() => {
+          const g = garRuns[engineIndex] as GarRun;
+          const sub = componentSubset(fullResult, [...statIndexes, learnedMembers.length + engineIndex]);
+          const finals = learnedMembers.map((member) =>
+            forecastCombined(grid, set, plain.choices, { components: [member], weights: [1] }, LEVELS, true),
+          );
+          const out = groupedVariants(GROUPED_VARIANTS, {
+            result: sub,
+            externalAt: (_, w) => g.external(w),
+            finalParts: (i) => [...finals.map((f) => f[i]), g.final(i)],
+            fit,
+            period: m,
+            horizon: h,
+            levels: LEVELS,
+            ...(enginePoint ? { point: enginePoint } : {}),
+          });
+          // The check variant (one group, one segment) must forecast exactly what the engine's row does.
+          const engine = garForecasts[engineIndex]?.engine ?? [];
+          const differ = (out[0]?.forecasts ?? []).filter((f, i) => {
+            const e = withEnginePoint(engine[i] as SeriesForecast);
+            return !sameArrays([f.mean, ...f.quantiles], [e.mean, ...e.quantiles]);
+          }).length;
+          notes.push(`${period}, grouped check: ${differ} series differ from the engine's row`);
+          for (const o of out) {
+            groupedMs.set(o.label, (groupedMs.get(o.label) ?? 0) + o.ms);
+            notes.push(`${period}, ${o.note}; ${o.ms.toFixed(0)} ms`);
+            console.error(notes.at(-1));
+          }
+          return out;
+        })()
+      : [];
+
     series.forEach((_, i) => {
       const y = tail[i] as Float64Array;
       const history = fit[i] as Float64Array;
@@ -407,10 +464,11 @@ async function main(): Promise<void> {
       garRows.forEach((r, j) => {
         const g = garForecasts[j];
         add(r.learned, g?.learned[i] as SeriesForecast);
-        add(r.engine, g?.engine[i] as SeriesForecast);
+        add(r.engine, withEnginePoint(g?.engine[i] as SeriesForecast));
         add(r.alone, g?.alone[i] as SeriesForecast);
         for (const p of g?.points ?? []) add(p.label, p.forecasts[i] as SeriesForecast);
       });
+      for (const o of grouped) add(o.label, o.forecasts[i] as SeriesForecast);
     });
     const w = plain.combination.components
       .map((c, k) => `${c} ${(plain.combination.weights[k] as number).toFixed(2)}`)
@@ -459,6 +517,26 @@ async function main(): Promise<void> {
     );
   if (multi && withPoint)
     printPointRule(periodNames, origins, (row, p, o) => cells.get(row)?.get(`${p} origin ${o}`) as Cell);
+  if (multi && withGrouped) {
+    const ruleCell = (row: string, p: string, o: number) => {
+      const c = cells.get(row)?.get(`${p} origin ${o}`) as Cell;
+      return {
+        mase: c.mase / c.maseCount,
+        mapeSum: c.mape.reduce((a, x) => a + x.sum, 0),
+        mapePoints: c.mape.reduce((a, x) => a + x.points, 0),
+        wql: c.pinball.reduce((a, x) => a + x / c.volume, 0) / c.pinball.length,
+      };
+    };
+    const reference = garRows.find((r) => r.engine.includes("global-ar(engine)"))?.engine as string;
+    printGroupedRule(periodNames, origins, reference, groupedRows, ruleCell, enginePoint !== undefined);
+    console.log(
+      `\nGrouped weights, in-process ms of their work over every period and origin (an upper bound of the extra): ${[
+        ...groupedMs,
+      ]
+        .map(([label, ms]) => `${label} ${ms.toFixed(0)}`)
+        .join("; ")}`,
+    );
+  }
   console.log("\n| variant | MAPE, all periods pooled |\n|---|---|");
   for (const row of [...rows, ...longRows])
     console.log(
@@ -468,6 +546,10 @@ async function main(): Promise<void> {
   console.log(
     `\n${notes.join("\n")}\n\n${((Date.now() - started) / 1000).toFixed(0)} s wall in all (one thread).`,
   );
+}
+
+function sameArrays(a: readonly Float64Array[], b: readonly Float64Array[]): boolean {
+  return a.length === b.length && a.every((x, k) => x.every((v, t) => Object.is(v, b[k]?.[t])));
 }
 
 /** One row's figures at one period and origin, kept in SUMMARY_DIR (`<period>.gar`) for runs one period at a time. */

@@ -22,6 +22,12 @@
 //   POINT=1 (with GLOBAL_AR=1 and the engine's variant): candidates for the point forecast of a predictor whose
 //   OptimizationMetric is MAPE (mape-point-variants.ts), each the engine's calibrated combination with another
 //   mean; with ORIGINS, the rule of bench/RESULTS.md ("Issue 14: a MAPE-optimal point forecast") applied.
+//   The engine rows ("…, engine calibration") take the engine's point forecast for METRIC (POINT_FORECAST: the
+//   median for MAPE), as the service's forecasts do; the other rows keep the combination's mean.
+//   CLEAN=3,2 (with GLOBAL_AR=1 and the engine's variant): outlier cleaning before the fits with fences k = 3 and
+//   k = 2 (outlier-variants.ts): (a) the per-series members fit the cleaned histories, (b) global-ar too; the
+//   backtests scored against the raw actuals. With ORIGINS, the rule of bench/RESULTS.md ("Issue 14: outlier
+//   cleaning before the fits") for the run's predictor, and the cleaner's time in the notes.
 
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -41,7 +47,9 @@ import {
   FITTED_MEMBERS,
   INTERVAL_CALIBRATION,
   LEARNED_MEMBERS,
+  pointAdjustmentFor,
 } from "../../src/forecasting/auto/members.js";
+import { applyPointAdjustment } from "../../src/forecasting/auto/point-adjustment.js";
 import { intervalHits, pooledMape } from "../../src/forecasting/competition-metrics.js";
 import { loadMembers, type MemberName } from "../../src/forecasting/members.js";
 import {
@@ -49,6 +57,7 @@ import {
   enforceMonotoneQuantiles,
   type SeriesForecast,
 } from "../../src/forecasting/model.js";
+import { cleanOutliers } from "../../src/forecasting/outliers.js";
 import type { PreparedSeries } from "../../src/forecasting/series-set.js";
 import { componentSubset, type GarRun, garRun, garVariantsFromEnv } from "./global-ar-variants.js";
 import { emptyHoldoutCell, type HoldoutCell, scoreHoldout } from "./holdout-score.js";
@@ -58,6 +67,7 @@ import {
   pointForecasts,
   printPointRule,
 } from "./mape-point-variants.js";
+import { cleanVariantsFromEnv, printCleanRule } from "./outlier-variants.js";
 import { ResidualQuantiles, residualLevels, seriesScale } from "./residual-intervals.js";
 import { loadTourism, type Series, tourismDir, validationSplit } from "./tourism-data.js";
 import { ObjectiveComparison } from "./validation-objectives.js";
@@ -186,6 +196,21 @@ async function main(): Promise<void> {
   }));
   const withPoint = process.env.POINT === "1" && garVariants.some((v) => v.label === "global-ar(engine)");
   const pointRows = withPoint ? POINT_CANDIDATES.map((c) => c.label) : [];
+  const cleanVariants = cleanVariantsFromEnv();
+  const engineVariant = garVariants.find((v) => v.label === "global-ar(engine)");
+  if (cleanVariants.length > 0 && !engineVariant)
+    throw new RangeError("CLEAN needs GLOBAL_AR=1 with the engine's variant");
+  const cleanRows = cleanVariants.flatMap((c) => [c.members, c.all]);
+  // The engine's point forecast for METRIC (undefined: the mean), applied to a copy.
+  const enginePoint = pointAdjustmentFor(metric, LEVELS);
+  const pointed = (f: SeriesForecast): SeriesForecast =>
+    enginePoint
+      ? applyPointAdjustment(
+          { mean: Float64Array.from(f.mean), quantiles: f.quantiles.map((q) => Float64Array.from(q)) },
+          LEVELS,
+          enginePoint,
+        )
+      : f;
   const rows = [
     ...(withMain ? [MAIN_ROW] : []),
     LEARNED_ROW,
@@ -194,6 +219,7 @@ async function main(): Promise<void> {
     ...POLICIES.map(({ label, policy }) => policyRow(label, policy)),
     ...garRows.flatMap((r) => [r.learned, r.engine, r.alone]),
     ...pointRows,
+    ...cleanRows,
   ];
   // The same rows on the series whose validation history is at least as long as the shortest test-split history
   // of the period: the validation split alone has series of 3 yearly points, where no backtest window fits.
@@ -390,6 +416,81 @@ async function main(): Promise<void> {
       };
     });
 
+    // Outlier cleaning: per fence width, one backtest of the members on cleaned histories with both global-ar
+    // runs (raw and cleaned) as components, each candidate a subset of it, as the variants above share one.
+    const cleanForecasts = new Map<string, SeriesForecast[]>();
+    for (const cv of cleanVariants) {
+      const prep = (y: Float64Array) => cleanOutliers(y, m, cv.cleaning);
+      // The cleaner's own time on the histories the engine would clean: every backtest window's and the final one.
+      const c0 = performance.now();
+      let replaced = 0;
+      let touched = 0;
+      for (const y of fit)
+        for (let w = 0; w <= WINDOWS; w++) {
+          const cut = y.subarray(0, Math.max(0, y.length - w * h));
+          const out = prep(cut);
+          if (out !== cut) {
+            touched++;
+            for (let t = 0; t < cut.length; t++) if (out[t] !== cut[t]) replaced++;
+          }
+        }
+      const cleanMs = performance.now() - c0;
+      const rawGar = garRuns[garVariants.indexOf(engineVariant as (typeof garVariants)[number])] as GarRun;
+      const cleanGar = garRun(
+        engineVariant as (typeof garVariants)[number],
+        fit,
+        m,
+        h,
+        WINDOWS,
+        LEVELS,
+        prep,
+      );
+      const b0 = performance.now();
+      const res = backtestAutoPredictor(
+        grid,
+        set,
+        { ...base, learnedMembers, outliers: cv.cleaning },
+        { "global-ar(engine)": rawGar.external, "global-ar(clean)": cleanGar.external },
+      );
+      const backtestMs = performance.now() - b0;
+      const cleanSet = set.map((s) => ({ ...s, target: prep(s.target) }));
+      for (const [row, k, run, name] of [
+        [cv.members, 0, rawGar, "global-ar(engine)"],
+        [cv.all, 1, cleanGar, "global-ar(clean)"],
+      ] as const) {
+        const sub = componentSubset(res, [...statIndexes, learnedMembers.length + k]);
+        const lc = learnedCombination({
+          ...input,
+          results: [{ offset: 0, result: sub }],
+          externalAt: (_m, w, i) => run.external(w)(i),
+          switching: false,
+        });
+        const forecasts = forecastCombined(grid, cleanSet, lc.choices, lc.combination, LEVELS, true, {
+          [name]: run.final,
+        });
+        const cSums = new SpreadSums(LEVELS, h, WINDOWS);
+        for (const b of res.backtests) {
+          const f = lc.forecastOf(0, b);
+          if (f) cSums.add(b.actual, f, b.window);
+        }
+        const c =
+          INTERVAL_CALIBRATION === "off" ? undefined : calibrationFor(cSums.state(), INTERVAL_CALIBRATION);
+        cleanForecasts.set(
+          row,
+          forecasts.map((f) => pointed(c ? calibrated(f, c) : f)),
+        );
+        notes.push(
+          `${period}, ${row}: weights ${lc.combination.components.map((n, j) => `${n} ${(lc.combination.weights[j] as number).toFixed(2)}`).join(", ")}`,
+        );
+      }
+      notes.push(
+        `${period}, clean k=${cv.cleaning.k}: ${replaced} points replaced in ${touched} of ${fit.length * (WINDOWS + 1)} histories; ` +
+          `cleaner ${cleanMs.toFixed(1)} ms for ${fit.length} series × ${WINDOWS + 1} histories; ` +
+          `members' backtest ${(backtestMs / 1000).toFixed(1)} s (engine's: learned ${((t2 - t1) / 1000).toFixed(1)} s with its forecasts)`,
+      );
+      console.error(notes.at(-1));
+    }
+
     series.forEach((_, i) => {
       const y = tail[i] as Float64Array;
       const history = fit[i] as Float64Array;
@@ -407,10 +508,11 @@ async function main(): Promise<void> {
       garRows.forEach((r, j) => {
         const g = garForecasts[j];
         add(r.learned, g?.learned[i] as SeriesForecast);
-        add(r.engine, g?.engine[i] as SeriesForecast);
+        add(r.engine, pointed(g?.engine[i] as SeriesForecast));
         add(r.alone, g?.alone[i] as SeriesForecast);
         for (const p of g?.points ?? []) add(p.label, p.forecasts[i] as SeriesForecast);
       });
+      for (const row of cleanRows) add(row, cleanForecasts.get(row)?.[i] as SeriesForecast);
     });
     const w = plain.combination.components
       .map((c, k) => `${c} ${(plain.combination.weights[k] as number).toFixed(2)}`)
@@ -459,6 +561,15 @@ async function main(): Promise<void> {
     );
   if (multi && withPoint)
     printPointRule(periodNames, origins, (row, p, o) => cells.get(row)?.get(`${p} origin ${o}`) as Cell);
+  if (multi && cleanRows.length > 0)
+    printCleanRule(
+      periodNames,
+      origins,
+      "learned + global-ar(engine), engine calibration",
+      cleanRows,
+      (row, p, o) => cells.get(row)?.get(`${p} origin ${o}`) as Cell,
+      enginePoint !== undefined,
+    );
   console.log("\n| variant | MAPE, all periods pooled |\n|---|---|");
   for (const row of [...rows, ...longRows])
     console.log(

@@ -25,14 +25,23 @@ const MIN_NON_SEASONAL = 6;
  */
 const MIN_RELATIVE_IQR = 1e-6;
 
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] as number) : 0.5 * ((s[mid - 1] as number) + (s[mid] as number));
+/** The median of `xs`, which it sorts in place (insertion sort: the windows are a few points long). */
+function medianInPlace(xs: Float64Array): number {
+  for (let i = 1; i < xs.length; i++) {
+    const v = xs[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (xs[j] as number) > v) {
+      xs[j + 1] = xs[j] as number;
+      j--;
+    }
+    xs[j + 1] = v;
+  }
+  const mid = xs.length >> 1;
+  return xs.length % 2 === 1 ? (xs[mid] as number) : 0.5 * ((xs[mid - 1] as number) + (xs[mid] as number));
 }
 
 /** The p-quantile of sorted values, linear between order statistics (R's type 7). */
-function quantileSorted(s: readonly number[], p: number): number {
+function quantileSorted(s: Float64Array, p: number): number {
   const h = (s.length - 1) * p;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, s.length - 1);
@@ -52,14 +61,18 @@ export function runningMedian(z: Float64Array, w: number): Float64Array {
   const out = new Float64Array(n);
   const first = half;
   const last = n - 1 - half;
-  for (let t = first; t <= last; t++) out[t] = median(Array.from(z.subarray(t - half, t + half + 1)));
+  const window = new Float64Array(width);
+  for (let t = first; t <= last; t++) {
+    window.set(z.subarray(t - half, t + half + 1));
+    out[t] = medianInPlace(window);
+  }
   // The slope: the median step of the centred values over up to one window, so that a level shift near the end
   // is not extrapolated as growth.
   const span = Math.min(width, last - first);
   const steps = (from: number) =>
-    Array.from({ length: span }, (_, i) => (out[from + i + 1] as number) - (out[from + i] as number));
-  const slopeEnd = span > 0 ? median(steps(last - span)) : 0;
-  const slopeStart = span > 0 ? median(steps(first)) : 0;
+    Float64Array.from({ length: span }, (_, i) => (out[from + i + 1] as number) - (out[from + i] as number));
+  const slopeEnd = span > 0 ? medianInPlace(steps(last - span)) : 0;
+  const slopeStart = span > 0 ? medianInPlace(steps(first)) : 0;
   for (let t = 0; t < first; t++) out[t] = (out[first] as number) - (first - t) * slopeStart;
   for (let t = last + 1; t < n; t++) out[t] = (out[last] as number) + (t - last) * slopeEnd;
   return out;
@@ -69,9 +82,9 @@ export function runningMedian(z: Float64Array, w: number): Float64Array {
 function phaseMedians(r: Float64Array, period: number): Float64Array {
   const out = new Float64Array(period);
   for (let p = 0; p < period; p++) {
-    const xs: number[] = [];
-    for (let t = p; t < r.length; t += period) xs.push(r[t] as number);
-    out[p] = median(xs);
+    const xs = new Float64Array(Math.ceil((r.length - p) / period));
+    for (let t = p, i = 0; t < r.length; t += period, i++) xs[i] = r[t] as number;
+    out[p] = medianInPlace(xs.sort());
   }
   return out;
 }
@@ -153,7 +166,7 @@ export function findOutliers(
     resid[t] = (z[t] as number) - (fitted[t] as number);
     magnitude += Math.abs(z[t] as number);
   }
-  const sorted = Array.from(resid).sort((a, b) => a - b);
+  const sorted = Float64Array.from(resid).sort();
   const q1 = quantileSorted(sorted, 0.25);
   const q3 = quantileSorted(sorted, 0.75);
   const iqr = Math.max(q3 - q1, (MIN_RELATIVE_IQR * magnitude) / n);

@@ -60,7 +60,10 @@ describe("outlier cleaning", () => {
       const out = cleanOutliers(y, 12, { k, maxShare: 0.1 });
       assert.equal(out, y);
       assert.deepEqual(out, copy);
-      const q = Float64Array.from({ length: 40 }, (_, t) => 200 + 3 * t + [10, -20, 30, -20][t % 4]!);
+      const q = Float64Array.from(
+        { length: 40 },
+        (_, t) => 200 + 3 * t + ([10, -20, 30, -20][t % 4] as number),
+      );
       assert.equal(cleanOutliers(q, 4, { k, maxShare: 0.1 }), q);
       const a = yearly(20);
       assert.equal(cleanOutliers(a, 1, { k, maxShare: 0.1 }), a);

@@ -32,7 +32,11 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AutoPredictorOptions } from "../../src/forecasting/auto/auto-predictor.js";
-import { backtestAutoPredictor, forecastCombined } from "../../src/forecasting/auto/auto-predictor.js";
+import {
+  type BacktestRecord,
+  backtestAutoPredictor,
+  forecastCombined,
+} from "../../src/forecasting/auto/auto-predictor.js";
 import { SERIES_CHOICE } from "../../src/forecasting/auto/combined-model.js";
 import {
   applyCalibration,
@@ -41,7 +45,10 @@ import {
   type IntervalCalibration,
   SpreadSums,
 } from "../../src/forecasting/auto/interval-calibration.js";
-import { learnedCombination } from "../../src/forecasting/auto/learned-combination.js";
+import {
+  type LearnedCombination,
+  learnedCombination,
+} from "../../src/forecasting/auto/learned-combination.js";
 import {
   bridgeGaps,
   FITTED_MEMBERS,
@@ -100,6 +107,20 @@ function calibrated(f: SeriesForecast, c: IntervalCalibration): SeriesForecast {
   );
   enforceMonotoneQuantiles(LEVELS, out.quantiles);
   return clampNonNegative(out);
+}
+
+/** The engine's calibration (INTERVAL_CALIBRATION) of a learned combination, from its backtest forecasts. */
+function engineCalibration(
+  lc: LearnedCombination,
+  backtests: readonly BacktestRecord[],
+  h: number,
+): IntervalCalibration | undefined {
+  const sums = new SpreadSums(LEVELS, h, WINDOWS);
+  for (const b of backtests) {
+    const f = lc.forecastOf(0, b);
+    if (f) sums.add(b.actual, f, b.window);
+  }
+  return INTERVAL_CALIBRATION === "off" ? undefined : calibrationFor(sums.state(), INTERVAL_CALIBRATION);
 }
 
 /**
@@ -361,13 +382,7 @@ async function main(): Promise<void> {
         true,
         Object.fromEntries(pooled.map((k, m) => [garVariants[k]?.label, runs[m]?.final])),
       );
-      const garSums = new SpreadSums(LEVELS, h, WINDOWS);
-      for (const b of fullResult.backtests) {
-        const f = lc.forecastOf(0, b);
-        if (f) garSums.add(b.actual, f, b.window);
-      }
-      const c =
-        INTERVAL_CALIBRATION === "off" ? undefined : calibrationFor(garSums.state(), INTERVAL_CALIBRATION);
+      const c = engineCalibration(lc, fullResult.backtests, h);
       const weights = lc.combination.components
         .map(
           (name, k) =>
@@ -468,13 +483,7 @@ async function main(): Promise<void> {
         const forecasts = forecastCombined(grid, cleanSet, lc.choices, lc.combination, LEVELS, true, {
           [name]: run.final,
         });
-        const cSums = new SpreadSums(LEVELS, h, WINDOWS);
-        for (const b of res.backtests) {
-          const f = lc.forecastOf(0, b);
-          if (f) cSums.add(b.actual, f, b.window);
-        }
-        const c =
-          INTERVAL_CALIBRATION === "off" ? undefined : calibrationFor(cSums.state(), INTERVAL_CALIBRATION);
+        const c = engineCalibration(lc, res.backtests, h);
         cleanForecasts.set(
           row,
           forecasts.map((f) => pointed(c ? calibrated(f, c) : f)),

@@ -16,13 +16,18 @@ export interface CleanVariant {
   all: string;
 }
 
-/** CLEAN=3,2: one pair of candidates per fence width k (maxShare the cleaner's default). */
+/**
+ * CLEAN=3,2: one pair of candidates per fence width k (maxShare the cleaner's default); CLEAN_KEEP=n: the latest n
+ * points of every history are never replaced.
+ */
 export function cleanVariantsFromEnv(env: NodeJS.ProcessEnv = process.env): CleanVariant[] {
   if (!env.CLEAN) return [];
+  const keepLatest = Number(env.CLEAN_KEEP ?? "0");
+  const label = (k: string) => `clean k=${k}${keepLatest > 0 ? `, latest ${keepLatest} kept` : ""}`;
   return env.CLEAN.split(",").map((k) => ({
-    cleaning: { ...DEFAULT_OUTLIER_CLEANING, k: Number(k) },
-    members: `clean k=${k}: members, engine calibration`,
-    all: `clean k=${k}: members + global-ar, engine calibration`,
+    cleaning: { ...DEFAULT_OUTLIER_CLEANING, k: Number(k), ...(keepLatest > 0 ? { keepLatest } : {}) },
+    members: `${label(k)}: members, engine calibration`,
+    all: `${label(k)}: members + global-ar, engine calibration`,
   }));
 }
 

@@ -27,7 +27,8 @@
 //   CLEAN=3,2 (with GLOBAL_AR=1 and the engine's variant): outlier cleaning before the fits with fences k = 3 and
 //   k = 2 (outlier-variants.ts): (a) the per-series members fit the cleaned histories, (b) global-ar too; the
 //   backtests scored against the raw actuals. With ORIGINS, the rule of bench/RESULTS.md ("Issue 14: outlier
-//   cleaning before the fits") for the run's predictor, and the cleaner's time in the notes.
+//   cleaning before the fits") for the run's predictor, and the cleaner's time in the notes. CLEAN_KEEP=n: the
+//   latest n points of every history are never replaced.
 
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

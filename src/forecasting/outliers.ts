@@ -11,6 +11,8 @@ export interface OutlierCleaning {
   k: number;
   /** At most this share of the points is replaced (the most extreme first); at least one point may be. */
   maxShare: number;
+  /** The latest this many points are never replaced (default 0): a break at the end is new information. */
+  keepLatest?: number;
 }
 
 export const DEFAULT_OUTLIER_CLEANING: OutlierCleaning = { k: 3, maxShare: 0.1 };
@@ -197,7 +199,7 @@ export function findOutliers(
     (resid[t] as number) > upper ? (resid[t] as number) - upper : lower - (resid[t] as number);
   const cap = Math.max(1, Math.floor(options.maxShare * n));
   return flagged
-    .filter((t) => !endRun.has(t))
+    .filter((t) => !endRun.has(t) && t < n - (options.keepLatest ?? 0))
     .sort((a, b) => extremity(b) - extremity(a))
     .slice(0, cap)
     .sort((a, b) => a - b)

@@ -38,7 +38,7 @@ describe("outlier cleaning", () => {
     }
   });
 
-  test("a spike at the latest point is replaced, two high latest points (a possible new level) are not", () => {
+  test("a spike at the latest point is replaced (unless kept), two high latest points (a possible new level) are not", () => {
     const clean = monthly(60);
     const spike = Float64Array.from(clean);
     spike[59] = 2.5 * (clean[59] as number);
@@ -48,6 +48,7 @@ describe("outlier cleaning", () => {
       [59],
     );
     assert.ok(Math.abs((found[0]?.replacement as number) / (clean[59] as number) - 1) < 0.05);
+    assert.deepEqual(findOutliers(spike, 12, { k: 3, maxShare: 0.1, keepLatest: 1 }), []);
     const shift = Float64Array.from(spike);
     shift[58] = 2.5 * (clean[58] as number);
     assert.deepEqual(findOutliers(shift, 12, { k: 3, maxShare: 0.1 }), []);

@@ -146,7 +146,10 @@ export interface GarRun {
   log: boolean;
 }
 
-/** Fits the variant for every backtest window (series cut where the engine cuts them) and for the final forecast. */
+/**
+ * Fits the variant for every backtest window (series cut where the engine cuts them) and for the final forecast;
+ * `prepare` (outlier cleaning) turns each cut history into the one fitted and forecast from.
+ */
 export function garRun(
   v: GarVariant,
   histories: readonly Float64Array[],
@@ -154,6 +157,7 @@ export function garRun(
   horizon: number,
   windows: number,
   levels: readonly number[],
+  prepare: (y: Float64Array) => Float64Array = (y) => y,
 ): GarRun {
   const started = performance.now();
   const members: (GlobalArOptions & Pick<GarSettings, "mlp">)[] = v
@@ -164,7 +168,10 @@ export function garRun(
   const rows: number[] = [];
   let log = false;
   const forecastsAt = (cutOf: (n: number) => number) => {
-    const cut = histories.map((y) => ({ y: y.subarray(0, Math.max(0, cutOf(y.length))), n: y.length }));
+    const cut = histories.map((y) => ({
+      y: prepare(y.subarray(0, Math.max(0, cutOf(y.length)))),
+      n: y.length,
+    }));
     const fitSet: GlobalArSeries[] = cut
       .filter((c) => c.y.length > 0)
       .map((c) => ({ y: c.y, phase: phaseOf(c.n, period) }));

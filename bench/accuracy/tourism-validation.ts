@@ -28,11 +28,20 @@
 //   horizon segment") against the engine's row.
 //   The engine's rows ("…, engine calibration") take the point the engine forecasts for METRIC (members.ts
 //   pointAdjustmentFor: the median for MAPE, since 2026-12-02; before, these rows showed the mean for every metric).
+//   CLEAN=3,2 (with GLOBAL_AR=1 and the engine's variant): outlier cleaning before the fits with fences k = 3 and
+//   k = 2 (outlier-variants.ts): (a) the per-series members fit the cleaned histories, (b) global-ar too; the
+//   backtests scored against the raw actuals. With ORIGINS, the rule of bench/RESULTS.md ("Issue 14: outlier
+//   cleaning before the fits") for the run's predictor, and the cleaner's time in the notes. CLEAN_KEEP=n: the
+//   latest n points of every history are never replaced.
 
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AutoPredictorOptions } from "../../src/forecasting/auto/auto-predictor.js";
-import { backtestAutoPredictor, forecastCombined } from "../../src/forecasting/auto/auto-predictor.js";
+import {
+  type BacktestRecord,
+  backtestAutoPredictor,
+  forecastCombined,
+} from "../../src/forecasting/auto/auto-predictor.js";
 import { SERIES_CHOICE } from "../../src/forecasting/auto/combined-model.js";
 import {
   applyCalibration,
@@ -41,7 +50,10 @@ import {
   type IntervalCalibration,
   SpreadSums,
 } from "../../src/forecasting/auto/interval-calibration.js";
-import { learnedCombination } from "../../src/forecasting/auto/learned-combination.js";
+import {
+  type LearnedCombination,
+  learnedCombination,
+} from "../../src/forecasting/auto/learned-combination.js";
 import {
   bridgeGaps,
   FITTED_MEMBERS,
@@ -57,6 +69,7 @@ import {
   enforceMonotoneQuantiles,
   type SeriesForecast,
 } from "../../src/forecasting/model.js";
+import { cleanOutliers } from "../../src/forecasting/outliers.js";
 import type { PreparedSeries } from "../../src/forecasting/series-set.js";
 import { componentSubset, type GarRun, garRun, garVariantsFromEnv } from "./global-ar-variants.js";
 import { GROUPED_VARIANTS, groupedVariants, printGroupedRule } from "./grouped-weight-variants.js";
@@ -67,6 +80,7 @@ import {
   pointForecasts,
   printPointRule,
 } from "./mape-point-variants.js";
+import { cleanVariantsFromEnv, printCleanRule } from "./outlier-variants.js";
 import { ResidualQuantiles, residualLevels, seriesScale } from "./residual-intervals.js";
 import { loadTourism, type Series, tourismDir, validationSplit } from "./tourism-data.js";
 import { ObjectiveComparison } from "./validation-objectives.js";
@@ -99,6 +113,20 @@ function calibrated(f: SeriesForecast, c: IntervalCalibration): SeriesForecast {
   );
   enforceMonotoneQuantiles(LEVELS, out.quantiles);
   return clampNonNegative(out);
+}
+
+/** The engine's calibration (INTERVAL_CALIBRATION) of a learned combination, from its backtest forecasts. */
+function engineCalibration(
+  lc: LearnedCombination,
+  backtests: readonly BacktestRecord[],
+  h: number,
+): IntervalCalibration | undefined {
+  const sums = new SpreadSums(LEVELS, h, WINDOWS);
+  for (const b of backtests) {
+    const f = lc.forecastOf(0, b);
+    if (f) sums.add(b.actual, f, b.window);
+  }
+  return INTERVAL_CALIBRATION === "off" ? undefined : calibrationFor(sums.state(), INTERVAL_CALIBRATION);
 }
 
 /**
@@ -197,6 +225,11 @@ async function main(): Promise<void> {
   const pointRows = withPoint ? POINT_CANDIDATES.map((c) => c.label) : [];
   const withGrouped = process.env.GROUPED === "1" && garVariants.some((v) => v.label === "global-ar(engine)");
   const groupedRows = withGrouped ? GROUPED_VARIANTS.map((v) => v.label) : [];
+  const cleanVariants = cleanVariantsFromEnv();
+  const engineVariant = garVariants.find((v) => v.label === "global-ar(engine)");
+  if (cleanVariants.length > 0 && !engineVariant)
+    throw new RangeError("CLEAN needs GLOBAL_AR=1 with the engine's variant");
+  const cleanRows = cleanVariants.flatMap((c) => [c.members, c.all]);
   // The point the engine forecasts for the metric (the median for MAPE), on the engine's rows.
   const enginePoint = pointAdjustmentFor(metric, LEVELS);
   const withEnginePoint = (f: SeriesForecast): SeriesForecast =>
@@ -217,6 +250,7 @@ async function main(): Promise<void> {
     ...garRows.flatMap((r) => [r.learned, r.engine, r.alone]),
     ...pointRows,
     ...groupedRows,
+    ...cleanRows,
   ];
   // The same rows on the series whose validation history is at least as long as the shortest test-split history
   // of the period: the validation split alone has series of 3 yearly points, where no backtest window fits.
@@ -358,13 +392,7 @@ async function main(): Promise<void> {
         true,
         Object.fromEntries(pooled.map((k, m) => [garVariants[k]?.label, runs[m]?.final])),
       );
-      const garSums = new SpreadSums(LEVELS, h, WINDOWS);
-      for (const b of fullResult.backtests) {
-        const f = lc.forecastOf(0, b);
-        if (f) garSums.add(b.actual, f, b.window);
-      }
-      const c =
-        INTERVAL_CALIBRATION === "off" ? undefined : calibrationFor(garSums.state(), INTERVAL_CALIBRATION);
+      const c = engineCalibration(lc, fullResult.backtests, h);
       const weights = lc.combination.components
         .map(
           (name, k) =>
@@ -447,6 +475,75 @@ async function main(): Promise<void> {
         })()
       : [];
 
+    // Outlier cleaning: per fence width, one backtest of the members on cleaned histories with both global-ar
+    // runs (raw and cleaned) as components, each candidate a subset of it, as the variants above share one.
+    const cleanForecasts = new Map<string, SeriesForecast[]>();
+    for (const cv of cleanVariants) {
+      const prep = (y: Float64Array) => cleanOutliers(y, m, cv.cleaning);
+      // The cleaner's own time on the histories the engine would clean: every backtest window's and the final one.
+      const c0 = performance.now();
+      let replaced = 0;
+      let touched = 0;
+      for (const y of fit)
+        for (let w = 0; w <= WINDOWS; w++) {
+          const cut = y.subarray(0, Math.max(0, y.length - w * h));
+          const out = prep(cut);
+          if (out !== cut) {
+            touched++;
+            for (let t = 0; t < cut.length; t++) if (out[t] !== cut[t]) replaced++;
+          }
+        }
+      const cleanMs = performance.now() - c0;
+      const rawGar = garRuns[garVariants.indexOf(engineVariant as (typeof garVariants)[number])] as GarRun;
+      const cleanGar = garRun(
+        engineVariant as (typeof garVariants)[number],
+        fit,
+        m,
+        h,
+        WINDOWS,
+        LEVELS,
+        prep,
+      );
+      const b0 = performance.now();
+      const res = backtestAutoPredictor(
+        grid,
+        set,
+        { ...base, learnedMembers, outliers: cv.cleaning },
+        { "global-ar(engine)": rawGar.external, "global-ar(clean)": cleanGar.external },
+      );
+      const backtestMs = performance.now() - b0;
+      const cleanSet = set.map((s) => ({ ...s, target: prep(s.target) }));
+      for (const [row, k, run, name] of [
+        [cv.members, 0, rawGar, "global-ar(engine)"],
+        [cv.all, 1, cleanGar, "global-ar(clean)"],
+      ] as const) {
+        const sub = componentSubset(res, [...statIndexes, learnedMembers.length + k]);
+        const lc = learnedCombination({
+          ...input,
+          results: [{ offset: 0, result: sub }],
+          externalAt: (_m, w, i) => run.external(w)(i),
+          switching: false,
+        });
+        const forecasts = forecastCombined(grid, cleanSet, lc.choices, lc.combination, LEVELS, true, {
+          [name]: run.final,
+        });
+        const c = engineCalibration(lc, res.backtests, h);
+        cleanForecasts.set(
+          row,
+          forecasts.map((f) => withEnginePoint(c ? calibrated(f, c) : f)),
+        );
+        notes.push(
+          `${period}, ${row}: weights ${lc.combination.components.map((n, j) => `${n} ${(lc.combination.weights[j] as number).toFixed(2)}`).join(", ")}`,
+        );
+      }
+      notes.push(
+        `${period}, clean k=${cv.cleaning.k}: ${replaced} points replaced in ${touched} of ${fit.length * (WINDOWS + 1)} histories; ` +
+          `cleaner ${cleanMs.toFixed(1)} ms for ${fit.length} series × ${WINDOWS + 1} histories; ` +
+          `members' backtest ${(backtestMs / 1000).toFixed(1)} s (engine's: learned ${((t2 - t1) / 1000).toFixed(1)} s with its forecasts)`,
+      );
+      console.error(notes.at(-1));
+    }
+
     series.forEach((_, i) => {
       const y = tail[i] as Float64Array;
       const history = fit[i] as Float64Array;
@@ -469,6 +566,7 @@ async function main(): Promise<void> {
         for (const p of g?.points ?? []) add(p.label, p.forecasts[i] as SeriesForecast);
       });
       for (const o of grouped) add(o.label, o.forecasts[i] as SeriesForecast);
+      for (const row of cleanRows) add(row, cleanForecasts.get(row)?.[i] as SeriesForecast);
     });
     const w = plain.combination.components
       .map((c, k) => `${c} ${(plain.combination.weights[k] as number).toFixed(2)}`)
@@ -537,6 +635,15 @@ async function main(): Promise<void> {
         .join("; ")}`,
     );
   }
+  if (multi && cleanRows.length > 0)
+    printCleanRule(
+      periodNames,
+      origins,
+      "learned + global-ar(engine), engine calibration",
+      cleanRows,
+      (row, p, o) => cells.get(row)?.get(`${p} origin ${o}`) as Cell,
+      enginePoint !== undefined,
+    );
   console.log("\n| variant | MAPE, all periods pooled |\n|---|---|");
   for (const row of [...rows, ...longRows])
     console.log(

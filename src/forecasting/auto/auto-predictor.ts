@@ -7,6 +7,7 @@ import { combineForecasts } from "../combination.js";
 import { createMember, type MemberName } from "../members.js";
 import type { FitContext, SeriesForecast, SeriesModel } from "../model.js";
 import { clampNonNegative, enforceMonotoneQuantiles } from "../model.js";
+import { cleanOutliers, type OutlierCleaning } from "../outliers.js";
 import type { PreparedSeries, SeriesSet } from "../series-set.js";
 import {
   type AccumulatorState,
@@ -52,6 +53,11 @@ export interface AutoPredictorOptions {
   switchMembers?: MemberName[];
   /** With learnedMembers: the error scale of the weights' objective (default: LEARNED_OBJECTIVE of the metric). */
   errorScale?: ErrorScale;
+  /**
+   * The statistical members fit each backtest window's history with its outliers replaced (outliers.ts); the
+   * window's actuals and the seasonal-naive scale of the scores stay the raw history's. Unset: the raw history.
+   */
+  outliers?: OutlierCleaning;
 }
 
 /** A member's forecasts for the series the caller computed apart (the global model), by series index. */
@@ -116,6 +122,15 @@ function fitContext(
   end: number,
 ): FitContext {
   return model.usesRegressors ? { period, regressors: seriesRegressors(s, start, end) } : { period };
+}
+
+/** The history a member fits: `recent` with its outliers replaced where the options ask for it. */
+function fitHistory(
+  recent: Float64Array,
+  period: number,
+  outliers: OutlierCleaning | undefined,
+): Float64Array {
+  return outliers ? cleanOutliers(recent, period, outliers) : recent;
 }
 
 /** The shortest history a member is fitted on in a backtest. */
@@ -188,7 +203,7 @@ export function backtestAutoPredictor(
       perWindow.push(forecasts);
       if (cut < MIN_TRAIN) continue;
       const history = y.subarray(0, cut);
-      const recent = recentHistory(history, set.period);
+      const recent = fitHistory(recentHistory(history, set.period), set.period, options.outliers);
       const actual = s.target.subarray(cut, end);
       for (const name of names) {
         const model = models.get(name);
@@ -309,7 +324,7 @@ function backtestLearned(
       const { cut, end } = windowBounds(s, horizon, w);
       if (cut < MIN_TRAIN) continue;
       const history = y.subarray(0, cut);
-      const recent = recentHistory(history, period);
+      const recent = fitHistory(recentHistory(history, period), period, options.outliers);
       const actual = s.target.subarray(cut, end);
       const forecasts = new Map<string, SeriesForecast>();
       const scores: Record<string, number> = {};

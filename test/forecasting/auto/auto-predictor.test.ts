@@ -183,4 +183,28 @@ describe("AutoPredictor engine", () => {
     assert.equal(formatLevel(0.1), "0.1");
     assert.equal(formatLevel(0.05), "0.05");
   });
+
+  test("with outlier cleaning the members fit the cleaned history, the backtest keeps the raw actuals", () => {
+    // A line 10, 11, …, 29 with a spike at the last point before the window (index 17); horizon 2, one window.
+    const values = Array.from({ length: 20 }, (_, t) => 10 + t);
+    values[17] = 100;
+    const s = series(values, 2);
+    const options = {
+      quantiles: [0.5],
+      metric: "MASE" as const,
+      backtestWindows: 1,
+      nonNegative: true,
+      learnedMembers: ["naive" as const],
+    };
+    const raw = backtestAutoPredictor({ horizon: 2, period: 1 }, [s], options).backtests[0];
+    const cleaned = backtestAutoPredictor({ horizon: 2, period: 1 }, [s], {
+      ...options,
+      outliers: { k: 3, maxShare: 0.1 },
+    }).backtests[0];
+    assert.deepEqual(Array.from(raw?.actual ?? []), [28, 29]);
+    assert.deepEqual(Array.from(cleaned?.actual ?? []), [28, 29]);
+    // The naive forecast repeats the last point: the spike raw, the line's value (27) once cleaned.
+    assert.equal(raw?.parts?.[0]?.mean[0], 100);
+    assert.ok(Math.abs((cleaned?.parts?.[0]?.mean[0] as number) - 27) < 1, `${cleaned?.parts?.[0]?.mean[0]}`);
+  });
 });

@@ -26,7 +26,7 @@ import {
   seriesRegressors,
 } from "./members.js";
 import { applyPointAdjustment, type PointAdjustment } from "./point-adjustment.js";
-import { ErrorGram, type ErrorGramState, type ErrorScale } from "./simplex-weights.js";
+import { ErrorGram, type ErrorGramState, type ErrorScale, windowWeight } from "./simplex-weights.js";
 import { combined, simplexGrid, WeightLearner, type WeightLearnerState } from "./weights.js";
 
 export interface AutoPredictorOptions {
@@ -52,6 +52,12 @@ export interface AutoPredictorOptions {
   switchMembers?: MemberName[];
   /** With learnedMembers: the error scale of the weights' objective (default: LEARNED_OBJECTIVE of the metric). */
   errorScale?: ErrorScale;
+  /**
+   * With learnedMembers: backtest window w (0 the latest) counts windowRecency^w in the Gram sums the weights are
+   * learned from (windowWeight). Default 1: every window alike (the engine's choice; smaller values were measured
+   * on the tourism validation split and not adopted, bench/RESULTS.md).
+   */
+  windowRecency?: number;
 }
 
 /** A member's forecasts for the series the caller computed apart (the global model), by series index. */
@@ -346,6 +352,7 @@ function backtestLearned(
         [...parts, ...outside].map((f) => f?.mean),
         history,
         period,
+        windowWeight(options.windowRecency ?? 1, w),
       );
       backtests.push({
         window: w,

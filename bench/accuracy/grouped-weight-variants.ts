@@ -170,8 +170,8 @@ export interface RuleCell {
 }
 
 /**
- * The rule of bench/RESULTS.md ("Issue 14: weights per group of series and per horizon segment"), the conditions
- * this run can check: with the default metric conditions 1 and 3, with MAPE conditions 2 and 3 (condition 4, the
+ * The rule of bench/RESULTS.md ("Issue 14: weights per group of series and per horizon segment"; the same rule
+ * judged the recency-weighted windows, recency-weight-variants.ts), the conditions this run can check: with the default metric conditions 1 and 3, with MAPE conditions 2 and 3 (condition 4, the
  * cost, from the variants' timings).
  */
 export function printGroupedRule(
@@ -181,6 +181,7 @@ export function printGroupedRule(
   variants: string[],
   at: (row: string, period: string, origin: number) => RuleCell,
   mapeMetric: boolean,
+  title = "Grouped weights",
 ): void {
   const os = Array.from({ length: origins }, (_, o) => o + 1);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -196,7 +197,7 @@ export function printGroupedRule(
     periodMean(row, p, f) / periodMean(reference, p, f);
   const pct = (x: number) => `${x >= 1 ? "+" : ""}${(100 * (x - 1)).toFixed(2)}%`;
   console.log(
-    `\n### Grouped weights: the rule against ${reference} (${mapeMetric ? "MAPE predictor: conditions 2 and 3" : "default predictor: conditions 1 and 3"})\n`,
+    `\n### ${title}: the rule against ${reference} (${mapeMetric ? "MAPE predictor: conditions 2 and 3" : "default predictor: conditions 1 and 3"})\n`,
   );
   console.log(
     `| variant | ${periodNames.map((p) => `${p} MASE / MAPE / wQL vs reference`).join(" | ")} | mean pooled MAPE (reference ${pooled(reference).toFixed(3)}) | origin 1 pooled MAPE (reference ${pooledAt(reference, 1).toFixed(2)}) | ${periodNames.map((p) => `${p} MASE at origin 1`).join(" | ")} | ${mapeMetric ? "2" : "1"} | 3 |\n|---|${periodNames.map(() => "---|").join("")}---|---|${periodNames.map(() => "---|").join("")}---|---|`,

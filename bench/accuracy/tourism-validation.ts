@@ -26,6 +26,11 @@
 //   of the horizon (grouped-weight-variants.ts, grouped-weights.ts), each with its own
 //   calibration; with ORIGINS, the rule of bench/RESULTS.md ("Issue 14: weights per group of series and per
 //   horizon segment") against the engine's row.
+//   RECENCY=1 (with GLOBAL_AR=1 and the engine's variant): the learned weights with backtest window w (0 the
+//   latest) counting r^w in the Gram sums (AutoPredictorOptions.windowRecency; recency-weight-variants.ts), r = 1
+//   (a check: equals the engine's row), 0.5, 0.25 and 0 (the latest window alone), each with its own calibration;
+//   with ORIGINS, the rule of bench/RESULTS.md ("Issue 14: learned weights that favour the latest backtest
+//   window") against the engine's row.
 //   The engine's rows ("…, engine calibration") take the point the engine forecasts for METRIC (members.ts
 //   pointAdjustmentFor: the median for MAPE, since 2026-12-02; before, these rows showed the mean for every metric).
 
@@ -67,6 +72,7 @@ import {
   pointForecasts,
   printPointRule,
 } from "./mape-point-variants.js";
+import { RECENCY_VARIANTS, recencyVariants } from "./recency-weight-variants.js";
 import { ResidualQuantiles, residualLevels, seriesScale } from "./residual-intervals.js";
 import { loadTourism, type Series, tourismDir, validationSplit } from "./tourism-data.js";
 import { ObjectiveComparison } from "./validation-objectives.js";
@@ -197,6 +203,9 @@ async function main(): Promise<void> {
   const pointRows = withPoint ? POINT_CANDIDATES.map((c) => c.label) : [];
   const withGrouped = process.env.GROUPED === "1" && garVariants.some((v) => v.label === "global-ar(engine)");
   const groupedRows = withGrouped ? GROUPED_VARIANTS.map((v) => v.label) : [];
+  const withRecency = process.env.RECENCY === "1" && garVariants.some((v) => v.label === "global-ar(engine)");
+  const recencyRows = withRecency ? RECENCY_VARIANTS.map((v) => v.label) : [];
+  const recencyMs = new Map<string, number>();
   // The point the engine forecasts for the metric (the median for MAPE), on the engine's rows.
   const enginePoint = pointAdjustmentFor(metric, LEVELS);
   const withEnginePoint = (f: SeriesForecast): SeriesForecast =>
@@ -217,6 +226,7 @@ async function main(): Promise<void> {
     ...garRows.flatMap((r) => [r.learned, r.engine, r.alone]),
     ...pointRows,
     ...groupedRows,
+    ...recencyRows,
   ];
   // The same rows on the series whose validation history is at least as long as the shortest test-split history
   // of the period: the validation split alone has series of 3 yearly points, where no backtest window fits.
@@ -447,6 +457,40 @@ async function main(): Promise<void> {
         })()
       : [];
 
+    // The recency-weighted windows' variants, from the engine's components (statistical, then global-ar(engine)).
+    const recency = withRecency
+      ? (() => {
+          const g = garRuns[engineIndex] as GarRun;
+          const out = recencyVariants(RECENCY_VARIANTS, {
+            result: componentSubset(fullResult, [...statIndexes, learnedMembers.length + engineIndex]),
+            externalAt: (_, w) => g.external(w),
+            finals: { [garVariants[engineIndex]?.label as string]: g.final },
+            set,
+            historyOf: input.historyOf,
+            period: m,
+            horizon: h,
+            windows: WINDOWS,
+            levels: LEVELS,
+            metric,
+            ...(enginePoint ? { point: enginePoint } : {}),
+          });
+          // The check variant (r = 1) must forecast exactly what the engine's row does.
+          const engine = garForecasts[engineIndex]?.engine ?? [];
+          const differ = (out[0]?.forecasts ?? []).filter((f, i) => {
+            const e = withEnginePoint(engine[i] as SeriesForecast);
+            return !sameArrays([f.mean, ...f.quantiles], [e.mean, ...e.quantiles]);
+          }).length;
+          notes.push(`${period}, recency check: ${differ} series differ from the engine's row`);
+          console.error(notes.at(-1));
+          for (const o of out) {
+            recencyMs.set(o.label, (recencyMs.get(o.label) ?? 0) + o.gramMs);
+            notes.push(`${period}, ${o.note}`);
+            console.error(notes.at(-1));
+          }
+          return out;
+        })()
+      : [];
+
     series.forEach((_, i) => {
       const y = tail[i] as Float64Array;
       const history = fit[i] as Float64Array;
@@ -469,6 +513,7 @@ async function main(): Promise<void> {
         for (const p of g?.points ?? []) add(p.label, p.forecasts[i] as SeriesForecast);
       });
       for (const o of grouped) add(o.label, o.forecasts[i] as SeriesForecast);
+      for (const o of recency) add(o.label, o.forecasts[i] as SeriesForecast);
     });
     const w = plain.combination.components
       .map((c, k) => `${c} ${(plain.combination.weights[k] as number).toFixed(2)}`)
@@ -517,18 +562,36 @@ async function main(): Promise<void> {
     );
   if (multi && withPoint)
     printPointRule(periodNames, origins, (row, p, o) => cells.get(row)?.get(`${p} origin ${o}`) as Cell);
-  if (multi && withGrouped) {
-    const ruleCell = (row: string, p: string, o: number) => {
-      const c = cells.get(row)?.get(`${p} origin ${o}`) as Cell;
-      return {
-        mase: c.mase / c.maseCount,
-        mapeSum: c.mape.reduce((a, x) => a + x.sum, 0),
-        mapePoints: c.mape.reduce((a, x) => a + x.points, 0),
-        wql: c.pinball.reduce((a, x) => a + x / c.volume, 0) / c.pinball.length,
-      };
+  const ruleCell = (row: string, p: string, o: number) => {
+    const c = cells.get(row)?.get(`${p} origin ${o}`) as Cell;
+    return {
+      mase: c.mase / c.maseCount,
+      mapeSum: c.mape.reduce((a, x) => a + x.sum, 0),
+      mapePoints: c.mape.reduce((a, x) => a + x.points, 0),
+      wql: c.pinball.reduce((a, x) => a + x / c.volume, 0) / c.pinball.length,
     };
-    const reference = garRows.find((r) => r.engine.includes("global-ar(engine)"))?.engine as string;
-    printGroupedRule(periodNames, origins, reference, groupedRows, ruleCell, enginePoint !== undefined);
+  };
+  const engineRow = garRows.find((r) => r.engine.includes("global-ar(engine)"))?.engine as string;
+  if (multi && withRecency) {
+    printGroupedRule(
+      periodNames,
+      origins,
+      engineRow,
+      recencyRows,
+      ruleCell,
+      enginePoint !== undefined,
+      "Recency-weighted windows",
+    );
+    console.log(
+      `\nRecency-weighted windows, in-process ms of their Gram sums over every period and origin: ${[
+        ...recencyMs,
+      ]
+        .map(([label, ms]) => `${label} ${ms.toFixed(0)}`)
+        .join("; ")}`,
+    );
+  }
+  if (multi && withGrouped) {
+    printGroupedRule(periodNames, origins, engineRow, groupedRows, ruleCell, enginePoint !== undefined);
     console.log(
       `\nGrouped weights, in-process ms of their work over every period and origin (an upper bound of the extra): ${[
         ...groupedMs,

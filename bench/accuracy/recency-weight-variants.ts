@@ -9,21 +9,12 @@
 import type { OptimizationMetric } from "../../src/forecasting/auto/accuracy.js";
 import type { AutoPredictorResult, ExternalMember } from "../../src/forecasting/auto/auto-predictor.js";
 import { forecastCombined } from "../../src/forecasting/auto/auto-predictor.js";
-import {
-  applyCalibration,
-  calibrationFor,
-  SpreadSums,
-} from "../../src/forecasting/auto/interval-calibration.js";
 import { learnedCombination } from "../../src/forecasting/auto/learned-combination.js";
-import { INTERVAL_CALIBRATION } from "../../src/forecasting/auto/members.js";
 import { applyPointAdjustment, type PointAdjustment } from "../../src/forecasting/auto/point-adjustment.js";
 import { ErrorGram, windowWeight } from "../../src/forecasting/auto/simplex-weights.js";
-import {
-  clampNonNegative,
-  enforceMonotoneQuantiles,
-  type SeriesForecast,
-} from "../../src/forecasting/model.js";
+import type { SeriesForecast } from "../../src/forecasting/model.js";
 import type { PreparedSeries } from "../../src/forecasting/series-set.js";
+import { backtestParts, calibratedCopy, engineCalibration } from "./engine-steps.js";
 
 export interface RecencyVariant {
   label: string;
@@ -70,12 +61,8 @@ export interface RecencyOutcome {
 export function recencyVariants(variants: readonly RecencyVariant[], input: RecencyInput): RecencyOutcome[] {
   const { result, levels, period, horizon } = input;
   const k = result.components.length;
-  const nStat = result.statisticalComponents ?? 0;
   const scale = result.gram?.scale ?? "seasonal-naive";
-  const windowParts = (b: AutoPredictorResult["backtests"][number]) => [
-    ...(b.parts ?? []),
-    ...result.components.slice(nStat).map((_, m) => input.externalAt(m, b.window)(b.series)),
-  ];
+  const windowParts = backtestParts(result, input.externalAt);
   return variants.map((v) => {
     const t0 = performance.now();
     const gram = new ErrorGram(k, scale);
@@ -98,12 +85,7 @@ export function recencyVariants(variants: readonly RecencyVariant[], input: Rece
       metric: input.metric,
       switching: false,
     });
-    const sums = new SpreadSums(levels, horizon, input.windows);
-    for (const b of result.backtests) {
-      const f = lc.forecastOf(0, b);
-      if (f) sums.add(b.actual, f, b.window);
-    }
-    const c = INTERVAL_CALIBRATION === "off" ? undefined : calibrationFor(sums.state(), INTERVAL_CALIBRATION);
+    const c = engineCalibration(result.backtests, (b) => lc.forecastOf(0, b), levels, horizon, input.windows);
     const forecasts = forecastCombined(
       { horizon, period },
       input.set,
@@ -113,24 +95,11 @@ export function recencyVariants(variants: readonly RecencyVariant[], input: Rece
       true,
       input.finals,
     ).map((f) => {
-      const out = c ? calibrated(f, c, levels) : f;
+      const out = c ? calibratedCopy(f, c, levels) : f;
       return input.point ? applyPointAdjustment(out, levels, input.point) : out;
     });
     const weights = lc.combination.weights;
     const note = `${v.label}: weights (${result.components.join(", ")}) [${weights.map((x) => x.toFixed(2)).join(" ")}]; Gram sums ${gramMs.toFixed(1)} ms`;
     return { label: v.label, forecasts, weights, gramMs, note };
   });
-}
-
-function calibrated(
-  f: SeriesForecast,
-  c: NonNullable<ReturnType<typeof calibrationFor>>,
-  levels: readonly number[],
-): SeriesForecast {
-  const out = applyCalibration(
-    { mean: Float64Array.from(f.mean), quantiles: f.quantiles.map((q) => Float64Array.from(q)) },
-    c,
-  );
-  enforceMonotoneQuantiles(levels, out.quantiles);
-  return clampNonNegative(out);
 }

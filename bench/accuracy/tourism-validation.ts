@@ -40,7 +40,6 @@ import type { AutoPredictorOptions } from "../../src/forecasting/auto/auto-predi
 import { backtestAutoPredictor, forecastCombined } from "../../src/forecasting/auto/auto-predictor.js";
 import { SERIES_CHOICE } from "../../src/forecasting/auto/combined-model.js";
 import {
-  applyCalibration,
   type CalibrationPolicy,
   calibrationFor,
   type IntervalCalibration,
@@ -63,6 +62,7 @@ import {
   type SeriesForecast,
 } from "../../src/forecasting/model.js";
 import type { PreparedSeries } from "../../src/forecasting/series-set.js";
+import { calibratedCopy } from "./engine-steps.js";
 import { componentSubset, type GarRun, garRun, garVariantsFromEnv } from "./global-ar-variants.js";
 import { GROUPED_VARIANTS, groupedVariants, printGroupedRule } from "./grouped-weight-variants.js";
 import { emptyHoldoutCell, type HoldoutCell, scoreHoldout } from "./holdout-score.js";
@@ -98,14 +98,8 @@ function prepared(name: string, history: Float64Array, h: number): PreparedSerie
   };
 }
 
-function calibrated(f: SeriesForecast, c: IntervalCalibration): SeriesForecast {
-  const out = applyCalibration(
-    { mean: Float64Array.from(f.mean), quantiles: f.quantiles.map((q) => Float64Array.from(q)) },
-    c,
-  );
-  enforceMonotoneQuantiles(LEVELS, out.quantiles);
-  return clampNonNegative(out);
-}
+const calibrated = (f: SeriesForecast, c: IntervalCalibration): SeriesForecast =>
+  calibratedCopy(f, c, LEVELS);
 
 /**
  * Every calibration policy interval-calibration.ts offers, labelled as the rows show them: objective × one factor
@@ -423,6 +417,15 @@ async function main(): Promise<void> {
       };
     });
 
+    // How many of a check variant's forecasts differ from the engine row's (with the engine's point).
+    const differFromEngine = (forecasts: readonly SeriesForecast[] = []) => {
+      const engine = garForecasts[engineIndex]?.engine ?? [];
+      return forecasts.filter((f, i) => {
+        const e = withEnginePoint(engine[i] as SeriesForecast);
+        return !sameArrays([f.mean, ...f.quantiles], [e.mean, ...e.quantiles]);
+      }).length;
+    };
+
     // The grouped weights' variants, from the engine's components (statistical, then global-ar(engine)).
     const grouped = withGrouped
       ? (() => {
@@ -442,12 +445,9 @@ async function main(): Promise<void> {
             ...(enginePoint ? { point: enginePoint } : {}),
           });
           // The check variant (one group, one segment) must forecast exactly what the engine's row does.
-          const engine = garForecasts[engineIndex]?.engine ?? [];
-          const differ = (out[0]?.forecasts ?? []).filter((f, i) => {
-            const e = withEnginePoint(engine[i] as SeriesForecast);
-            return !sameArrays([f.mean, ...f.quantiles], [e.mean, ...e.quantiles]);
-          }).length;
-          notes.push(`${period}, grouped check: ${differ} series differ from the engine's row`);
+          notes.push(
+            `${period}, grouped check: ${differFromEngine(out[0]?.forecasts)} series differ from the engine's row`,
+          );
           for (const o of out) {
             groupedMs.set(o.label, (groupedMs.get(o.label) ?? 0) + o.ms);
             notes.push(`${period}, ${o.note}; ${o.ms.toFixed(0)} ms`);
@@ -475,12 +475,9 @@ async function main(): Promise<void> {
             ...(enginePoint ? { point: enginePoint } : {}),
           });
           // The check variant (r = 1) must forecast exactly what the engine's row does.
-          const engine = garForecasts[engineIndex]?.engine ?? [];
-          const differ = (out[0]?.forecasts ?? []).filter((f, i) => {
-            const e = withEnginePoint(engine[i] as SeriesForecast);
-            return !sameArrays([f.mean, ...f.quantiles], [e.mean, ...e.quantiles]);
-          }).length;
-          notes.push(`${period}, recency check: ${differ} series differ from the engine's row`);
+          notes.push(
+            `${period}, recency check: ${differFromEngine(out[0]?.forecasts)} series differ from the engine's row`,
+          );
           console.error(notes.at(-1));
           for (const o of out) {
             recencyMs.set(o.label, (recencyMs.get(o.label) ?? 0) + o.gramMs);

@@ -45,6 +45,17 @@ const options: AutoPredictorOptions = {
   learnedMembers: ["theta", "naive"],
 };
 
+/** learnedCombination's input besides the chunks, without external members or the switch. */
+const statisticalOnly = {
+  externalAt: () => undefined,
+  historyOf: (i: number) => bridgeGaps((set[i] as PreparedSeries).target),
+  period: 1,
+  levels: LEVELS,
+  nonNegative: true,
+  metric: "WAPE" as const,
+  switching: false,
+};
+
 function run(chunks: number[][], switching = false) {
   const results = chunks.map((idx) => ({
     offset: idx[0] as number,
@@ -100,16 +111,7 @@ describe("learned combination of statistical components", () => {
         result: backtestAutoPredictor({ horizon: H, period: 1 }, set, options),
       },
     ];
-    const learned = learnedCombination({
-      results,
-      externalAt: () => undefined,
-      historyOf: (i) => bridgeGaps((set[i] as PreparedSeries).target),
-      period: 1,
-      levels: LEVELS,
-      nonNegative: true,
-      metric: "WAPE",
-      switching: false,
-    });
+    const learned = learnedCombination({ results, ...statisticalOnly });
     const w = learned.combination.weights;
     assert.equal(w.length, 2);
     assert.ok(Math.abs((w[0] as number) + (w[1] as number) - 1) < 1e-12);
@@ -285,13 +287,7 @@ describe("learned combination of statistical components", () => {
             opts,
           ),
         })),
-        externalAt: () => undefined,
-        historyOf: (i) => bridgeGaps((set[i] as PreparedSeries).target),
-        period: 1,
-        levels: LEVELS,
-        nonNegative: true,
-        metric: "WAPE",
-        switching: false,
+        ...statisticalOnly,
       }).combination;
     const all = [[0, 1, 2, 3, 4, 5]];
     const base = learn(three, all);

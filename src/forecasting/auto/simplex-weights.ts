@@ -1,6 +1,7 @@
 // Learning the dataset-level weights of k components from the backtest windows with sufficient statistics that
 // stay O(k²) per series: the Gram matrix G = Σ e·eᵀ of the components' scaled errors e_m = (f_m − y)/scale, summed
-// over every point of every window of every series. The mean squared scaled error of a weighting w is wᵀGw/n, so
+// over every point of every window of every series (each window alike unless the caller weighs them by recency:
+// windowWeight; the engine does not). The mean squared scaled error of a weighting w is wᵀGw/n, so
 // the weights are the least-squares stacking of the components on the simplex (w ≥ 0, Σw = 1), solved once,
 // centrally, from the merged sums. Chunks add their matrices: nothing else crosses between them, and the cost per
 // series and window is k² multiply-adds per point, against one accumulator per candidate weighting for a grid

@@ -7,18 +7,10 @@
 // series and per horizon segment") is printed against the engine's row.
 
 import type { AutoPredictorResult, ExternalMember } from "../../src/forecasting/auto/auto-predictor.js";
-import {
-  applyCalibration,
-  calibrationFor,
-  SpreadSums,
-} from "../../src/forecasting/auto/interval-calibration.js";
-import { bridgeGaps, INTERVAL_CALIBRATION } from "../../src/forecasting/auto/members.js";
+import { bridgeGaps } from "../../src/forecasting/auto/members.js";
 import { applyPointAdjustment, type PointAdjustment } from "../../src/forecasting/auto/point-adjustment.js";
-import {
-  clampNonNegative,
-  enforceMonotoneQuantiles,
-  type SeriesForecast,
-} from "../../src/forecasting/model.js";
+import type { SeriesForecast } from "../../src/forecasting/model.js";
+import { backtestParts, calibratedCopy, engineCalibration } from "./engine-steps.js";
 import {
   GroupedErrorGram,
   type GroupedWeights,
@@ -102,12 +94,8 @@ export interface GroupedOutcome {
 export function groupedVariants(variants: readonly GroupedVariant[], input: GroupedInput): GroupedOutcome[] {
   const { result, fit, period, horizon, levels } = input;
   const k = result.components.length;
-  const nStat = result.statisticalComponents ?? 0;
   const scale = result.gram?.scale ?? "seasonal-naive";
-  const windowParts = (b: AutoPredictorResult["backtests"][number]) => [
-    ...(b.parts ?? []),
-    ...result.components.slice(nStat).map((_, m) => input.externalAt(m, b.window)(b.series)),
-  ];
+  const windowParts = backtestParts(result, input.externalAt);
   return variants.map((v) => {
     const t0 = performance.now();
     const values = v.feature ? fit.map((y) => seriesFeature(v.feature as GroupFeature, y, period)) : [];
@@ -133,15 +121,16 @@ export function groupedVariants(variants: readonly GroupedVariant[], input: Grou
     };
     const forecastOf = (parts: (SeriesForecast | undefined)[], i: number) =>
       segmentedCombined(parts, seriesSegmentWeights(gw, groups[i] as number), starts, levels, true);
-    const sums = new SpreadSums(levels, horizon, Math.max(0, ...result.backtests.map((b) => b.window)) + 1);
-    for (const b of result.backtests) {
-      const f = forecastOf(windowParts(b), b.series);
-      if (f) sums.add(b.actual, f, b.window);
-    }
-    const c = INTERVAL_CALIBRATION === "off" ? undefined : calibrationFor(sums.state(), INTERVAL_CALIBRATION);
+    const c = engineCalibration(
+      result.backtests,
+      (b) => forecastOf(windowParts(b), b.series),
+      levels,
+      horizon,
+      Math.max(0, ...result.backtests.map((b) => b.window)) + 1,
+    );
     const forecasts = fit.map((_, i) => {
       const f = forecastOf(input.finalParts(i), i) as SeriesForecast;
-      const out = c ? clampNonNegative(finishCalibrated(applyCalibration(f, c), levels)) : f;
+      const out = c ? calibratedCopy(f, c, levels) : f;
       return input.point ? applyPointAdjustment(out, levels, input.point) : out;
     });
     const ms = performance.now() - t0;
@@ -156,11 +145,6 @@ export function groupedVariants(variants: readonly GroupedVariant[], input: Grou
   });
 }
 
-function finishCalibrated(f: SeriesForecast, levels: readonly number[]): SeriesForecast {
-  enforceMonotoneQuantiles(levels, f.quantiles);
-  return f;
-}
-
 /** One row's figures at one period and origin. */
 export interface RuleCell {
   mase: number;
@@ -170,8 +154,8 @@ export interface RuleCell {
 }
 
 /**
- * The rule of bench/RESULTS.md ("Issue 14: weights per group of series and per horizon segment"), the conditions
- * this run can check: with the default metric conditions 1 and 3, with MAPE conditions 2 and 3 (condition 4, the
+ * The rule of bench/RESULTS.md ("Issue 14: weights per group of series and per horizon segment"; the same rule
+ * judged the recency-weighted windows, recency-weight-variants.ts), the conditions this run can check: with the default metric conditions 1 and 3, with MAPE conditions 2 and 3 (condition 4, the
  * cost, from the variants' timings).
  */
 export function printGroupedRule(
@@ -181,6 +165,7 @@ export function printGroupedRule(
   variants: string[],
   at: (row: string, period: string, origin: number) => RuleCell,
   mapeMetric: boolean,
+  title = "Grouped weights",
 ): void {
   const os = Array.from({ length: origins }, (_, o) => o + 1);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -196,7 +181,7 @@ export function printGroupedRule(
     periodMean(row, p, f) / periodMean(reference, p, f);
   const pct = (x: number) => `${x >= 1 ? "+" : ""}${(100 * (x - 1)).toFixed(2)}%`;
   console.log(
-    `\n### Grouped weights: the rule against ${reference} (${mapeMetric ? "MAPE predictor: conditions 2 and 3" : "default predictor: conditions 1 and 3"})\n`,
+    `\n### ${title}: the rule against ${reference} (${mapeMetric ? "MAPE predictor: conditions 2 and 3" : "default predictor: conditions 1 and 3"})\n`,
   );
   console.log(
     `| variant | ${periodNames.map((p) => `${p} MASE / MAPE / wQL vs reference`).join(" | ")} | mean pooled MAPE (reference ${pooled(reference).toFixed(3)}) | origin 1 pooled MAPE (reference ${pooledAt(reference, 1).toFixed(2)}) | ${periodNames.map((p) => `${p} MASE at origin 1`).join(" | ")} | ${mapeMetric ? "2" : "1"} | 3 |\n|---|${periodNames.map(() => "---|").join("")}---|---|${periodNames.map(() => "---|").join("")}---|---|`,

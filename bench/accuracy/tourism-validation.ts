@@ -26,6 +26,11 @@
 //   of the horizon (grouped-weight-variants.ts, grouped-weights.ts), each with its own
 //   calibration; with ORIGINS, the rule of bench/RESULTS.md ("Issue 14: weights per group of series and per
 //   horizon segment") against the engine's row.
+//   RECENCY=1 (with GLOBAL_AR=1 and the engine's variant): the learned weights with backtest window w (0 the
+//   latest) counting r^w in the Gram sums (AutoPredictorOptions.windowRecency; recency-weight-variants.ts), r = 1
+//   (a check: equals the engine's row), 0.5, 0.25 and 0 (the latest window alone), each with its own calibration;
+//   with ORIGINS, the rule of bench/RESULTS.md ("Issue 14: learned weights that favour the latest backtest
+//   window") against the engine's row.
 //   The engine's rows ("…, engine calibration") take the point the engine forecasts for METRIC (members.ts
 //   pointAdjustmentFor: the median for MAPE, since 2026-12-02; before, these rows showed the mean for every metric).
 //   CLEAN=3,2 (with GLOBAL_AR=1 and the engine's variant): outlier cleaning before the fits with fences k = 3 and
@@ -37,23 +42,15 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AutoPredictorOptions } from "../../src/forecasting/auto/auto-predictor.js";
-import {
-  type BacktestRecord,
-  backtestAutoPredictor,
-  forecastCombined,
-} from "../../src/forecasting/auto/auto-predictor.js";
+import { backtestAutoPredictor, forecastCombined } from "../../src/forecasting/auto/auto-predictor.js";
 import { SERIES_CHOICE } from "../../src/forecasting/auto/combined-model.js";
 import {
-  applyCalibration,
   type CalibrationPolicy,
   calibrationFor,
   type IntervalCalibration,
   SpreadSums,
 } from "../../src/forecasting/auto/interval-calibration.js";
-import {
-  type LearnedCombination,
-  learnedCombination,
-} from "../../src/forecasting/auto/learned-combination.js";
+import { learnedCombination } from "../../src/forecasting/auto/learned-combination.js";
 import {
   bridgeGaps,
   FITTED_MEMBERS,
@@ -71,6 +68,7 @@ import {
 } from "../../src/forecasting/model.js";
 import { cleanOutliers } from "../../src/forecasting/outliers.js";
 import type { PreparedSeries } from "../../src/forecasting/series-set.js";
+import { calibratedCopy, engineCalibration } from "./engine-steps.js";
 import { componentSubset, type GarRun, garRun, garVariantsFromEnv } from "./global-ar-variants.js";
 import { GROUPED_VARIANTS, groupedVariants, printGroupedRule } from "./grouped-weight-variants.js";
 import { emptyHoldoutCell, type HoldoutCell, scoreHoldout } from "./holdout-score.js";
@@ -81,6 +79,7 @@ import {
   printPointRule,
 } from "./mape-point-variants.js";
 import { cleanVariantsFromEnv, printCleanRule } from "./outlier-variants.js";
+import { RECENCY_VARIANTS, recencyVariants } from "./recency-weight-variants.js";
 import { ResidualQuantiles, residualLevels, seriesScale } from "./residual-intervals.js";
 import { loadTourism, type Series, tourismDir, validationSplit } from "./tourism-data.js";
 import { ObjectiveComparison } from "./validation-objectives.js";
@@ -106,28 +105,8 @@ function prepared(name: string, history: Float64Array, h: number): PreparedSerie
   };
 }
 
-function calibrated(f: SeriesForecast, c: IntervalCalibration): SeriesForecast {
-  const out = applyCalibration(
-    { mean: Float64Array.from(f.mean), quantiles: f.quantiles.map((q) => Float64Array.from(q)) },
-    c,
-  );
-  enforceMonotoneQuantiles(LEVELS, out.quantiles);
-  return clampNonNegative(out);
-}
-
-/** The engine's calibration (INTERVAL_CALIBRATION) of a learned combination, from its backtest forecasts. */
-function engineCalibration(
-  lc: LearnedCombination,
-  backtests: readonly BacktestRecord[],
-  h: number,
-): IntervalCalibration | undefined {
-  const sums = new SpreadSums(LEVELS, h, WINDOWS);
-  for (const b of backtests) {
-    const f = lc.forecastOf(0, b);
-    if (f) sums.add(b.actual, f, b.window);
-  }
-  return INTERVAL_CALIBRATION === "off" ? undefined : calibrationFor(sums.state(), INTERVAL_CALIBRATION);
-}
+const calibrated = (f: SeriesForecast, c: IntervalCalibration): SeriesForecast =>
+  calibratedCopy(f, c, LEVELS);
 
 /**
  * Every calibration policy interval-calibration.ts offers, labelled as the rows show them: objective × one factor
@@ -230,6 +209,9 @@ async function main(): Promise<void> {
   if (cleanVariants.length > 0 && !engineVariant)
     throw new RangeError("CLEAN needs GLOBAL_AR=1 with the engine's variant");
   const cleanRows = cleanVariants.flatMap((c) => [c.members, c.all]);
+  const withRecency = process.env.RECENCY === "1" && garVariants.some((v) => v.label === "global-ar(engine)");
+  const recencyRows = withRecency ? RECENCY_VARIANTS.map((v) => v.label) : [];
+  const recencyMs = new Map<string, number>();
   // The point the engine forecasts for the metric (the median for MAPE), on the engine's rows.
   const enginePoint = pointAdjustmentFor(metric, LEVELS);
   const withEnginePoint = (f: SeriesForecast): SeriesForecast =>
@@ -251,6 +233,7 @@ async function main(): Promise<void> {
     ...pointRows,
     ...groupedRows,
     ...cleanRows,
+    ...recencyRows,
   ];
   // The same rows on the series whose validation history is at least as long as the shortest test-split history
   // of the period: the validation split alone has series of 3 yearly points, where no backtest window fits.
@@ -392,7 +375,7 @@ async function main(): Promise<void> {
         true,
         Object.fromEntries(pooled.map((k, m) => [garVariants[k]?.label, runs[m]?.final])),
       );
-      const c = engineCalibration(lc, fullResult.backtests, h);
+      const c = engineCalibration(fullResult.backtests, (b) => lc.forecastOf(0, b), LEVELS, h, WINDOWS);
       const weights = lc.combination.components
         .map(
           (name, k) =>
@@ -441,6 +424,15 @@ async function main(): Promise<void> {
       };
     });
 
+    // How many of a check variant's forecasts differ from the engine row's (with the engine's point).
+    const differFromEngine = (forecasts: readonly SeriesForecast[] = []) => {
+      const engine = garForecasts[engineIndex]?.engine ?? [];
+      return forecasts.filter((f, i) => {
+        const e = withEnginePoint(engine[i] as SeriesForecast);
+        return !sameArrays([f.mean, ...f.quantiles], [e.mean, ...e.quantiles]);
+      }).length;
+    };
+
     // The grouped weights' variants, from the engine's components (statistical, then global-ar(engine)).
     const grouped = withGrouped
       ? (() => {
@@ -460,12 +452,9 @@ async function main(): Promise<void> {
             ...(enginePoint ? { point: enginePoint } : {}),
           });
           // The check variant (one group, one segment) must forecast exactly what the engine's row does.
-          const engine = garForecasts[engineIndex]?.engine ?? [];
-          const differ = (out[0]?.forecasts ?? []).filter((f, i) => {
-            const e = withEnginePoint(engine[i] as SeriesForecast);
-            return !sameArrays([f.mean, ...f.quantiles], [e.mean, ...e.quantiles]);
-          }).length;
-          notes.push(`${period}, grouped check: ${differ} series differ from the engine's row`);
+          notes.push(
+            `${period}, grouped check: ${differFromEngine(out[0]?.forecasts)} series differ from the engine's row`,
+          );
           for (const o of out) {
             groupedMs.set(o.label, (groupedMs.get(o.label) ?? 0) + o.ms);
             notes.push(`${period}, ${o.note}; ${o.ms.toFixed(0)} ms`);
@@ -527,7 +516,7 @@ async function main(): Promise<void> {
         const forecasts = forecastCombined(grid, cleanSet, lc.choices, lc.combination, LEVELS, true, {
           [name]: run.final,
         });
-        const c = engineCalibration(lc, res.backtests, h);
+        const c = engineCalibration(res.backtests, (b) => lc.forecastOf(0, b), LEVELS, h, WINDOWS);
         cleanForecasts.set(
           row,
           forecasts.map((f) => withEnginePoint(c ? calibrated(f, c) : f)),
@@ -543,6 +532,36 @@ async function main(): Promise<void> {
       );
       console.error(notes.at(-1));
     }
+    // The recency-weighted windows' variants, from the engine's components (statistical, then global-ar(engine)).
+    const recency = withRecency
+      ? (() => {
+          const g = garRuns[engineIndex] as GarRun;
+          const out = recencyVariants(RECENCY_VARIANTS, {
+            result: componentSubset(fullResult, [...statIndexes, learnedMembers.length + engineIndex]),
+            externalAt: (_, w) => g.external(w),
+            finals: { [garVariants[engineIndex]?.label as string]: g.final },
+            set,
+            historyOf: input.historyOf,
+            period: m,
+            horizon: h,
+            windows: WINDOWS,
+            levels: LEVELS,
+            metric,
+            ...(enginePoint ? { point: enginePoint } : {}),
+          });
+          // The check variant (r = 1) must forecast exactly what the engine's row does.
+          notes.push(
+            `${period}, recency check: ${differFromEngine(out[0]?.forecasts)} series differ from the engine's row`,
+          );
+          console.error(notes.at(-1));
+          for (const o of out) {
+            recencyMs.set(o.label, (recencyMs.get(o.label) ?? 0) + o.gramMs);
+            notes.push(`${period}, ${o.note}`);
+            console.error(notes.at(-1));
+          }
+          return out;
+        })()
+      : [];
 
     series.forEach((_, i) => {
       const y = tail[i] as Float64Array;
@@ -567,6 +586,7 @@ async function main(): Promise<void> {
       });
       for (const o of grouped) add(o.label, o.forecasts[i] as SeriesForecast);
       for (const row of cleanRows) add(row, cleanForecasts.get(row)?.[i] as SeriesForecast);
+      for (const o of recency) add(o.label, o.forecasts[i] as SeriesForecast);
     });
     const w = plain.combination.components
       .map((c, k) => `${c} ${(plain.combination.weights[k] as number).toFixed(2)}`)
@@ -615,18 +635,36 @@ async function main(): Promise<void> {
     );
   if (multi && withPoint)
     printPointRule(periodNames, origins, (row, p, o) => cells.get(row)?.get(`${p} origin ${o}`) as Cell);
-  if (multi && withGrouped) {
-    const ruleCell = (row: string, p: string, o: number) => {
-      const c = cells.get(row)?.get(`${p} origin ${o}`) as Cell;
-      return {
-        mase: c.mase / c.maseCount,
-        mapeSum: c.mape.reduce((a, x) => a + x.sum, 0),
-        mapePoints: c.mape.reduce((a, x) => a + x.points, 0),
-        wql: c.pinball.reduce((a, x) => a + x / c.volume, 0) / c.pinball.length,
-      };
+  const ruleCell = (row: string, p: string, o: number) => {
+    const c = cells.get(row)?.get(`${p} origin ${o}`) as Cell;
+    return {
+      mase: c.mase / c.maseCount,
+      mapeSum: c.mape.reduce((a, x) => a + x.sum, 0),
+      mapePoints: c.mape.reduce((a, x) => a + x.points, 0),
+      wql: c.pinball.reduce((a, x) => a + x / c.volume, 0) / c.pinball.length,
     };
-    const reference = garRows.find((r) => r.engine.includes("global-ar(engine)"))?.engine as string;
-    printGroupedRule(periodNames, origins, reference, groupedRows, ruleCell, enginePoint !== undefined);
+  };
+  const engineRow = garRows.find((r) => r.engine.includes("global-ar(engine)"))?.engine as string;
+  if (multi && withRecency) {
+    printGroupedRule(
+      periodNames,
+      origins,
+      engineRow,
+      recencyRows,
+      ruleCell,
+      enginePoint !== undefined,
+      "Recency-weighted windows",
+    );
+    console.log(
+      `\nRecency-weighted windows, in-process ms of their Gram sums over every period and origin: ${[
+        ...recencyMs,
+      ]
+        .map(([label, ms]) => `${label} ${ms.toFixed(0)}`)
+        .join("; ")}`,
+    );
+  }
+  if (multi && withGrouped) {
+    printGroupedRule(periodNames, origins, engineRow, groupedRows, ruleCell, enginePoint !== undefined);
     console.log(
       `\nGrouped weights, in-process ms of their work over every period and origin (an upper bound of the extra): ${[
         ...groupedMs,

@@ -1,6 +1,7 @@
 // Learning the dataset-level weights of k components from the backtest windows with sufficient statistics that
 // stay O(k²) per series: the Gram matrix G = Σ e·eᵀ of the components' scaled errors e_m = (f_m − y)/scale, summed
-// over every point of every window of every series. The mean squared scaled error of a weighting w is wᵀGw/n, so
+// over every point of every window of every series (each window alike unless the caller weighs them by recency:
+// windowWeight; the engine does not). The mean squared scaled error of a weighting w is wᵀGw/n, so
 // the weights are the least-squares stacking of the components on the simplex (w ≥ 0, Σw = 1), solved once,
 // centrally, from the merged sums. Chunks add their matrices: nothing else crosses between them, and the cost per
 // series and window is k² multiply-adds per point, against one accumulator per candidate weighting for a grid
@@ -70,16 +71,20 @@ export class ErrorGram {
    * where a component has no finite forecast is left out (the combination would rescale the others there, so it
    * says nothing of the weights), as is a history with no scale (constant, or a single point): its mean absolute
    * value stands in, and a history of zeros is left out. With the "actual" scale a point whose actual is 0 is left
-   * out; with "none" every finite point counts.
+   * out; with "none" every finite point counts. `weight` multiplies the window's terms (windowWeight: the older
+   * backtest windows may count less); a window of weight 0 is not added (nor counted as skipped).
    */
   add(
     actual: ArrayLike<number>,
     means: readonly (ArrayLike<number> | undefined)[],
     history: ArrayLike<number>,
     period: number,
+    weight = 1,
   ): boolean {
     const { k, e, gram } = this;
     if (means.length !== k) throw new RangeError(`expected ${k} components, got ${means.length}`);
+    if (!(weight >= 0 && Number.isFinite(weight))) throw new RangeError(`window weight ${weight}`);
+    if (weight === 0) return false;
     const scale =
       this.scale === "seasonal-naive"
         ? seriesScale(history, period)
@@ -97,8 +102,9 @@ export class ErrorGram {
       if (!Number.isFinite(y) || (perPoint && y === 0)) continue;
       const s = perPoint ? Math.abs(y) : scale;
       for (let m = 0; m < k; m++) e[m] = ((means[m] as ArrayLike<number>)[t] - y) / s;
+      // weight·e_i is e_i exactly when the weight is 1, so equal windows give the unweighted sums bit for bit.
       for (let i = 0; i < k; i++) {
-        const ei = e[i] as number;
+        const ei = weight * (e[i] as number);
         for (let j = i; j < k; j++) gram[i * k + j] += ei * (e[j] as number);
       }
       this.points++;
@@ -134,6 +140,16 @@ export class ErrorGram {
     }
     return { k: first.k, scale, gram, points, skipped };
   }
+}
+
+/**
+ * The weight of backtest window `window` (0 the latest) in the Gram sums when the windows are weighted by recency:
+ * recency^window, so 1 weighs every window alike and 0 keeps the latest window alone (0^0 = 1).
+ */
+export function windowWeight(recency: number, window: number): number {
+  if (!(recency >= 0 && recency <= 1))
+    throw new RangeError(`window recency must be in [0, 1], got ${recency}`);
+  return recency ** window;
 }
 
 /** The seasonal naive MAE of the history, or its mean absolute value where that is 0 (constant, or one point). */

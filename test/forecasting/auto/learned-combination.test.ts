@@ -45,6 +45,17 @@ const options: AutoPredictorOptions = {
   learnedMembers: ["theta", "naive"],
 };
 
+/** learnedCombination's input besides the chunks, without external members or the switch. */
+const statisticalOnly = {
+  externalAt: () => undefined,
+  historyOf: (i: number) => bridgeGaps((set[i] as PreparedSeries).target),
+  period: 1,
+  levels: LEVELS,
+  nonNegative: true,
+  metric: "WAPE" as const,
+  switching: false,
+};
+
 function run(chunks: number[][], switching = false) {
   const results = chunks.map((idx) => ({
     offset: idx[0] as number,
@@ -100,16 +111,7 @@ describe("learned combination of statistical components", () => {
         result: backtestAutoPredictor({ horizon: H, period: 1 }, set, options),
       },
     ];
-    const learned = learnedCombination({
-      results,
-      externalAt: () => undefined,
-      historyOf: (i) => bridgeGaps((set[i] as PreparedSeries).target),
-      period: 1,
-      levels: LEVELS,
-      nonNegative: true,
-      metric: "WAPE",
-      switching: false,
-    });
+    const learned = learnedCombination({ results, ...statisticalOnly });
     const w = learned.combination.weights;
     assert.equal(w.length, 2);
     assert.ok(Math.abs((w[0] as number) + (w[1] as number) - 1) < 1e-12);
@@ -270,6 +272,39 @@ describe("learned combination of statistical components", () => {
       assert.equal(p50?.ForecastType, "0.5");
       assert.deepEqual(win.WeightedQuantileLosses, plain.windows[k]?.WeightedQuantileLosses);
       assert.notEqual(mean?.MAPE, plain.windows[k]?.ErrorMetrics[0]?.MAPE);
+    });
+  });
+
+  test("windows weighted by recency: r = 1 is the default bit for bit, r = 0 the latest window alone", () => {
+    const three = { ...options, backtestWindows: 3 };
+    const learn = (opts: AutoPredictorOptions, chunks: number[][]) =>
+      learnedCombination({
+        results: chunks.map((idx) => ({
+          offset: idx[0] as number,
+          result: backtestAutoPredictor(
+            { horizon: H, period: 1 },
+            idx.map((i) => set[i] as PreparedSeries),
+            opts,
+          ),
+        })),
+        ...statisticalOnly,
+      }).combination;
+    const all = [[0, 1, 2, 3, 4, 5]];
+    const base = learn(three, all);
+    assert.deepEqual(learn({ ...three, windowRecency: 1 }, all), base);
+    const latest = learn({ ...three, windowRecency: 0 }, all);
+    const alone = learn({ ...three, backtestWindows: 1 }, all);
+    assert.deepEqual(latest.weights, alone.weights);
+    assert.deepEqual(latest.learned?.gram?.matrix, alone.learned?.gram?.matrix);
+    assert.notDeepEqual(latest.weights, base.weights);
+    // Chunks merge the weighted sums as they merge the plain ones.
+    const half = learn({ ...three, windowRecency: 0.5 }, all);
+    const chunked = learn({ ...three, windowRecency: 0.5 }, [
+      [0, 1],
+      [2, 3, 4, 5],
+    ]);
+    half.weights.forEach((w, m) => {
+      assert.ok(Math.abs(w - (chunked.weights[m] as number)) < 1e-12);
     });
   });
 });

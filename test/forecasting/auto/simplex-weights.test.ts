@@ -5,6 +5,7 @@ import {
   type ErrorScale,
   objectiveText,
   simplexLeastSquares,
+  windowWeight,
 } from "../../../src/forecasting/auto/simplex-weights.js";
 import { createRng, standardNormal } from "../../../src/forecasting/rng.js";
 
@@ -204,5 +205,72 @@ describe("ErrorGram's error scale per objective", () => {
   it("says which objective stands in for which metric", () => {
     assert.match(objectiveText("actual", "MAPE"), /percentage errors.*OptimizationMetric MAPE/);
     assert.match(objectiveText("none", "WAPE"), /unscaled.*OptimizationMetric WAPE/);
+  });
+});
+
+describe("backtest windows weighted by recency", () => {
+  // Three windows of 20 series: member A is exact in the latest window (0) and off by 2 in the older ones, member
+  // B off by 1 in the latest and exact in the older ones. Per window and point the squared errors are A (0, 4, 4),
+  // B (1, 0, 0), so with window w counting r^w: G_AA ∝ 4r + 4r², G_BB ∝ 1, G_AB = 0, and the weight on A is
+  // G_BB / (G_AA + G_BB) = 1 / (1 + 4r + 4r²): 1/9 at r = 1, 1/4 at r = 0.5, 4/9 at r = 0.25, 1 at r = 0.
+  const data = windows(20, (y) => [Float64Array.from(y), Float64Array.from(y)]);
+  const gramAt = (r: number, windowsUsed = 3) => {
+    const gram = new ErrorGram(2, "none");
+    for (const d of data)
+      for (let w = 0; w < windowsUsed; w++) {
+        const a = w === 0 ? d.actual : d.actual.map((v) => v + 2);
+        const b = w === 0 ? d.actual.map((v) => v - 1) : d.actual;
+        gram.add(d.actual, [a, b], d.history, 1, windowWeight(r, w));
+      }
+    return gram.state();
+  };
+
+  it("weighs window w by r^w, the latest alone at r = 0", () => {
+    assert.deepEqual(
+      [0, 1, 2].map((w) => windowWeight(0.5, w)),
+      [1, 0.5, 0.25],
+    );
+    assert.deepEqual(
+      [0, 1, 2].map((w) => windowWeight(0, w)),
+      [1, 0, 0],
+    );
+    assert.deepEqual(
+      [0, 1, 2].map((w) => windowWeight(1, w)),
+      [1, 1, 1],
+    );
+    assert.throws(() => windowWeight(1.5, 1), RangeError);
+    assert.throws(() => windowWeight(-0.1, 1), RangeError);
+  });
+
+  it("the weight on the member exact in the latest window grows as r falls, to 1 at r = 0", () => {
+    const a = [1, 0.5, 0.25, 0].map((r) => simplexLeastSquares(gramAt(r))[0] as number);
+    [1 / 9, 1 / 4, 4 / 9, 1].forEach((want, i) => {
+      assert.ok(Math.abs((a[i] as number) - want) < 1e-9, `r index ${i}: ${a[i]} vs ${want}`);
+    });
+  });
+
+  it("r = 1 gives the unweighted sums bit for bit; r = 0 those of the latest window alone", () => {
+    const plain = new ErrorGram(2, "none");
+    for (const d of data)
+      for (let w = 0; w < 3; w++) {
+        const a = w === 0 ? d.actual : d.actual.map((v) => v + 2);
+        const b = w === 0 ? d.actual.map((v) => v - 1) : d.actual;
+        plain.add(d.actual, [a, b], d.history, 1);
+      }
+    assert.deepEqual(gramAt(1), plain.state());
+    const latest = gramAt(0);
+    assert.deepEqual(latest.gram, gramAt(1, 1).gram);
+    assert.equal(latest.points, 20 * 4);
+    assert.equal(latest.skipped, 0);
+    // Near 0 the weights approach the latest window's.
+    const near = simplexLeastSquares(gramAt(1e-9))[0] as number;
+    assert.ok(Math.abs(near - 1) < 1e-7, `${near}`);
+  });
+
+  it("refuses a negative or non-finite window weight", () => {
+    const d = data[0] as (typeof data)[number];
+    const gram = new ErrorGram(2);
+    assert.throws(() => gram.add(d.actual, d.parts, d.history, 1, -1), RangeError);
+    assert.throws(() => gram.add(d.actual, d.parts, d.history, 1, Number.NaN), RangeError);
   });
 });

@@ -5,6 +5,7 @@
 // fitted (no usable season, a zero or negative value) the member falls back to the given non-seasonal choice.
 
 import { EtsModel, FittedEts } from "./ets/auto-ets.js";
+import { isStrictlyPositive } from "./log-member.js";
 import type { FitContext, FittedSeries, SeriesModel } from "./model.js";
 
 export const MULTIPLICATIVE_SEASON_MODELS = ["MNM", "MAM", "MAdM"];
@@ -16,10 +17,7 @@ export class MultiplicativeSeasonEtsModel implements SeriesModel {
   constructor(private readonly fallback: SeriesModel) {}
 
   fit(y: Float64Array, ctx: FitContext): FittedSeries {
-    const best =
-      y.length >= 3 && y.every((v) => Number.isFinite(v) && v > 0)
-        ? this.seasonal.search(y, ctx.period)
-        : null;
+    const best = y.length >= 3 && isStrictlyPositive(y) ? this.seasonal.search(y, ctx.period) : null;
     return best ? new FittedEts(best, y.length, 1000, 42) : this.fallback.fit(y, ctx);
   }
 }

@@ -6,6 +6,7 @@ import { CombinationModel } from "./combination.js";
 import { EtsModel } from "./ets/auto-ets.js";
 import { AugursEtsModel } from "./ets-augurs.js";
 import { MultiplicativeSeasonEtsModel } from "./ets-mseason.js";
+import { LogMemberModel, type LogPoint } from "./log-member.js";
 import type { SeriesModel } from "./model.js";
 import { NaiveModel, SeasonalNaiveModel } from "./naive.js";
 import { NptsModel } from "./npts.js";
@@ -30,6 +31,16 @@ export const MEMBER_NAMES = [
   "dotm",
   "ces",
   "ets-mseason",
+  // The same members fitted in logs where the series is positive (log-member.ts), the point mapped back as exp of
+  // the log-space point (a median) or, "-lnmean", as the lognormal mean: tourism-validation.ts variants.
+  "arima-log",
+  "theta-log",
+  "otm-log",
+  "ces-log",
+  "arima-log-lnmean",
+  "theta-log-lnmean",
+  "otm-log-lnmean",
+  "ces-log-lnmean",
 ] as const;
 export type MemberName = (typeof MEMBER_NAMES)[number];
 
@@ -91,5 +102,20 @@ export function createMember(name: MemberName): SeriesModel {
       return new MultiplicativeSeasonEtsModel(createMember("ets-damped"));
     case "combination":
       return new CombinationModel([createMember("ets-damped"), new ThetaModel(), new ArimaModel()], "median");
+    case "arima-log":
+    case "theta-log":
+    case "otm-log":
+    case "ces-log":
+      return logMember(name, "median");
+    case "arima-log-lnmean":
+    case "theta-log-lnmean":
+    case "otm-log-lnmean":
+    case "ces-log-lnmean":
+      return logMember(name, "lognormal-mean");
   }
+}
+
+/** "arima-log", "arima-log-lnmean", …: the member named before "-log" fitted in logs (log-member.ts). */
+function logMember(name: MemberName, point: LogPoint): SeriesModel {
+  return new LogMemberModel(createMember(name.slice(0, name.indexOf("-log")) as MemberName), name, point);
 }

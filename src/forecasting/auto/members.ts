@@ -25,6 +25,14 @@ export const ALGORITHM_OF: Record<string, string> = {
   otm: "Theta",
   dotm: "Theta",
   "theta-m3": "Theta",
+  "arima-log": "ARIMA",
+  "theta-log": "Theta",
+  "otm-log": "Theta",
+  "ces-log": "ETS",
+  "arima-log-lnmean": "ARIMA",
+  "theta-log-lnmean": "Theta",
+  "otm-log-lnmean": "Theta",
+  "ces-log-lnmean": "ETS",
   global: "GBDT",
   "global-ar": "GlobalAR",
 };
@@ -73,6 +81,8 @@ export const COMBINATION = "combination";
  * The AutoPredictor's statistical components, each weighted at dataset level from the backtests
  * (learned-combination.ts). Chosen on the tourism backtests (bench/accuracy/README.md): the multiplicative-season
  * ETS (damped ETS where the data is not positive and seasonal), Theta, ARIMA, the optimised Theta model and CES.
+ * The same members fitted in logs (`arima-log`, …, ../log-member.ts), in place of or beside the raw ones, did not
+ * pass the validation rule (bench/RESULTS.md, "Issue 14: per-series members fitted in logs").
  */
 export const LEARNED_MEMBERS: readonly MemberName[] = ["ets-mseason", "theta", "arima", "otm", "ces"];
 /**

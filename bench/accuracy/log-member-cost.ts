@@ -3,7 +3,7 @@
 // train part (a window only where its history has at least MIN_TRAIN points, as in auto-predictor.ts), each fit
 // followed by its h-step forecast of p10, p50, p90. Measured in-process with process.cpuUsage, members one after
 // the other, each after a warm-up on the first 100 fits (so the JIT's start-up is not charged to the first one).
-// Run: node dist/bench/accuracy/log-member-cost.js   MEMBERS=arima,theta: the raw members to compare (default
+// Run: npm run bench:log-member-cost   MEMBERS=arima,theta: the raw members to compare (default
 // arima, theta, otm, ces, each against its -log and -log-lnmean forms); LIMIT=N: the first N series per period.
 
 import { createMember, type MemberName } from "../../src/forecasting/members.js";
